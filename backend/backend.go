@@ -1,0 +1,65 @@
+// Package backend holds the contract every secret store implements: the
+// Secrets Manager operations the console and the CLI use, domain types of our
+// own, and errors that carry the AWS exception name.
+//
+// The semantics are AWS Secrets Manager's, exactly; the conformance suite in
+// backend/backendtest encodes them and every implementation runs it.
+// Capabilities that not every store has (rotation, resource policies, the
+// audit log, streaming listings) are separate interfaces discovered by type
+// assertion.
+package backend
+
+import "context"
+
+// Backend is a Secrets Manager–compatible store. SecretID arguments accept a
+// name, a full ARN or a partial ARN (without the random suffix).
+type Backend interface {
+	CreateSecret(ctx context.Context, in *CreateSecretInput) (*CreateSecretOutput, error)
+	DescribeSecret(ctx context.Context, secretID string) (*SecretMetadata, error)
+	ListSecrets(ctx context.Context, in *ListSecretsInput) (*ListSecretsOutput, error)
+	ListSecretVersionIds(ctx context.Context, in *ListSecretVersionIdsInput) (*ListSecretVersionIdsOutput, error)
+	GetSecretValue(ctx context.Context, in *GetSecretValueInput) (*SecretValue, error)
+	BatchGetSecretValue(ctx context.Context, in *BatchGetSecretValueInput) (*BatchGetSecretValueOutput, error)
+	PutSecretValue(ctx context.Context, in *PutSecretValueInput) (*PutSecretValueOutput, error)
+	UpdateSecret(ctx context.Context, in *UpdateSecretInput) (*UpdateSecretOutput, error)
+	UpdateSecretVersionStage(ctx context.Context, in *UpdateSecretVersionStageInput) (*ARNName, error)
+	DeleteSecret(ctx context.Context, in *DeleteSecretInput) (*DeleteSecretOutput, error)
+	RestoreSecret(ctx context.Context, secretID string) (*ARNName, error)
+	TagResource(ctx context.Context, in *TagResourceInput) error
+	UntagResource(ctx context.Context, in *UntagResourceInput) error
+	GetRandomPassword(ctx context.Context, in *GetRandomPasswordInput) (string, error)
+
+	// Info describes the backend for display; it must not do I/O.
+	Info() Info
+	Close() error
+}
+
+// Rotator is implemented by backends that can rotate secrets.
+type Rotator interface {
+	RotateSecret(ctx context.Context, in *RotateSecretInput) (*RotateSecretOutput, error)
+	CancelRotateSecret(ctx context.Context, secretID string) (*RotateSecretOutput, error)
+}
+
+// ResourcePolicies is implemented by backends that hold resource policies.
+type ResourcePolicies interface {
+	GetResourcePolicy(ctx context.Context, secretID string) (*ResourcePolicy, error)
+	PutResourcePolicy(ctx context.Context, in *PutResourcePolicyInput) (*ARNName, error)
+	DeleteResourcePolicy(ctx context.Context, secretID string) (*ARNName, error)
+	ValidateResourcePolicy(ctx context.Context, secretID, policy string) ([]ValidationEntry, error)
+}
+
+// Auditor is implemented by backends that keep a tamper-evident audit log.
+type Auditor interface {
+	AuditLog(ctx context.Context, q AuditQuery) ([]AuditRecord, error)
+	// VerifyAudit checks the hash chain; on failure the error names the
+	// first bad record.
+	VerifyAudit(ctx context.Context) error
+}
+
+// Streamer is implemented by backends that can list every secret faster than
+// page by page (the embedded store). fn is called with successive batches in
+// the order the input asks for; returning an error stops the listing.
+// MaxResults and NextToken in the input are ignored.
+type Streamer interface {
+	StreamSecrets(ctx context.Context, in *ListSecretsInput, fn func([]SecretMetadata) error) error
+}
