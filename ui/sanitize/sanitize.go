@@ -1,0 +1,160 @@
+// Package sanitize makes strings that came from a secret store safe to draw
+// on a terminal.
+//
+// Names, descriptions, tags and values are chosen by whoever wrote the
+// secret, not by the operator looking at it. Written to a terminal as they
+// are, an ESC or a C1 control starts a sequence that can clear the screen,
+// retitle the window, plant a hyperlink (OSC 8) or overwrite the clipboard
+// (OSC 52); a bare CR or a bidi override can make one name look like
+// another. Line and Text replace every such character with a visible
+// escape (\x1b, \r, \u202e, …) so the operator sees exactly what is stored
+// and the terminal receives only printable text.
+package sanitize
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+const hexDigits = "0123456789abcdef"
+
+// Line returns s for a single line of the display: every control character
+// (C0, DEL, C1), newline, tab, carriage return, Unicode format character
+// (bidi overrides and isolates, zero-width characters, …), line and
+// paragraph separator and every byte of invalid UTF-8 is replaced by a
+// visible escape. Escape sequences are neutralised by escaping their ESC
+// (or 8-bit C1 introducer); the rest of the sequence stays visible, so
+// "\x1b]52;c;…" shows as the text `\x1b]52;c;…`.
+//
+// A string that needs nothing is returned as is, without allocating.
+func Line(s string) string { return clean(s, false) }
+
+// Text is Line for multi-line values: '\n' (and "\r\n", drawn as '\n') is
+// kept as a line break; everything else is escaped as Line does.
+func Text(s string) string { return clean(s, true) }
+
+func clean(s string, keepNewline bool) string {
+	i := firstUnsafe(s, keepNewline)
+	if i < 0 {
+		return s
+	}
+	var b strings.Builder
+	// Escapes are rare; a little headroom avoids regrowing for the usual one
+	// or two of them.
+	b.Grow(len(s) + 16)
+	b.WriteString(s[:i])
+	for i < len(s) {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != 0x7f {
+				b.WriteByte(c)
+				i++
+				continue
+			}
+			if keepNewline {
+				if c == '\n' {
+					b.WriteByte('\n')
+					i++
+					continue
+				}
+				if c == '\r' && i+1 < len(s) && s[i+1] == '\n' {
+					b.WriteByte('\n')
+					i += 2
+					continue
+				}
+			}
+			writeByteEscape(&b, c)
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			writeByteEscape(&b, c)
+		case unsafeRune(r):
+			writeRuneEscape(&b, r)
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// firstUnsafe returns the index of the first byte that must be escaped, or
+// -1 when s can be drawn as it is. The ASCII loop is the hot path: most
+// names and descriptions never leave it.
+func firstUnsafe(s string, keepNewline bool) int {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 || c == 0x7f {
+				if keepNewline && c == '\n' {
+					i++
+					continue
+				}
+				return i
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if (r == utf8.RuneError && size == 1) || unsafeRune(r) {
+			return i
+		}
+		i += size
+	}
+	return -1
+}
+
+// unsafeRune reports whether a non-ASCII rune must be escaped: C1 controls
+// (a terminal in UTF-8 mode may still act on U+009B as CSI), format
+// characters (category Cf: bidi controls, zero-width characters, BOM, tag
+// characters) and the line and paragraph separators.
+func unsafeRune(r rune) bool {
+	switch {
+	case r < 0xa0:
+		return r >= 0x80
+	case r < 0xad: // the first Cf code point is U+00AD
+		return false
+	case r == 0xad:
+		return true
+	case r < 0x600: // Latin, Greek, Cyrillic, Hebrew: no Cf until U+0600
+		return false
+	case r == 0x2028 || r == 0x2029:
+		return true
+	case r > 0x206f && r < 0xfeff: // CJK and most scripts: no Cf in between
+		return false
+	}
+	return unicode.Is(unicode.Cf, r)
+}
+
+func writeByteEscape(b *strings.Builder, c byte) {
+	switch c {
+	case '\n':
+		b.WriteString(`\n`)
+	case '\r':
+		b.WriteString(`\r`)
+	case '\t':
+		b.WriteString(`\t`)
+	default:
+		b.WriteString(`\x`)
+		b.WriteByte(hexDigits[c>>4])
+		b.WriteByte(hexDigits[c&0xf])
+	}
+}
+
+func writeRuneEscape(b *strings.Builder, r rune) {
+	if r > 0xffff {
+		b.WriteString(`\U`)
+		for shift := 28; shift >= 0; shift -= 4 {
+			b.WriteByte(hexDigits[(r>>shift)&0xf])
+		}
+		return
+	}
+	b.WriteString(`\u`)
+	for shift := 12; shift >= 0; shift -= 4 {
+		b.WriteByte(hexDigits[(r>>shift)&0xf])
+	}
+}

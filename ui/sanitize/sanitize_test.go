@@ -1,0 +1,167 @@
+package sanitize
+
+import (
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+)
+
+func TestLine(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"empty", "", ""},
+		{"plain ascii", "prod/db/password", "prod/db/password"},
+		{"unicode kept", "café 東京 🔑", "café 東京 🔑"},
+		{"backslash kept", `C:\temp`, `C:\temp`},
+		{"clear screen CSI", "a\x1b[2Jb", `a\x1b[2Jb`},
+		{"cursor home", "\x1b[H", `\x1b[H`},
+		{"OSC 52 clipboard BEL", "\x1b]52;c;aGVsbG8=\x07", `\x1b]52;c;aGVsbG8=\x07`},
+		{"OSC 52 clipboard ST", "\x1b]52;c;aGVsbG8=\x1b\\", `\x1b]52;c;aGVsbG8=\x1b\`},
+		{"OSC 8 hyperlink", "\x1b]8;;http://evil\x1b\\click\x1b]8;;\x1b\\", `\x1b]8;;http://evil\x1b\click\x1b]8;;\x1b\`},
+		{"title change", "\x1b]0;pwned\x07", `\x1b]0;pwned\x07`},
+		{"DCS", "\x1bP1$r\x1b\\", `\x1bP1$r\x1b\`},
+		{"APC PM SOS", "\x1b_a\x1b^b\x1bXc", `\x1b_a\x1b^b\x1bXc`},
+		{"bare CR", "safe\rEVIL", `safe\rEVIL`},
+		{"CRLF in a line", "a\r\nb", `a\r\nb`},
+		{"newline", "a\nb", `a\nb`},
+		{"tab", "a\tb", `a\tb`},
+		{"NUL and BEL", "\x00\x07", `\x00\x07`},
+		{"DEL", "a\x7fb", `a\x7fb`},
+		{"C1 CSI", "a\u009b2Jb", `a\u009b2Jb`},
+		{"C1 OSC and ST", "\u009d0;x\u009c", `\u009d0;x\u009c`},
+		{"NEL", "a\u0085b", `a\u0085b`},
+		{"raw 8-bit CSI byte is invalid UTF-8", "a\x9b2J", `a\x9b2J`},
+		{"invalid UTF-8", "ok\xff\xfe", `ok\xff\xfe`},
+		{"truncated UTF-8", "caf\xc3", `caf\xc3`},
+		{"replacement char itself kept", "a\uFFFDb", "a\uFFFDb"},
+		{"RLO", "admin\u202Egnp.exe", `admin\u202egnp.exe`},
+		{"LRE PDF", "\u202Ax\u202C", `\u202ax\u202c`},
+		{"isolates", "\u2066\u2067\u2068\u2069", `\u2066\u2067\u2068\u2069`},
+		{"LRM RLM ALM", "\u200E\u200F\u061C", `\u200e\u200f\u061c`},
+		{"zero width space and joiner", "a\u200Bb\u200Dc", `a\u200bb\u200dc`},
+		{"soft hyphen", "pass\u00ADword", `pass\u00adword`},
+		{"BOM", "\uFEFFname", `\ufeffname`},
+		{"line separator", "a\u2028b\u2029c", `a\u2028b\u2029c`},
+		{"tag character", "x\U000E0041", `x\U000e0041`},
+		{"nbsp kept", "a\u00A0b", "a\u00A0b"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Line(tt.in); got != tt.want {
+				t.Errorf("Line(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestText(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"newline kept", "a\nb\n", "a\nb\n"},
+		{"CRLF becomes a line break", "a\r\nb\r\n", "a\nb\n"},
+		{"bare CR escaped", "a\rb\n", "a\\rb\n"},
+		{"CR at end", "a\r", `a\r`},
+		{"tab escaped", "k:\tv", `k:\tv`},
+		{"ESC escaped on every line", "\x1b[31m\n\x1b]52;c;x\x07", "\\x1b[31m\n\\x1b]52;c;x\\x07"},
+		{"bidi", "a\u202Eb\nc", "a\\u202eb\nc"},
+		{"invalid", "\xffa\n", "\\xffa\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Text(tt.in); got != tt.want {
+				t.Errorf("Text(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCleanStringIsNotCopied(t *testing.T) {
+	for _, s := range []string{"prod/db/password", "café 東京 🔑", "two\nlines"} {
+		f := Line
+		if strings.Contains(s, "\n") {
+			f = Text
+		}
+		allocs := testing.AllocsPerRun(100, func() { _ = f(s) })
+		if allocs != 0 {
+			t.Errorf("%q: %v allocations, want 0", s, allocs)
+		}
+		if got := f(s); got != s {
+			t.Errorf("%q changed to %q", s, got)
+		}
+	}
+}
+
+// checkSafe asserts the guarantees callers rely on: nothing that a
+// terminal acts on survives.
+func checkSafe(t *testing.T, in, out string, keepNewline bool) {
+	t.Helper()
+	if !utf8.ValidString(out) {
+		t.Fatalf("output for %q is not valid UTF-8: %q", in, out)
+	}
+	for i := 0; i < len(out); i++ {
+		c := out[i]
+		if (c < 0x20 && !(keepNewline && c == '\n')) || c == 0x7f {
+			t.Fatalf("output for %q has byte %#x at %d: %q", in, c, i, out)
+		}
+	}
+	for _, r := range out {
+		if (r >= 0x80 && r < 0xa0) || unicode.Is(unicode.Cf, r) || r == 0x2028 || r == 0x2029 {
+			t.Fatalf("output for %q has rune %U: %q", in, r, out)
+		}
+	}
+}
+
+func FuzzSanitize(f *testing.F) {
+	for _, s := range []string{
+		"", "plain", "\x1b[2J", "\x1b]52;c;aGk=\x07", "\x1b]8;;u\x1b\\t", "\r\n\t",
+		"\u009b\u202e\u2066", "\xff\xc3", "a\u200db", "東京\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		line := Line(s)
+		checkSafe(t, s, line, false)
+		if strings.Contains(line, "\n") {
+			t.Fatalf("Line(%q) kept a newline", s)
+		}
+		checkSafe(t, s, Text(s), true)
+		// Sanitising is idempotent only on already-safe text, which the
+		// output is: a second pass must change nothing.
+		if again := Line(line); again != line {
+			t.Fatalf("Line is not stable on its own output: %q -> %q", line, again)
+		}
+	})
+}
+
+var sink string
+
+func BenchmarkLine(b *testing.B) {
+	cases := map[string]string{
+		"clean-ascii":   "prod/payments/stripe-api-key-0001",
+		"clean-unicode": "Zahlungsdienst für Kunden in Köln – 東京",
+		"hostile":       "evil\x1b]52;c;aGk=\x07name\u202e\r",
+	}
+	for name, s := range cases {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(s)))
+			for b.Loop() {
+				sink = Line(s)
+			}
+		})
+	}
+}
+
+// TestUnsafeRuneMatchesDefinition checks the fast range shortcuts in
+// unsafeRune against the plain definition for every code point.
+func TestUnsafeRuneMatchesDefinition(t *testing.T) {
+	for r := rune(0x80); r <= unicode.MaxRune; r++ {
+		want := r < 0xa0 || unicode.Is(unicode.Cf, r) || r == 0x2028 || r == 0x2029
+		if got := unsafeRune(r); got != want {
+			t.Errorf("unsafeRune(%U) = %v, want %v", r, got, want)
+		}
+	}
+}
