@@ -1,0 +1,278 @@
+// Package aws implements the backend contract on AWS Secrets Manager through
+// aws-sdk-go-v2.
+//
+// Construction never blocks: New only reads the shared config files, and
+// credentials plus the caller identity (the account for the status bar) are
+// resolved in the background with a bounded timeout. A host without
+// credentials gets a clear error on its first call instead of the ~4 s the
+// SDK's instance-metadata probe would otherwise cost on every attempt.
+package aws
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	awssdk "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/secretary-sh/secretary/backend"
+)
+
+// Defaults chosen so that throttling is ridden out (Secrets Manager's rate
+// limits recover within seconds) while a broken setup still fails fast.
+const (
+	DefaultMaxAttempts       = 8
+	DefaultMaxBackoff        = 10 * time.Second
+	DefaultCredentialTimeout = 5 * time.Second
+)
+
+// Config selects the account, region and endpoint. Zero values take the
+// SDK's defaults: the default credential chain (environment, shared config
+// and credentials files, SSO, web identity, instance metadata), AWS_PROFILE,
+// AWS_REGION and AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_SECRETS_MANAGER.
+type Config struct {
+	Profile     string
+	Region      string
+	EndpointURL string
+
+	// Credentials replaces the default credential chain when set (static
+	// keys for a local server, or a custom provider).
+	Credentials awssdk.CredentialsProvider
+	// CredentialTimeout bounds one credential resolution.
+	CredentialTimeout time.Duration
+	// MaxAttempts and MaxBackoff tune the retryer (throttling, 5xx,
+	// transient network errors).
+	MaxAttempts int
+	MaxBackoff  time.Duration
+	// HTTPClient replaces the SDK's HTTP client (custom TLS roots).
+	HTTPClient *http.Client
+	// SkipIdentity skips the background STS GetCallerIdentity call, for
+	// endpoints that do not serve STS (a local `secretary serve`).
+	SkipIdentity bool
+}
+
+// Backend is the AWS Secrets Manager backend.
+type Backend struct {
+	client  *secretsmanager.Client
+	profile string
+	region  string
+
+	cancel context.CancelFunc
+	done   chan struct{} // closed when background resolution finished
+
+	mu       sync.Mutex
+	account  string
+	identErr error
+}
+
+var (
+	_ backend.Backend          = (*Backend)(nil)
+	_ backend.Rotator          = (*Backend)(nil)
+	_ backend.ResourcePolicies = (*Backend)(nil)
+	_ backend.Streamer         = (*Backend)(nil)
+)
+
+// New builds the backend without touching the network; ctx bounds only the
+// reading of the shared config files. Credentials and the account are
+// resolved in the background; Identity waits for that result.
+func New(ctx context.Context, cfg Config) (*Backend, error) {
+	if cfg.CredentialTimeout <= 0 {
+		cfg.CredentialTimeout = DefaultCredentialTimeout
+	}
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = DefaultMaxAttempts
+	}
+	if cfg.MaxBackoff <= 0 {
+		cfg.MaxBackoff = DefaultMaxBackoff
+	}
+	opts := []func(*config.LoadOptions) error{
+		config.WithRetryer(func() awssdk.Retryer { return newRetryer(cfg.MaxAttempts, cfg.MaxBackoff) }),
+	}
+	if cfg.Profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(cfg.Profile))
+	}
+	if cfg.Region != "" {
+		opts = append(opts, config.WithRegion(cfg.Region))
+	}
+	if cfg.HTTPClient != nil {
+		opts = append(opts, config.WithHTTPClient(cfg.HTTPClient))
+	}
+	if cfg.Credentials != nil {
+		opts = append(opts, config.WithCredentialsProvider(cfg.Credentials))
+	}
+	awsCfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("load AWS configuration: %w", err)
+	}
+	if awsCfg.Region == "" {
+		return nil, errors.New("no AWS region configured: set AWS_REGION, use --region, or set region in the profile")
+	}
+	if awsCfg.Credentials != nil {
+		awsCfg.Credentials = awssdk.NewCredentialsCache(&boundedProvider{
+			inner:   awsCfg.Credentials,
+			timeout: cfg.CredentialTimeout,
+		})
+	}
+	client := secretsmanager.NewFromConfig(awsCfg, func(o *secretsmanager.Options) {
+		if cfg.EndpointURL != "" {
+			o.BaseEndpoint = awssdk.String(cfg.EndpointURL)
+		}
+	})
+	profile := cfg.Profile
+	if profile == "" {
+		profile = profileFromConfig(awsCfg)
+	}
+	bgCtx, cancel := context.WithCancel(context.Background())
+	b := &Backend{
+		client:  client,
+		profile: profile,
+		region:  awsCfg.Region,
+		cancel:  cancel,
+		done:    make(chan struct{}),
+	}
+	go b.resolve(bgCtx, awsCfg, cfg)
+	return b, nil
+}
+
+// profileFromConfig names the profile the SDK picked (AWS_PROFILE or
+// "default") for the status bar.
+func profileFromConfig(c awssdk.Config) string {
+	for _, s := range c.ConfigSources {
+		if sc, ok := s.(config.SharedConfig); ok && sc.Profile != "" {
+			return sc.Profile
+		}
+		if ec, ok := s.(config.EnvConfig); ok && ec.SharedConfigProfile != "" {
+			return ec.SharedConfigProfile
+		}
+	}
+	return "default"
+}
+
+// resolve fetches credentials, then the caller identity, so that the first
+// operation finds them cached and the status bar can show the account.
+func (b *Backend) resolve(ctx context.Context, awsCfg awssdk.Config, cfg Config) {
+	defer close(b.done)
+	var err error
+	if awsCfg.Credentials == nil {
+		err = errNoCredentials(nil)
+	} else if _, cerr := awsCfg.Credentials.Retrieve(ctx); cerr != nil {
+		err = errNoCredentials(cerr)
+	}
+	var account string
+	if err == nil && !cfg.SkipIdentity && cfg.EndpointURL == "" {
+		stsClient := sts.NewFromConfig(awsCfg, func(o *sts.Options) {
+			// One quick attempt: the account is decoration, not a
+			// reason to hold anything up.
+			o.RetryMaxAttempts = 1
+		})
+		idCtx, cancel := context.WithTimeout(ctx, cfg.CredentialTimeout)
+		out, ierr := stsClient.GetCallerIdentity(idCtx, &sts.GetCallerIdentityInput{})
+		cancel()
+		if ierr != nil {
+			err = fmt.Errorf("get caller identity: %w", mapError(ierr))
+		} else {
+			account = awssdk.ToString(out.Account)
+		}
+	}
+	b.mu.Lock()
+	b.account, b.identErr = account, err
+	b.mu.Unlock()
+}
+
+// Identity waits for the background resolution and returns the account id,
+// or the reason it is unknown (no credentials, STS unreachable).
+func (b *Backend) Identity(ctx context.Context) (string, error) {
+	select {
+	case <-b.done:
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.account, b.identErr
+}
+
+// Info implements backend.Backend; it never does I/O.
+func (b *Backend) Info() backend.Info {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return backend.Info{Kind: "aws", Location: b.profile, Region: b.region, Account: b.account}
+}
+
+// Close stops the background resolution.
+func (b *Backend) Close() error {
+	b.cancel()
+	return nil
+}
+
+// boundedProvider puts a deadline on each credential retrieval so that a
+// chain ending in an unreachable instance-metadata service fails in bounded
+// time with a message that says what to do.
+type boundedProvider struct {
+	inner   awssdk.CredentialsProvider
+	timeout time.Duration
+}
+
+func (p *boundedProvider) Retrieve(ctx context.Context) (awssdk.Credentials, error) {
+	ctx, cancel := context.WithTimeout(ctx, p.timeout)
+	defer cancel()
+	creds, err := p.inner.Retrieve(ctx)
+	if err != nil {
+		return creds, errNoCredentials(err)
+	}
+	return creds, nil
+}
+
+// CredentialsError is returned when no credentials could be resolved.
+type CredentialsError struct{ Err error }
+
+func (e *CredentialsError) Error() string {
+	msg := "no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, run `aws sso login`, or pass --profile"
+	if e.Err != nil {
+		msg += " (" + e.Err.Error() + ")"
+	}
+	return msg
+}
+
+func (e *CredentialsError) Unwrap() error { return e.Err }
+
+func errNoCredentials(err error) error {
+	var ce *CredentialsError
+	if errors.As(err, &ce) {
+		return err
+	}
+	return &CredentialsError{Err: err}
+}
+
+// newRetryer retries throttling, 5xx and transient network errors with
+// jittered exponential backoff, but not a refused connection: an endpoint
+// nobody listens on will not start listening within the retry budget, and
+// the operator should learn that at once.
+func newRetryer(maxAttempts int, maxBackoff time.Duration) awssdk.Retryer {
+	std := retry.NewStandard(func(o *retry.StandardOptions) {
+		o.MaxAttempts = maxAttempts
+		o.MaxBackoff = maxBackoff
+		o.Backoff = retry.NewExponentialJitterBackoff(maxBackoff)
+	})
+	return noRetryRefused{std}
+}
+
+type noRetryRefused struct{ awssdk.Retryer }
+
+func (r noRetryRefused) IsErrorRetryable(err error) bool {
+	if isConnRefused(err) {
+		return false
+	}
+	var ce *CredentialsError
+	if errors.As(err, &ce) {
+		return false
+	}
+	return r.Retryer.IsErrorRetryable(err)
+}
