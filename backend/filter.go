@@ -212,6 +212,17 @@ const (
 )
 
 func classify(r rune) runeClass {
+	if r < utf8.RuneSelf {
+		switch {
+		case r >= 'a' && r <= 'z':
+			return classLower
+		case r >= 'A' && r <= 'Z':
+			return classUpper
+		case r >= '0' && r <= '9':
+			return classDigit
+		}
+		return classSep
+	}
 	switch {
 	case unicode.IsUpper(r) || unicode.IsTitle(r):
 		return classUpper
@@ -231,7 +242,10 @@ func eachWord(s string, fn func(string) bool) {
 	start := -1 // start of the current word, -1 between words
 	prev := classSep
 	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
 		c := classify(r)
 		boundary := false
 		switch {
