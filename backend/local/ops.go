@@ -2,7 +2,10 @@ package local
 
 import (
 	"context"
+	"sort"
+	"time"
 
+	"github.com/google/uuid"
 	"github.com/secretary-sh/secretary/backend"
 )
 
@@ -10,56 +13,733 @@ var (
 	_ backend.Backend  = (*Store)(nil)
 	_ backend.Auditor  = (*Store)(nil)
 	_ backend.Streamer = (*Store)(nil)
+	_ backend.Backend  = (*txBackend)(nil)
 )
 
+func newVersionID() string { return uuid.NewString() }
+
+// txBackend runs the operations inside one transaction: the Store's
+// methods wrap each call in its own, Batch shares one across many.
+type txBackend struct{ t *txn }
+
+func (t *txn) b() *txBackend { return &txBackend{t} }
+
+// Batch runs fn's operations in one write transaction: all or nothing. An
+// error from fn rolls back every change; each operation is still audited
+// (its records roll back with it, and the failure of the batch is
+// recorded).
+func (s *Store) Batch(ctx context.Context, fn func(ctx context.Context, b backend.Backend) error) error {
+	err := s.run(ctx, true, func(t *txn) error {
+		if err := fn(ctx, t.b()); err != nil {
+			return fatal(err)
+		}
+		return t.audit("Batch", "", "", nil)
+	})
+	if err != nil && ctx.Err() == nil {
+		_ = s.run(ctx, true, func(t *txn) error { return t.audit("Batch", "", "", err) })
+	}
+	return err
+}
+
+// call runs one operation in its own transaction.
+func call[T any](s *Store, ctx context.Context, durable bool, fn func(b *txBackend) (T, error)) (T, error) {
+	var out T
+	err := s.run(ctx, durable, func(t *txn) error {
+		var err error
+		out, err = fn(t.b())
+		return err
+	})
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return out, nil
+}
+
 func (s *Store) CreateSecret(ctx context.Context, in *backend.CreateSecretInput) (*backend.CreateSecretOutput, error) {
-	return nil, errNotBuilt
+	return call(s, ctx, true, func(b *txBackend) (*backend.CreateSecretOutput, error) { return b.CreateSecret(ctx, in) })
 }
+
 func (s *Store) DescribeSecret(ctx context.Context, secretID string) (*backend.SecretMetadata, error) {
-	return nil, errNotBuilt
+	return call(s, ctx, false, func(b *txBackend) (*backend.SecretMetadata, error) { return b.DescribeSecret(ctx, secretID) })
 }
+
 func (s *Store) ListSecrets(ctx context.Context, in *backend.ListSecretsInput) (*backend.ListSecretsOutput, error) {
-	return nil, errNotBuilt
+	return call(s, ctx, false, func(b *txBackend) (*backend.ListSecretsOutput, error) { return b.ListSecrets(ctx, in) })
 }
+
 func (s *Store) ListSecretVersionIds(ctx context.Context, in *backend.ListSecretVersionIdsInput) (*backend.ListSecretVersionIdsOutput, error) {
-	return nil, errNotBuilt
+	return call(s, ctx, false, func(b *txBackend) (*backend.ListSecretVersionIdsOutput, error) { return b.ListSecretVersionIds(ctx, in) })
 }
+
 func (s *Store) GetSecretValue(ctx context.Context, in *backend.GetSecretValueInput) (*backend.SecretValue, error) {
-	return nil, errNotBuilt
+	return call(s, ctx, false, func(b *txBackend) (*backend.SecretValue, error) { return b.GetSecretValue(ctx, in) })
 }
+
 func (s *Store) BatchGetSecretValue(ctx context.Context, in *backend.BatchGetSecretValueInput) (*backend.BatchGetSecretValueOutput, error) {
-	return nil, errNotBuilt
+	return call(s, ctx, false, func(b *txBackend) (*backend.BatchGetSecretValueOutput, error) { return b.BatchGetSecretValue(ctx, in) })
 }
+
 func (s *Store) PutSecretValue(ctx context.Context, in *backend.PutSecretValueInput) (*backend.PutSecretValueOutput, error) {
-	return nil, errNotBuilt
+	return call(s, ctx, true, func(b *txBackend) (*backend.PutSecretValueOutput, error) { return b.PutSecretValue(ctx, in) })
 }
+
 func (s *Store) UpdateSecret(ctx context.Context, in *backend.UpdateSecretInput) (*backend.UpdateSecretOutput, error) {
-	return nil, errNotBuilt
+	return call(s, ctx, true, func(b *txBackend) (*backend.UpdateSecretOutput, error) { return b.UpdateSecret(ctx, in) })
 }
+
 func (s *Store) UpdateSecretVersionStage(ctx context.Context, in *backend.UpdateSecretVersionStageInput) (*backend.ARNName, error) {
-	return nil, errNotBuilt
+	return call(s, ctx, true, func(b *txBackend) (*backend.ARNName, error) { return b.UpdateSecretVersionStage(ctx, in) })
 }
+
 func (s *Store) DeleteSecret(ctx context.Context, in *backend.DeleteSecretInput) (*backend.DeleteSecretOutput, error) {
-	return nil, errNotBuilt
+	return call(s, ctx, true, func(b *txBackend) (*backend.DeleteSecretOutput, error) { return b.DeleteSecret(ctx, in) })
 }
+
 func (s *Store) RestoreSecret(ctx context.Context, secretID string) (*backend.ARNName, error) {
-	return nil, errNotBuilt
+	return call(s, ctx, true, func(b *txBackend) (*backend.ARNName, error) { return b.RestoreSecret(ctx, secretID) })
 }
+
 func (s *Store) TagResource(ctx context.Context, in *backend.TagResourceInput) error {
-	return errNotBuilt
+	_, err := call(s, ctx, true, func(b *txBackend) (struct{}, error) { return struct{}{}, b.TagResource(ctx, in) })
+	return err
 }
+
 func (s *Store) UntagResource(ctx context.Context, in *backend.UntagResourceInput) error {
-	return errNotBuilt
+	_, err := call(s, ctx, true, func(b *txBackend) (struct{}, error) { return struct{}{}, b.UntagResource(ctx, in) })
+	return err
 }
+
 func (s *Store) GetRandomPassword(ctx context.Context, in *backend.GetRandomPasswordInput) (string, error) {
-	return "", errNotBuilt
+	return call(s, ctx, false, func(b *txBackend) (string, error) { return b.GetRandomPassword(ctx, in) })
 }
-func (s *Store) Info() backend.Info { return backend.Info{Kind: "local", Location: s.path} }
-func (s *Store) Close() error       { return nil }
-func (s *Store) AuditLog(ctx context.Context, q backend.AuditQuery) ([]backend.AuditRecord, error) {
-	return nil, errNotBuilt
+
+// ---- operations inside a transaction ----
+
+func (b *txBackend) Info() backend.Info { return b.t.s.Info() }
+
+// Close does nothing: the store outlives a batch.
+func (b *txBackend) Close() error { return nil }
+
+func (b *txBackend) CreateSecret(ctx context.Context, in *backend.CreateSecretInput) (out *backend.CreateSecretOutput, err error) {
+	t := b.t
+	err = t.op("CreateSecret", func() (string, string, error) {
+		if err := t.writable(); err != nil {
+			return "", "", err
+		}
+		if err := backend.ValidateCreateSecret(in); err != nil {
+			return "", "", err
+		}
+		kind, value, hasValue := valueKind(in.SecretString, in.SecretBinary)
+		if prev, err := t.find(in.Name); err == nil {
+			if prev.deleted.Valid {
+				return prev.arn, "", backend.Errorf(backend.CodeInvalidRequest,
+					"You can't create this secret because a secret with this name is already scheduled for deletion.")
+			}
+			// A retry of the same request (same token, same value) succeeds, as in AWS.
+			if hasValue && in.ClientRequestToken != "" {
+				if v, verr := t.version(prev.id, in.ClientRequestToken); verr == nil && v != nil {
+					if k, old, derr := t.decrypt(prev, v); derr == nil {
+						same := k == kind && constantTimeEqual(old, value)
+						wipe(old)
+						if same {
+							out = &backend.CreateSecretOutput{ARN: prev.arn, Name: prev.name, VersionID: v.versionID}
+							return prev.arn, v.versionID, nil
+						}
+					}
+				}
+			}
+			return prev.arn, "", backend.Errorf(backend.CodeResourceExists,
+				"The operation failed because the secret %s already exists.", in.Name)
+		} else if backend.Code(err) != backend.CodeResourceNotFound {
+			return "", "", err
+		}
+		if _, err := t.resolveKey(in.KmsKeyID); err != nil {
+			return "", "", err
+		}
+		arn, err := t.s.newARN(in.Name)
+		if err != nil {
+			return "", "", err
+		}
+		now := t.now.UnixNano()
+		res, err := t.tx.ExecContext(t.ctx, `INSERT INTO secrets(arn, name, description, kms_key_id, created, last_changed)
+			VALUES (?, ?, ?, ?, ?, ?)`, arn, in.Name, in.Description, in.KmsKeyID, now, now)
+		if err != nil {
+			return "", "", internal(err)
+		}
+		id, err := res.LastInsertId()
+		if err != nil {
+			return "", "", internal(err)
+		}
+		if err := t.upsertTags(id, in.Tags); err != nil {
+			return arn, "", err
+		}
+		out = &backend.CreateSecretOutput{ARN: arn, Name: in.Name}
+		if hasValue {
+			sec, err := t.find(arn)
+			if err != nil {
+				return arn, "", err
+			}
+			vid, _, err := t.putValue(sec, in.ClientRequestToken, kind, value, nil)
+			if err != nil {
+				return arn, "", err
+			}
+			out.VersionID = vid
+		}
+		return arn, out.VersionID, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
-func (s *Store) VerifyAudit(ctx context.Context) error { return errNotBuilt }
-func (s *Store) StreamSecrets(ctx context.Context, in *backend.ListSecretsInput, fn func([]backend.SecretMetadata) error) error {
-	return errNotBuilt
+
+func (t *txn) upsertTags(secretID int64, tags []backend.Tag) error {
+	for _, tg := range tags {
+		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO tags(secret_id, key, value, pos)
+			VALUES (?1, ?2, ?3, (SELECT coalesce(max(pos), 0) + 1 FROM tags WHERE secret_id = ?1))
+			ON CONFLICT (secret_id, key) DO UPDATE SET value = excluded.value`, secretID, tg.Key, tg.Value); err != nil {
+			return internal(err)
+		}
+	}
+	var n int
+	if err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM tags WHERE secret_id = ?`, secretID).Scan(&n); err != nil {
+		return internal(err)
+	}
+	if n > 50 {
+		return backend.Errorf(backend.CodeValidation, "The request would cause the number of tags on the secret to exceed 50.")
+	}
+	return nil
+}
+
+func (b *txBackend) DescribeSecret(ctx context.Context, secretID string) (out *backend.SecretMetadata, err error) {
+	t := b.t
+	err = t.op("DescribeSecret", func() (string, string, error) {
+		if err := backend.ValidateSecretID(secretID); err != nil {
+			return "", "", err
+		}
+		sec, err := t.find(secretID)
+		if err != nil {
+			return "", "", err
+		}
+		metas, err := t.s.loadMeta(t.ctx, t.tx, []*secretRow{sec})
+		if err != nil {
+			return sec.arn, "", err
+		}
+		out = &metas[0]
+		return sec.arn, "", nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (b *txBackend) GetSecretValue(ctx context.Context, in *backend.GetSecretValueInput) (out *backend.SecretValue, err error) {
+	t := b.t
+	err = t.op("GetSecretValue", func() (string, string, error) {
+		if err := backend.ValidateGetSecretValue(in); err != nil {
+			return "", "", err
+		}
+		sec, err := t.findLive(in.SecretID)
+		if err != nil {
+			return arnOf(sec), "", err
+		}
+		out, err = t.getValue(sec, in.VersionID, in.VersionStage)
+		if err != nil {
+			return sec.arn, in.VersionID, err
+		}
+		return sec.arn, out.VersionID, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func arnOf(sec *secretRow) string {
+	if sec == nil {
+		return ""
+	}
+	return sec.arn
+}
+
+// getValue selects a version by id and/or stage (AWSCURRENT by default),
+// decrypts it and records the access date.
+func (t *txn) getValue(sec *secretRow, versionID, stage string) (*backend.SecretValue, error) {
+	labels, err := t.labels(sec.id)
+	if err != nil {
+		return nil, err
+	}
+	if versionID == "" {
+		if stage == "" {
+			stage = backend.StageCurrent
+		}
+		v, ok := labels[stage]
+		if !ok {
+			return nil, backend.Errorf(backend.CodeResourceNotFound,
+				"Secrets Manager can't find the specified secret value for staging label: %s", stage)
+		}
+		versionID = v
+	} else if stage != "" && labels[stage] != versionID {
+		return nil, backend.Errorf(backend.CodeInvalidRequest,
+			"You provided a VersionStage that is not associated to the provided VersionId.")
+	}
+	v, err := t.version(sec.id, versionID)
+	if err != nil {
+		return nil, err
+	}
+	if v == nil {
+		return nil, backend.Errorf(backend.CodeResourceNotFound,
+			"Secrets Manager can't find the specified secret value for VersionId: %s", versionID)
+	}
+	kind, value, err := t.decrypt(sec, v)
+	if err != nil {
+		return nil, err
+	}
+	d := day(t.now)
+	if sec.lastAccessed != d {
+		if _, err := t.tx.ExecContext(t.ctx, `UPDATE secrets SET last_accessed = ? WHERE id = ?`, d, sec.id); err != nil {
+			return nil, internal(err)
+		}
+	}
+	if v.accessed != d {
+		if _, err := t.tx.ExecContext(t.ctx, `UPDATE versions SET last_accessed = ? WHERE secret_id = ? AND version_id = ?`,
+			d, sec.id, versionID); err != nil {
+			return nil, internal(err)
+		}
+	}
+	out := &backend.SecretValue{
+		ARN:           sec.arn,
+		Name:          sec.name,
+		VersionID:     versionID,
+		VersionStages: stagesOf(labels, versionID),
+		CreatedDate:   nsTime(v.created),
+	}
+	if kind == kindString {
+		s := string(value)
+		wipe(value)
+		out.SecretString = &s
+	} else {
+		out.SecretBinary = value
+	}
+	return out, nil
+}
+
+func (b *txBackend) BatchGetSecretValue(ctx context.Context, in *backend.BatchGetSecretValueInput) (out *backend.BatchGetSecretValueOutput, err error) {
+	t := b.t
+	out = &backend.BatchGetSecretValueOutput{}
+	var ids []string
+	err = t.op("BatchGetSecretValue", func() (string, string, error) {
+		if err := backend.ValidateBatchGetSecretValue(in); err != nil {
+			return "", "", err
+		}
+		if len(in.SecretIDList) > 0 {
+			ids = in.SecretIDList
+			return "", "", nil
+		}
+		max := in.MaxResults
+		if max <= 0 {
+			max = 20
+		}
+		page, err := t.s.listPage(t.ctx, t.tx, t.now, &backend.ListSecretsInput{Filters: in.Filters, MaxResults: max, NextToken: in.NextToken})
+		if err != nil {
+			return "", "", err
+		}
+		for _, m := range page.Secrets {
+			ids = append(ids, m.ARN)
+		}
+		out.NextToken = page.NextToken
+		return "", "", nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		var v *backend.SecretValue
+		gerr := t.op("GetSecretValue", func() (string, string, error) {
+			sec, err := t.findLive(id)
+			if err != nil {
+				return arnOf(sec), "", err
+			}
+			v, err = t.getValue(sec, "", "")
+			if err != nil {
+				return sec.arn, "", err
+			}
+			return sec.arn, v.VersionID, nil
+		})
+		if gerr != nil {
+			if backend.Code(gerr) == "" {
+				return nil, gerr
+			}
+			out.Errors = append(out.Errors, backend.APIError{SecretID: id, ErrorCode: backend.Code(gerr), Message: backend.Message(gerr)})
+			continue
+		}
+		out.SecretValues = append(out.SecretValues, *v)
+	}
+	return out, nil
+}
+
+func (b *txBackend) PutSecretValue(ctx context.Context, in *backend.PutSecretValueInput) (out *backend.PutSecretValueOutput, err error) {
+	t := b.t
+	err = t.op("PutSecretValue", func() (string, string, error) {
+		if err := t.writable(); err != nil {
+			return "", "", err
+		}
+		if err := backend.ValidatePutSecretValue(in); err != nil {
+			return "", "", err
+		}
+		sec, err := t.findLive(in.SecretID)
+		if err != nil {
+			return arnOf(sec), "", err
+		}
+		kind, value, ok := valueKind(in.SecretString, in.SecretBinary)
+		if !ok {
+			return sec.arn, "", backend.Errorf(backend.CodeInvalidParameter,
+				"You must provide either SecretString or SecretBinary.")
+		}
+		vid, stages, err := t.putValue(sec, in.ClientRequestToken, kind, value, in.VersionStages)
+		if err != nil {
+			return sec.arn, in.ClientRequestToken, err
+		}
+		out = &backend.PutSecretValueOutput{ARN: sec.arn, Name: sec.name, VersionID: vid, VersionStages: stages}
+		return sec.arn, vid, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (b *txBackend) UpdateSecret(ctx context.Context, in *backend.UpdateSecretInput) (out *backend.UpdateSecretOutput, err error) {
+	t := b.t
+	err = t.op("UpdateSecret", func() (string, string, error) {
+		if err := t.writable(); err != nil {
+			return "", "", err
+		}
+		if err := backend.ValidateUpdateSecret(in); err != nil {
+			return "", "", err
+		}
+		sec, err := t.findLive(in.SecretID)
+		if err != nil {
+			return arnOf(sec), "", err
+		}
+		out = &backend.UpdateSecretOutput{ARN: sec.arn, Name: sec.name}
+		changed := false
+		if in.Description != nil && *in.Description != sec.description {
+			if _, err := t.tx.ExecContext(t.ctx, `UPDATE secrets SET description = ? WHERE id = ?`, *in.Description, sec.id); err != nil {
+				return sec.arn, "", internal(err)
+			}
+			changed = true
+		}
+		if in.KmsKeyID != nil && *in.KmsKeyID != sec.kmsKeyID {
+			key, err := t.resolveKey(*in.KmsKeyID)
+			if err != nil {
+				return sec.arn, "", err
+			}
+			if _, err := t.tx.ExecContext(t.ctx, `UPDATE secrets SET kms_key_id = ? WHERE id = ?`, *in.KmsKeyID, sec.id); err != nil {
+				return sec.arn, "", internal(err)
+			}
+			sec.kmsKeyID = *in.KmsKeyID
+			// As AWS does, existing versions move to the new key; only
+			// their data keys are re-wrapped.
+			if err := t.rewrapAll(`v.secret_id = ?`, sec.id, key.id, key.version); err != nil {
+				return sec.arn, "", err
+			}
+			changed = true
+		}
+		if kind, value, ok := valueKind(in.SecretString, in.SecretBinary); ok {
+			vid, _, err := t.putValue(sec, in.ClientRequestToken, kind, value, nil)
+			if err != nil {
+				return sec.arn, in.ClientRequestToken, err
+			}
+			out.VersionID = vid
+		} else if changed {
+			if err := t.touchChanged(sec.id); err != nil {
+				return sec.arn, "", err
+			}
+		}
+		return sec.arn, out.VersionID, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (b *txBackend) UpdateSecretVersionStage(ctx context.Context, in *backend.UpdateSecretVersionStageInput) (out *backend.ARNName, err error) {
+	t := b.t
+	err = t.op("UpdateSecretVersionStage", func() (string, string, error) {
+		if err := t.writable(); err != nil {
+			return "", "", err
+		}
+		if err := backend.ValidateUpdateSecretVersionStage(in); err != nil {
+			return "", "", err
+		}
+		sec, err := t.findLive(in.SecretID)
+		if err != nil {
+			return arnOf(sec), "", err
+		}
+		labels, err := t.labels(sec.id)
+		if err != nil {
+			return sec.arn, "", err
+		}
+		holder, held := labels[in.VersionStage]
+		if in.RemoveFromVersionID != "" && holder != in.RemoveFromVersionID {
+			return sec.arn, in.RemoveFromVersionID, backend.Errorf(backend.CodeInvalidParameter,
+				"The staging label %s is not attached to version %s.", in.VersionStage, in.RemoveFromVersionID)
+		}
+		if in.MoveToVersionID == "" {
+			if in.RemoveFromVersionID == "" {
+				return sec.arn, "", backend.Errorf(backend.CodeInvalidParameter,
+					"You must specify MoveToVersionId or RemoveFromVersionId.")
+			}
+			if err := t.removeLabel(sec.id, in.VersionStage); err != nil {
+				return sec.arn, "", err
+			}
+		} else {
+			v, err := t.version(sec.id, in.MoveToVersionID)
+			if err != nil {
+				return sec.arn, "", err
+			}
+			if v == nil {
+				return sec.arn, in.MoveToVersionID, backend.Errorf(backend.CodeResourceNotFound,
+					"Secrets Manager can't find the specified secret value for VersionId: %s", in.MoveToVersionID)
+			}
+			if held && holder != in.MoveToVersionID && in.RemoveFromVersionID != holder {
+				return sec.arn, in.MoveToVersionID, backend.Errorf(backend.CodeInvalidParameter,
+					"The parameter RemoveFromVersionId can't be empty. Staging label %s is currently attached to version %s, so you must explicitly reference that version in RemoveFromVersionId.",
+					in.VersionStage, holder)
+			}
+			if in.VersionStage == backend.StageCurrent && held && holder != in.MoveToVersionID {
+				if err := t.setLabel(sec.id, backend.StagePrevious, holder); err != nil {
+					return sec.arn, "", err
+				}
+			}
+			if err := t.setLabel(sec.id, in.VersionStage, in.MoveToVersionID); err != nil {
+				return sec.arn, "", err
+			}
+		}
+		if err := t.touchChanged(sec.id); err != nil {
+			return sec.arn, "", err
+		}
+		out = &backend.ARNName{ARN: sec.arn, Name: sec.name}
+		ver := in.MoveToVersionID
+		if ver == "" {
+			ver = in.RemoveFromVersionID
+		}
+		return sec.arn, ver, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (b *txBackend) DeleteSecret(ctx context.Context, in *backend.DeleteSecretInput) (out *backend.DeleteSecretOutput, err error) {
+	t := b.t
+	err = t.op("DeleteSecret", func() (string, string, error) {
+		if err := t.writable(); err != nil {
+			return "", "", err
+		}
+		if err := backend.ValidateDeleteSecret(in); err != nil {
+			return "", "", err
+		}
+		sec, err := t.find(in.SecretID)
+		if err != nil {
+			return "", "", err
+		}
+		if in.ForceDeleteWithoutRecovery {
+			if err := t.deleteSecretRow(sec.id); err != nil {
+				return sec.arn, "", err
+			}
+			out = &backend.DeleteSecretOutput{ARN: sec.arn, Name: sec.name, DeletionDate: t.now}
+			return sec.arn, "", nil
+		}
+		if sec.deleted.Valid {
+			return sec.arn, "", backend.Errorf(backend.CodeInvalidRequest,
+				"You can't perform this operation on the secret because it was already scheduled for deletion.")
+		}
+		days := 30
+		if in.RecoveryWindowInDays != nil {
+			days = *in.RecoveryWindowInDays
+		}
+		deletion := t.now.Add(time.Duration(days) * 24 * time.Hour)
+		if _, err := t.tx.ExecContext(t.ctx, `UPDATE secrets SET deleted = ?, deletion = ? WHERE id = ?`,
+			t.now.UnixNano(), deletion.UnixNano(), sec.id); err != nil {
+			return sec.arn, "", internal(err)
+		}
+		out = &backend.DeleteSecretOutput{ARN: sec.arn, Name: sec.name, DeletionDate: deletion}
+		return sec.arn, "", nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (b *txBackend) RestoreSecret(ctx context.Context, secretID string) (out *backend.ARNName, err error) {
+	t := b.t
+	err = t.op("RestoreSecret", func() (string, string, error) {
+		if err := t.writable(); err != nil {
+			return "", "", err
+		}
+		if err := backend.ValidateSecretID(secretID); err != nil {
+			return "", "", err
+		}
+		sec, err := t.find(secretID)
+		if err != nil {
+			return "", "", err
+		}
+		if sec.deleted.Valid {
+			if _, err := t.tx.ExecContext(t.ctx, `UPDATE secrets SET deleted = NULL, deletion = NULL WHERE id = ?`, sec.id); err != nil {
+				return sec.arn, "", internal(err)
+			}
+		}
+		out = &backend.ARNName{ARN: sec.arn, Name: sec.name}
+		return sec.arn, "", nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (b *txBackend) TagResource(ctx context.Context, in *backend.TagResourceInput) error {
+	t := b.t
+	return t.op("TagResource", func() (string, string, error) {
+		if err := t.writable(); err != nil {
+			return "", "", err
+		}
+		if err := backend.ValidateTagResource(in); err != nil {
+			return "", "", err
+		}
+		sec, err := t.findLive(in.SecretID)
+		if err != nil {
+			return arnOf(sec), "", err
+		}
+		if err := t.upsertTags(sec.id, in.Tags); err != nil {
+			return sec.arn, "", err
+		}
+		return sec.arn, "", t.touchChanged(sec.id)
+	})
+}
+
+func (b *txBackend) UntagResource(ctx context.Context, in *backend.UntagResourceInput) error {
+	t := b.t
+	return t.op("UntagResource", func() (string, string, error) {
+		if err := t.writable(); err != nil {
+			return "", "", err
+		}
+		if err := backend.ValidateUntagResource(in); err != nil {
+			return "", "", err
+		}
+		sec, err := t.findLive(in.SecretID)
+		if err != nil {
+			return arnOf(sec), "", err
+		}
+		for _, k := range in.TagKeys {
+			if _, err := t.tx.ExecContext(t.ctx, `DELETE FROM tags WHERE secret_id = ? AND key = ?`, sec.id, k); err != nil {
+				return sec.arn, "", internal(err)
+			}
+		}
+		return sec.arn, "", t.touchChanged(sec.id)
+	})
+}
+
+func (b *txBackend) GetRandomPassword(ctx context.Context, in *backend.GetRandomPasswordInput) (pw string, err error) {
+	t := b.t
+	err = t.op("GetRandomPassword", func() (string, string, error) {
+		var err error
+		pw, err = backend.RandomPassword(in)
+		return "", "", err
+	})
+	return pw, err
+}
+
+func (b *txBackend) ListSecretVersionIds(ctx context.Context, in *backend.ListSecretVersionIdsInput) (out *backend.ListSecretVersionIdsOutput, err error) {
+	t := b.t
+	err = t.op("ListSecretVersionIds", func() (string, string, error) {
+		if err := backend.ValidateListSecretVersionIds(in); err != nil {
+			return "", "", err
+		}
+		sec, err := t.find(in.SecretID)
+		if err != nil {
+			return "", "", err
+		}
+		out, err = t.listVersions(sec, in)
+		return sec.arn, "", err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (t *txn) listVersions(sec *secretRow, in *backend.ListSecretVersionIdsInput) (*backend.ListSecretVersionIdsOutput, error) {
+	labels, err := t.labels(sec.id)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT v.version_id, v.created, v.last_accessed, v.key_id, k.alias
+		FROM versions v JOIN keys k ON k.id = v.key_id WHERE v.secret_id = ? ORDER BY v.created DESC, v.version_id`, sec.id)
+	if err != nil {
+		return nil, internal(err)
+	}
+	defer rows.Close()
+	var all []backend.SecretVersion
+	for rows.Next() {
+		var v backend.SecretVersion
+		var created, accessed int64
+		var keyID string
+		var alias *string
+		if err := rows.Scan(&v.VersionID, &created, &accessed, &keyID, &alias); err != nil {
+			return nil, internal(err)
+		}
+		v.VersionStages = stagesOf(labels, v.VersionID)
+		if len(v.VersionStages) == 0 && !in.IncludeDeprecated {
+			continue
+		}
+		v.CreatedDate = nsTime(created)
+		v.LastAccessedDate = nsTime(accessed)
+		a := ""
+		if alias != nil {
+			a = *alias
+		}
+		v.KmsKeyIDs = []string{keyLabel(keyID, a)}
+		all = append(all, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, internal(err)
+	}
+	start := 0
+	if in.NextToken != "" {
+		var tok offsetToken
+		if err := decodeToken(in.NextToken, &tok); err != nil || tok.Secret != sec.arn || tok.Offset < 0 || tok.Offset > len(all) {
+			return nil, backend.Errorf(backend.CodeInvalidNextToken, "The NextToken value is invalid.")
+		}
+		start = tok.Offset
+	}
+	max := in.MaxResults
+	if max <= 0 {
+		max = 100
+	}
+	end := min(start+max, len(all))
+	out := &backend.ListSecretVersionIdsOutput{ARN: sec.arn, Name: sec.name, Versions: all[start:end]}
+	if end < len(all) {
+		out.NextToken = encodeToken(offsetToken{Secret: sec.arn, Offset: end})
+	}
+	return out, nil
+}
+
+type offsetToken struct {
+	Secret string `json:"s"`
+	Offset int    `json:"o"`
+}
+
+// sortedStages returns a map's labels sorted per version.
+func sortedStages(m map[string][]string) {
+	for _, v := range m {
+		sort.Strings(v)
+	}
 }

@@ -1,0 +1,183 @@
+package local
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/secretary-sh/secretary/backend"
+)
+
+// genesisHash is the previous hash of the first audit record.
+const genesisHash = "0000000000000000000000000000000000000000000000000000000000000000"
+
+// AuditError says which audit record failed verification.
+type AuditError struct {
+	Seq    int64
+	Reason string
+}
+
+func (e *AuditError) Error() string {
+	return fmt.Sprintf("audit log: record %d: %s", e.Seq, e.Reason)
+}
+
+// auditHash chains one record to the previous: SHA-256 over the previous
+// hash and every field, each length-prefixed so fields cannot be shifted
+// into one another.
+func auditHash(r *backend.AuditRecord) string {
+	h := sha256.New()
+	var buf [8]byte
+	put := func(s string) {
+		binary.BigEndian.PutUint64(buf[:], uint64(len(s)))
+		h.Write(buf[:])
+		h.Write([]byte(s))
+	}
+	put(r.PrevHash)
+	binary.BigEndian.PutUint64(buf[:], uint64(r.Seq))
+	h.Write(buf[:])
+	binary.BigEndian.PutUint64(buf[:], uint64(r.Time.UnixNano()))
+	h.Write(buf[:])
+	put(r.Actor)
+	put(r.Operation)
+	put(r.SecretARN)
+	put(r.VersionID)
+	put(r.Outcome)
+	put(r.ErrorCode)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// audit appends one record in the current transaction. Only the error's
+// exception name is kept: messages are not needed to audit and may echo
+// input. A failure to write is fatal to the transaction.
+func (t *txn) audit(operation, arn, versionID string, opErr error) error {
+	r := backend.AuditRecord{
+		Time:      t.now,
+		Actor:     t.s.opts.Actor,
+		Operation: operation,
+		SecretARN: arn,
+		VersionID: versionID,
+		Outcome:   "ok",
+	}
+	if opErr != nil {
+		r.Outcome = "error"
+		r.ErrorCode = backend.Code(opErr)
+		if r.ErrorCode == "" {
+			r.ErrorCode = backend.CodeInternalServiceError
+		}
+	}
+	var prevSeq int64
+	prev := genesisHash
+	err := t.tx.QueryRowContext(t.ctx, `SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1`).Scan(&prevSeq, &prev)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fatal(fmt.Errorf("write audit record: %w", err))
+	}
+	r.Seq = prevSeq + 1
+	r.PrevHash = prev
+	r.Hash = auditHash(&r)
+	if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO audit(seq, time, actor, operation, secret_arn, version_id, outcome, error_code, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.Seq, r.Time.UnixNano(), r.Actor, r.Operation, r.SecretARN, r.VersionID, r.Outcome, r.ErrorCode, r.PrevHash, r.Hash); err != nil {
+		return fatal(fmt.Errorf("write audit record: %w", err))
+	}
+	return nil
+}
+
+const auditColumns = `seq, time, actor, operation, secret_arn, version_id, outcome, error_code, prev_hash, hash`
+
+func scanAudit(rows *sql.Rows) (backend.AuditRecord, error) {
+	var r backend.AuditRecord
+	var ns int64
+	err := rows.Scan(&r.Seq, &ns, &r.Actor, &r.Operation, &r.SecretARN, &r.VersionID, &r.Outcome, &r.ErrorCode, &r.PrevHash, &r.Hash)
+	r.Time = time.Unix(0, ns).UTC()
+	return r, err
+}
+
+// AuditLog returns audit records, newest first. With q.SecretID it returns
+// the records of that secret (by name or ARN, also after it was deleted).
+func (s *Store) AuditLog(ctx context.Context, q backend.AuditQuery) ([]backend.AuditRecord, error) {
+	query := `SELECT ` + auditColumns + ` FROM audit`
+	var args []any
+	if q.SecretID != "" {
+		arn := q.SecretID
+		var found string
+		err := s.rdb.QueryRowContext(ctx, `SELECT arn FROM secrets WHERE name = ? OR arn = ?`, q.SecretID, q.SecretID).Scan(&found)
+		if err == nil {
+			arn = found
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("audit log: %w", err)
+		}
+		// A deleted secret's records are found by the ARN prefix of its name.
+		query += ` WHERE secret_arn = ? OR secret_arn GLOB ?`
+		args = append(args, arn, globEscape(s.arnPrefix()+q.SecretID)+"-??????")
+	}
+	query += ` ORDER BY seq DESC`
+	if q.Limit > 0 {
+		query += ` LIMIT ?`
+		args = append(args, q.Limit)
+	}
+	rows, err := s.rdb.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("audit log: %w", err)
+	}
+	defer rows.Close()
+	var out []backend.AuditRecord
+	for rows.Next() {
+		r, err := scanAudit(rows)
+		if err != nil {
+			return nil, fmt.Errorf("audit log: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// VerifyAudit walks the whole chain and reports the first record whose
+// sequence, link or hash is wrong.
+func (s *Store) VerifyAudit(ctx context.Context) error {
+	rows, err := s.rdb.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit ORDER BY seq`)
+	if err != nil {
+		return fmt.Errorf("audit log: %w", err)
+	}
+	defer rows.Close()
+	prev := genesisHash
+	var want int64 = 1
+	for rows.Next() {
+		r, err := scanAudit(rows)
+		if err != nil {
+			return fmt.Errorf("audit log: record after %d: %w", want-1, err)
+		}
+		switch {
+		case r.Seq != want:
+			return &AuditError{Seq: want, Reason: fmt.Sprintf("missing (next record is %d)", r.Seq)}
+		case r.PrevHash != prev:
+			return &AuditError{Seq: r.Seq, Reason: "does not link to the previous record"}
+		case auditHash(&r) != r.Hash:
+			return &AuditError{Seq: r.Seq, Reason: "contents do not match its hash (altered)"}
+		}
+		prev = r.Hash
+		want++
+	}
+	return rows.Err()
+}
+
+// globEscape quotes GLOB's wildcards so a name matches only itself.
+func globEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case '*', '?', '[':
+			b.WriteByte('[')
+			b.WriteRune(r)
+			b.WriteByte(']')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,363 @@
+package local
+
+import (
+	"crypto/rand"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/secretary-sh/secretary/backend"
+)
+
+// AWS's wording for the conditions the store itself detects.
+const (
+	msgNotFound       = "Secrets Manager can't find the specified secret."
+	msgMarkedDeletion = "You can't perform this operation on the secret because it was marked for deletion."
+	msgModifyVersion  = "You can't modify an existing version, you can only create a new version."
+)
+
+// maxVersions is how many versions a secret keeps before unlabelled ones
+// older than pruneMinAge are removed, as AWS does.
+const (
+	maxVersions = 100
+	pruneMinAge = 24 * time.Hour
+)
+
+// secretRow is one row of the secrets table.
+type secretRow struct {
+	id            int64
+	arn, name     string
+	description   string
+	kmsKeyID      string
+	created       int64
+	lastChanged   int64
+	lastAccessed  int64
+	deleted       sql.NullInt64
+	deletion      sql.NullInt64
+	owningService string
+	primaryRegion string
+	rotEnabled    bool
+	rotFunction   string
+	rotRules      string
+	lastRotated   sql.NullInt64
+	nextRotation  sql.NullInt64
+}
+
+const secretColumns = `id, arn, name, description, kms_key_id, created, last_changed, last_accessed, deleted, deletion,
+	owning_service, primary_region, rotation_enabled, rotation_function, rotation_rules, last_rotated, next_rotation`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanSecret(r scanner) (*secretRow, error) {
+	var s secretRow
+	err := r.Scan(&s.id, &s.arn, &s.name, &s.description, &s.kmsKeyID, &s.created, &s.lastChanged, &s.lastAccessed,
+		&s.deleted, &s.deletion, &s.owningService, &s.primaryRegion, &s.rotEnabled, &s.rotFunction, &s.rotRules,
+		&s.lastRotated, &s.nextRotation)
+	return &s, err
+}
+
+func (s *Store) arnPrefix() string {
+	return "arn:aws:secretsmanager:" + s.opts.Region + ":" + s.opts.Account + ":secret:"
+}
+
+const suffixAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+// newARN builds an ARN with AWS's six random characters after the name.
+func (s *Store) newARN(name string) (string, error) {
+	var b [6]byte
+	out := make([]byte, 6)
+	for i := range out {
+		// Rejection sampling keeps the suffix uniform.
+		for {
+			if _, err := rand.Read(b[:1]); err != nil {
+				return "", fmt.Errorf("random: %w", err)
+			}
+			if int(b[0]) < 256-256%len(suffixAlphabet) {
+				out[i] = suffixAlphabet[int(b[0])%len(suffixAlphabet)]
+				break
+			}
+		}
+	}
+	return s.arnPrefix() + name + "-" + string(out), nil
+}
+
+func nsTime(ns int64) time.Time {
+	if ns == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, ns).UTC()
+}
+
+func nullTime(n sql.NullInt64) time.Time {
+	if !n.Valid {
+		return time.Time{}
+	}
+	return nsTime(n.Int64)
+}
+
+// day truncates to the UTC date: AWS reports LastAccessedDate per day.
+func day(t time.Time) int64 {
+	return t.UTC().Truncate(24 * time.Hour).UnixNano()
+}
+
+// find resolves a SecretId (name, full ARN or partial ARN).
+func (t *txn) find(secretID string) (*secretRow, error) {
+	name := secretID
+	arn := ""
+	if strings.HasPrefix(secretID, "arn:") {
+		arn = secretID
+		name = strings.TrimPrefix(secretID, t.s.arnPrefix())
+	}
+	q := `SELECT ` + secretColumns + ` FROM secrets WHERE name = ?`
+	args := []any{name}
+	if arn != "" {
+		q += ` OR arn = ?`
+		args = append(args, arn)
+	}
+	row, err := scanSecret(t.tx.QueryRowContext(t.ctx, q, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, backend.Errorf(backend.CodeResourceNotFound, msgNotFound)
+	}
+	if err != nil {
+		return nil, internal(err)
+	}
+	return row, nil
+}
+
+// findLive resolves a SecretId that must not be scheduled for deletion.
+func (t *txn) findLive(secretID string) (*secretRow, error) {
+	row, err := t.find(secretID)
+	if err != nil {
+		return nil, err
+	}
+	if row.deleted.Valid {
+		return row, backend.Errorf(backend.CodeInvalidRequest, msgMarkedDeletion)
+	}
+	return row, nil
+}
+
+// labels returns stage → version for one secret.
+func (t *txn) labels(secretID int64) (map[string]string, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT stage, version_id FROM stages WHERE secret_id = ?`, secretID)
+	if err != nil {
+		return nil, internal(err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var st, v string
+		if err := rows.Scan(&st, &v); err != nil {
+			return nil, internal(err)
+		}
+		out[st] = v
+	}
+	return out, internal(rows.Err())
+}
+
+func stagesOf(labels map[string]string, versionID string) []string {
+	var out []string
+	for st, v := range labels {
+		if v == versionID {
+			out = append(out, st)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// setLabel attaches stage to versionID, taking it off whichever version
+// held it.
+func (t *txn) setLabel(secretID int64, stage, versionID string) error {
+	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO stages(secret_id, stage, version_id) VALUES (?, ?, ?)
+		ON CONFLICT (secret_id, stage) DO UPDATE SET version_id = excluded.version_id`, secretID, stage, versionID)
+	return internal(err)
+}
+
+func (t *txn) removeLabel(secretID int64, stage string) error {
+	_, err := t.tx.ExecContext(t.ctx, `DELETE FROM stages WHERE secret_id = ? AND stage = ?`, secretID, stage)
+	return internal(err)
+}
+
+func (t *txn) touchChanged(secretID int64) error {
+	_, err := t.tx.ExecContext(t.ctx, `UPDATE secrets SET last_changed = ? WHERE id = ?`, t.now.UnixNano(), secretID)
+	return internal(err)
+}
+
+// valueKind splits the two value fields into a kind and bytes; ok is false
+// when neither is set.
+func valueKind(str *string, bin []byte) (kind byte, data []byte, ok bool) {
+	switch {
+	case str != nil:
+		return kindString, []byte(*str), true
+	case bin != nil:
+		return kindBinary, bin, true
+	}
+	return 0, nil, false
+}
+
+// versionRow is a stored version.
+type versionRow struct {
+	versionID  string
+	created    int64
+	accessed   int64
+	keyID      string
+	keyVersion int64
+	wrappedDEK []byte
+	ciphertext []byte
+}
+
+func (t *txn) version(secretID int64, versionID string) (*versionRow, error) {
+	var v versionRow
+	err := t.tx.QueryRowContext(t.ctx, `SELECT version_id, created, last_accessed, key_id, key_version, wrapped_dek, ciphertext
+		FROM versions WHERE secret_id = ? AND version_id = ?`, secretID, versionID).
+		Scan(&v.versionID, &v.created, &v.accessed, &v.keyID, &v.keyVersion, &v.wrappedDEK, &v.ciphertext)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, internal(err)
+	}
+	return &v, nil
+}
+
+// decrypt opens a version's value.
+func (t *txn) decrypt(sec *secretRow, v *versionRow) (kind byte, value []byte, err error) {
+	dek, err := t.unwrapDEK(v.keyID, v.keyVersion, sec.arn, v.versionID, v.wrappedDEK)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer wipe(dek)
+	kind, value, err = openValue(t.s.storeID, sec.arn, v.versionID, v.ciphertext, dek)
+	if err != nil {
+		return 0, nil, backend.Errorf(backend.CodeDecryptionFailure,
+			"Secrets Manager can't decrypt the protected secret text using the provided KMS key.")
+	}
+	return kind, value, nil
+}
+
+// writeVersion stores a new version and applies AWS's label rules: each
+// named stage moves to it; when AWSCURRENT moves, AWSPREVIOUS follows the
+// version that lost it; the first version of a secret always becomes
+// AWSCURRENT.
+func (t *txn) writeVersion(sec *secretRow, versionID string, kind byte, value []byte, stages []string) ([]string, error) {
+	key, err := t.resolveKey(sec.kmsKeyID)
+	if err != nil {
+		return nil, err
+	}
+	blob, dek, err := sealValue(t.s.storeID, sec.arn, versionID, kind, value)
+	if err != nil {
+		return nil, backend.Errorf(backend.CodeEncryptionFailure, "the value could not be encrypted")
+	}
+	w, err := t.wrapDEK(key.id, key.version, sec.arn, versionID, dek)
+	wipe(dek)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO versions(secret_id, version_id, created, key_id, key_version, wrapped_dek, ciphertext)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, sec.id, versionID, t.now.UnixNano(), key.id, key.version, w, blob); err != nil {
+		return nil, internal(err)
+	}
+	labels, err := t.labels(sec.id)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := labels[backend.StageCurrent]; !ok && !contains(stages, backend.StageCurrent) {
+		stages = append(append([]string(nil), stages...), backend.StageCurrent)
+	}
+	for _, st := range stages {
+		if st == backend.StageCurrent {
+			if old, ok := labels[backend.StageCurrent]; ok && old != versionID {
+				if err := t.setLabel(sec.id, backend.StagePrevious, old); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if err := t.setLabel(sec.id, st, versionID); err != nil {
+			return nil, err
+		}
+	}
+	if err := t.touchChanged(sec.id); err != nil {
+		return nil, err
+	}
+	if err := t.prune(sec.id); err != nil {
+		return nil, err
+	}
+	out := append([]string(nil), stages...)
+	sort.Strings(out)
+	return dedupe(out), nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func dedupe(sorted []string) []string {
+	out := sorted[:0]
+	for i, s := range sorted {
+		if i == 0 || s != sorted[i-1] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// prune removes unlabelled versions beyond maxVersions, oldest first, but
+// never one younger than pruneMinAge.
+func (t *txn) prune(secretID int64) error {
+	var n int
+	if err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM versions WHERE secret_id = ?`, secretID).Scan(&n); err != nil {
+		return internal(err)
+	}
+	if n <= maxVersions {
+		return nil
+	}
+	_, err := t.tx.ExecContext(t.ctx, `DELETE FROM versions WHERE secret_id = ?1 AND version_id IN (
+		SELECT v.version_id FROM versions v
+		WHERE v.secret_id = ?1 AND v.created <= ?2
+		  AND NOT EXISTS (SELECT 1 FROM stages s WHERE s.secret_id = v.secret_id AND s.version_id = v.version_id)
+		ORDER BY v.created, v.version_id LIMIT ?3)`,
+		secretID, t.now.Add(-pruneMinAge).UnixNano(), n-maxVersions)
+	return internal(err)
+}
+
+// putValue is PutSecretValue and the value half of CreateSecret and
+// UpdateSecret, with AWS's idempotency: a token that names an existing
+// version succeeds when the value is the same and fails otherwise.
+func (t *txn) putValue(sec *secretRow, token string, kind byte, value []byte, stages []string) (versionID string, outStages []string, err error) {
+	if token == "" {
+		token = newVersionID()
+	}
+	existing, err := t.version(sec.id, token)
+	if err != nil {
+		return "", nil, err
+	}
+	if existing != nil {
+		k, v, err := t.decrypt(sec, existing)
+		if err != nil {
+			return "", nil, err
+		}
+		same := k == kind && constantTimeEqual(v, value)
+		wipe(v)
+		if !same {
+			return "", nil, backend.Errorf(backend.CodeResourceExists, msgModifyVersion)
+		}
+		labels, err := t.labels(sec.id)
+		if err != nil {
+			return "", nil, err
+		}
+		return token, stagesOf(labels, token), nil
+	}
+	if len(stages) == 0 {
+		stages = []string{backend.StageCurrent}
+	}
+	outStages, err = t.writeVersion(sec, token, kind, value, stages)
+	return token, outStages, err
+}

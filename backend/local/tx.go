@@ -1,0 +1,282 @@
+package local
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/secretary-sh/secretary/backend"
+)
+
+// schema is the layout of schemaVersion 1. Names, descriptions and tags are
+// metadata kept in clear, as in AWS; only version values are encrypted.
+var schema = []string{
+	`CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL)`,
+	`CREATE TABLE keyslots (
+		id INTEGER PRIMARY KEY,
+		kind TEXT NOT NULL,
+		salt BLOB NOT NULL,
+		kdf_time INTEGER NOT NULL,
+		kdf_mem INTEGER NOT NULL,
+		kdf_threads INTEGER NOT NULL,
+		wrapped BLOB NOT NULL,
+		created INTEGER NOT NULL)`,
+	`CREATE TABLE keys (
+		id TEXT PRIMARY KEY,
+		alias TEXT UNIQUE,
+		current_version INTEGER NOT NULL,
+		created INTEGER NOT NULL)`,
+	`CREATE TABLE key_versions (
+		key_id TEXT NOT NULL REFERENCES keys(id),
+		version INTEGER NOT NULL,
+		wrapped BLOB NOT NULL,
+		created INTEGER NOT NULL,
+		PRIMARY KEY (key_id, version))`,
+	`CREATE TABLE secrets (
+		id INTEGER PRIMARY KEY,
+		arn TEXT NOT NULL UNIQUE,
+		name TEXT NOT NULL UNIQUE,
+		description TEXT NOT NULL DEFAULT '',
+		kms_key_id TEXT NOT NULL DEFAULT '',
+		created INTEGER NOT NULL,
+		last_changed INTEGER NOT NULL,
+		last_accessed INTEGER NOT NULL DEFAULT 0,
+		deleted INTEGER,
+		deletion INTEGER,
+		owning_service TEXT NOT NULL DEFAULT '',
+		primary_region TEXT NOT NULL DEFAULT '',
+		-- room for rotation and resource policies
+		rotation_enabled INTEGER NOT NULL DEFAULT 0,
+		rotation_function TEXT NOT NULL DEFAULT '',
+		rotation_rules TEXT NOT NULL DEFAULT '',
+		last_rotated INTEGER,
+		next_rotation INTEGER,
+		resource_policy TEXT)`,
+	`CREATE INDEX secrets_by_created ON secrets (created, id)`,
+	`CREATE INDEX secrets_by_changed ON secrets (last_changed, id)`,
+	`CREATE INDEX secrets_by_accessed ON secrets (last_accessed, id)`,
+	`CREATE INDEX secrets_by_deletion ON secrets (deletion) WHERE deletion IS NOT NULL`,
+	`CREATE TABLE tags (
+		secret_id INTEGER NOT NULL REFERENCES secrets(id) ON DELETE CASCADE,
+		key TEXT NOT NULL,
+		value TEXT NOT NULL,
+		pos INTEGER NOT NULL,
+		PRIMARY KEY (secret_id, key))`,
+	`CREATE TABLE versions (
+		secret_id INTEGER NOT NULL REFERENCES secrets(id) ON DELETE CASCADE,
+		version_id TEXT NOT NULL,
+		created INTEGER NOT NULL,
+		last_accessed INTEGER NOT NULL DEFAULT 0,
+		key_id TEXT NOT NULL REFERENCES keys(id),
+		key_version INTEGER NOT NULL,
+		wrapped_dek BLOB NOT NULL,
+		ciphertext BLOB NOT NULL,
+		PRIMARY KEY (secret_id, version_id))`,
+	`CREATE INDEX versions_by_key ON versions (key_id)`,
+	`CREATE TABLE stages (
+		secret_id INTEGER NOT NULL,
+		stage TEXT NOT NULL,
+		version_id TEXT NOT NULL,
+		PRIMARY KEY (secret_id, stage),
+		FOREIGN KEY (secret_id, version_id) REFERENCES versions(secret_id, version_id) ON DELETE CASCADE)`,
+	`CREATE INDEX stages_by_version ON stages (secret_id, version_id)`,
+	`CREATE TABLE audit (
+		seq INTEGER PRIMARY KEY,
+		time INTEGER NOT NULL,
+		actor TEXT NOT NULL,
+		operation TEXT NOT NULL,
+		secret_arn TEXT NOT NULL,
+		version_id TEXT NOT NULL,
+		outcome TEXT NOT NULL,
+		error_code TEXT NOT NULL,
+		prev_hash TEXT NOT NULL,
+		hash TEXT NOT NULL)`,
+	`CREATE INDEX audit_by_arn ON audit (secret_arn, seq)`,
+}
+
+// txn is one SQLite write transaction. Each operation inside it runs under
+// a savepoint, so a failed operation leaves no trace but its audit record.
+type txn struct {
+	s   *Store
+	ctx context.Context
+	tx  *sql.Tx
+	now time.Time
+	sp  int
+}
+
+// fatalError aborts the whole transaction: the database itself failed, or an
+// audit record could not be written.
+type fatalError struct{ err error }
+
+func (e *fatalError) Error() string { return e.err.Error() }
+func (e *fatalError) Unwrap() error { return e.err }
+
+func fatal(err error) error {
+	var f *fatalError
+	if errors.As(err, &f) {
+		return err
+	}
+	return &fatalError{err}
+}
+
+// internal turns a database failure into an error the operator can act on,
+// without values (SQLite errors never contain bound parameters).
+func internal(err error) error {
+	if err == nil {
+		return nil
+	}
+	var be *backend.Error
+	if errors.As(err, &be) {
+		return err
+	}
+	var f *fatalError
+	if errors.As(err, &f) {
+		return err
+	}
+	if sqliteCorrupt(err) {
+		return fatal(fmt.Errorf("%w: %w", ErrCorrupt, err))
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return fatal(err)
+	}
+	return fatal(fmt.Errorf("local store: %w", err))
+}
+
+// run executes fn in one immediate write transaction. durable selects the
+// fully synced connection pool (mutations) or the normal one (reads). The
+// transaction commits even when fn returns an operation error, because the
+// failure's audit record must persist; a fatal error rolls everything back.
+func (s *Store) run(ctx context.Context, durable bool, fn func(t *txn) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	db := s.rdb
+	if durable {
+		db = s.db
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.root == nil {
+		return errors.New("the store is closed")
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return toOperatorErr(internal(err))
+	}
+	t := &txn{s: s, ctx: ctx, tx: tx, now: s.opts.Now().UTC()}
+	if err := t.purgeExpired(); err != nil {
+		tx.Rollback()
+		return toOperatorErr(err)
+	}
+	opErr := fn(t)
+	var f *fatalError
+	if errors.As(opErr, &f) {
+		tx.Rollback()
+		return toOperatorErr(opErr)
+	}
+	if err := tx.Commit(); err != nil {
+		return toOperatorErr(internal(err))
+	}
+	return opErr
+}
+
+// toOperatorErr unwraps a fatal error to what it carries.
+func toOperatorErr(err error) error {
+	var f *fatalError
+	if errors.As(err, &f) {
+		var be *backend.Error
+		if errors.As(f.err, &be) {
+			return be
+		}
+		return f.err
+	}
+	return err
+}
+
+// op runs one audited operation under a savepoint. fn returns the ARN and
+// version the record names. On failure the operation's changes are undone
+// and the failure is recorded; if the record cannot be written, the error
+// is fatal to the transaction.
+func (t *txn) op(name string, fn func() (arn, versionID string, err error)) error {
+	t.sp++
+	sp := fmt.Sprintf("op%d", t.sp)
+	if _, err := t.tx.ExecContext(t.ctx, "SAVEPOINT "+sp); err != nil {
+		return internal(err)
+	}
+	arn, ver, err := fn()
+	var f *fatalError
+	if errors.As(err, &f) {
+		return err
+	}
+	if err != nil {
+		if _, rerr := t.tx.ExecContext(t.ctx, "ROLLBACK TO "+sp); rerr != nil {
+			return internal(rerr)
+		}
+	}
+	if _, rerr := t.tx.ExecContext(t.ctx, "RELEASE "+sp); rerr != nil {
+		return internal(rerr)
+	}
+	if aerr := t.audit(name, arn, ver, err); aerr != nil {
+		return aerr
+	}
+	return err
+}
+
+func (t *txn) writable() error {
+	if t.s.opts.ReadOnly {
+		return backend.Errorf(backend.CodeInvalidRequest, "the store is open read-only")
+	}
+	return nil
+}
+
+// purgeExpired removes secrets whose deletion date has passed, as AWS does
+// once a recovery window ends. Doing it lazily at the start of every
+// transaction means no daemon is needed and no reader ever sees them.
+func (t *txn) purgeExpired() error {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT id, arn FROM secrets WHERE deletion IS NOT NULL AND deletion <= ?`, t.now.UnixNano())
+	if err != nil {
+		return internal(err)
+	}
+	type gone struct {
+		id  int64
+		arn string
+	}
+	var list []gone
+	for rows.Next() {
+		var g gone
+		if err := rows.Scan(&g.id, &g.arn); err != nil {
+			rows.Close()
+			return internal(err)
+		}
+		list = append(list, g)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return internal(err)
+	}
+	for _, g := range list {
+		if err := t.deleteSecretRow(g.id); err != nil {
+			return err
+		}
+		if err := t.audit("PurgeSecret", g.arn, "", nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *txn) deleteSecretRow(id int64) error {
+	for _, q := range []string{
+		`DELETE FROM stages WHERE secret_id = ?`,
+		`DELETE FROM tags WHERE secret_id = ?`,
+		`DELETE FROM versions WHERE secret_id = ?`,
+		`DELETE FROM secrets WHERE id = ?`,
+	} {
+		if _, err := t.tx.ExecContext(t.ctx, q, id); err != nil {
+			return internal(err)
+		}
+	}
+	return nil
+}
