@@ -69,7 +69,9 @@ func (s *Store) ListSecrets(ctx context.Context, in *backend.ListSecretsInput) (
 }
 
 func (s *Store) ListSecretVersionIds(ctx context.Context, in *backend.ListSecretVersionIdsInput) (*backend.ListSecretVersionIdsOutput, error) {
-	return call(s, ctx, false, func(b *txBackend) (*backend.ListSecretVersionIdsOutput, error) { return b.ListSecretVersionIds(ctx, in) })
+	return call(s, ctx, false, func(b *txBackend) (*backend.ListSecretVersionIdsOutput, error) {
+		return b.ListSecretVersionIds(ctx, in)
+	})
 }
 
 func (s *Store) GetSecretValue(ctx context.Context, in *backend.GetSecretValueInput) (*backend.SecretValue, error) {
