@@ -3,11 +3,54 @@
 package main
 
 import (
-	"fmt"
+	"context"
 	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+
+	"github.com/secretary-sh/secretary/ui/cli"
+)
+
+// Set at link time: -ldflags "-X main.version=… -X main.commit=… -X main.date=…".
+var (
+	version string
+	commit  string
+	date    string
 )
 
 func main() {
-	fmt.Fprintln(os.Stderr, "secretary: not built yet")
-	os.Exit(1)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := cli.Main(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, buildInfo())
+	stop()
+	os.Exit(code)
+}
+
+// buildInfo returns what the linker injected or, for `go install`ed and
+// `go build` binaries, what the Go toolchain recorded.
+func buildInfo() cli.Build {
+	b := cli.Build{Version: version, Commit: commit, Date: date}
+	if b.Version != "" {
+		return b
+	}
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return b
+	}
+	if v := info.Main.Version; v != "" && v != "(devel)" {
+		b.Version = v
+	}
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			if b.Commit == "" {
+				b.Commit = s.Value
+			}
+		case "vcs.time":
+			if b.Date == "" {
+				b.Date = s.Value
+			}
+		}
+	}
+	return b
 }

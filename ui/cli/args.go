@@ -1,0 +1,170 @@
+package cli
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// The standard flag package cannot take several values after one flag
+// (`--version-stages A B`), `--no-` negations or flags after positional
+// arguments, all of which the AWS CLI accepts, so commands declare their
+// parameters and this parser reads them.
+
+type kind int
+
+const (
+	kString kind = iota // one value
+	kBool               // --x / --no-x
+	kInt                // one integer value
+	kList               // one or more values up to the next --flag
+)
+
+type param struct {
+	name     string
+	kind     kind
+	required bool
+	help     string
+}
+
+// args holds what the parser read. A parameter absent from the command line
+// is absent from the maps, so "not given" and "given as empty" differ.
+type args struct {
+	strs  map[string]string
+	bools map[string]bool
+	ints  map[string]int
+	lists map[string][]string
+	pos   []string
+	// rest is what follows "--" (exec's command).
+	rest []string
+	help bool
+}
+
+func (a *args) str(name string) string { return a.strs[name] }
+
+func (a *args) has(name string) bool {
+	if _, ok := a.strs[name]; ok {
+		return true
+	}
+	if _, ok := a.bools[name]; ok {
+		return true
+	}
+	if _, ok := a.ints[name]; ok {
+		return true
+	}
+	_, ok := a.lists[name]
+	return ok
+}
+
+// usageError is a command line the CLI cannot run; it exits 252 as the AWS
+// CLI does.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(format, a...)} }
+
+// parseArgs reads argv against specs. Positional arguments are allowed only
+// when maxPos > 0.
+func parseArgs(argv []string, specs []param, maxPos int) (*args, error) {
+	a := &args{strs: map[string]string{}, bools: map[string]bool{}, ints: map[string]int{}, lists: map[string][]string{}}
+	byName := map[string]param{}
+	for _, p := range specs {
+		byName[p.name] = p
+	}
+	var unknown []string
+	for i := 0; i < len(argv); i++ {
+		arg := argv[i]
+		if arg == "--" {
+			a.rest = argv[i+1:]
+			break
+		}
+		if !strings.HasPrefix(arg, "--") || arg == "-" {
+			if arg == "-h" {
+				a.help = true
+				continue
+			}
+			a.pos = append(a.pos, arg)
+			continue
+		}
+		name, value, hasValue := strings.Cut(arg[2:], "=")
+		if name == "help" {
+			a.help = true
+			continue
+		}
+		p, ok := byName[name]
+		negated := false
+		if !ok && strings.HasPrefix(name, "no-") {
+			if q, ok2 := byName[strings.TrimPrefix(name, "no-")]; ok2 && q.kind == kBool {
+				p, ok, negated = q, true, true
+			}
+		}
+		if !ok {
+			unknown = append(unknown, "--"+name)
+			continue
+		}
+		if a.has(p.name) && p.kind != kList {
+			return nil, usagef("argument --%s: given more than once", p.name)
+		}
+		switch p.kind {
+		case kBool:
+			if hasValue {
+				return nil, usagef("argument --%s: takes no value", name)
+			}
+			a.bools[p.name] = !negated
+		case kString, kInt:
+			if !hasValue {
+				if i+1 >= len(argv) || strings.HasPrefix(argv[i+1], "--") {
+					return nil, usagef("argument --%s: expected one argument", p.name)
+				}
+				i++
+				value = argv[i]
+			}
+			if p.kind == kInt {
+				n, err := strconv.Atoi(value)
+				if err != nil {
+					return nil, usagef("argument --%s: invalid integer value: %q", p.name, value)
+				}
+				a.ints[p.name] = n
+			} else {
+				a.strs[p.name] = value
+			}
+		case kList:
+			var vals []string
+			if hasValue {
+				vals = append(vals, value)
+			}
+			for i+1 < len(argv) && !strings.HasPrefix(argv[i+1], "--") {
+				i++
+				vals = append(vals, argv[i])
+			}
+			if len(vals) == 0 {
+				return nil, usagef("argument --%s: expected at least one argument", p.name)
+			}
+			// A list flag may be repeated: --secret A --secret B.
+			a.lists[p.name] = append(a.lists[p.name], vals...)
+		}
+	}
+	if len(unknown) > 0 {
+		return nil, usagef("Unknown options: %s", strings.Join(unknown, ", "))
+	}
+	if a.help {
+		return a, nil
+	}
+	if len(a.pos) > maxPos {
+		if maxPos == 0 {
+			return nil, usagef("Unknown options: %s", strings.Join(a.pos, ", "))
+		}
+		return nil, usagef("too many arguments: %s", strings.Join(a.pos[maxPos:], " "))
+	}
+	var missing []string
+	for _, p := range specs {
+		if p.required && !a.has(p.name) {
+			missing = append(missing, "--"+p.name)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, usagef("the following arguments are required: %s", strings.Join(missing, ", "))
+	}
+	return a, nil
+}

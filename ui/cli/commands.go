@@ -1,0 +1,532 @@
+package cli
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/secretary-sh/secretary/backend"
+)
+
+// command is one subcommand. op is the Secrets Manager operation named in
+// error messages.
+type command struct {
+	name    string
+	op      string
+	usage   string
+	summary string
+	details string
+	params  []param
+	maxPos  int
+	run     func(ctx context.Context, a *app, args *args) error
+}
+
+func findCommand(name string) *command {
+	for _, c := range commandTable() {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// commandTable lists every command. It is a function, not a variable, so
+// the table stays immutable and may refer to the help printer.
+func commandTable() []*command {
+	// Parameters shared by several commands.
+	pSecretID := param{name: "secret-id", kind: kString, required: true, help: "name or ARN of the secret"}
+	pToken := param{name: "client-request-token", kind: kString, help: "idempotency token, becomes the version id (a UUID is generated when absent)"}
+	pString := param{name: "secret-string", kind: kString, help: "text value, or file://PATH"}
+	pBinary := param{name: "secret-binary", kind: kString, help: "binary value as base64, or fileb://PATH for raw bytes"}
+	pDesc := param{name: "description", kind: kString, help: "description"}
+	pKms := param{name: "kms-key-id", kind: kString, help: "encryption key id or alias"}
+	pMaxResults := param{name: "max-results", kind: kInt, help: "page size; disables automatic paging"}
+	pNextToken := param{name: "next-token", kind: kString, help: "continue from this token; disables automatic paging"}
+	pFilters := param{name: "filters", kind: kList, help: "Key=name,Values=prod/,dev/ (repeat) or JSON"}
+	return []*command{
+		{name: "create-secret", op: "CreateSecret", usage: "--name NAME [--secret-string S | --secret-binary B] [...]",
+			summary: "Create a secret, optionally with a first value.",
+			params: []param{{name: "name", kind: kString, required: true, help: "name of the new secret"}, pToken, pDesc, pKms, pBinary, pString,
+				{name: "tags", kind: kList, help: "Key=env,Value=prod (repeat) or JSON"}},
+			run: runCreateSecret},
+		{name: "get-secret-value", op: "GetSecretValue", usage: "--secret-id ID [--version-id V] [--version-stage S]",
+			summary: "Print a version's value (AWSCURRENT by default).",
+			params:  []param{pSecretID, {name: "version-id", kind: kString, help: "version id"}, {name: "version-stage", kind: kString, help: "staging label"}},
+			run:     runGetSecretValue},
+		{name: "batch-get-secret-value", op: "BatchGetSecretValue", usage: "--secret-id-list ID... | --filters F...",
+			summary: "Print the values of several secrets.",
+			params: []param{{name: "secret-id-list", kind: kList, help: "names or ARNs"}, pFilters,
+				{name: "max-results", kind: kInt, help: "page size (with --filters)"}, pNextToken},
+			run: runBatchGet},
+		{name: "put-secret-value", op: "PutSecretValue", usage: "--secret-id ID (--secret-string S | --secret-binary B) [--version-stages L...]",
+			summary: "Store a new version of a secret.",
+			params:  []param{pSecretID, pToken, pBinary, pString, {name: "version-stages", kind: kList, help: "labels for the new version (default AWSCURRENT)"}},
+			run:     runPutSecretValue},
+		{name: "update-secret", op: "UpdateSecret", usage: "--secret-id ID [--description D] [--kms-key-id K] [--secret-string S | --secret-binary B]",
+			summary: "Change a secret's metadata and optionally store a new AWSCURRENT value.",
+			params:  []param{pSecretID, pToken, pDesc, pKms, pBinary, pString},
+			run:     runUpdateSecret},
+		{name: "update-secret-version-stage", op: "UpdateSecretVersionStage", usage: "--secret-id ID --version-stage L [--move-to-version-id V] [--remove-from-version-id V]",
+			summary: "Move or remove a staging label (roll back by moving AWSCURRENT).",
+			params: []param{pSecretID, {name: "version-stage", kind: kString, required: true, help: "label to move"},
+				{name: "remove-from-version-id", kind: kString, help: "version the label leaves"},
+				{name: "move-to-version-id", kind: kString, help: "version the label goes to"}},
+			run: runUpdateStage},
+		{name: "describe-secret", op: "DescribeSecret", usage: "--secret-id ID",
+			summary: "Print a secret's metadata.", params: []param{pSecretID}, run: runDescribe},
+		{name: "list-secrets", op: "ListSecrets", usage: "[--filters F...] [--include-planned-deletion] [--sort-order asc|desc]",
+			summary: "List secrets (every page unless --max-results or --next-token is given).",
+			params: []param{{name: "include-planned-deletion", kind: kBool, help: "include secrets scheduled for deletion"},
+				pMaxResults, pNextToken, pFilters,
+				{name: "sort-order", kind: kString, help: "asc or desc"},
+				{name: "sort-by", kind: kString, help: "created-date, last-accessed-date, last-changed-date or name"}},
+			run: runListSecrets},
+		{name: "list-secret-version-ids", op: "ListSecretVersionIds", usage: "--secret-id ID [--include-deprecated]",
+			summary: "List a secret's versions and their labels.",
+			params:  []param{pSecretID, pMaxResults, pNextToken, {name: "include-deprecated", kind: kBool, help: "include versions without labels"}},
+			run:     runListVersions},
+		{name: "delete-secret", op: "DeleteSecret", usage: "--secret-id ID [--recovery-window-in-days N | --force-delete-without-recovery]",
+			summary: "Schedule a secret for deletion (30 days by default) or delete it at once.",
+			params: []param{pSecretID, {name: "recovery-window-in-days", kind: kInt, help: "7 to 30"},
+				{name: "force-delete-without-recovery", kind: kBool, help: "delete now, without recovery"}},
+			run: runDelete},
+		{name: "restore-secret", op: "RestoreSecret", usage: "--secret-id ID",
+			summary: "Cancel a scheduled deletion.", params: []param{pSecretID}, run: runRestore},
+		{name: "tag-resource", op: "TagResource", usage: "--secret-id ID --tags T...",
+			summary: "Add or overwrite tags.",
+			params:  []param{pSecretID, {name: "tags", kind: kList, required: true, help: "Key=env,Value=prod (repeat) or JSON"}},
+			run:     runTag},
+		{name: "untag-resource", op: "UntagResource", usage: "--secret-id ID --tag-keys K...",
+			summary: "Remove tags by key.",
+			params:  []param{pSecretID, {name: "tag-keys", kind: kList, required: true, help: "keys to remove"}},
+			run:     runUntag},
+		{name: "get-random-password", op: "GetRandomPassword", usage: "[--password-length N] [--exclude-...]",
+			summary: "Generate a random password.",
+			params: []param{{name: "password-length", kind: kInt, help: "1 to 4096 (default 32)"},
+				{name: "exclude-characters", kind: kString, help: "characters to leave out"},
+				{name: "exclude-numbers", kind: kBool, help: "no digits"},
+				{name: "exclude-punctuation", kind: kBool, help: "no punctuation"},
+				{name: "exclude-uppercase", kind: kBool, help: "no uppercase letters"},
+				{name: "exclude-lowercase", kind: kBool, help: "no lowercase letters"},
+				{name: "include-space", kind: kBool, help: "allow spaces"},
+				{name: "require-each-included-type", kind: kBool, help: "at least one of each included type (default on)"}},
+			run: runRandomPassword},
+		{name: "rotate-secret", op: "RotateSecret", usage: "--secret-id ID [--rotation-lambda-arn F] [--rotation-rules R] [--no-rotate-immediately]",
+			summary: "Configure rotation and/or rotate now.",
+			params: []param{pSecretID, pToken, {name: "rotation-lambda-arn", kind: kString, help: "rotation function (a local function name in the embedded store)"},
+				{name: "rotation-rules", kind: kString, help: "AutomaticallyAfterDays=N | ScheduleExpression=...,Duration=... or JSON"},
+				{name: "rotate-immediately", kind: kBool, help: "rotate now (default on)"}},
+			run: runRotate},
+		{name: "cancel-rotate-secret", op: "CancelRotateSecret", usage: "--secret-id ID",
+			summary: "Turn rotation off.", params: []param{pSecretID}, run: runCancelRotate},
+		getCommand(), execCommand(), initCommand(), demoDataCommand(),
+	}
+}
+
+// withBackend opens the configured backend, runs fn, and closes it.
+func (a *app) withBackend(ctx context.Context, fn func(b backend.Backend) error) error {
+	b, err := a.openBackend(ctx)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	return fn(b)
+}
+
+// token returns --client-request-token or a new UUID, as the AWS CLI
+// generates one for idempotent operations.
+func token(args *args) string {
+	if t, ok := args.strs["client-request-token"]; ok {
+		return t
+	}
+	return uuid.NewString()
+}
+
+// readValue reads --secret-string and --secret-binary: file:// reads a
+// file as text, fileb:// as raw bytes, and a binary value given inline (or
+// through file://) is base64, as with AWS CLI v2's default binary format.
+func readValue(args *args) (str *string, bin []byte, err error) {
+	if s, ok := args.strs["secret-string"]; ok {
+		if path, isFile := strings.CutPrefix(s, "file://"); isFile {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return nil, nil, usagef("Error parsing parameter '--secret-string': Unable to load paramfile %s: %v", s, err)
+			}
+			s = string(data)
+		}
+		str = &s
+	}
+	if s, ok := args.strs["secret-binary"]; ok {
+		if path, isFile := strings.CutPrefix(s, "fileb://"); isFile {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return nil, nil, usagef("Error parsing parameter '--secret-binary': Unable to load paramfile %s: %v", s, err)
+			}
+			if data == nil {
+				data = []byte{}
+			}
+			return str, data, nil
+		}
+		if path, isFile := strings.CutPrefix(s, "file://"); isFile {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return nil, nil, usagef("Error parsing parameter '--secret-binary': Unable to load paramfile %s: %v", s, err)
+			}
+			s = strings.TrimSpace(string(data))
+		}
+		dec, err := base64.StdEncoding.DecodeString(s)
+		if err != nil {
+			return nil, nil, usagef("Invalid base64 for --secret-binary: %v (use fileb://PATH for raw bytes)", err)
+		}
+		bin = dec
+	}
+	return str, bin, nil
+}
+
+func optString(args *args, name string) *string {
+	if v, ok := args.strs[name]; ok {
+		return &v
+	}
+	return nil
+}
+
+func runCreateSecret(ctx context.Context, a *app, args *args) error {
+	str, bin, err := readValue(args)
+	if err != nil {
+		return err
+	}
+	tags, err := parseTags(args.lists["tags"])
+	if err != nil {
+		return &usageError{err.Error()}
+	}
+	in := &backend.CreateSecretInput{Name: args.str("name"), Description: args.str("description"),
+		KmsKeyID: args.str("kms-key-id"), ClientRequestToken: token(args), SecretString: str, SecretBinary: bin, Tags: tags}
+	return a.withBackend(ctx, func(b backend.Backend) error {
+		out, err := b.CreateSecret(ctx, in)
+		if err != nil {
+			return err
+		}
+		return writeJSON(a.stdout, object{}.add("ARN", out.ARN).add("Name", out.Name).add("VersionId", out.VersionID))
+	})
+}
+
+func runGetSecretValue(ctx context.Context, a *app, args *args) error {
+	in := &backend.GetSecretValueInput{SecretID: args.str("secret-id"), VersionID: args.str("version-id"), VersionStage: args.str("version-stage")}
+	return a.withBackend(ctx, func(b backend.Backend) error {
+		v, err := b.GetSecretValue(ctx, in)
+		if err != nil {
+			return err
+		}
+		defer v.Wipe()
+		return writeJSON(a.stdout, secretValueJSON(v))
+	})
+}
+
+func runBatchGet(ctx context.Context, a *app, args *args) error {
+	filters, err := parseFilters(args.lists["filters"])
+	if err != nil {
+		return &usageError{err.Error()}
+	}
+	ids, err := parseStringList("secret-id-list", args.lists["secret-id-list"])
+	if err != nil {
+		return &usageError{err.Error()}
+	}
+	in := &backend.BatchGetSecretValueInput{SecretIDList: ids, Filters: filters, MaxResults: args.ints["max-results"], NextToken: args.str("next-token")}
+	return a.withBackend(ctx, func(b backend.Backend) error {
+		out, err := b.BatchGetSecretValue(ctx, in)
+		if err != nil {
+			return err
+		}
+		values := make([]any, len(out.SecretValues))
+		for i := range out.SecretValues {
+			values[i] = secretValueJSON(&out.SecretValues[i])
+		}
+		errs := make([]any, len(out.Errors))
+		for i, e := range out.Errors {
+			errs[i] = object{}.add("SecretId", e.SecretID).add("ErrorCode", e.ErrorCode).add("Message", e.Message)
+		}
+		err = writeJSON(a.stdout, object{}.addAlways("SecretValues", values).add("NextToken", out.NextToken).addAlways("Errors", errs))
+		for i := range out.SecretValues {
+			out.SecretValues[i].Wipe()
+		}
+		return err
+	})
+}
+
+func runPutSecretValue(ctx context.Context, a *app, args *args) error {
+	str, bin, err := readValue(args)
+	if err != nil {
+		return err
+	}
+	stages, err := parseStringList("version-stages", args.lists["version-stages"])
+	if err != nil {
+		return &usageError{err.Error()}
+	}
+	in := &backend.PutSecretValueInput{SecretID: args.str("secret-id"), ClientRequestToken: token(args), SecretString: str, SecretBinary: bin, VersionStages: stages}
+	return a.withBackend(ctx, func(b backend.Backend) error {
+		out, err := b.PutSecretValue(ctx, in)
+		if err != nil {
+			return err
+		}
+		return writeJSON(a.stdout, object{}.add("ARN", out.ARN).add("Name", out.Name).add("VersionId", out.VersionID).add("VersionStages", out.VersionStages))
+	})
+}
+
+func runUpdateSecret(ctx context.Context, a *app, args *args) error {
+	str, bin, err := readValue(args)
+	if err != nil {
+		return err
+	}
+	in := &backend.UpdateSecretInput{SecretID: args.str("secret-id"), ClientRequestToken: token(args),
+		Description: optString(args, "description"), KmsKeyID: optString(args, "kms-key-id"), SecretString: str, SecretBinary: bin}
+	return a.withBackend(ctx, func(b backend.Backend) error {
+		out, err := b.UpdateSecret(ctx, in)
+		if err != nil {
+			return err
+		}
+		return writeJSON(a.stdout, object{}.add("ARN", out.ARN).add("Name", out.Name).add("VersionId", out.VersionID))
+	})
+}
+
+func runUpdateStage(ctx context.Context, a *app, args *args) error {
+	in := &backend.UpdateSecretVersionStageInput{SecretID: args.str("secret-id"), VersionStage: args.str("version-stage"),
+		MoveToVersionID: args.str("move-to-version-id"), RemoveFromVersionID: args.str("remove-from-version-id")}
+	return a.withBackend(ctx, func(b backend.Backend) error {
+		out, err := b.UpdateSecretVersionStage(ctx, in)
+		if err != nil {
+			return err
+		}
+		return writeJSON(a.stdout, arnNameJSON(out))
+	})
+}
+
+func runDescribe(ctx context.Context, a *app, args *args) error {
+	return a.withBackend(ctx, func(b backend.Backend) error {
+		m, err := b.DescribeSecret(ctx, args.str("secret-id"))
+		if err != nil {
+			return err
+		}
+		return writeJSON(a.stdout, describeJSON(m))
+	})
+}
+
+// manualPaging reports whether the caller asked for one page, which turns
+// off the CLI's automatic paging as in the AWS CLI.
+func manualPaging(args *args) bool { return args.has("max-results") || args.has("next-token") }
+
+func runListSecrets(ctx context.Context, a *app, args *args) error {
+	filters, err := parseFilters(args.lists["filters"])
+	if err != nil {
+		return &usageError{err.Error()}
+	}
+	in := &backend.ListSecretsInput{Filters: filters, IncludePlannedDeletion: args.bools["include-planned-deletion"],
+		MaxResults: args.ints["max-results"], NextToken: args.str("next-token"), SortOrder: args.str("sort-order"), SortBy: args.str("sort-by")}
+	return a.withBackend(ctx, func(b backend.Backend) error {
+		list := []any{}
+		next := ""
+		for {
+			out, err := b.ListSecrets(ctx, in)
+			if err != nil {
+				return err
+			}
+			for i := range out.Secrets {
+				list = append(list, listEntryJSON(&out.Secrets[i]))
+			}
+			next = out.NextToken
+			if manualPaging(args) || next == "" {
+				break
+			}
+			in.NextToken = next
+		}
+		return writeJSON(a.stdout, object{}.addAlways("SecretList", list).add("NextToken", next))
+	})
+}
+
+func runListVersions(ctx context.Context, a *app, args *args) error {
+	in := &backend.ListSecretVersionIdsInput{SecretID: args.str("secret-id"), IncludeDeprecated: args.bools["include-deprecated"],
+		MaxResults: args.ints["max-results"], NextToken: args.str("next-token")}
+	return a.withBackend(ctx, func(b backend.Backend) error {
+		list := []any{}
+		var arn, name, next string
+		for {
+			out, err := b.ListSecretVersionIds(ctx, in)
+			if err != nil {
+				return err
+			}
+			for i := range out.Versions {
+				list = append(list, versionJSON(&out.Versions[i]))
+			}
+			arn, name, next = out.ARN, out.Name, out.NextToken
+			if manualPaging(args) || next == "" {
+				break
+			}
+			in.NextToken = next
+		}
+		return writeJSON(a.stdout, object{}.addAlways("Versions", list).add("NextToken", next).add("ARN", arn).add("Name", name))
+	})
+}
+
+func runDelete(ctx context.Context, a *app, args *args) error {
+	in := &backend.DeleteSecretInput{SecretID: args.str("secret-id"), ForceDeleteWithoutRecovery: args.bools["force-delete-without-recovery"]}
+	if n, ok := args.ints["recovery-window-in-days"]; ok {
+		in.RecoveryWindowInDays = &n
+	}
+	return a.withBackend(ctx, func(b backend.Backend) error {
+		out, err := b.DeleteSecret(ctx, in)
+		if err != nil {
+			return err
+		}
+		return writeJSON(a.stdout, object{}.add("ARN", out.ARN).add("Name", out.Name).add("DeletionDate", out.DeletionDate))
+	})
+}
+
+func runRestore(ctx context.Context, a *app, args *args) error {
+	return a.withBackend(ctx, func(b backend.Backend) error {
+		out, err := b.RestoreSecret(ctx, args.str("secret-id"))
+		if err != nil {
+			return err
+		}
+		return writeJSON(a.stdout, arnNameJSON(out))
+	})
+}
+
+func runTag(ctx context.Context, a *app, args *args) error {
+	tags, err := parseTags(args.lists["tags"])
+	if err != nil {
+		return &usageError{err.Error()}
+	}
+	return a.withBackend(ctx, func(b backend.Backend) error {
+		return b.TagResource(ctx, &backend.TagResourceInput{SecretID: args.str("secret-id"), Tags: tags})
+	})
+}
+
+func runUntag(ctx context.Context, a *app, args *args) error {
+	keys, err := parseStringList("tag-keys", args.lists["tag-keys"])
+	if err != nil {
+		return &usageError{err.Error()}
+	}
+	return a.withBackend(ctx, func(b backend.Backend) error {
+		return b.UntagResource(ctx, &backend.UntagResourceInput{SecretID: args.str("secret-id"), TagKeys: keys})
+	})
+}
+
+func runRandomPassword(ctx context.Context, a *app, args *args) error {
+	in := &backend.GetRandomPasswordInput{ExcludeCharacters: args.str("exclude-characters"),
+		ExcludeNumbers: args.bools["exclude-numbers"], ExcludePunctuation: args.bools["exclude-punctuation"],
+		ExcludeUppercase: args.bools["exclude-uppercase"], ExcludeLowercase: args.bools["exclude-lowercase"],
+		IncludeSpace: args.bools["include-space"]}
+	if n, ok := args.ints["password-length"]; ok {
+		in.PasswordLength = &n
+	}
+	if v, ok := args.bools["require-each-included-type"]; ok {
+		in.RequireEachIncludedType = &v
+	}
+	var pw string
+	var err error
+	if a.cfg.Backend == "local" {
+		// The embedded store generates passwords with the shared
+		// generator; there is no reason to unlock a store for it.
+		pw, err = backend.RandomPassword(in)
+	} else {
+		err = a.withBackend(ctx, func(b backend.Backend) error {
+			var err error
+			pw, err = b.GetRandomPassword(ctx, in)
+			return err
+		})
+	}
+	if err != nil {
+		return err
+	}
+	return writeJSON(a.stdout, object{}.addAlways("RandomPassword", pw))
+}
+
+type rotationRulesArg struct {
+	AutomaticallyAfterDays int    `json:"AutomaticallyAfterDays"`
+	Duration               string `json:"Duration"`
+	ScheduleExpression     string `json:"ScheduleExpression"`
+}
+
+func parseRotationRules(s string) (*backend.RotationRules, error) {
+	var r rotationRulesArg
+	if isJSONArg(s) {
+		if err := decodeStrict(s, &r); err != nil {
+			return nil, fmt.Errorf("invalid JSON for --rotation-rules: %w", err)
+		}
+	} else {
+		pairs, err := parseShorthand(s)
+		if err != nil {
+			return nil, fmt.Errorf("error parsing parameter '--rotation-rules': %w", err)
+		}
+		for _, p := range pairs {
+			if p.val.isList {
+				return nil, fmt.Errorf("error parsing parameter '--rotation-rules': %s takes one value", p.key)
+			}
+			switch p.key {
+			case "AutomaticallyAfterDays":
+				if _, err := fmt.Sscanf(p.val.scalar, "%d", &r.AutomaticallyAfterDays); err != nil {
+					return nil, fmt.Errorf("error parsing parameter '--rotation-rules': AutomaticallyAfterDays must be an integer")
+				}
+			case "Duration":
+				r.Duration = p.val.scalar
+			case "ScheduleExpression":
+				r.ScheduleExpression = p.val.scalar
+			default:
+				return nil, fmt.Errorf("error parsing parameter '--rotation-rules': unknown key %q, valid keys are: AutomaticallyAfterDays, Duration, ScheduleExpression", p.key)
+			}
+		}
+	}
+	return &backend.RotationRules{AutomaticallyAfterDays: r.AutomaticallyAfterDays, Duration: r.Duration, ScheduleExpression: r.ScheduleExpression}, nil
+}
+
+// rotator returns the backend's rotation capability or the error AWS gives
+// when rotation cannot be used.
+func rotator(b backend.Backend) (backend.Rotator, error) {
+	r, ok := b.(backend.Rotator)
+	if !ok {
+		return nil, backend.Errorf(backend.CodeInvalidRequest, "this store does not support rotation")
+	}
+	return r, nil
+}
+
+func runRotate(ctx context.Context, a *app, args *args) error {
+	in := &backend.RotateSecretInput{SecretID: args.str("secret-id"), ClientRequestToken: token(args), RotationLambdaARN: args.str("rotation-lambda-arn")}
+	if s, ok := args.strs["rotation-rules"]; ok {
+		r, err := parseRotationRules(s)
+		if err != nil {
+			return &usageError{err.Error()}
+		}
+		in.RotationRules = r
+	}
+	if v, ok := args.bools["rotate-immediately"]; ok {
+		in.RotateImmediately = &v
+	}
+	return a.withBackend(ctx, func(b backend.Backend) error {
+		r, err := rotator(b)
+		if err != nil {
+			return err
+		}
+		out, err := r.RotateSecret(ctx, in)
+		if err != nil {
+			return err
+		}
+		return writeJSON(a.stdout, object{}.add("ARN", out.ARN).add("Name", out.Name).add("VersionId", out.VersionID))
+	})
+}
+
+func runCancelRotate(ctx context.Context, a *app, args *args) error {
+	return a.withBackend(ctx, func(b backend.Backend) error {
+		r, err := rotator(b)
+		if err != nil {
+			return err
+		}
+		out, err := r.CancelRotateSecret(ctx, args.str("secret-id"))
+		if err != nil {
+			return err
+		}
+		return writeJSON(a.stdout, object{}.add("ARN", out.ARN).add("Name", out.Name).add("VersionId", out.VersionID))
+	})
+}

@@ -1,0 +1,323 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/base64"
+	"io"
+	"sort"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/secretary-sh/secretary/backend"
+)
+
+// The AWS CLI prints responses with Python's json.dumps(indent=4,
+// ensure_ascii=False), keys in the order of the service model's members.
+// encoding/json cannot keep key order for maps or leave out empty values
+// the way the CLI does, so responses are built as ordered objects and
+// written by the small encoder below.
+
+// field is one member of an ordered JSON object.
+type field struct {
+	key string
+	val any
+}
+
+// object is a JSON object whose keys keep their insertion order.
+type object []field
+
+// add appends key unless val is "empty" in the sense of a member the
+// service left out of its response: nil, "", a zero time, an empty list or
+// map. Booleans and numbers are always written; use addIf to make them
+// optional.
+func (o object) add(key string, val any) object {
+	switch v := val.(type) {
+	case nil:
+		return o
+	case string:
+		if v == "" {
+			return o
+		}
+	case time.Time:
+		if v.IsZero() {
+			return o
+		}
+	case []any:
+		if len(v) == 0 {
+			return o
+		}
+	case []string:
+		if len(v) == 0 {
+			return o
+		}
+	case object:
+		if v == nil {
+			return o
+		}
+	case []byte:
+		if v == nil {
+			return o
+		}
+	case map[string][]string:
+		if len(v) == 0 {
+			return o
+		}
+	}
+	return append(o, field{key, val})
+}
+
+// addAlways appends key even when val is empty (the CLI prints an empty
+// list when the service returned one).
+func (o object) addAlways(key string, val any) object { return append(o, field{key, val}) }
+
+// writeJSON writes v followed by a newline, indented by four spaces.
+func writeJSON(w io.Writer, v any) error {
+	var buf bytes.Buffer
+	encodeValue(&buf, v, 0)
+	buf.WriteByte('\n')
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+func indent(buf *bytes.Buffer, depth int) {
+	buf.WriteByte('\n')
+	for i := 0; i < depth; i++ {
+		buf.WriteString("    ")
+	}
+}
+
+func encodeValue(buf *bytes.Buffer, v any, depth int) {
+	switch x := v.(type) {
+	case nil:
+		buf.WriteString("null")
+	case string:
+		encodeString(buf, x)
+	case bool:
+		buf.WriteString(strconv.FormatBool(x))
+	case int:
+		buf.WriteString(strconv.Itoa(x))
+	case int64:
+		buf.WriteString(strconv.FormatInt(x, 10))
+	case float64:
+		buf.WriteString(strconv.FormatFloat(x, 'g', -1, 64))
+	case time.Time:
+		encodeString(buf, formatTime(x))
+	case []byte:
+		// Blobs are shown base64-encoded, as the CLI does.
+		encodeString(buf, base64.StdEncoding.EncodeToString(x))
+	case []string:
+		list := make([]any, len(x))
+		for i, s := range x {
+			list[i] = s
+		}
+		encodeValue(buf, list, depth)
+	case []any:
+		if len(x) == 0 {
+			buf.WriteString("[]")
+			return
+		}
+		buf.WriteByte('[')
+		for i, e := range x {
+			if i > 0 {
+				buf.WriteByte(',')
+			}
+			indent(buf, depth+1)
+			encodeValue(buf, e, depth+1)
+		}
+		indent(buf, depth)
+		buf.WriteByte(']')
+	case object:
+		if len(x) == 0 {
+			buf.WriteString("{}")
+			return
+		}
+		buf.WriteByte('{')
+		for i, f := range x {
+			if i > 0 {
+				buf.WriteByte(',')
+			}
+			indent(buf, depth+1)
+			encodeString(buf, f.key)
+			buf.WriteString(": ")
+			encodeValue(buf, f.val, depth+1)
+		}
+		indent(buf, depth)
+		buf.WriteByte('}')
+	case map[string][]string:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		o := make(object, 0, len(keys))
+		for _, k := range keys {
+			o = append(o, field{k, x[k]})
+		}
+		encodeValue(buf, o, depth)
+	default:
+		// Every type the commands build is handled above; reaching here is
+		// a programming error, shown rather than hidden.
+		encodeString(buf, "<unsupported>")
+	}
+}
+
+const hexDigits = "0123456789abcdef"
+
+// encodeString escapes like Python's json with ensure_ascii=False: quote,
+// backslash and control characters are escaped, everything else is written
+// as UTF-8. Invalid UTF-8 becomes U+FFFD.
+func encodeString(buf *bytes.Buffer, s string) {
+	buf.WriteByte('"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch c {
+			case '"':
+				buf.WriteString(`\"`)
+			case '\\':
+				buf.WriteString(`\\`)
+			case '\n':
+				buf.WriteString(`\n`)
+			case '\r':
+				buf.WriteString(`\r`)
+			case '\t':
+				buf.WriteString(`\t`)
+			case '\b':
+				buf.WriteString(`\b`)
+			case '\f':
+				buf.WriteString(`\f`)
+			default:
+				if c < 0x20 {
+					buf.WriteString(`\u00`)
+					buf.WriteByte(hexDigits[c>>4])
+					buf.WriteByte(hexDigits[c&0xf])
+				} else {
+					buf.WriteByte(c)
+				}
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			buf.WriteString("\ufffd")
+		} else {
+			buf.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	buf.WriteByte('"')
+}
+
+// formatTime renders a timestamp as AWS CLI v2 does by default
+// (cli_timestamp_format=iso8601): Python's datetime.isoformat() in the local
+// time zone, with microseconds only when they are not zero.
+func formatTime(t time.Time) string {
+	t = t.Local().Truncate(time.Microsecond)
+	if t.Nanosecond() == 0 {
+		return t.Format("2006-01-02T15:04:05-07:00")
+	}
+	return t.Format("2006-01-02T15:04:05.000000-07:00")
+}
+
+// Response builders, one per service shape, members in the model's order.
+
+func tagsJSON(tags []backend.Tag) []any {
+	if len(tags) == 0 {
+		return nil
+	}
+	out := make([]any, len(tags))
+	for i, t := range tags {
+		out[i] = object{{"Key", t.Key}, {"Value", t.Value}}
+	}
+	return out
+}
+
+func rotationRulesJSON(r *backend.RotationRules) any {
+	if r == nil {
+		return nil
+	}
+	o := object{}
+	if r.AutomaticallyAfterDays > 0 {
+		o = o.add("AutomaticallyAfterDays", r.AutomaticallyAfterDays)
+	}
+	o = o.add("Duration", r.Duration)
+	o = o.add("ScheduleExpression", r.ScheduleExpression)
+	return o
+}
+
+func replicationJSON(rs []backend.ReplicationStatus) []any {
+	if len(rs) == 0 {
+		return nil
+	}
+	out := make([]any, len(rs))
+	for i, r := range rs {
+		out[i] = object{}.add("Region", r.Region).add("KmsKeyId", r.KmsKeyID).
+			add("Status", r.Status).add("StatusMessage", r.StatusMessage).
+			add("LastAccessedDate", r.LastAccessedDate)
+	}
+	return out
+}
+
+// rotationConfigured reports whether the service would report
+// RotationEnabled at all: it is null for secrets never set up for rotation.
+func rotationConfigured(m *backend.SecretMetadata) bool {
+	return m.RotationEnabled || m.RotationLambdaARN != "" || m.RotationRules != nil
+}
+
+// describeJSON is DescribeSecretResponse.
+func describeJSON(m *backend.SecretMetadata) object {
+	o := object{}.add("ARN", m.ARN).add("Name", m.Name).add("Description", m.Description).
+		add("KmsKeyId", m.KmsKeyID)
+	if rotationConfigured(m) {
+		o = o.add("RotationEnabled", m.RotationEnabled)
+	}
+	o = o.add("RotationLambdaARN", m.RotationLambdaARN).add("RotationRules", rotationRulesJSON(m.RotationRules)).
+		add("LastRotatedDate", m.LastRotatedDate).add("LastChangedDate", m.LastChangedDate).
+		add("LastAccessedDate", m.LastAccessedDate).add("DeletedDate", m.DeletedDate).
+		add("NextRotationDate", m.NextRotationDate).add("Tags", tagsJSON(m.Tags)).
+		add("VersionIdsToStages", m.VersionIdsToStages).add("OwningService", m.OwningService).
+		add("CreatedDate", m.CreatedDate).add("PrimaryRegion", m.PrimaryRegion).
+		add("ReplicationStatus", replicationJSON(m.ReplicationStatus))
+	return o
+}
+
+// listEntryJSON is SecretListEntry.
+func listEntryJSON(m *backend.SecretMetadata) object {
+	o := object{}.add("ARN", m.ARN).add("Name", m.Name).add("Description", m.Description).
+		add("KmsKeyId", m.KmsKeyID)
+	if rotationConfigured(m) {
+		o = o.add("RotationEnabled", m.RotationEnabled)
+	}
+	o = o.add("RotationLambdaARN", m.RotationLambdaARN).add("RotationRules", rotationRulesJSON(m.RotationRules)).
+		add("LastRotatedDate", m.LastRotatedDate).add("LastChangedDate", m.LastChangedDate).
+		add("LastAccessedDate", m.LastAccessedDate).add("DeletedDate", m.DeletedDate).
+		add("NextRotationDate", m.NextRotationDate).add("Tags", tagsJSON(m.Tags)).
+		add("SecretVersionsToStages", m.VersionIdsToStages).add("OwningService", m.OwningService).
+		add("CreatedDate", m.CreatedDate).add("PrimaryRegion", m.PrimaryRegion)
+	return o
+}
+
+// secretValueJSON is GetSecretValueResponse and SecretValueEntry.
+func secretValueJSON(v *backend.SecretValue) object {
+	o := object{}.add("ARN", v.ARN).add("Name", v.Name).add("VersionId", v.VersionID)
+	if v.SecretBinary != nil {
+		o = o.add("SecretBinary", v.SecretBinary)
+	}
+	if v.SecretString != nil {
+		o = o.addAlways("SecretString", *v.SecretString)
+	}
+	return o.add("VersionStages", v.VersionStages).add("CreatedDate", v.CreatedDate)
+}
+
+// versionJSON is SecretVersionsListEntry.
+func versionJSON(v *backend.SecretVersion) object {
+	return object{}.add("VersionId", v.VersionID).add("VersionStages", v.VersionStages).
+		add("LastAccessedDate", v.LastAccessedDate).add("CreatedDate", v.CreatedDate).
+		add("KmsKeyIds", v.KmsKeyIDs)
+}
+
+func arnNameJSON(a *backend.ARNName) object {
+	return object{}.add("ARN", a.ARN).add("Name", a.Name)
+}

@@ -1,0 +1,231 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/secretary-sh/secretary/backend"
+	"github.com/secretary-sh/secretary/backend/local"
+)
+
+// Environment variables. SECRETARY_PASSPHRASE is for automation only: the
+// environment of a process can be read by other processes of the same user
+// (/proc/PID/environ) and is inherited by every child, so `exec` removes it
+// from the command it runs.
+const (
+	envStore      = "SECRETARY_STORE"
+	envKeyFile    = "SECRETARY_KEY_FILE"
+	envPassphrase = "SECRETARY_PASSPHRASE"
+)
+
+// Config is what the global flags and the environment select.
+type Config struct {
+	// Backend is "local" or "aws".
+	Backend     string
+	Store       string
+	KeyFile     string
+	ReadOnly    bool
+	Theme       string
+	Clipboard   time.Duration
+	Profile     string
+	Region      string
+	EndpointURL string
+	Output      string
+}
+
+// configError is a problem with the environment or configuration (no
+// store, no way to unlock it); it exits 253 as the AWS CLI does for missing
+// configuration or credentials.
+type configError struct{ err error }
+
+func (e *configError) Error() string { return e.err.Error() }
+func (e *configError) Unwrap() error { return e.err }
+
+// storePath returns the local store's path: --store, SECRETARY_STORE, or
+// the default location.
+func (a *app) storePath() (string, error) {
+	if a.cfg.Store != "" {
+		return a.cfg.Store, nil
+	}
+	if p := os.Getenv(envStore); p != "" {
+		return p, nil
+	}
+	p, err := local.DefaultPath()
+	if err != nil {
+		return "", &configError{fmt.Errorf("cannot find the default store location: %w", err)}
+	}
+	return p, nil
+}
+
+// keyFile returns --key-file or SECRETARY_KEY_FILE.
+func (a *app) keyFile() string {
+	if a.cfg.KeyFile != "" {
+		return a.cfg.KeyFile
+	}
+	return os.Getenv(envKeyFile)
+}
+
+// openBackend opens the backend the global flags chose. Adding a backend is
+// one case here.
+func (a *app) openBackend(ctx context.Context) (backend.Backend, error) {
+	switch a.cfg.Backend {
+	case "local":
+		s, err := a.openLocal(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
+	case "aws":
+		return nil, &configError{errors.New("the aws backend is not part of this build yet; use --backend local")}
+	default:
+		return nil, usagef("argument --backend: invalid choice: %q (choose from 'local', 'aws')", a.cfg.Backend)
+	}
+}
+
+// localOptions are the store options every command uses.
+func (a *app) localOptions() local.Options {
+	return local.Options{ReadOnly: a.cfg.ReadOnly}
+}
+
+// nonInteractiveCredential returns a credential that needs no prompt (key
+// file or SECRETARY_PASSPHRASE), or ok=false.
+func (a *app) nonInteractiveCredential() (local.Credential, bool) {
+	if kf := a.keyFile(); kf != "" {
+		return local.Credential{KeyFile: kf}, true
+	}
+	if p, ok := os.LookupEnv(envPassphrase); ok && p != "" {
+		return local.Credential{Passphrase: []byte(p)}, true
+	}
+	return local.Credential{}, false
+}
+
+// openLocal unlocks the local store with a key file, SECRETARY_PASSPHRASE,
+// or a passphrase typed on the terminal.
+func (a *app) openLocal(ctx context.Context) (*local.Store, error) {
+	path, err := a.storePath()
+	if err != nil {
+		return nil, err
+	}
+	exists, err := local.Exists(path)
+	if err != nil {
+		return nil, &configError{fmt.Errorf("cannot use the store at %s: %w", path, err)}
+	}
+	if !exists {
+		return nil, &configError{fmt.Errorf("no secret store at %s; create one with `secretary init` (or choose one with --store or %s)", path, envStore)}
+	}
+	cred, ok := a.nonInteractiveCredential()
+	if !ok {
+		pass, err := a.promptPassphrase(fmt.Sprintf("Passphrase for %s: ", path))
+		if err != nil {
+			return nil, err
+		}
+		cred = local.Credential{Passphrase: pass}
+	}
+	s, err := local.Open(ctx, path, cred, a.localOptions())
+	wipe(cred.Passphrase)
+	if err != nil {
+		return nil, storeError(path, err)
+	}
+	return s, nil
+}
+
+// storeError turns the store's opening errors into configuration errors
+// with the path in the message.
+func storeError(path string, err error) error {
+	switch {
+	case errors.Is(err, local.ErrWrongCredential):
+		return &configError{fmt.Errorf("%s: %w", path, local.ErrWrongCredential)}
+	case errors.Is(err, local.ErrStoreNotFound), errors.Is(err, local.ErrCorrupt):
+		return &configError{fmt.Errorf("%s: %w", path, err)}
+	}
+	return err
+}
+
+func wipe(b []byte) {
+	for i := range b {
+		b[i] = 0
+	}
+}
+
+// terminalInput reports whether stdin is a terminal: a passphrase prompt is
+// offered only then, so a script never hangs waiting for one.
+func (a *app) terminalInput() bool {
+	f, ok := a.stdin.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// promptPassphrase reads a passphrase from the controlling terminal without
+// echo. Reading /dev/tty rather than stdin keeps piped input for the
+// command itself.
+func (a *app) promptPassphrase(prompt string) ([]byte, error) {
+	if !a.terminalInput() {
+		return nil, &configError{fmt.Errorf("the store is locked and there is no terminal to ask for its passphrase: use --key-file, %s or %s", envKeyFile, envPassphrase)}
+	}
+	in, out, closeTTY, err := openTTY(a.stdin, a.stderr)
+	if err != nil {
+		return nil, &configError{fmt.Errorf("cannot open the terminal to read the passphrase: %w", err)}
+	}
+	defer closeTTY()
+	fmt.Fprint(out, prompt)
+	pass, err := term.ReadPassword(int(in.Fd()))
+	fmt.Fprintln(out)
+	if err != nil {
+		return nil, &configError{fmt.Errorf("reading the passphrase: %w", err)}
+	}
+	if len(pass) == 0 {
+		return nil, &configError{errors.New("empty passphrase")}
+	}
+	return pass, nil
+}
+
+// openTTY opens the controlling terminal for a prompt; on Windows, where
+// there is no /dev/tty, it falls back to stdin and stderr.
+func openTTY(stdin io.Reader, stderr io.Writer) (in *os.File, out io.Writer, closeFn func(), err error) {
+	if runtime.GOOS == "windows" {
+		f, _ := stdin.(*os.File)
+		return f, stderr, func() {}, nil
+	}
+	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return tty, tty, func() { tty.Close() }, nil
+}
+
+// newPassphrase asks for a new passphrase twice.
+func (a *app) newPassphrase() ([]byte, error) {
+	if p, ok := os.LookupEnv(envPassphrase); ok && p != "" {
+		return []byte(p), nil
+	}
+	first, err := a.promptPassphrase("New passphrase: ")
+	if err != nil {
+		return nil, err
+	}
+	second, err := a.promptPassphrase("Repeat passphrase: ")
+	if err != nil {
+		wipe(first)
+		return nil, err
+	}
+	defer wipe(second)
+	if string(first) != string(second) {
+		wipe(first)
+		return nil, &configError{errors.New("the passphrases do not match")}
+	}
+	return first, nil
+}
+
+// validTheme checks --theme.
+func validTheme(t string) bool {
+	switch t {
+	case "auto", "dark", "light", "mono":
+		return true
+	}
+	return false
+}
