@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"fmt"
 	mrand "math/rand/v2"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -43,7 +44,8 @@ type Options struct {
 	Chunk int
 	// Clock, when set, is moved back in time while secrets are created so
 	// their dates spread over the past two years. It must be the clock the
-	// store was opened with.
+	// store was opened with. Secrets are then written oldest first in small
+	// batches, since a transaction sees a single time.
 	Clock *Clock
 	// Progress, when set, is called after each chunk.
 	Progress func(done int)
@@ -243,76 +245,103 @@ func Fill(ctx context.Context, b backend.Backend, opts Options) (Stats, error) {
 	if opts.Secrets < 0 {
 		return Stats{}, fmt.Errorf("demo: negative number of secrets %d", opts.Secrets)
 	}
+	specs := Plan(opts.Seed, opts.Secrets)
 	chunk := opts.Chunk
+	if opts.Clock != nil {
+		// A transaction sees one time, so dates can only differ between
+		// batches: create the oldest secrets first, in many small batches.
+		sort.SliceStable(specs, func(i, j int) bool { return specs[i].Age > specs[j].Age })
+		if chunk <= 0 {
+			chunk = max(10, len(specs)/200)
+		}
+		defer opts.Clock.Release()
+	}
 	if chunk <= 0 {
 		chunk = 500
 	}
-	specs := Plan(opts.Seed, opts.Secrets)
 	now := time.Now()
-	if opts.Clock != nil {
-		defer opts.Clock.Release()
+	batcher, canBatch := b.(Batcher)
+	inBatch := func(ctx context.Context, fn func(ctx context.Context, b backend.Backend) error) error {
+		if canBatch {
+			return batcher.Batch(ctx, fn)
+		}
+		return fn(ctx, b)
 	}
 	var st Stats
-	batcher, canBatch := b.(Batcher)
+	type deletion struct {
+		arn  string
+		days int
+	}
+	var deletions []deletion
 	for start := 0; start < len(specs); start += chunk {
 		end := min(start+chunk, len(specs))
 		part := specs[start:end]
-		var chunkStats Stats
-		run := func(ctx context.Context, b backend.Backend) error {
-			chunkStats = Stats{}
+		if opts.Clock != nil {
+			opts.Clock.Set(now.Add(-part[0].Age))
+		}
+		var cs Stats
+		var arns []string
+		err := inBatch(ctx, func(ctx context.Context, b backend.Backend) error {
+			cs, arns = Stats{}, arns[:0]
 			for i := range part {
-				if err := create(ctx, b, &part[i], now, opts.Clock, &chunkStats); err != nil {
+				arn, err := create(ctx, b, &part[i], &cs)
+				if err != nil {
 					return fmt.Errorf("demo: creating %s: %w", part[i].Name, err)
 				}
+				arns = append(arns, arn)
 			}
 			return nil
-		}
-		var err error
-		if canBatch {
-			err = batcher.Batch(ctx, run)
-		} else {
-			err = run(ctx, b)
-		}
+		})
 		if err != nil {
 			return st, err
 		}
-		st.Secrets += chunkStats.Secrets
-		st.Versions += chunkStats.Versions
-		st.Labeled += chunkStats.Labeled
-		st.Pending += chunkStats.Pending
-		st.Scheduled += chunkStats.Scheduled
+		for i, arn := range arns {
+			if part[i].DeleteInDays > 0 {
+				deletions = append(deletions, deletion{arn, part[i].DeleteInDays})
+			}
+		}
+		st.Secrets += cs.Secrets
+		st.Versions += cs.Versions
+		st.Labeled += cs.Labeled
+		st.Pending += cs.Pending
 		if opts.Progress != nil {
 			opts.Progress(end)
 		}
 	}
+	// Deletions happen "now", after the clock is back to the real time, so
+	// every recovery window is still open.
+	if opts.Clock != nil {
+		opts.Clock.Release()
+	}
+	err := inBatch(ctx, func(ctx context.Context, b backend.Backend) error {
+		for _, d := range deletions {
+			days := d.days
+			if _, err := b.DeleteSecret(ctx, &backend.DeleteSecretInput{SecretID: d.arn, RecoveryWindowInDays: &days}); err != nil {
+				return fmt.Errorf("demo: scheduling %s for deletion: %w", d.arn, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return st, err
+	}
+	st.Scheduled = len(deletions)
 	return st, nil
 }
 
-// create writes one secret and its history.
-func create(ctx context.Context, b backend.Backend, s *Spec, now time.Time, clock *Clock, st *Stats) error {
-	at := now.Add(-s.Age)
-	// Versions follow each other over the secret's life, the last one a
-	// little before now.
-	step := s.Age / time.Duration(s.Versions+1)
-	tick := func(i int) {
-		if clock != nil {
-			clock.Set(at.Add(step * time.Duration(i)))
-		}
-	}
-	tick(0)
+// create writes one secret and its history and returns its ARN.
+func create(ctx context.Context, b backend.Backend, s *Spec, st *Stats) (string, error) {
 	in := &backend.CreateSecretInput{Name: s.Name, Description: s.Description, Tags: s.Tags,
 		ClientRequestToken: uuid.NewString()}
-	str, bin := value(s)
-	in.SecretString, in.SecretBinary = str, bin
+	in.SecretString, in.SecretBinary = value(s)
 	out, err := b.CreateSecret(ctx, in)
 	if err != nil {
-		return err
+		return "", err
 	}
 	st.Secrets++
 	st.Versions++
 	first := out.VersionID
 	for v := 1; v < s.Versions; v++ {
-		tick(v)
 		str, bin := value(s)
 		put := &backend.PutSecretValueInput{SecretID: out.ARN, ClientRequestToken: uuid.NewString(), SecretString: str, SecretBinary: bin}
 		if s.Pending && v == s.Versions-1 {
@@ -320,30 +349,18 @@ func create(ctx context.Context, b backend.Backend, s *Spec, now time.Time, cloc
 			st.Pending++
 		}
 		if _, err := b.PutSecretValue(ctx, put); err != nil {
-			return err
+			return "", err
 		}
 		st.Versions++
 	}
 	if s.Label != "" {
-		tick(s.Versions)
 		if _, err := b.UpdateSecretVersionStage(ctx, &backend.UpdateSecretVersionStageInput{
 			SecretID: out.ARN, VersionStage: s.Label, MoveToVersionID: first}); err != nil {
-			return err
+			return "", err
 		}
 		st.Labeled++
 	}
-	if s.DeleteInDays > 0 {
-		// Deleted recently, so the recovery window is still open.
-		if clock != nil {
-			clock.Set(now.Add(-time.Duration(s.DeleteInDays/3) * 24 * time.Hour))
-		}
-		days := s.DeleteInDays
-		if _, err := b.DeleteSecret(ctx, &backend.DeleteSecretInput{SecretID: out.ARN, RecoveryWindowInDays: &days}); err != nil {
-			return err
-		}
-		st.Scheduled++
-	}
-	return nil
+	return out.ARN, nil
 }
 
 // value makes a fresh random value of the secret's kind.
