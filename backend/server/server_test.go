@@ -80,7 +80,7 @@ const (
 	testSecret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 )
 
-func startServer(t *testing.T, b backend.Backend, keys AccessKeys, now func() time.Time) *httptest.Server {
+func startServer(t testing.TB, b backend.Backend, keys AccessKeys, now func() time.Time) *httptest.Server {
 	t.Helper()
 	h, err := New(b, Options{Keys: keys, Now: now, MaxBodyBytes: 4096})
 	if err != nil {
