@@ -73,14 +73,14 @@ func (t *txn) audit(operation, arn, versionID string, opErr error) error {
 	}
 	var prevSeq int64
 	prev := genesisHash
-	err := t.tx.QueryRowContext(t.ctx, `SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1`).Scan(&prevSeq, &prev)
+	err := t.queryRow(`SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1`).Scan(&prevSeq, &prev)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fatal(fmt.Errorf("write audit record: %w", err))
 	}
 	r.Seq = prevSeq + 1
 	r.PrevHash = prev
 	r.Hash = auditHash(&r)
-	if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO audit(seq, time, actor, operation, secret_arn, version_id, outcome, error_code, prev_hash, hash)
+	if _, err := t.exec(`INSERT INTO audit(seq, time, actor, operation, secret_arn, version_id, outcome, error_code, prev_hash, hash)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.Seq, r.Time.UnixNano(), r.Actor, r.Operation, r.SecretARN, r.VersionID, r.Outcome, r.ErrorCode, r.PrevHash, r.Hash); err != nil {
 		return fatal(fmt.Errorf("write audit record: %w", err))

@@ -35,14 +35,14 @@ func (s *Store) CreateKey(ctx context.Context, alias string) (string, error) {
 
 func (t *txn) createKey(alias string) (string, error) {
 	var n int
-	if err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM keys WHERE alias = ?`, alias).Scan(&n); err != nil {
+	if err := t.queryRow(`SELECT count(*) FROM keys WHERE alias = ?`, alias).Scan(&n); err != nil {
 		return "", internal(err)
 	}
 	if n > 0 {
 		return "", backend.Errorf(backend.CodeResourceExists, "a key with alias %s already exists", alias)
 	}
 	id := uuid.NewString()
-	if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO keys(id, alias, current_version, created) VALUES (?, ?, 1, ?)`,
+	if _, err := t.exec(`INSERT INTO keys(id, alias, current_version, created) VALUES (?, ?, 1, ?)`,
 		id, alias, t.now.UnixNano()); err != nil {
 		return "", internal(err)
 	}
@@ -66,7 +66,7 @@ func (t *txn) addKeyVersion(id string, version int64) error {
 	if err != nil {
 		return err
 	}
-	if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO key_versions(key_id, version, wrapped, created) VALUES (?, ?, ?, ?)`,
+	if _, err := t.exec(`INSERT INTO key_versions(key_id, version, wrapped, created) VALUES (?, ?, ?, ?)`,
 		id, version, w, t.now.UnixNano()); err != nil {
 		return internal(err)
 	}
@@ -106,7 +106,7 @@ func (t *txn) resolveKey(kmsKeyID string) (keyInfo, error) {
 	}
 	var k keyInfo
 	var alias sql.NullString
-	err := t.tx.QueryRowContext(t.ctx, `SELECT id, alias, current_version FROM keys WHERE id = ? OR alias = ?`, ref, ref).
+	err := t.queryRow(`SELECT id, alias, current_version FROM keys WHERE id = ? OR alias = ?`, ref, ref).
 		Scan(&k.id, &alias, &k.version)
 	if errors.Is(err, sql.ErrNoRows) {
 		return keyInfo{}, backend.Errorf(backend.CodeEncryptionFailure, "Secrets Manager can't find the specified encryption key.")
@@ -128,7 +128,7 @@ func (t *txn) kek(id string, version int64) (cipher.AEAD, error) {
 		return a, nil
 	}
 	var w []byte
-	err := t.tx.QueryRowContext(t.ctx, `SELECT wrapped FROM key_versions WHERE key_id = ? AND version = ?`, id, version).Scan(&w)
+	err := t.queryRow(`SELECT wrapped FROM key_versions WHERE key_id = ? AND version = ?`, id, version).Scan(&w)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, backend.Errorf(backend.CodeDecryptionFailure, "the key-encryption key %s version %d is missing", id, version)
 	}
@@ -173,7 +173,7 @@ func (s *Store) RotateKey(ctx context.Context, keyIDOrAlias string) error {
 			if err := t.addKeyVersion(k.id, next); err != nil {
 				return "", "", err
 			}
-			if _, err := t.tx.ExecContext(t.ctx, `UPDATE keys SET current_version = ? WHERE id = ?`, next, k.id); err != nil {
+			if _, err := t.exec(`UPDATE keys SET current_version = ? WHERE id = ?`, next, k.id); err != nil {
 				return "", "", internal(err)
 			}
 			return "", "", t.rewrapAll(`v.key_id = ?`, k.id, k.id, next)
@@ -184,7 +184,7 @@ func (s *Store) RotateKey(ctx context.Context, keyIDOrAlias string) error {
 // rewrapAll re-wraps the data keys of the versions matching where (a
 // condition on versions v joined with secrets s) under key id/version.
 func (t *txn) rewrapAll(where string, arg any, id string, version int64) error {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT v.secret_id, v.version_id, s.arn, v.key_id, v.key_version, v.wrapped_dek
+	rows, err := t.query(`SELECT v.secret_id, v.version_id, s.arn, v.key_id, v.key_version, v.wrapped_dek
 		FROM versions v JOIN secrets s ON s.id = v.secret_id WHERE `+where, arg)
 	if err != nil {
 		return internal(err)

@@ -2,6 +2,10 @@ package local
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"sort"
 	"time"
 
@@ -30,6 +34,7 @@ func (t *txn) b() *txBackend { return &txBackend{t} }
 // recorded).
 func (s *Store) Batch(ctx context.Context, fn func(ctx context.Context, b backend.Backend) error) error {
 	err := s.run(ctx, true, func(t *txn) error {
+		t.shared = true
 		if err := fn(ctx, t.b()); err != nil {
 			return fatal(err)
 		}
@@ -164,7 +169,7 @@ func (b *txBackend) CreateSecret(ctx context.Context, in *backend.CreateSecretIn
 			return "", "", err
 		}
 		now := t.now.UnixNano()
-		res, err := t.tx.ExecContext(t.ctx, `INSERT INTO secrets(arn, name, description, kms_key_id, created, last_changed)
+		res, err := t.exec(`INSERT INTO secrets(arn, name, description, kms_key_id, created, last_changed)
 			VALUES (?, ?, ?, ?, ?, ?)`, arn, in.Name, in.Description, in.KmsKeyID, now, now)
 		if err != nil {
 			return "", "", internal(err)
@@ -198,14 +203,14 @@ func (b *txBackend) CreateSecret(ctx context.Context, in *backend.CreateSecretIn
 
 func (t *txn) upsertTags(secretID int64, tags []backend.Tag) error {
 	for _, tg := range tags {
-		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO tags(secret_id, key, value, pos)
+		if _, err := t.exec(`INSERT INTO tags(secret_id, key, value, pos)
 			VALUES (?1, ?2, ?3, (SELECT coalesce(max(pos), 0) + 1 FROM tags WHERE secret_id = ?1))
 			ON CONFLICT (secret_id, key) DO UPDATE SET value = excluded.value`, secretID, tg.Key, tg.Value); err != nil {
 			return internal(err)
 		}
 	}
 	var n int
-	if err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM tags WHERE secret_id = ?`, secretID).Scan(&n); err != nil {
+	if err := t.queryRow(`SELECT count(*) FROM tags WHERE secret_id = ?`, secretID).Scan(&n); err != nil {
 		return internal(err)
 	}
 	if n > 50 {
@@ -269,44 +274,56 @@ func arnOf(sec *secretRow) string {
 // getValue selects a version by id and/or stage (AWSCURRENT by default),
 // decrypts it and records the access date.
 func (t *txn) getValue(sec *secretRow, versionID, stage string) (*backend.SecretValue, error) {
-	labels, err := t.labels(sec.id)
-	if err != nil {
-		return nil, err
-	}
+	// One query selects the version and its labels: on the read path every
+	// statement counts against the 100 µs budget.
+	const cols = `SELECT v.version_id, v.created, v.last_accessed, v.key_id, v.key_version, v.wrapped_dek, v.ciphertext,
+		(SELECT json_group_array(x.stage) FROM stages x WHERE x.secret_id = v.secret_id AND x.version_id = v.version_id)`
+	var row scanner
 	if versionID == "" {
 		if stage == "" {
 			stage = backend.StageCurrent
 		}
-		v, ok := labels[stage]
-		if !ok {
+		row = t.queryRow(cols+` FROM stages s JOIN versions v ON v.secret_id = s.secret_id AND v.version_id = s.version_id
+			WHERE s.secret_id = ? AND s.stage = ?`, sec.id, stage)
+	} else {
+		row = t.queryRow(cols+` FROM versions v WHERE v.secret_id = ? AND v.version_id = ?`, sec.id, versionID)
+	}
+	var v versionRow
+	var stagesJSON string
+	err := row.Scan(&v.versionID, &v.created, &v.accessed, &v.keyID, &v.keyVersion, &v.wrappedDEK, &v.ciphertext, &stagesJSON)
+	if errors.Is(err, sql.ErrNoRows) {
+		if versionID == "" {
 			return nil, backend.Errorf(backend.CodeResourceNotFound,
 				"Secrets Manager can't find the specified secret value for staging label: %s", stage)
 		}
-		versionID = v
-	} else if stage != "" && labels[stage] != versionID {
-		return nil, backend.Errorf(backend.CodeInvalidRequest,
-			"You provided a VersionStage that is not associated to the provided VersionId.")
-	}
-	v, err := t.version(sec.id, versionID)
-	if err != nil {
-		return nil, err
-	}
-	if v == nil {
 		return nil, backend.Errorf(backend.CodeResourceNotFound,
 			"Secrets Manager can't find the specified secret value for VersionId: %s", versionID)
 	}
-	kind, value, err := t.decrypt(sec, v)
+	if err != nil {
+		return nil, internal(err)
+	}
+	versionID = v.versionID
+	var stages []string
+	if err := json.Unmarshal([]byte(stagesJSON), &stages); err != nil {
+		return nil, internal(fmt.Errorf("labels of %s: %w", versionID, err))
+	}
+	sort.Strings(stages)
+	if stage != "" && !contains(stages, stage) {
+		return nil, backend.Errorf(backend.CodeInvalidRequest,
+			"You provided a VersionStage that is not associated to the provided VersionId.")
+	}
+	kind, value, err := t.decrypt(sec, &v)
 	if err != nil {
 		return nil, err
 	}
 	d := day(t.now)
 	if sec.lastAccessed != d {
-		if _, err := t.tx.ExecContext(t.ctx, `UPDATE secrets SET last_accessed = ? WHERE id = ?`, d, sec.id); err != nil {
+		if _, err := t.exec(`UPDATE secrets SET last_accessed = ? WHERE id = ?`, d, sec.id); err != nil {
 			return nil, internal(err)
 		}
 	}
 	if v.accessed != d {
-		if _, err := t.tx.ExecContext(t.ctx, `UPDATE versions SET last_accessed = ? WHERE secret_id = ? AND version_id = ?`,
+		if _, err := t.exec(`UPDATE versions SET last_accessed = ? WHERE secret_id = ? AND version_id = ?`,
 			d, sec.id, versionID); err != nil {
 			return nil, internal(err)
 		}
@@ -315,7 +332,7 @@ func (t *txn) getValue(sec *secretRow, versionID, stage string) (*backend.Secret
 		ARN:           sec.arn,
 		Name:          sec.name,
 		VersionID:     versionID,
-		VersionStages: stagesOf(labels, versionID),
+		VersionStages: stages,
 		CreatedDate:   nsTime(v.created),
 	}
 	if kind == kindString {
@@ -359,7 +376,7 @@ func (b *txBackend) BatchGetSecretValue(ctx context.Context, in *backend.BatchGe
 	}
 	for _, id := range ids {
 		var v *backend.SecretValue
-		gerr := t.op("GetSecretValue", func() (string, string, error) {
+		gerr := t.readOp("GetSecretValue", func() (string, string, error) {
 			sec, err := t.findLive(id)
 			if err != nil {
 				return arnOf(sec), "", err
@@ -429,7 +446,7 @@ func (b *txBackend) UpdateSecret(ctx context.Context, in *backend.UpdateSecretIn
 		out = &backend.UpdateSecretOutput{ARN: sec.arn, Name: sec.name}
 		changed := false
 		if in.Description != nil && *in.Description != sec.description {
-			if _, err := t.tx.ExecContext(t.ctx, `UPDATE secrets SET description = ? WHERE id = ?`, *in.Description, sec.id); err != nil {
+			if _, err := t.exec(`UPDATE secrets SET description = ? WHERE id = ?`, *in.Description, sec.id); err != nil {
 				return sec.arn, "", internal(err)
 			}
 			changed = true
@@ -439,7 +456,7 @@ func (b *txBackend) UpdateSecret(ctx context.Context, in *backend.UpdateSecretIn
 			if err != nil {
 				return sec.arn, "", err
 			}
-			if _, err := t.tx.ExecContext(t.ctx, `UPDATE secrets SET kms_key_id = ? WHERE id = ?`, *in.KmsKeyID, sec.id); err != nil {
+			if _, err := t.exec(`UPDATE secrets SET kms_key_id = ? WHERE id = ?`, *in.KmsKeyID, sec.id); err != nil {
 				return sec.arn, "", internal(err)
 			}
 			sec.kmsKeyID = *in.KmsKeyID
@@ -567,7 +584,7 @@ func (b *txBackend) DeleteSecret(ctx context.Context, in *backend.DeleteSecretIn
 			days = *in.RecoveryWindowInDays
 		}
 		deletion := t.now.Add(time.Duration(days) * 24 * time.Hour)
-		if _, err := t.tx.ExecContext(t.ctx, `UPDATE secrets SET deleted = ?, deletion = ? WHERE id = ?`,
+		if _, err := t.exec(`UPDATE secrets SET deleted = ?, deletion = ? WHERE id = ?`,
 			t.now.UnixNano(), deletion.UnixNano(), sec.id); err != nil {
 			return sec.arn, "", internal(err)
 		}
@@ -594,7 +611,7 @@ func (b *txBackend) RestoreSecret(ctx context.Context, secretID string) (out *ba
 			return "", "", err
 		}
 		if sec.deleted.Valid {
-			if _, err := t.tx.ExecContext(t.ctx, `UPDATE secrets SET deleted = NULL, deletion = NULL WHERE id = ?`, sec.id); err != nil {
+			if _, err := t.exec(`UPDATE secrets SET deleted = NULL, deletion = NULL WHERE id = ?`, sec.id); err != nil {
 				return sec.arn, "", internal(err)
 			}
 		}
@@ -641,7 +658,7 @@ func (b *txBackend) UntagResource(ctx context.Context, in *backend.UntagResource
 			return arnOf(sec), "", err
 		}
 		for _, k := range in.TagKeys {
-			if _, err := t.tx.ExecContext(t.ctx, `DELETE FROM tags WHERE secret_id = ? AND key = ?`, sec.id, k); err != nil {
+			if _, err := t.exec(`DELETE FROM tags WHERE secret_id = ? AND key = ?`, sec.id, k); err != nil {
 				return sec.arn, "", internal(err)
 			}
 		}
@@ -683,7 +700,7 @@ func (t *txn) listVersions(sec *secretRow, in *backend.ListSecretVersionIdsInput
 	if err != nil {
 		return nil, err
 	}
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT v.version_id, v.created, v.last_accessed, v.key_id, k.alias
+	rows, err := t.query(`SELECT v.version_id, v.created, v.last_accessed, v.key_id, k.alias
 		FROM versions v JOIN keys k ON k.id = v.key_id WHERE v.secret_id = ? ORDER BY v.created DESC, v.version_id`, sec.id)
 	if err != nil {
 		return nil, internal(err)

@@ -117,12 +117,16 @@ func (t *txn) find(secretID string) (*secretRow, error) {
 		q += ` OR arn = ?`
 		args = append(args, arn)
 	}
-	row, err := scanSecret(t.tx.QueryRowContext(t.ctx, q, args...))
+	row, err := scanSecret(t.queryRow(q, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, backend.Errorf(backend.CodeResourceNotFound, msgNotFound)
 	}
 	if err != nil {
 		return nil, internal(err)
+	}
+	if row.deletion.Valid && row.deletion.Int64 <= t.now.UnixNano() {
+		// Past its deletion date: gone, even before the next purge.
+		return nil, backend.Errorf(backend.CodeResourceNotFound, msgNotFound)
 	}
 	return row, nil
 }
@@ -141,7 +145,7 @@ func (t *txn) findLive(secretID string) (*secretRow, error) {
 
 // labels returns stage → version for one secret.
 func (t *txn) labels(secretID int64) (map[string]string, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT stage, version_id FROM stages WHERE secret_id = ?`, secretID)
+	rows, err := t.query(`SELECT stage, version_id FROM stages WHERE secret_id = ?`, secretID)
 	if err != nil {
 		return nil, internal(err)
 	}
@@ -171,18 +175,18 @@ func stagesOf(labels map[string]string, versionID string) []string {
 // setLabel attaches stage to versionID, taking it off whichever version
 // held it.
 func (t *txn) setLabel(secretID int64, stage, versionID string) error {
-	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO stages(secret_id, stage, version_id) VALUES (?, ?, ?)
+	_, err := t.exec(`INSERT INTO stages(secret_id, stage, version_id) VALUES (?, ?, ?)
 		ON CONFLICT (secret_id, stage) DO UPDATE SET version_id = excluded.version_id`, secretID, stage, versionID)
 	return internal(err)
 }
 
 func (t *txn) removeLabel(secretID int64, stage string) error {
-	_, err := t.tx.ExecContext(t.ctx, `DELETE FROM stages WHERE secret_id = ? AND stage = ?`, secretID, stage)
+	_, err := t.exec(`DELETE FROM stages WHERE secret_id = ? AND stage = ?`, secretID, stage)
 	return internal(err)
 }
 
 func (t *txn) touchChanged(secretID int64) error {
-	_, err := t.tx.ExecContext(t.ctx, `UPDATE secrets SET last_changed = ? WHERE id = ?`, t.now.UnixNano(), secretID)
+	_, err := t.exec(`UPDATE secrets SET last_changed = ? WHERE id = ?`, t.now.UnixNano(), secretID)
 	return internal(err)
 }
 
@@ -211,7 +215,7 @@ type versionRow struct {
 
 func (t *txn) version(secretID int64, versionID string) (*versionRow, error) {
 	var v versionRow
-	err := t.tx.QueryRowContext(t.ctx, `SELECT version_id, created, last_accessed, key_id, key_version, wrapped_dek, ciphertext
+	err := t.queryRow(`SELECT version_id, created, last_accessed, key_id, key_version, wrapped_dek, ciphertext
 		FROM versions WHERE secret_id = ? AND version_id = ?`, secretID, versionID).
 		Scan(&v.versionID, &v.created, &v.accessed, &v.keyID, &v.keyVersion, &v.wrappedDEK, &v.ciphertext)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -256,7 +260,7 @@ func (t *txn) writeVersion(sec *secretRow, versionID string, kind byte, value []
 	if err != nil {
 		return nil, err
 	}
-	if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO versions(secret_id, version_id, created, key_id, key_version, wrapped_dek, ciphertext)
+	if _, err := t.exec(`INSERT INTO versions(secret_id, version_id, created, key_id, key_version, wrapped_dek, ciphertext)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, sec.id, versionID, t.now.UnixNano(), key.id, key.version, w, blob); err != nil {
 		return nil, internal(err)
 	}
@@ -313,13 +317,13 @@ func dedupe(sorted []string) []string {
 // never one younger than pruneMinAge.
 func (t *txn) prune(secretID int64) error {
 	var n int
-	if err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM versions WHERE secret_id = ?`, secretID).Scan(&n); err != nil {
+	if err := t.queryRow(`SELECT count(*) FROM versions WHERE secret_id = ?`, secretID).Scan(&n); err != nil {
 		return internal(err)
 	}
 	if n <= maxVersions {
 		return nil
 	}
-	_, err := t.tx.ExecContext(t.ctx, `DELETE FROM versions WHERE secret_id = ?1 AND version_id IN (
+	_, err := t.exec(`DELETE FROM versions WHERE secret_id = ?1 AND version_id IN (
 		SELECT v.version_id FROM versions v
 		WHERE v.secret_id = ?1 AND v.created <= ?2
 		  AND NOT EXISTS (SELECT 1 FROM stages s WHERE s.secret_id = v.secret_id AND s.version_id = v.version_id)

@@ -91,6 +91,9 @@ type Store struct {
 	// instead of sleeping in SQLite's busy handler.
 	mu sync.Mutex
 
+	stmtMu sync.Mutex
+	stmts  map[*sql.DB]map[string]*sql.Stmt
+
 	keyMu sync.Mutex
 	root  []byte
 	keks  map[kekRef]cipher.AEAD
@@ -304,7 +307,7 @@ func Init(ctx context.Context, path string, cred Credential, opts Options) (*Sto
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{path: path, opts: opts, db: db, rdb: rdb, keks: map[kekRef]cipher.AEAD{}}
+	s := &Store{path: path, opts: opts, db: db, rdb: rdb, keks: map[kekRef]cipher.AEAD{}, stmts: map[*sql.DB]map[string]*sql.Stmt{}}
 	if _, err := db.ExecContext(ctx, "PRAGMA journal_mode=WAL"); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("create store: %w", err)
@@ -372,7 +375,7 @@ func Open(ctx context.Context, path string, cred Credential, opts Options) (*Sto
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{path: path, opts: opts, db: db, rdb: rdb, keks: map[kekRef]cipher.AEAD{}}
+	s := &Store{path: path, opts: opts, db: db, rdb: rdb, keks: map[kekRef]cipher.AEAD{}, stmts: map[*sql.DB]map[string]*sql.Stmt{}}
 	if err := s.unlock(ctx, kind, secret, cred); err != nil {
 		s.Close()
 		return nil, err
@@ -493,7 +496,7 @@ func (t *txn) addSlot(kind string, secret []byte, cred Credential, kdf KDFParams
 	if err != nil {
 		return err
 	}
-	_, err = t.tx.ExecContext(t.ctx, `INSERT INTO keyslots(kind, salt, kdf_time, kdf_mem, kdf_threads, wrapped, created)
+	_, err = t.exec(`INSERT INTO keyslots(kind, salt, kdf_time, kdf_mem, kdf_threads, wrapped, created)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, kind, salt, kdf.Time, kdf.MemoryKiB, kdf.Threads, w, t.now.UnixNano())
 	if err != nil {
 		return fmt.Errorf("add keyslot: %w", err)
@@ -517,6 +520,14 @@ func (s *Store) Close() error {
 	s.keks = map[kekRef]cipher.AEAD{}
 	s.keyMu.Unlock()
 	var errs []error
+	s.stmtMu.Lock()
+	for _, cache := range s.stmts {
+		for _, st := range cache {
+			errs = append(errs, st.Close())
+		}
+	}
+	s.stmts = map[*sql.DB]map[string]*sql.Stmt{}
+	s.stmtMu.Unlock()
 	if s.rdb != nil {
 		errs = append(errs, s.rdb.Close())
 	}

@@ -93,7 +93,9 @@ var schema = []string{
 		error_code TEXT NOT NULL,
 		prev_hash TEXT NOT NULL,
 		hash TEXT NOT NULL)`,
-	`CREATE INDEX audit_by_arn ON audit (secret_arn, seq)`,
+	// No index on secret_arn: every read appends a record, and keeping a
+	// second B-tree in step costs about a third of a read. The audit view
+	// of one secret scans backwards from the newest record instead.
 }
 
 // txn is one SQLite write transaction. Each operation inside it runs under
@@ -101,9 +103,71 @@ var schema = []string{
 type txn struct {
 	s   *Store
 	ctx context.Context
+	db  *sql.DB
 	tx  *sql.Tx
 	now time.Time
-	sp  int
+	// shared is set when several operations share the transaction (Batch):
+	// each then runs under a savepoint so one failure undoes only itself.
+	shared bool
+}
+
+// stmt returns query prepared on this transaction's connection. Statements
+// are cached per pool: parsing SQL costs more than running these small
+// queries, and it would dominate a read.
+func (t *txn) stmt(query string) (*sql.Stmt, error) {
+	t.s.stmtMu.Lock()
+	cache := t.s.stmts[t.db]
+	if cache == nil {
+		cache = map[string]*sql.Stmt{}
+		t.s.stmts[t.db] = cache
+	}
+	st, ok := cache[query]
+	t.s.stmtMu.Unlock()
+	if !ok {
+		var err error
+		st, err = t.db.PrepareContext(t.ctx, query)
+		if err != nil {
+			return nil, err
+		}
+		t.s.stmtMu.Lock()
+		if prev, ok := cache[query]; ok {
+			st.Close()
+			st = prev
+		} else {
+			cache[query] = st
+		}
+		t.s.stmtMu.Unlock()
+	}
+	return t.tx.StmtContext(t.ctx, st), nil
+}
+
+// exec, query and queryRow run a fixed query through the statement cache.
+func (t *txn) exec(query string, args ...any) (sql.Result, error) {
+	st, err := t.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(t.ctx, args...)
+}
+
+func (t *txn) query(query string, args ...any) (*sql.Rows, error) {
+	st, err := t.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(t.ctx, args...)
+}
+
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }
+
+func (t *txn) queryRow(query string, args ...any) scanner {
+	st, err := t.stmt(query)
+	if err != nil {
+		return errRow{err}
+	}
+	return st.QueryRowContext(t.ctx, args...)
 }
 
 // fatalError aborts the whole transaction: the database itself failed, or an
@@ -165,10 +229,14 @@ func (s *Store) run(ctx context.Context, durable bool, fn func(t *txn) error) er
 	if err != nil {
 		return toOperatorErr(internal(err))
 	}
-	t := &txn{s: s, ctx: ctx, tx: tx, now: s.opts.Now().UTC()}
-	if err := t.purgeExpired(); err != nil {
-		tx.Rollback()
-		return toOperatorErr(err)
+	t := &txn{s: s, ctx: ctx, db: db, tx: tx, now: s.opts.Now().UTC()}
+	// Reads skip the purge (they treat expired secrets as absent), so
+	// they stay one statement shorter.
+	if durable {
+		if err := t.purgeExpired(); err != nil {
+			tx.Rollback()
+			return toOperatorErr(err)
+		}
 	}
 	opErr := fn(t)
 	var f *fatalError
@@ -176,10 +244,33 @@ func (s *Store) run(ctx context.Context, durable bool, fn func(t *txn) error) er
 		tx.Rollback()
 		return toOperatorErr(opErr)
 	}
+	var failed *failedOp
+	if errors.As(opErr, &failed) {
+		tx.Rollback()
+		return s.recordFailure(ctx, db, failed)
+	}
 	if err := tx.Commit(); err != nil {
 		return toOperatorErr(internal(err))
 	}
 	return opErr
+}
+
+// recordFailure writes the audit record of an operation whose changes were
+// rolled back, and returns the operation's error (or the audit failure).
+func (s *Store) recordFailure(ctx context.Context, db *sql.DB, f *failedOp) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return toOperatorErr(internal(err))
+	}
+	t := &txn{s: s, ctx: ctx, db: db, tx: tx, now: s.opts.Now().UTC()}
+	if err := t.audit(f.name, f.arn, f.version, f.err); err != nil {
+		tx.Rollback()
+		return toOperatorErr(err)
+	}
+	if err := tx.Commit(); err != nil {
+		return toOperatorErr(internal(err))
+	}
+	return f.err
 }
 
 // toOperatorErr unwraps a fatal error to what it carries.
@@ -200,9 +291,23 @@ func toOperatorErr(err error) error {
 // and the failure is recorded; if the record cannot be written, the error
 // is fatal to the transaction.
 func (t *txn) op(name string, fn func() (arn, versionID string, err error)) error {
-	t.sp++
-	sp := fmt.Sprintf("op%d", t.sp)
-	if _, err := t.tx.ExecContext(t.ctx, "SAVEPOINT "+sp); err != nil {
+	if !t.shared {
+		// Alone in its transaction, an operation needs no savepoint: on
+		// failure run rolls everything back and records the failure in a
+		// transaction of its own.
+		arn, ver, err := fn()
+		var f *fatalError
+		if err != nil && !errors.As(err, &f) {
+			return &failedOp{name: name, arn: arn, version: ver, err: err}
+		}
+		if err != nil {
+			return err
+		}
+		return t.audit(name, arn, ver, nil)
+	}
+	// Operations never nest, so one savepoint name serves them all.
+	const sp = "op"
+	if _, err := t.exec("SAVEPOINT " + sp); err != nil {
 		return internal(err)
 	}
 	arn, ver, err := fn()
@@ -211,11 +316,11 @@ func (t *txn) op(name string, fn func() (arn, versionID string, err error)) erro
 		return err
 	}
 	if err != nil {
-		if _, rerr := t.tx.ExecContext(t.ctx, "ROLLBACK TO "+sp); rerr != nil {
+		if _, rerr := t.exec("ROLLBACK TO " + sp); rerr != nil {
 			return internal(rerr)
 		}
 	}
-	if _, rerr := t.tx.ExecContext(t.ctx, "RELEASE "+sp); rerr != nil {
+	if _, rerr := t.exec("RELEASE " + sp); rerr != nil {
 		return internal(rerr)
 	}
 	if aerr := t.audit(name, arn, ver, err); aerr != nil {
@@ -223,6 +328,31 @@ func (t *txn) op(name string, fn func() (arn, versionID string, err error)) erro
 	}
 	return err
 }
+
+// readOp runs an operation whose failures happen before it writes
+// anything, so it needs neither a savepoint nor a rollback: its outcome is
+// recorded where it stands.
+func (t *txn) readOp(name string, fn func() (arn, versionID string, err error)) error {
+	arn, ver, err := fn()
+	var f *fatalError
+	if errors.As(err, &f) {
+		return err
+	}
+	if aerr := t.audit(name, arn, ver, err); aerr != nil {
+		return aerr
+	}
+	return err
+}
+
+// failedOp carries a failed operation out of its transaction so that run
+// can undo it and still record it.
+type failedOp struct {
+	name, arn, version string
+	err                error
+}
+
+func (e *failedOp) Error() string { return e.err.Error() }
+func (e *failedOp) Unwrap() error { return e.err }
 
 func (t *txn) writable() error {
 	if t.s.opts.ReadOnly {
@@ -235,7 +365,7 @@ func (t *txn) writable() error {
 // once a recovery window ends. Doing it lazily at the start of every
 // transaction means no daemon is needed and no reader ever sees them.
 func (t *txn) purgeExpired() error {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT id, arn FROM secrets WHERE deletion IS NOT NULL AND deletion <= ?`, t.now.UnixNano())
+	rows, err := t.query(`SELECT id, arn FROM secrets WHERE deletion IS NOT NULL AND deletion <= ?`, t.now.UnixNano())
 	if err != nil {
 		return internal(err)
 	}
@@ -274,7 +404,7 @@ func (t *txn) deleteSecretRow(id int64) error {
 		`DELETE FROM versions WHERE secret_id = ?`,
 		`DELETE FROM secrets WHERE id = ?`,
 	} {
-		if _, err := t.tx.ExecContext(t.ctx, q, id); err != nil {
+		if _, err := t.exec(q, id); err != nil {
 			return internal(err)
 		}
 	}
