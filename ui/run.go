@@ -4,10 +4,15 @@ package ui
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"os"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/secretary-sh/secretary/backend"
+	"github.com/secretary-sh/secretary/theme"
+	"github.com/secretary-sh/secretary/ui/clipboard"
 )
 
 // Config is everything main hands the console. The console never opens a
@@ -36,7 +41,30 @@ type Config struct {
 	Version string
 }
 
-// Run starts the console and blocks until the operator quits.
+// Run starts the console and blocks until the operator quits. It draws on
+// the alternate screen so values never reach the terminal's scrollback.
+// A backend the console opened itself (first run, unlock) is closed on
+// return; cfg.Backend belongs to the caller.
 func Run(ctx context.Context, cfg Config) error {
-	return errors.New("the console is not built yet")
+	if cfg.Backend == nil && ((cfg.NeedsInit && cfg.Init == nil) || (!cfg.NeedsInit && cfg.Unlock == nil)) {
+		return fmt.Errorf("console: no backend and no way to create or unlock one")
+	}
+	r := lipgloss.NewRenderer(os.Stdout)
+	st, err := theme.New(r, cfg.Theme)
+	if err != nil {
+		return fmt.Errorf("console: %w", err)
+	}
+	clip := clipboard.New(clipboard.WithTimeout(cfg.ClipboardClear))
+	m := newModel(ctx, &cfg, r, st, options{clip: clip, animate: true})
+	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx), tea.WithOutput(os.Stdout))
+	final, err := p.Run()
+	if fm, ok := final.(*model); ok && fm.opened != nil {
+		if cerr := fm.opened.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("console: close the store: %w", cerr)
+		}
+	}
+	if err != nil && ctx.Err() == nil {
+		return fmt.Errorf("console: %w", err)
+	}
+	return nil
 }

@@ -1,0 +1,486 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/secretary-sh/secretary/backend"
+)
+
+// metaMsg delivers DescribeSecret's answer.
+type metaMsg struct {
+	id   uint64
+	meta *backend.SecretMetadata
+	err  error
+}
+
+// What to do once a value fetched on demand arrives.
+const (
+	afterReveal = iota
+	afterEdit
+	afterExternal
+)
+
+// detailPage shows one secret. The value is fetched only when the operator
+// asks for it and wiped when they hide it or leave the page.
+type detailPage struct {
+	c    *common
+	keys *detailKeys
+	name string
+
+	meta    *backend.SecretMetadata
+	metaID  uint64
+	metaErr error
+
+	value      *backend.SecretValue
+	valueID    uint64
+	fetching   bool
+	afterFetch int
+	revealed   bool
+	fields     []field
+	isJSON     bool
+	raw        bool // JSON shown raw instead of as a table
+	base64     bool // binary shown as base64 instead of hex
+	cursor     int  // selected JSON field
+	offset     int
+	fieldLine  int // line index of the first field, for scrolling
+
+	width, height int
+}
+
+func newDetailPage(c *common, name string) *detailPage {
+	return &detailPage{c: c, keys: &c.keys.detail, name: name}
+}
+
+func (d *detailPage) Init() tea.Cmd { return d.load() }
+
+func (d *detailPage) load() tea.Cmd {
+	id := d.c.nextID()
+	d.metaID = id
+	ctx, b, name := d.c.ctx, d.c.backend, d.name
+	return func() tea.Msg {
+		m, err := b.DescribeSecret(ctx, name)
+		return metaMsg{id: id, meta: m, err: err}
+	}
+}
+
+func (d *detailPage) SetSize(w, h int) { d.width, d.height = w, h }
+
+func (d *detailPage) inputFocused() bool { return false }
+
+// close drops the value: the operator navigated away.
+func (d *detailPage) close() { d.hide() }
+
+func (d *detailPage) hide() {
+	d.value.Wipe()
+	d.value, d.revealed, d.fields, d.isJSON, d.fetching = nil, false, nil, false, false
+	d.valueID = 0
+}
+
+func (d *detailPage) fetch(after int) tea.Cmd {
+	d.fetching, d.afterFetch = true, after
+	d.valueID = d.c.nextID()
+	return fetchValue(d.c.ctx, d.c.backend, d.valueID, &backend.GetSecretValueInput{SecretID: d.name})
+}
+
+func (d *detailPage) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case metaMsg:
+		if msg.id != d.metaID {
+			return nil
+		}
+		d.meta, d.metaErr = msg.meta, msg.err
+		if msg.err != nil {
+			return flashErr(msg.err)
+		}
+		return nil
+	case valueMsg:
+		if msg.id != d.valueID || d.valueID == 0 {
+			// Stale or hidden meanwhile: nobody wants it any more.
+			msg.value.Wipe()
+			return nil
+		}
+		d.fetching = false
+		if msg.err != nil {
+			return flashErr(msg.err)
+		}
+		d.value = msg.value
+		d.fields, d.isJSON = jsonFields(valueText(d.value))
+		if d.value.IsBinary() {
+			d.isJSON = false
+		}
+		d.cursor = 0
+		switch d.afterFetch {
+		case afterEdit:
+			d.revealed = true
+			return d.edit()
+		case afterExternal:
+			return d.editExternal()
+		}
+		d.revealed = true
+		return nil
+	case reloadMsg:
+		if msg.name == "" || msg.name == d.name {
+			d.hide()
+			return d.load()
+		}
+	case tea.KeyMsg:
+		return d.updateKeys(msg)
+	}
+	return nil
+}
+
+func (d *detailPage) updateKeys(msg tea.KeyMsg) tea.Cmd {
+	k := d.keys
+	table := d.revealed && d.isJSON && !d.raw
+	switch {
+	case key.Matches(msg, k.Up):
+		if table {
+			d.cursor = max(0, d.cursor-1)
+		} else {
+			d.offset = max(0, d.offset-1)
+		}
+	case key.Matches(msg, k.Down):
+		if table {
+			d.cursor = min(len(d.fields)-1, d.cursor+1)
+		} else {
+			d.offset++
+		}
+	case key.Matches(msg, k.PageUp):
+		d.offset = max(0, d.offset-d.height)
+	case key.Matches(msg, k.PageDown):
+		d.offset += d.height
+	case key.Matches(msg, k.Home):
+		d.offset, d.cursor = 0, 0
+	case key.Matches(msg, k.End):
+		d.offset, d.cursor = 1<<30, max(0, len(d.fields)-1)
+	case key.Matches(msg, k.Reveal):
+		if d.revealed || d.fetching {
+			d.hide()
+			return nil
+		}
+		return d.fetch(afterReveal)
+	case key.Matches(msg, k.Format):
+		if d.value != nil && d.value.IsBinary() {
+			d.base64 = !d.base64
+		} else {
+			d.raw = !d.raw
+		}
+	case key.Matches(msg, k.Copy):
+		if d.value != nil {
+			return navigate(copyField(d.value, d.name, ""))
+		}
+		return d.c.copyValue(d.name, "")
+	case key.Matches(msg, k.CopyField):
+		if !table || len(d.fields) == 0 {
+			return flash("reveal a JSON value and pick a field to copy it", true)
+		}
+		return navigate(copyField(d.value, d.name, d.fields[d.cursor].key))
+	case key.Matches(msg, k.Versions):
+		return navigate(openVersionsMsg{name: d.name})
+	case key.Matches(msg, k.Refresh):
+		return d.load()
+	case d.meta == nil:
+		return nil
+	case key.Matches(msg, k.Edit):
+		if cmd, ok := d.c.mutation("editing"); !ok {
+			return cmd
+		}
+		if d.value == nil {
+			return d.fetch(afterEdit)
+		}
+		return d.edit()
+	case key.Matches(msg, k.External):
+		if cmd, ok := d.c.mutation("editing"); !ok {
+			return cmd
+		}
+		if d.value == nil {
+			return d.fetch(afterExternal)
+		}
+		return d.editExternal()
+	case key.Matches(msg, k.Description):
+		return editDescription(d.c, d.name, d.meta.Description)
+	case key.Matches(msg, k.Tags):
+		return editTags(d.c, d.name)
+	case key.Matches(msg, k.Delete):
+		return deleteSecret(d.c, d.name, d.meta.Deleted())
+	case key.Matches(msg, k.ForceDelete):
+		return forceDeleteSecret(d.c, d.name)
+	case key.Matches(msg, k.Restore):
+		return restoreSecret(d.c, d.name, d.meta.Deleted())
+	}
+	return nil
+}
+
+func (d *detailPage) help() keyHelp {
+	k := d.keys
+	ro := d.c.readOnly
+	muts := []key.Binding{k.Edit, k.External, k.Description, k.Tags, k.Delete, k.ForceDelete, k.Restore}
+	return keyHelp{
+		short: visible(ro, []key.Binding{k.Reveal, k.Copy, k.Format, k.Versions, k.Edit, k.Delete, d.c.keys.global.Back}, muts...),
+		full: [][]key.Binding{
+			{k.Up, k.Down, k.PageUp, k.PageDown, d.c.keys.global.Back},
+			{k.Reveal, k.Format, k.Copy, k.CopyField, k.Versions, k.Refresh},
+			visible(ro, muts, muts...),
+		},
+	}
+}
+
+func (d *detailPage) status() string {
+	if d.revealed && d.isJSON && !d.raw && len(d.fields) > 0 {
+		return fmt.Sprintf("field %d/%d", d.cursor+1, len(d.fields))
+	}
+	return ""
+}
+
+// stamp formats a date in UTC with a relative hint.
+func stamp(now time.Time, t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.UTC().Format("2006-01-02 15:04 UTC") + " (" + ago(now.Unix(), t.Unix()) + ")"
+}
+
+func (d *detailPage) lines() []string {
+	st := d.c.styles
+	w := d.width
+	var out []string
+	add := func(label, value string) {
+		out = append(out, fit(st.Muted.Render(fmt.Sprintf("%-12s", label))+value, w))
+	}
+	out = append(out, fit(st.Title.Render(line(d.name)), w))
+	switch {
+	case d.meta == nil && d.metaErr != nil:
+		out = append(out, fit(st.Danger.Render(errorText(d.metaErr)), w))
+		return out
+	case d.meta == nil:
+		out = append(out, fit(st.Muted.Render("loading…"), w))
+		return out
+	}
+	m := d.meta
+	now := d.c.now()
+	add("ARN", line(m.ARN))
+	desc := line(m.Description)
+	if desc == "" {
+		desc = st.Muted.Render("—")
+	}
+	add("Description", desc)
+	kms := line(m.KmsKeyID)
+	if kms == "" {
+		kms = "aws/secretsmanager (default key)"
+	}
+	add("KMS key", kms)
+	add("Created", stamp(now, m.CreatedDate))
+	add("Changed", stamp(now, m.LastChangedDate))
+	add("Accessed", stamp(now, m.LastAccessedDate))
+	add("Rotated", stamp(now, m.LastRotatedDate))
+	add("Rotation", rotationText(m))
+	if m.Deleted() {
+		del := "scheduled; deleted " + stamp(now, m.DeletedDate)
+		if !m.DeletionDate.IsZero() {
+			del += ", gone on " + m.DeletionDate.UTC().Format("2006-01-02 15:04 UTC")
+		}
+		add("Deletion", st.Warning.Render(del))
+	}
+	if len(m.Tags) == 0 {
+		add("Tags", st.Muted.Render("—"))
+	}
+	for i, t := range m.Tags {
+		label := ""
+		if i == 0 {
+			label = "Tags"
+		}
+		add(label, line(t.Key)+" = "+line(t.Value))
+	}
+	first := true
+	for _, vs := range sortedStages(m.VersionIdsToStages) {
+		label := ""
+		if first {
+			label, first = "Labels", false
+		}
+		add(label, st.Label.Render(strings.Join(vs.stages, ", "))+st.Muted.Render(" → "+line(vs.id)))
+	}
+	out = append(out, "")
+	out = append(out, d.valueLines()...)
+	return out
+}
+
+func rotationText(m *backend.SecretMetadata) string {
+	if !m.RotationEnabled {
+		return "off"
+	}
+	parts := []string{"on"}
+	if r := m.RotationRules; r != nil {
+		switch {
+		case r.AutomaticallyAfterDays > 0:
+			parts = append(parts, fmt.Sprintf("every %d days", r.AutomaticallyAfterDays))
+		case r.ScheduleExpression != "":
+			parts = append(parts, line(r.ScheduleExpression))
+		}
+		if r.Duration != "" {
+			parts = append(parts, "window "+line(r.Duration))
+		}
+	}
+	if !m.NextRotationDate.IsZero() {
+		parts = append(parts, "next "+m.NextRotationDate.UTC().Format("2006-01-02"))
+	}
+	if m.RotationLambdaARN != "" {
+		parts = append(parts, "by "+line(m.RotationLambdaARN))
+	}
+	for _, stages := range m.VersionIdsToStages {
+		cur, pend := false, false
+		for _, s := range stages {
+			cur = cur || s == backend.StageCurrent
+			pend = pend || s == backend.StagePending
+		}
+		if pend && !cur {
+			parts = append(parts, "rotation pending")
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
+func (d *detailPage) valueLines() []string {
+	st := d.c.styles
+	w := d.width
+	var out []string
+	head := st.Header.Render("VALUE")
+	if d.value != nil {
+		head += st.Muted.Render("  version " + line(d.value.VersionID) + " " + strings.Join(d.value.VersionStages, ","))
+	}
+	out = append(out, fit(head, w))
+	switch {
+	case d.fetching:
+		out = append(out, st.Muted.Render("fetching…"))
+		return out
+	case !d.revealed || d.value == nil:
+		out = append(out, st.Masked.Render("••••••••••••")+st.Muted.Render("  masked · r reveals, c copies without showing"))
+		return out
+	}
+	v := d.value
+	d.fieldLine = -1
+	switch {
+	case v.IsBinary():
+		view := "hex"
+		if d.base64 {
+			view = "base64"
+		}
+		out = append(out, st.Muted.Render(fmt.Sprintf("binary, %s bytes · %s (f switches)", comma(len(v.SecretBinary)), view)))
+		if d.base64 {
+			out = append(out, base64Lines(v.SecretBinary, w)...)
+		} else {
+			out = append(out, hexDump(v.SecretBinary, w)...)
+		}
+	case d.isJSON && !d.raw:
+		kw := 4
+		for _, f := range d.fields {
+			kw = max(kw, min(28, len(line(f.key))))
+		}
+		d.fieldLine = len(out)
+		for i, f := range d.fields {
+			l := fit(line(f.key), kw) + "  " + line(f.value)
+			l = fit(l, w)
+			if i == d.cursor {
+				l = st.Selected.Render(l)
+			}
+			out = append(out, l)
+		}
+		if len(d.fields) == 0 {
+			out = append(out, st.Muted.Render("{} (empty object)"))
+		}
+	default:
+		for _, l := range strings.Split(text(valueText(v)), "\n") {
+			out = append(out, fit(l, w))
+		}
+	}
+	return out
+}
+
+type versionStages struct {
+	id     string
+	stages []string
+}
+
+// sortedStages orders labelled versions: AWSCURRENT first, then
+// AWSPREVIOUS, AWSPENDING and custom labels, by id within a rank.
+func sortedStages(m map[string][]string) []versionStages {
+	out := make([]versionStages, 0, len(m))
+	for id, s := range m {
+		out = append(out, versionStages{id, s})
+	}
+	rank := func(v versionStages) int {
+		r := 9
+		for _, s := range v.stages {
+			switch s {
+			case backend.StageCurrent:
+				r = min(r, 0)
+			case backend.StagePrevious:
+				r = min(r, 1)
+			case backend.StagePending:
+				r = min(r, 2)
+			default:
+				r = min(r, 3)
+			}
+		}
+		return r
+	}
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0; j-- {
+			a, b := out[j-1], out[j]
+			if rank(a) < rank(b) || (rank(a) == rank(b) && a.id <= b.id) {
+				break
+			}
+			out[j-1], out[j] = b, a
+		}
+	}
+	return out
+}
+
+func (d *detailPage) View() string {
+	ls := d.lines()
+	h := max(1, d.height)
+	if d.fieldLine >= 0 && d.revealed && d.isJSON && !d.raw {
+		d.offset = scroll(d.fieldLine+d.cursor, d.offset, h, len(ls))
+	}
+	d.offset = max(0, min(d.offset, len(ls)-h))
+	var b strings.Builder
+	for i := d.offset; i < d.offset+h; i++ {
+		if i > d.offset {
+			b.WriteByte('\n')
+		}
+		if i < len(ls) {
+			b.WriteString(fit(ls[i], d.width))
+		} else {
+			b.WriteString(fit("", d.width))
+		}
+	}
+	return b.String()
+}
+
+// edit opens the in-place editor on the revealed value.
+func (d *detailPage) edit() tea.Cmd {
+	if d.value.IsBinary() {
+		return flash("binary values are edited with E ($EDITOR) as base64", true)
+	}
+	old := valueText(d.value)
+	name := d.name
+	c := d.c
+	return openDialog(newPrompt(c, "Edit value of "+line(name), "value: ", old, []string{
+		"Saved as a new AWSCURRENT version; the current one becomes AWSPREVIOUS.",
+	}, func(v string) (tea.Cmd, string) {
+		if msg := checkValue(v); msg != "" {
+			return nil, msg
+		}
+		return saveValue(c, name, old, v), ""
+	}))
+}
+
+// editExternal is the $EDITOR path; until an external editor is wired in
+// it falls back to the in-place editor.
+func (d *detailPage) editExternal() tea.Cmd {
+	d.revealed = true
+	return d.edit()
+}

@@ -1,0 +1,222 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+)
+
+// dialog is a modal child of the root: while one is open it gets every key.
+type dialog interface {
+	Update(msg tea.Msg) tea.Cmd
+	View(width int) string
+	help() keyHelp
+}
+
+type (
+	openDialogMsg  struct{ d dialog }
+	closeDialogMsg struct{}
+)
+
+func openDialog(d dialog) tea.Cmd { return navigate(openDialogMsg{d: d}) }
+
+func closeDialog() tea.Msg { return closeDialogMsg{} }
+
+// then closes the dialog and runs cmd.
+func then(cmd tea.Cmd) tea.Cmd { return tea.Sequence(closeDialog, cmd) }
+
+// confirmDialog asks yes or no and defaults to No: enter on the default
+// choice cancels, so a tired operator hammering enter loses nothing. With
+// a days field it also asks for a recovery window.
+type confirmDialog struct {
+	c      *common
+	title  string
+	body   []string
+	yes    string
+	choice bool // true = yes
+	danger bool
+	// days, when set, is a number field (the recovery window) in [minDays, maxDays].
+	days             *textinput.Model
+	minDays, maxDays int
+	errText          string
+	onYes            func(days int) tea.Cmd
+}
+
+func newConfirm(c *common, title, yes string, body []string, onYes func(int) tea.Cmd) *confirmDialog {
+	return &confirmDialog{c: c, title: title, yes: yes, body: body, onYes: onYes, danger: true}
+}
+
+// withDays adds the recovery window field.
+func (d *confirmDialog) withDays(def, lo, hi int) *confirmDialog {
+	ti := newInput()
+	ti.Prompt = ""
+	ti.CharLimit = 2
+	ti.Width = 3
+	ti.SetValue(strconv.Itoa(def))
+	ti.Focus()
+	d.days, d.minDays, d.maxDays = &ti, lo, hi
+	return d
+}
+
+func (d *confirmDialog) Update(msg tea.Msg) tea.Cmd {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		if d.days != nil {
+			var cmd tea.Cmd
+			*d.days, cmd = d.days.Update(msg)
+			return cmd
+		}
+		return nil
+	}
+	k := d.c.keys.dialog
+	switch {
+	case key.Matches(km, k.Cancel), key.Matches(km, k.No):
+		return closeDialog
+	case key.Matches(km, k.Left), key.Matches(km, k.Right):
+		d.choice = !d.choice
+		return nil
+	case key.Matches(km, k.Yes):
+		d.choice = true
+		return d.submit()
+	case key.Matches(km, k.Confirm):
+		if !d.choice {
+			return closeDialog
+		}
+		return d.submit()
+	}
+	if d.days != nil && (km.Type == tea.KeyBackspace || km.Type == tea.KeyDelete ||
+		(km.Type == tea.KeyRunes && len(km.Runes) == 1 && km.Runes[0] >= '0' && km.Runes[0] <= '9')) {
+		var cmd tea.Cmd
+		*d.days, cmd = d.days.Update(msg)
+		d.errText = ""
+		return cmd
+	}
+	return nil
+}
+
+func (d *confirmDialog) submit() tea.Cmd {
+	days := 0
+	if d.days != nil {
+		n, err := strconv.Atoi(strings.TrimSpace(d.days.Value()))
+		if err != nil || n < d.minDays || n > d.maxDays {
+			d.errText = "The recovery window must be between " + strconv.Itoa(d.minDays) +
+				" and " + strconv.Itoa(d.maxDays) + " days."
+			d.choice = false
+			return nil
+		}
+		days = n
+	}
+	return then(d.onYes(days))
+}
+
+func (d *confirmDialog) View(width int) string {
+	st := d.c.styles
+	inner := min(width-4, 64)
+	var b strings.Builder
+	title := st.Title.Render(d.title)
+	if d.danger {
+		title = st.Danger.Render(d.title)
+	}
+	b.WriteString(title)
+	for _, l := range d.body {
+		b.WriteString("\n")
+		b.WriteString(d.c.renderer.NewStyle().Width(inner).Render(l))
+	}
+	if d.days != nil {
+		b.WriteString("\n\nRecovery window (" + strconv.Itoa(d.minDays) + "–" + strconv.Itoa(d.maxDays) +
+			" days): " + d.days.View() + " days")
+	}
+	if d.errText != "" {
+		b.WriteString("\n" + st.Danger.Render(d.errText))
+	}
+	no, yes := st.Button.Render("No"), st.Button.Render(d.yes)
+	if d.choice {
+		yes = st.ButtonOn.Render(d.yes)
+	} else {
+		no = st.ButtonOn.Render("No")
+	}
+	b.WriteString("\n\n" + no + "  " + yes)
+	return st.Dialog.Width(inner + 2).Render(b.String())
+}
+
+func (d *confirmDialog) help() keyHelp {
+	k := d.c.keys.dialog
+	return keyHelp{short: []key.Binding{k.Yes, k.No, k.Left, k.Confirm, k.Cancel}}
+}
+
+// promptDialog asks for one line of text. submit returns an error text to
+// show in the dialog (the input is kept), or a command to run.
+type promptDialog struct {
+	c       *common
+	title   string
+	body    []string
+	input   textinput.Model
+	errText string
+	submit  func(value string) (tea.Cmd, string)
+}
+
+func newPrompt(c *common, title, label, value string, body []string, submit func(string) (tea.Cmd, string)) *promptDialog {
+	ti := newInput()
+	ti.Prompt = label
+	ti.CharLimit = 4096
+	ti.SetValue(value)
+	ti.CursorEnd()
+	ti.Focus()
+	return &promptDialog{c: c, title: title, body: body, input: ti, submit: submit}
+}
+
+func (d *promptDialog) Update(msg tea.Msg) tea.Cmd {
+	if km, ok := msg.(tea.KeyMsg); ok {
+		k := d.c.keys.dialog
+		switch {
+		case key.Matches(km, k.Cancel):
+			return closeDialog
+		case key.Matches(km, k.Confirm):
+			cmd, errText := d.submit(d.input.Value())
+			if errText != "" {
+				d.errText = errText
+				return nil
+			}
+			return then(cmd)
+		}
+	}
+	var cmd tea.Cmd
+	d.input, cmd = d.input.Update(msg)
+	d.errText = ""
+	return cmd
+}
+
+func (d *promptDialog) View(width int) string {
+	st := d.c.styles
+	inner := min(width-4, 72)
+	d.input.Width = max(8, inner-lipgloss.Width(d.input.Prompt)-2)
+	var b strings.Builder
+	b.WriteString(st.Title.Render(d.title))
+	for _, l := range d.body {
+		b.WriteString("\n" + d.c.renderer.NewStyle().Width(inner).Render(l))
+	}
+	b.WriteString("\n\n" + d.input.View())
+	if d.errText != "" {
+		b.WriteString("\n" + d.c.renderer.NewStyle().Width(inner).Render(st.Danger.Render(d.errText)))
+	}
+	b.WriteString("\n\n" + st.Muted.Render("enter to confirm · esc to cancel"))
+	return st.Dialog.Width(inner + 2).Render(b.String())
+}
+
+func (d *promptDialog) help() keyHelp {
+	k := d.c.keys.dialog
+	return keyHelp{short: []key.Binding{k.Confirm, k.Cancel}}
+}
+
+// newInput is a text field with a steady cursor: a blinking one would
+// repaint the screen twice a second for nothing, over slow links too.
+func newInput() textinput.Model {
+	ti := textinput.New()
+	ti.Cursor.SetMode(cursor.CursorStatic)
+	return ti
+}

@@ -1,0 +1,211 @@
+package ui
+
+import "github.com/charmbracelet/bubbles/key"
+
+func bind(help, desc string, keys ...string) key.Binding {
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+}
+
+// globalKeys work on every page unless a text field has the focus.
+type globalKeys struct {
+	Quit      key.Binding
+	ForceQuit key.Binding
+	Help      key.Binding
+	Back      key.Binding
+}
+
+// navKeys move a cursor through rows; every page with rows embeds them.
+type navKeys struct {
+	Up       key.Binding
+	Down     key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	Home     key.Binding
+	End      key.Binding
+}
+
+type listKeys struct {
+	navKeys
+	Open        key.Binding
+	Filter      key.Binding
+	ClearFilter key.Binding
+	AcceptInput key.Binding
+	Sort        key.Binding
+	Reverse     key.Binding
+	ShowDeleted key.Binding
+	Refresh     key.Binding
+	Versions    key.Binding
+	Copy        key.Binding
+	// Mutations.
+	Create      key.Binding
+	Delete      key.Binding
+	ForceDelete key.Binding
+	Restore     key.Binding
+}
+
+type detailKeys struct {
+	navKeys
+	Reveal      key.Binding
+	Format      key.Binding
+	Copy        key.Binding
+	CopyField   key.Binding
+	Versions    key.Binding
+	Refresh     key.Binding
+	Edit        key.Binding
+	External    key.Binding
+	Description key.Binding
+	Tags        key.Binding
+	Delete      key.Binding
+	ForceDelete key.Binding
+	Restore     key.Binding
+}
+
+type versionKeys struct {
+	navKeys
+	Open       key.Binding
+	Reveal     key.Binding
+	Deprecated key.Binding
+	Mark       key.Binding
+	Diff       key.Binding
+	Refresh    key.Binding
+	AddLabel   key.Binding
+	DropLabel  key.Binding
+	Rollback   key.Binding
+}
+
+type dialogKeys struct {
+	Left    key.Binding
+	Right   key.Binding
+	Yes     key.Binding
+	No      key.Binding
+	Confirm key.Binding
+	Cancel  key.Binding
+}
+
+type unlockKeys struct {
+	Submit key.Binding
+	Switch key.Binding
+	Quit   key.Binding
+}
+
+// keyMaps holds one key map per context, built once; pages read theirs
+// from the shared common struct.
+type keyMaps struct {
+	global  globalKeys
+	list    listKeys
+	detail  detailKeys
+	version versionKeys
+	dialog  dialogKeys
+	unlock  unlockKeys
+}
+
+func defaultNav() navKeys {
+	return navKeys{
+		Up:       bind("↑/k", "up", "up", "k"),
+		Down:     bind("↓/j", "down", "down", "j"),
+		PageUp:   bind("pgup", "page up", "pgup", "ctrl+b"),
+		PageDown: bind("pgdn", "page down", "pgdown", "ctrl+f", " "),
+		Home:     bind("g/home", "first", "home", "g"),
+		End:      bind("G/end", "last", "end", "G"),
+	}
+}
+
+func defaultKeyMaps() keyMaps {
+	return keyMaps{
+		global: globalKeys{
+			Quit:      bind("q", "quit", "q"),
+			ForceQuit: bind("ctrl+c", "quit", "ctrl+c"),
+			Help:      bind("?", "help", "?"),
+			Back:      bind("esc", "back", "esc"),
+		},
+		list: listKeys{
+			navKeys:     defaultNav(),
+			Open:        bind("enter", "open", "enter"),
+			Filter:      bind("/", "filter", "/"),
+			ClearFilter: bind("esc", "clear filter", "esc"),
+			AcceptInput: bind("enter", "done", "enter"),
+			Sort:        bind("s", "sort by", "s"),
+			Reverse:     bind("S", "reverse", "S"),
+			ShowDeleted: bind("x", "show deleted", "x"),
+			Refresh:     bind("ctrl+r", "refresh", "ctrl+r"),
+			Versions:    bind("v", "versions", "v"),
+			Copy:        bind("c", "copy value", "c"),
+			Create:      bind("n", "new secret", "n"),
+			Delete:      bind("d", "delete", "d"),
+			ForceDelete: bind("D", "force delete", "D"),
+			Restore:     bind("u", "restore", "u"),
+		},
+		detail: detailKeys{
+			navKeys:     defaultNav(),
+			Reveal:      bind("r", "reveal/hide", "r"),
+			Format:      bind("f", "raw/table, hex/base64", "f"),
+			Copy:        bind("c", "copy value", "c"),
+			CopyField:   bind("y", "copy field", "y"),
+			Versions:    bind("v", "versions", "v"),
+			Refresh:     bind("ctrl+r", "refresh", "ctrl+r"),
+			Edit:        bind("e", "edit value", "e"),
+			External:    bind("E", "edit in $EDITOR", "E"),
+			Description: bind("i", "edit description", "i"),
+			Tags:        bind("t", "edit tags", "t"),
+			Delete:      bind("d", "delete", "d"),
+			ForceDelete: bind("D", "force delete", "D"),
+			Restore:     bind("u", "restore", "u"),
+		},
+		version: versionKeys{
+			navKeys:    defaultNav(),
+			Open:       bind("enter", "view value", "enter"),
+			Reveal:     bind("r", "reveal/hide", "r"),
+			Deprecated: bind("p", "show deprecated", "p"),
+			Mark:       bind("m", "mark for diff", "m"),
+			Diff:       bind("=", "diff with mark", "="),
+			Refresh:    bind("ctrl+r", "refresh", "ctrl+r"),
+			AddLabel:   bind("a", "add/move label here", "a"),
+			DropLabel:  bind("x", "remove label", "x"),
+			Rollback:   bind("b", "roll back to this", "b"),
+		},
+		dialog: dialogKeys{
+			Left:    bind("←/→", "choose", "left", "h", "shift+tab"),
+			Right:   bind("→", "choose", "right", "l", "tab"),
+			Yes:     bind("y", "yes", "y"),
+			No:      bind("n", "no", "n"),
+			Confirm: bind("enter", "confirm", "enter"),
+			Cancel:  bind("esc", "cancel", "esc"),
+		},
+		unlock: unlockKeys{
+			Submit: bind("enter", "submit", "enter"),
+			Switch: bind("tab", "passphrase / key file", "tab"),
+			Quit:   bind("ctrl+c", "quit", "ctrl+c"),
+		},
+	}
+}
+
+// visible drops mutation bindings in read-only mode, so help never offers
+// what the console will refuse.
+func visible(readOnly bool, bs []key.Binding, mutations ...key.Binding) []key.Binding {
+	if !readOnly {
+		return bs
+	}
+	out := bs[:0:0]
+	for _, b := range bs {
+		mut := false
+		for _, m := range mutations {
+			if b.Help() == m.Help() {
+				mut = true
+				break
+			}
+		}
+		if !mut {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// keyHelp adapts a page's bindings to help.KeyMap.
+type keyHelp struct {
+	short []key.Binding
+	full  [][]key.Binding
+}
+
+func (k keyHelp) ShortHelp() []key.Binding  { return k.short }
+func (k keyHelp) FullHelp() [][]key.Binding { return k.full }

@@ -1,0 +1,646 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/secretary-sh/secretary/backend"
+)
+
+// listPageSize is how many secrets one ListSecrets call asks for when the
+// backend cannot stream (AWS's maximum).
+const listPageSize = 100
+
+// listBatchMsg delivers secrets as they arrive; next fetches the following
+// batch.
+type listBatchMsg struct {
+	id   uint64
+	rows []row
+	done bool
+	err  error
+	next tea.Cmd
+}
+
+// listViewMsg carries a filtered and sorted view computed off the Update
+// goroutine.
+type listViewMsg struct {
+	id    uint64
+	view  []int32
+	query string
+	rows  int // how many rows the view was computed from
+}
+
+// Navigation messages: pages ask the root to change what is shown.
+type (
+	openDetailMsg   struct{ name string }
+	openVersionsMsg struct{ name string }
+	backMsg         struct{}
+	// reloadMsg asks every page showing secret (or all when empty) to
+	// fetch it again, after a mutation.
+	reloadMsg struct{ name string }
+)
+
+func navigate(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
+
+// listPage is the secrets list: a virtualised table that draws only the
+// visible rows, an incremental filter and page-by-page loading.
+type listPage struct {
+	c    *common
+	keys *listKeys
+
+	rows []row
+	// view indexes rows in display order; cursor indexes view.
+	view           []int32
+	viewQuery      string
+	viewRows       int
+	cursor, offset int
+
+	filter      textinput.Model
+	filtering   bool
+	sortKey     int
+	reverse     bool
+	showDeleted bool
+
+	loadID     uint64
+	cancelLoad context.CancelFunc
+	loading    bool
+	refreshing bool
+	pending    []row
+	loadErr    error
+	// deleted counts the rows scheduled for deletion.
+	deleted int
+
+	viewID uint64
+	// keep is the secret the cursor stays on across refreshes and filters.
+	keep    string
+	spinner spinner.Model
+
+	width, height int
+}
+
+func newListPage(c *common) *listPage {
+	ti := newInput()
+	ti.Prompt = "/ "
+	ti.Placeholder = "filter: text, name:, tag-key:, tag-value:, description:, !negate"
+	ti.CharLimit = 512
+	sp := spinner.New(spinner.WithSpinner(spinner.MiniDot))
+	return &listPage{c: c, keys: &c.keys.list, filter: ti, spinner: sp}
+}
+
+func (l *listPage) Init() tea.Cmd { return l.load(false) }
+
+func (l *listPage) SetSize(w, h int) {
+	l.width, l.height = w, h
+	l.filter.Width = max(10, w-4)
+	l.offset = scroll(l.cursor, l.offset, l.bodyHeight(), len(l.view))
+}
+
+// bodyHeight is the number of table rows: the page minus the title, the
+// filter line and the column header.
+func (l *listPage) bodyHeight() int { return max(1, l.height-3) }
+
+func (l *listPage) inputFocused() bool { return l.filtering }
+
+func (l *listPage) close() {}
+
+func (l *listPage) selected() (string, bool) {
+	if l.cursor < 0 || l.cursor >= len(l.view) {
+		return "", false
+	}
+	return l.rows[l.view[l.cursor]].name, true
+}
+
+func (l *listPage) selectedRow() *row {
+	if l.cursor < 0 || l.cursor >= len(l.view) {
+		return nil
+	}
+	return &l.rows[l.view[l.cursor]]
+}
+
+// load lists every secret. A refresh keeps showing the old list until the
+// new one is complete, then puts the cursor back on the same secret.
+func (l *listPage) load(refresh bool) tea.Cmd {
+	if l.cancelLoad != nil {
+		l.cancelLoad()
+	}
+	if l.c.backend == nil {
+		return nil
+	}
+	id := l.c.nextID()
+	ctx, cancel := context.WithCancel(l.c.ctx)
+	l.loadID, l.cancelLoad = id, cancel
+	l.loading, l.refreshing, l.pending, l.loadErr = true, refresh, nil, nil
+	if name, ok := l.selected(); ok {
+		l.keep = name
+	}
+	in := &backend.ListSecretsInput{
+		IncludePlannedDeletion: true,
+		SortBy:                 backend.SortByName,
+		SortOrder:              backend.SortAsc,
+	}
+	var first tea.Cmd
+	if s, ok := l.c.backend.(backend.Streamer); ok {
+		first = streamList(ctx, id, s, in)
+	} else {
+		first = pageList(ctx, id, l.c.backend, in)
+	}
+	if !l.c.animate {
+		return first
+	}
+	return tea.Batch(first, l.spinner.Tick)
+}
+
+// streamList runs a Streamer listing in a goroutine and hands its batches
+// to Update one message at a time, merging whatever has piled up so a fast
+// store does not flood the program with messages.
+func streamList(ctx context.Context, id uint64, s backend.Streamer, in *backend.ListSecretsInput) tea.Cmd {
+	type batch struct {
+		rows []row
+		last bool
+		err  error
+	}
+	ch := make(chan batch, 8)
+	go func() {
+		err := s.StreamSecrets(ctx, in, func(ms []backend.SecretMetadata) error {
+			select {
+			case ch <- batch{rows: newRows(ms)}:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+		select {
+		case ch <- batch{last: true, err: err}:
+		case <-ctx.Done():
+		}
+		// Closing wakes a reader still waiting after a cancellation.
+		close(ch)
+	}()
+	var next tea.Cmd
+	next = func() tea.Msg {
+		b, ok := <-ch
+		msg := listBatchMsg{id: id, rows: b.rows, err: b.err, done: b.last || !ok}
+		for !msg.done {
+			select {
+			case more, ok := <-ch:
+				msg.rows = append(msg.rows, more.rows...)
+				msg.err, msg.done = more.err, more.last || !ok
+				continue
+			default:
+			}
+			msg.next = next
+			break
+		}
+		return msg
+	}
+	return next
+}
+
+// pageList lists with ListSecrets, one page per message, as AWS serves it.
+func pageList(ctx context.Context, id uint64, b backend.Backend, in *backend.ListSecretsInput) tea.Cmd {
+	return func() tea.Msg {
+		req := *in
+		req.MaxResults = listPageSize
+		out, err := b.ListSecrets(ctx, &req)
+		if err != nil {
+			return listBatchMsg{id: id, err: err, done: true}
+		}
+		msg := listBatchMsg{id: id, rows: newRows(out.Secrets)}
+		if out.NextToken == "" {
+			msg.done = true
+		} else {
+			next := *in
+			next.NextToken = out.NextToken
+			msg.next = pageList(ctx, id, b, &next)
+		}
+		return msg
+	}
+}
+
+// recompute filters and sorts in the background; typing never waits for it.
+func (l *listPage) recompute() tea.Cmd {
+	id := l.c.nextID()
+	l.viewID = id
+	if name, ok := l.selected(); ok && l.keep == "" {
+		l.keep = name
+	}
+	rows, q := l.rows, l.filter.Value()
+	key, rev, del := l.sortKey, l.reverse, l.showDeleted
+	var from []int32
+	if l.viewRows == len(rows) && l.viewQuery != q && narrows(l.viewQuery, q) {
+		from = l.view
+	}
+	return func() tea.Msg {
+		return listViewMsg{id: id, view: view(rows, from, parseQuery(q), key, rev, del), query: q, rows: len(rows)}
+	}
+}
+
+func (l *listPage) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case listBatchMsg:
+		return l.onBatch(msg)
+	case listViewMsg:
+		if msg.id != l.viewID {
+			return nil
+		}
+		l.view, l.viewQuery, l.viewRows = msg.view, msg.query, msg.rows
+		l.cursor = min(l.cursor, max(0, len(l.view)-1))
+		if l.keep != "" {
+			for i, ri := range l.view {
+				if l.rows[ri].name == l.keep {
+					l.cursor = i
+					break
+				}
+			}
+			if !l.loading {
+				l.keep = ""
+			}
+		}
+		l.offset = scroll(l.cursor, l.offset, l.bodyHeight(), len(l.view))
+		return nil
+	case spinner.TickMsg:
+		if !l.loading || !l.c.animate {
+			return nil
+		}
+		var cmd tea.Cmd
+		l.spinner, cmd = l.spinner.Update(msg)
+		return cmd
+	case reloadMsg:
+		return l.load(true)
+	case tea.KeyMsg:
+		if l.filtering {
+			return l.updateFilter(msg)
+		}
+		return l.updateKeys(msg)
+	}
+	return nil
+}
+
+func (l *listPage) onBatch(msg listBatchMsg) tea.Cmd {
+	if msg.id != l.loadID {
+		return nil
+	}
+	if msg.err != nil {
+		l.loadErr = msg.err
+	}
+	if l.refreshing {
+		l.pending = append(l.pending, msg.rows...)
+	} else {
+		l.rows = append(l.rows, msg.rows...)
+	}
+	if msg.done {
+		l.loading = false
+		if l.refreshing {
+			l.rows, l.pending, l.refreshing = l.pending, nil, false
+		}
+		l.deleted = 0
+		for i := range l.rows {
+			if l.rows[i].deleted {
+				l.deleted++
+			}
+		}
+		if l.cancelLoad != nil {
+			l.cancelLoad()
+			l.cancelLoad = nil
+		}
+	}
+	var cmds []tea.Cmd
+	if msg.err != nil {
+		cmds = append(cmds, flashErr(msg.err))
+	}
+	if !l.refreshing || msg.done {
+		cmds = append(cmds, l.recompute())
+	}
+	if !msg.done && msg.next != nil {
+		cmds = append(cmds, msg.next)
+	}
+	return tea.Batch(cmds...)
+}
+
+func (l *listPage) updateFilter(msg tea.KeyMsg) tea.Cmd {
+	k := l.keys
+	switch {
+	case key.Matches(msg, k.ClearFilter):
+		l.filtering = false
+		l.filter.Blur()
+		if l.filter.Value() == "" {
+			return nil
+		}
+		l.filter.SetValue("")
+		return l.recompute()
+	case key.Matches(msg, k.AcceptInput):
+		l.filtering = false
+		l.filter.Blur()
+		return nil
+	case msg.Type == tea.KeyUp || msg.Type == tea.KeyDown || msg.Type == tea.KeyPgUp || msg.Type == tea.KeyPgDown:
+		l.move(msg)
+		return nil
+	}
+	before := l.filter.Value()
+	var cmd tea.Cmd
+	l.filter, cmd = l.filter.Update(msg)
+	if l.filter.Value() != before {
+		return tea.Batch(cmd, l.recompute())
+	}
+	return cmd
+}
+
+// move handles the navigation keys; it reports whether msg was one.
+func (l *listPage) move(msg tea.KeyMsg) bool {
+	n, h := len(l.view), l.bodyHeight()
+	k := l.keys
+	switch {
+	case key.Matches(msg, k.Up):
+		l.cursor--
+	case key.Matches(msg, k.Down):
+		l.cursor++
+	case key.Matches(msg, k.PageUp):
+		l.cursor -= h
+	case key.Matches(msg, k.PageDown):
+		l.cursor += h
+	case key.Matches(msg, k.Home):
+		l.cursor = 0
+	case key.Matches(msg, k.End):
+		l.cursor = n - 1
+	default:
+		return false
+	}
+	l.cursor = max(0, min(l.cursor, n-1))
+	l.offset = scroll(l.cursor, l.offset, h, n)
+	return true
+}
+
+func (l *listPage) updateKeys(msg tea.KeyMsg) tea.Cmd {
+	if l.move(msg) {
+		return nil
+	}
+	k := l.keys
+	name, has := l.selected()
+	switch {
+	case key.Matches(msg, k.Filter):
+		l.filtering = true
+		return l.filter.Focus()
+	case key.Matches(msg, k.ClearFilter):
+		if l.filter.Value() != "" {
+			l.filter.SetValue("")
+			return l.recompute()
+		}
+	case key.Matches(msg, k.Sort):
+		l.sortKey = (l.sortKey + 1) % sortKeys
+		l.keep = name
+		return tea.Batch(l.recompute(), flash("sorted by "+sortLabel(l.sortKey), false))
+	case key.Matches(msg, k.Reverse):
+		l.reverse = !l.reverse
+		l.keep = name
+		return l.recompute()
+	case key.Matches(msg, k.ShowDeleted):
+		l.showDeleted = !l.showDeleted
+		l.keep = name
+		state := "hidden"
+		if l.showDeleted {
+			state = "shown"
+		}
+		return tea.Batch(l.recompute(), flash("secrets scheduled for deletion "+state, false))
+	case key.Matches(msg, k.Refresh):
+		return l.load(true)
+	case !has:
+		if key.Matches(msg, k.Create) {
+			return l.create()
+		}
+		return nil
+	case key.Matches(msg, k.Open):
+		return navigate(openDetailMsg{name: name})
+	case key.Matches(msg, k.Versions):
+		return navigate(openVersionsMsg{name: name})
+	case key.Matches(msg, k.Copy):
+		return l.c.copyValue(name, "")
+	case key.Matches(msg, k.Create):
+		return l.create()
+	case key.Matches(msg, k.Delete):
+		return deleteSecret(l.c, name, l.selectedRow().deleted)
+	case key.Matches(msg, k.ForceDelete):
+		return forceDeleteSecret(l.c, name)
+	case key.Matches(msg, k.Restore):
+		return restoreSecret(l.c, name, l.selectedRow().deleted)
+	}
+	return nil
+}
+
+func (l *listPage) create() tea.Cmd {
+	if cmd, ok := l.c.mutation("creating a secret"); !ok {
+		return cmd
+	}
+	return createSecret(l.c)
+}
+
+func (l *listPage) help() keyHelp {
+	k := l.keys
+	if l.filtering {
+		return keyHelp{short: []key.Binding{k.AcceptInput, k.ClearFilter, k.Up, k.Down}}
+	}
+	ro := l.c.readOnly
+	muts := []key.Binding{k.Create, k.Delete, k.ForceDelete, k.Restore}
+	return keyHelp{
+		short: visible(ro, []key.Binding{k.Open, k.Filter, k.Sort, k.ShowDeleted, k.Versions, k.Delete}, muts...),
+		full: [][]key.Binding{
+			{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
+			{k.Open, k.Versions, k.Copy, k.Filter, k.ClearFilter, k.Refresh},
+			{k.Sort, k.Reverse, k.ShowDeleted},
+			visible(ro, muts, muts...),
+		},
+	}
+}
+
+// status is the right-hand side of the status bar.
+func (l *listPage) status() string {
+	if len(l.view) == 0 {
+		return "0/0"
+	}
+	return fmt.Sprintf("%s/%s", comma(l.cursor+1), comma(len(l.view)))
+}
+
+func listColumns() []column {
+	return []column{
+		{title: "NAME", width: 20, flex: 2, min: 20},
+		{title: "DESCRIPTION", flex: 3, min: 12},
+		{title: "CHANGED", width: 10},
+		{title: "ACCESSED", width: 10},
+		{title: "ROTATION", width: 13},
+		{title: "VERSIONS", width: 9},
+	}
+}
+
+func (l *listPage) View() string {
+	st := l.c.styles
+	var b strings.Builder
+	// Title line: what is shown and how.
+	title := st.Title.Render("Secrets")
+	count := comma(len(l.view))
+	total := len(l.rows)
+	if !l.showDeleted {
+		total -= l.deleted
+	}
+	if len(l.view) != total || l.filter.Value() != "" {
+		count += " of " + comma(total)
+	}
+	info := " " + count + " · by " + sortLabel(l.sortKey)
+	if l.reverse {
+		info += " (reversed)"
+	}
+	if l.showDeleted {
+		info += " · incl. deleted"
+	} else if l.deleted > 0 {
+		info += " · " + comma(l.deleted) + " deleted hidden (x)"
+	}
+	if l.loading {
+		n := len(l.rows)
+		if l.refreshing {
+			n = len(l.pending)
+		}
+		info += " · " + l.spinner.View() + " loading " + comma(n) + "…"
+	}
+	b.WriteString(fit(title+st.Muted.Render(info), l.width))
+	b.WriteByte('\n')
+	// Filter line.
+	switch {
+	case l.filtering:
+		b.WriteString(fit(l.filter.View(), l.width))
+	case l.filter.Value() != "":
+		b.WriteString(fit(st.Muted.Render("/ ")+line(l.filter.Value()), l.width))
+	default:
+		b.WriteString(fit(st.Muted.Render("/ to filter"), l.width))
+	}
+	b.WriteByte('\n')
+	cols := listColumns()
+	widths := layout(cols, l.width)
+	titles := make([]string, len(cols))
+	for i, col := range cols {
+		titles[i] = col.title
+	}
+	b.WriteString(st.Header.Render(joinCells(titles, widths)))
+	h := l.bodyHeight()
+	cells := make([]string, len(cols))
+	now := l.c.now().Unix()
+	for i := l.offset; i < l.offset+h; i++ {
+		b.WriteByte('\n')
+		if i >= len(l.view) {
+			if i == 0 {
+				b.WriteString(fit(l.emptyText(), l.width))
+			} else {
+				b.WriteString(fit("", l.width))
+			}
+			continue
+		}
+		r := &l.rows[l.view[i]]
+		l.cells(cells, r, now)
+		s := joinCells(cells, widths)
+		switch {
+		case i == l.cursor:
+			s = st.Selected.Render(s)
+		case r.deleted:
+			s = st.Warning.Render(s)
+		}
+		b.WriteString(s)
+	}
+	return b.String()
+}
+
+func (l *listPage) emptyText() string {
+	st := l.c.styles
+	switch {
+	case l.loading:
+		return st.Muted.Render("loading…")
+	case l.loadErr != nil:
+		return st.Danger.Render(errorText(l.loadErr))
+	case len(l.rows) == 0:
+		if l.c.readOnly {
+			return st.Muted.Render("No secrets.")
+		}
+		return st.Muted.Render("No secrets yet. Press n to create one.")
+	default:
+		return st.Muted.Render("No secret matches the filter.")
+	}
+}
+
+// cells fills the table cells of one row. Everything from the backend goes
+// through line() so escape sequences are drawn, not obeyed.
+func (l *listPage) cells(cells []string, r *row, now int64) {
+	name := line(r.name)
+	if r.deleted {
+		name = "✗ " + name
+	}
+	cells[0] = name
+	cells[1] = line(r.desc)
+	cells[2] = ago(now, r.changed)
+	cells[3] = ago(now, r.accessed)
+	switch {
+	case r.deleted:
+		d := r.deleting
+		mark := ""
+		if d < 0 {
+			d, mark = -d, "~"
+		}
+		cells[4] = "del " + mark + time.Unix(d, 0).UTC().Format("01-02")
+	case r.pending:
+		cells[4] = "pending"
+	case r.rotation && r.next != 0:
+		cells[4] = "on " + time.Unix(r.next, 0).UTC().Format("01-02")
+	case r.rotation:
+		cells[4] = "on"
+	default:
+		cells[4] = "off"
+	}
+	v := strconv.Itoa(int(r.versions))
+	if r.custom != "" {
+		v += " " + line(r.custom)
+	}
+	cells[5] = v
+}
+
+// ago formats a unix time relative to now, compactly enough for a column.
+func ago(now, t int64) string {
+	if t == 0 {
+		return "—"
+	}
+	d := now - t
+	switch {
+	case d < 0:
+		return time.Unix(t, 0).UTC().Format("2006-01-02")
+	case d < 60:
+		return "just now"
+	case d < 3600:
+		return strconv.FormatInt(d/60, 10) + "m ago"
+	case d < 86400:
+		return strconv.FormatInt(d/3600, 10) + "h ago"
+	case d < 60*86400:
+		return strconv.FormatInt(d/86400, 10) + "d ago"
+	}
+	return time.Unix(t, 0).UTC().Format("2006-01-02")
+}
+
+// comma formats n with thousands separators.
+func comma(n int) string {
+	s := strconv.Itoa(n)
+	if len(s) <= 3 {
+		return s
+	}
+	var b strings.Builder
+	pre := len(s) % 3
+	if pre > 0 {
+		b.WriteString(s[:pre])
+	}
+	for i := pre; i < len(s); i += 3 {
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(s[i : i+3])
+	}
+	return b.String()
+}

@@ -1,0 +1,271 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/secretary-sh/secretary/backend"
+)
+
+func TestListLoadsEverySecretSortedByName(t *testing.T) {
+	h, _ := fixture(t, false, 120, 40)
+	want := []string{"dev/cart/redis", "prod/checkout/stripe-api-key", "prod/identity/jwt-signing-key",
+		"prod/payments/postgres", "qa/notifications/sendgrid-api-key", "staging/orders/mysql", "staging/search/elastic"}
+	if got := h.listNames(); !slices.Equal(got, want) {
+		t.Fatalf("list = %v, want %v (the deleted secret hidden)", got, want)
+	}
+	v := h.view()
+	for _, s := range []string{"Secrets 7 · by name · 1 deleted hidden (x)", "prod/payments/postgres", "PostgreSQL credentials", "1d ago", "3 blue"} {
+		if !strings.Contains(v, s) {
+			t.Errorf("view lacks %q:\n%s", s, v)
+		}
+	}
+	if l := h.list(); l.loading {
+		t.Error("still loading after the stream ended")
+	}
+}
+
+func TestListFilter(t *testing.T) {
+	cases := []struct {
+		query string
+		want  []string
+	}{
+		{"stripe", []string{"prod/checkout/stripe-api-key"}},
+		{"STRIPE", []string{"prod/checkout/stripe-api-key"}},
+		{"prod postgres", []string{"prod/payments/postgres"}},
+		{"credentials !mysql", []string{"prod/payments/postgres", "staging/search/elastic"}},
+		{"name:staging/", []string{"staging/orders/mysql", "staging/search/elastic"}},
+		{"!name:prod/ !name:staging/", []string{"dev/cart/redis", "qa/notifications/sendgrid-api-key"}},
+		{"name:!prod/ name:!staging/", []string{"dev/cart/redis", "qa/notifications/sendgrid-api-key"}},
+		{"tag-value:commerce", []string{"dev/cart/redis", "prod/checkout/stripe-api-key", "staging/orders/mysql"}},
+		{"tag-key:env name:prod/", []string{"prod/checkout/stripe-api-key", "prod/payments/postgres"}},
+		{"description:redis", []string{"dev/cart/redis"}},
+		{"name:dev/,qa/", []string{"dev/cart/redis", "qa/notifications/sendgrid-api-key"}},
+		{"team=discovery", []string{"staging/search/elastic"}},
+		{"nothing-matches-this", []string{}},
+	}
+	h, _ := fixture(t, false, 120, 40)
+	for _, tc := range cases {
+		t.Run(tc.query, func(t *testing.T) {
+			h.press("/")
+			h.typeText(tc.query)
+			if got := h.listNames(); !slices.Equal(got, tc.want) {
+				t.Errorf("filter %q = %v, want %v", tc.query, got, tc.want)
+			}
+			if len(tc.want) == 0 && !strings.Contains(h.view(), "No secret matches the filter.") {
+				t.Errorf("empty result not explained:\n%s", h.view())
+			}
+			h.press("esc") // clears the filter
+			if n := len(h.listNames()); n != 7 {
+				t.Fatalf("after esc the list has %d secrets, want 7", n)
+			}
+		})
+	}
+}
+
+func TestListFilterNarrowsIncrementally(t *testing.T) {
+	h, _ := fixture(t, false, 120, 40)
+	h.press("/")
+	h.typeText("pro")
+	if got := len(h.listNames()); got != 3 {
+		t.Fatalf("'pro' matched %d, want 3", got)
+	}
+	h.typeText("d/p")
+	if got := h.listNames(); !slices.Equal(got, []string{"prod/payments/postgres"}) {
+		t.Fatalf("'prod/p' = %v", got)
+	}
+	h.press("backspace", "backspace", "backspace")
+	if got := len(h.listNames()); got != 3 {
+		t.Fatalf("after backspace 'pro' matched %d, want 3", got)
+	}
+	// The cursor stays on the secret it was on while the filter widens.
+	if name, _ := h.list().selected(); name != "prod/payments/postgres" {
+		t.Fatalf("cursor on %q after widening, want prod/payments/postgres", name)
+	}
+	// enter keeps the filter and leaves the input; keys navigate again.
+	h.press("enter")
+	if h.list().filtering {
+		t.Fatal("enter did not leave the filter input")
+	}
+	h.press("k")
+	if name, _ := h.list().selected(); name != "prod/identity/jwt-signing-key" {
+		t.Fatalf("k after the filter: on %q", name)
+	}
+	if !strings.Contains(h.view(), "/ pro") {
+		t.Errorf("the kept filter is not shown:\n%s", h.view())
+	}
+}
+
+func TestListStaleFilterResultIsDropped(t *testing.T) {
+	h, _ := fixture(t, false, 120, 40)
+	l := h.list()
+	stale := l.recompute()
+	h.press("/")
+	h.typeText("redis")
+	// The old computation finishes last; it must not replace the newer one.
+	h.run(stale)
+	if got := h.listNames(); !slices.Equal(got, []string{"dev/cart/redis"}) {
+		t.Fatalf("a stale filter result replaced the current one: %v", got)
+	}
+}
+
+func TestListSortCyclesAndReverses(t *testing.T) {
+	h, _ := fixture(t, false, 120, 40)
+	h.press("s") // last changed, newest first
+	names := h.listNames()
+	if names[0] != "dev/cart/redis" || names[len(names)-1] != "prod/payments/postgres" {
+		t.Fatalf("by last changed: %v", names)
+	}
+	h.wantStatus("sorted by last changed")
+	h.press("S")
+	if got := h.listNames(); got[0] != "prod/payments/postgres" {
+		t.Fatalf("reversed: %v", got)
+	}
+	h.press("s", "s") // accessed, created
+	if !strings.Contains(h.view(), "by created (reversed)") {
+		t.Fatalf("sort not shown:\n%s", h.view())
+	}
+	h.press("s") // back to name
+	if got := h.listNames(); got[0] != "staging/search/elastic" {
+		t.Fatalf("by name reversed: %v", got)
+	}
+}
+
+func TestListShowsScheduledDeletionsOnRequest(t *testing.T) {
+	h, _ := fixture(t, false, 120, 40)
+	h.press("x")
+	if !slices.Contains(h.listNames(), "prod/legacy/old-api-key") {
+		t.Fatal("x did not show the deleted secret")
+	}
+	h.selectName("prod/legacy/old-api-key")
+	v := h.view()
+	// Deleted 2 days before testNow with a 7-day window: gone on 11-25.
+	if !strings.Contains(v, "✗ prod/legacy/old-api-key") || !strings.Contains(v, "del 11-25") {
+		t.Fatalf("deleted secret not marked with its deletion date:\n%s", v)
+	}
+	h.press("x")
+	if slices.Contains(h.listNames(), "prod/legacy/old-api-key") {
+		t.Fatal("x again did not hide it")
+	}
+}
+
+func TestListRefreshKeepsCursorOnSameSecret(t *testing.T) {
+	h, s := fixture(t, false, 120, 40)
+	h.selectName("staging/orders/mysql")
+	// Another process adds secrets that sort before the selected one.
+	for _, n := range []string{"a/one", "a/two", "b/three"} {
+		if _, err := s.CreateSecret(context.Background(), &backend.CreateSecretInput{Name: n, SecretString: str("v")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.press("ctrl+r")
+	l := h.list()
+	if len(l.view) != 10 {
+		t.Fatalf("after refresh %d secrets, want 10", len(l.view))
+	}
+	if name, _ := l.selected(); name != "staging/orders/mysql" {
+		t.Fatalf("cursor on %q after refresh, want staging/orders/mysql", name)
+	}
+}
+
+func TestListNavigation(t *testing.T) {
+	h, _ := fixture(t, false, 80, 24)
+	l := h.list()
+	h.press("j", "j")
+	if l.cursor != 2 {
+		t.Fatalf("cursor %d after jj", l.cursor)
+	}
+	h.press("k")
+	if l.cursor != 1 {
+		t.Fatalf("cursor %d after k", l.cursor)
+	}
+	h.press("G")
+	if l.cursor != 6 {
+		t.Fatalf("cursor %d after G", l.cursor)
+	}
+	h.press("j")
+	if l.cursor != 6 {
+		t.Fatalf("cursor moved past the end: %d", l.cursor)
+	}
+	h.press("g")
+	if l.cursor != 0 {
+		t.Fatalf("cursor %d after g", l.cursor)
+	}
+	if !strings.Contains(h.view(), "1/7") {
+		t.Errorf("status lacks the position:\n%s", h.view())
+	}
+}
+
+func TestListPagesWhenTheBackendCannotStream(t *testing.T) {
+	s, clk, _ := newStore(t)
+	var many []fixtureSecret
+	for i := range 250 {
+		many = append(many, fixtureSecret{name: fmt.Sprintf("svc/%04d", i), values: []string{"v"}, age: 1})
+	}
+	fill(t, s, clk, many)
+	pb := &pagesOnly{Backend: s}
+	h := newHarness(t, Config{Backend: pb}, 120, 40)
+	if n := len(h.list().view); n != 250 {
+		t.Fatalf("paged listing shows %d secrets, want 250", n)
+	}
+	if pb.calls != 3 {
+		t.Fatalf("ListSecrets called %d times, want 3 pages of 100", pb.calls)
+	}
+}
+
+// pagesOnly hides the store's Streamer so the console pages as on AWS.
+type pagesOnly struct {
+	backend.Backend
+	calls int
+}
+
+func (p *pagesOnly) ListSecrets(ctx context.Context, in *backend.ListSecretsInput) (*backend.ListSecretsOutput, error) {
+	p.calls++
+	if in.MaxResults != listPageSize {
+		return nil, backend.Errorf(backend.CodeInvalidParameter, "want pages of %d, got %d", listPageSize, in.MaxResults)
+	}
+	return p.Backend.ListSecrets(ctx, in)
+}
+
+func TestParseQuery(t *testing.T) {
+	q := parseQuery(`prod !test name:a/,b/ !tag-key:team description:!db foo:bar`)
+	if !slices.Equal(q.words, []string{"prod", "foo:bar"}) || !slices.Equal(q.negated, []string{"test"}) {
+		t.Fatalf("words %v negated %v", q.words, q.negated)
+	}
+	want := []backend.Filter{
+		{Key: "name", Values: []string{"a/", "b/"}},
+		{Key: "tag-key", Values: []string{"!team"}},
+		{Key: "description", Values: []string{"!db"}},
+	}
+	if len(q.filters) != len(want) {
+		t.Fatalf("filters %v", q.filters)
+	}
+	for i := range want {
+		if q.filters[i].Key != want[i].Key || !slices.Equal(q.filters[i].Values, want[i].Values) {
+			t.Errorf("filter %d = %v, want %v", i, q.filters[i], want[i])
+		}
+	}
+}
+
+func TestLayoutFitsEveryWidth(t *testing.T) {
+	for w := minWidth; w <= 250; w++ {
+		widths := layout(listColumns(), w)
+		total, n := 0, 0
+		for _, x := range widths {
+			if x > 0 {
+				total += x
+				n++
+			}
+		}
+		total += n - 1
+		if total != w {
+			t.Fatalf("width %d: columns %v use %d cells", w, widths, total)
+		}
+		if widths[0] < 20 {
+			t.Fatalf("width %d: name column %d too narrow", w, widths[0])
+		}
+	}
+}

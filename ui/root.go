@@ -1,0 +1,349 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/secretary-sh/secretary/backend"
+	"github.com/secretary-sh/secretary/theme"
+	"github.com/secretary-sh/secretary/ui/clipboard"
+)
+
+// The smallest terminal the console lays out for; below it says so.
+const (
+	minWidth  = 60
+	minHeight = 20
+)
+
+// page is a full-screen child of the root.
+type page interface {
+	Init() tea.Cmd
+	Update(msg tea.Msg) tea.Cmd
+	View() string
+	SetSize(w, h int)
+	help() keyHelp
+	// status is the right-hand side of the status bar.
+	status() string
+	// inputFocused says a text field has the keys, so global single-letter
+	// keys (q, ?) must not be taken from it.
+	inputFocused() bool
+	// close drops whatever the page holds that must not linger (values).
+	close()
+}
+
+// unlockedMsg says the store is open.
+type unlockedMsg struct{ backend backend.Backend }
+
+// model is the root: it routes keys and messages, owns sizes, the page
+// stack, the open dialog, the help screen and the status bar, and does no
+// work of its own.
+type model struct {
+	c       *common
+	pages   []page
+	dialog  dialog
+	showing bool // help screen
+	status  statusBar
+	help    help.Model
+	clip    *clipboard.Clipboard
+	// opened is a backend the console opened itself (first run, unlock);
+	// the console closes it on exit.
+	opened        backend.Backend
+	width, height int
+}
+
+// options are what tests and Run may override.
+type options struct {
+	now     func() time.Time
+	clip    *clipboard.Clipboard
+	tick    func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
+	animate bool
+}
+
+func newModel(ctx context.Context, cfg *Config, r *lipgloss.Renderer, st theme.Styles, o options) *model {
+	if o.now == nil {
+		o.now = time.Now
+	}
+	if o.tick == nil {
+		o.tick = tea.Tick
+	}
+	if o.clip == nil {
+		o.clip = clipboard.New(clipboard.WithTimeout(cfg.ClipboardClear), clipboard.WithClock(o.now))
+	}
+	c := &common{
+		ctx:            ctx,
+		backend:        cfg.Backend,
+		location:       cfg.Location,
+		readOnly:       cfg.ReadOnly,
+		renderer:       r,
+		styles:         st,
+		keys:           defaultKeyMaps(),
+		now:            o.now,
+		tasks:          &taskList{},
+		clipboardClear: o.clip.Timeout(),
+		version:        cfg.Version,
+		tick:           o.tick,
+		animate:        o.animate,
+	}
+	if cfg.Backend != nil {
+		c.info = cfg.Backend.Info()
+		c.readOnly = c.readOnly || c.info.ReadOnly
+	}
+	h := help.New()
+	h.ShortSeparator = " · "
+	h.Styles.ShortKey, h.Styles.FullKey = st.Key, st.Key
+	h.Styles.ShortDesc, h.Styles.FullDesc = st.Muted, st.Text
+	h.Styles.ShortSeparator, h.Styles.FullSeparator = st.Muted, st.Muted
+	h.Styles.Ellipsis = st.Muted
+	m := &model{c: c, help: h, clip: o.clip, status: statusBar{c: c}}
+	if cfg.Backend != nil {
+		m.pages = []page{newListPage(c)}
+	} else {
+		m.pages = []page{newUnlockPage(c, cfg)}
+	}
+	return m
+}
+
+func (m *model) top() page { return m.pages[len(m.pages)-1] }
+
+func (m *model) Init() tea.Cmd { return m.top().Init() }
+
+// pageSize is the area left for pages: the terminal minus the status bar
+// and the footer.
+func (m *model) pageSize() (int, int) { return m.width, max(1, m.height-2) }
+
+func (m *model) resize() {
+	w, h := m.pageSize()
+	m.c.width, m.c.height = w, h
+	for _, p := range m.pages {
+		p.SetSize(w, h)
+	}
+	m.help.Width = w
+}
+
+func (m *model) push(p page) tea.Cmd {
+	w, h := m.pageSize()
+	p.SetSize(w, h)
+	m.pages = append(m.pages, p)
+	return p.Init()
+}
+
+func (m *model) pop() {
+	if len(m.pages) <= 1 {
+		return
+	}
+	m.top().close()
+	m.pages = m.pages[:len(m.pages)-1]
+}
+
+func (m *model) quit() tea.Cmd {
+	for _, p := range m.pages {
+		p.close()
+	}
+	return tea.Quit
+}
+
+// broadcast hands a message to every page; each drops what it did not ask
+// for (every answer carries its request id).
+func (m *model) broadcast(msg tea.Msg) tea.Cmd {
+	cmds := make([]tea.Cmd, 0, len(m.pages)+1)
+	for _, p := range m.pages {
+		cmds = append(cmds, p.Update(msg))
+	}
+	if m.dialog != nil {
+		if _, isKey := msg.(tea.KeyMsg); !isKey {
+			cmds = append(cmds, m.dialog.Update(msg))
+		}
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.resize()
+		return m, nil
+	case tea.KeyMsg:
+		return m, m.updateKey(msg)
+	case unlockedMsg:
+		m.top().close()
+		m.opened = msg.backend
+		m.c.backend = msg.backend
+		m.c.info = msg.backend.Info()
+		m.c.readOnly = m.c.readOnly || m.c.info.ReadOnly
+		m.pages = nil
+		return m, m.push(newListPage(m.c))
+	case openDetailMsg:
+		return m, m.push(newDetailPage(m.c, msg.name))
+	case openVersionsMsg:
+		return m, m.push(newVersionsPage(m.c, msg.name))
+	case backMsg:
+		m.pop()
+		return m, nil
+	case openDialogMsg:
+		m.dialog = msg.d
+		return m, nil
+	case closeDialogMsg:
+		m.dialog = nil
+		return m, nil
+	case flashMsg:
+		return m, m.status.set(msg)
+	case flashExpiredMsg:
+		m.status.expire(msg)
+		return m, nil
+	case taskDoneMsg:
+		m.c.tasks.remove(msg.id)
+		if msg.err != nil {
+			return m, m.status.set(flashMsg{text: errorText(msg.err), isErr: true})
+		}
+		cmds := []tea.Cmd{m.status.set(flashMsg{text: msg.done})}
+		if msg.result != nil {
+			cmds = append(cmds, func() tea.Msg { return msg.result })
+		}
+		return m, tea.Batch(cmds...)
+	case goneMsg:
+		for len(m.pages) > 1 {
+			m.pop()
+		}
+		return m, m.broadcast(reloadMsg{})
+	case copyTextMsg:
+		what := msg.what
+		return m, tea.Batch(m.clip.Copy(msg.text), flash("copying the "+what+"…", false))
+	case clipboard.CopiedMsg:
+		return m, tea.Batch(m.clip.Update(msg), m.status.set(flashMsg{text: msg.Status()}))
+	case clipboard.ErrorMsg:
+		m.clip.Update(msg)
+		return m, m.status.set(flashMsg{text: line(msg.Error()), isErr: true})
+	case clipboard.ClearMsg:
+		return m, m.clip.Update(msg)
+	case clipboard.ClearedMsg:
+		return m, m.status.set(flashMsg{text: msg.Status()})
+	}
+	return m, m.broadcast(msg)
+}
+
+func (m *model) updateKey(msg tea.KeyMsg) tea.Cmd {
+	g := m.c.keys.global
+	if key.Matches(msg, g.ForceQuit) {
+		return m.quit()
+	}
+	if m.showing {
+		if key.Matches(msg, g.Help) || key.Matches(msg, g.Back) || key.Matches(msg, g.Quit) {
+			m.showing = false
+		}
+		return nil
+	}
+	if m.dialog != nil {
+		return m.dialog.Update(msg)
+	}
+	p := m.top()
+	if p.inputFocused() {
+		return p.Update(msg)
+	}
+	switch {
+	case key.Matches(msg, g.Quit):
+		return m.quit()
+	case key.Matches(msg, g.Help):
+		m.showing = true
+		return nil
+	case key.Matches(msg, g.Back):
+		if v, ok := p.(*versionsPage); ok && v.back() {
+			return nil
+		}
+		if len(m.pages) > 1 {
+			m.pop()
+			return nil
+		}
+	}
+	return p.Update(msg)
+}
+
+func (m *model) View() string {
+	if m.width == 0 || m.height == 0 {
+		// No size yet: draw nothing rather than guess.
+		return ""
+	}
+	if m.width < minWidth || m.height < minHeight {
+		msg := fmt.Sprintf("Terminal too small: %d×%d.\nsecretary needs at least %d×%d.", m.width, m.height, minWidth, minHeight)
+		return m.c.renderer.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, truncateLines(msg, m.width))
+	}
+	w, h := m.pageSize()
+	var body string
+	switch {
+	case m.showing:
+		body = m.helpView(w, h)
+	case m.dialog != nil:
+		body = m.c.renderer.Place(w, h, lipgloss.Center, lipgloss.Center, m.dialog.View(w))
+	default:
+		body = m.top().View()
+	}
+	body = clipLines(body, w, h)
+	var hk keyHelp
+	switch {
+	case m.showing:
+		hk = keyHelp{short: []key.Binding{m.c.keys.global.Back}}
+	case m.dialog != nil:
+		hk = m.dialog.help()
+	default:
+		hk = m.top().help()
+		if !m.top().inputFocused() {
+			g := m.c.keys.global
+			hk.short = append(hk.short[:len(hk.short):len(hk.short)], g.Help, g.Quit)
+		}
+	}
+	footer := fit(m.help.ShortHelpView(hk.short), w)
+	return body + "\n" + m.status.View(w, m.top().status()) + "\n" + footer
+}
+
+func (m *model) helpView(w, h int) string {
+	st := m.c.styles
+	hk := m.top().help()
+	g := m.c.keys.global
+	groups := append(hk.full[:len(hk.full):len(hk.full)], []key.Binding{g.Help, g.Back, g.Quit, g.ForceQuit})
+	title := st.Title.Render("Keys")
+	if m.c.version != "" {
+		title += st.Muted.Render(" · secretary " + line(m.c.version))
+	}
+	var notes []string
+	if _, ok := m.top().(*listPage); ok {
+		notes = append(notes, "", st.Header.Render("Filter"),
+			"plain words match name, description and tags (substring, any case); !word excludes",
+			"name:prod/  description:db  tag-key:team  tag-value:payments  (prefix, as AWS)",
+			"!name:test/ or name:!test/ negates; name:a,b matches either")
+	}
+	if m.c.readOnly {
+		notes = append(notes, "", st.Warning.Render("Read-only: every change is disabled."))
+	}
+	body := title + "\n\n" + m.help.FullHelpView(groups) + strings.Join(notes, "\n")
+	return m.c.renderer.NewStyle().Padding(1, 2).Render(body)
+}
+
+// clipLines makes s exactly h lines of at most w cells, so a page that
+// misjudged its size cannot push the status bar off the screen.
+func clipLines(s string, w, h int) string {
+	ls := strings.Split(s, "\n")
+	if len(ls) > h {
+		ls = ls[:h]
+	}
+	for i, l := range ls {
+		ls[i] = fit(l, w)
+	}
+	for len(ls) < h {
+		ls = append(ls, strings.Repeat(" ", w))
+	}
+	return strings.Join(ls, "\n")
+}
+
+func truncateLines(s string, w int) string {
+	ls := strings.Split(s, "\n")
+	for i, l := range ls {
+		ls[i] = truncate(l, w)
+	}
+	return strings.Join(ls, "\n")
+}

@@ -1,0 +1,168 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// column is one column of a virtualised table. Fixed columns keep their
+// width; flexible ones share what is left, and a flexible column narrower
+// than min is dropped rather than drawn unreadably thin.
+type column struct {
+	title string
+	width int
+	flex  int
+	min   int
+}
+
+// layout returns the width of each column for a total width; a width of 0
+// means the column is hidden. Columns are separated by one space.
+func layout(cols []column, total int) []int {
+	widths := make([]int, len(cols))
+	shown := make([]bool, len(cols))
+	for i := range cols {
+		shown[i] = true
+	}
+	for {
+		fixed, flex, n := 0, 0, 0
+		for i, col := range cols {
+			if !shown[i] {
+				continue
+			}
+			n++
+			fixed += col.width
+			flex += col.flex
+		}
+		room := total - fixed - max(0, n-1)
+		if flex == 0 && room >= 0 {
+			for i, col := range cols {
+				if shown[i] {
+					widths[i] = col.width
+				}
+			}
+			return widths
+		}
+		// When even the fixed widths do not fit, drop fixed columns from
+		// the right; the first column (the name) always stays.
+		if room < 0 {
+			dropped := false
+			for i := len(cols) - 1; i > 0; i-- {
+				if shown[i] && cols[i].flex == 0 {
+					shown[i] = false
+					dropped = true
+					break
+				}
+			}
+			if !dropped {
+				widths[0] = max(1, total)
+				return widths
+			}
+			continue
+		}
+		// Then drop flexible columns that would be too thin to read.
+		dropped := false
+		left := room
+		for i := len(cols) - 1; i > 0; i-- {
+			if shown[i] && cols[i].flex > 0 && cols[i].width+room*cols[i].flex/flex < cols[i].min {
+				shown[i] = false
+				dropped = true
+				break
+			}
+		}
+		if dropped {
+			continue
+		}
+		lastFlex := -1
+		for i, col := range cols {
+			widths[i] = 0
+			if !shown[i] {
+				continue
+			}
+			widths[i] = col.width
+			if col.flex > 0 {
+				w := room * col.flex / flex
+				widths[i] += w
+				left -= w
+				lastFlex = i
+			}
+		}
+		if lastFlex >= 0 {
+			widths[lastFlex] += left
+		}
+		return widths
+	}
+}
+
+// fit truncates or pads s (which may hold styling) to exactly w cells.
+func fit(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	sw := ansi.StringWidth(s)
+	if sw > w {
+		s = ansi.Truncate(s, w, "…")
+		sw = ansi.StringWidth(s)
+	}
+	if sw < w {
+		s += strings.Repeat(" ", w-sw)
+	}
+	return s
+}
+
+// fitRight is fit aligned to the right.
+func fitRight(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	sw := ansi.StringWidth(s)
+	if sw > w {
+		return ansi.Truncate(s, w, "…")
+	}
+	return strings.Repeat(" ", w-sw) + s
+}
+
+// truncate cuts s to at most w cells.
+func truncate(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	if ansi.StringWidth(s) <= w {
+		return s
+	}
+	return ansi.Truncate(s, w, "…")
+}
+
+// joinCells lays cells out in the given widths, skipping hidden columns.
+func joinCells(cells []string, widths []int) string {
+	var b strings.Builder
+	first := true
+	for i, c := range cells {
+		if widths[i] == 0 {
+			continue
+		}
+		if !first {
+			b.WriteByte(' ')
+		}
+		first = false
+		b.WriteString(fit(c, widths[i]))
+	}
+	return b.String()
+}
+
+// scroll keeps cursor inside a window of height rows starting at offset.
+func scroll(cursor, offset, height, n int) int {
+	if height <= 0 || n == 0 {
+		return 0
+	}
+	if cursor < offset {
+		offset = cursor
+	}
+	if cursor >= offset+height {
+		offset = cursor - height + 1
+	}
+	if offset > n-height {
+		offset = max(0, n-height)
+	}
+	return offset
+}
