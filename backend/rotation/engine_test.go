@@ -17,11 +17,42 @@ import (
 	"github.com/secretary-sh/secretary/backend/rotation/internal/memstore"
 )
 
-// newBackend returns an empty store for a test. The in-memory store carries
-// the version and label semantics the engine depends on.
-func newBackend(t *testing.T) backend.Backend {
-	t.Helper()
-	return memstore.New()
+// factory returns an empty store for a test.
+type factory func(t *testing.T) backend.Backend
+
+// TestEngine runs every engine scenario over each store: the embedded store
+// (the one rotation runs on in production) and a small in-memory store with
+// the same version and label semantics, which keeps the engine testable on
+// its own.
+func TestEngine(t *testing.T) {
+	stores := []struct {
+		name string
+		new  factory
+	}{
+		{"local", newLocalStore},
+		{"memory", func(*testing.T) backend.Backend { return memstore.New() }},
+	}
+	scenarios := []struct {
+		name string
+		run  func(*testing.T, factory)
+	}{
+		{"PasswordRotationWholeString", testPasswordRotationWholeString},
+		{"PasswordRotationJSONKeys", testPasswordRotationJSONKeys},
+		{"StartRule", testStartRule},
+		{"CrashAfterEachStepConverges", testCrashAfterEachStepConverges},
+		{"FailingSetSecretLeavesCurrent", testFailingSetSecretLeavesCurrent},
+		{"AuditFailureFailsTheStep", testAuditFailureFailsTheStep},
+		{"TestOnlyRunsTestSecret", testTestOnlyRunsTestSecret},
+		{"ExecExampleRotatesAFileCredential", testExecExampleRotatesAFileCredential},
+		{"ExecFailureNamesStepAndHidesValues", testExecFailureNamesStepAndHidesValues},
+	}
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) {
+			for _, sc := range scenarios {
+				t.Run(sc.name, func(t *testing.T) { sc.run(t, st.new) })
+			}
+		})
+	}
 }
 
 func create(t *testing.T, b backend.Backend, name, value string) string {
@@ -87,7 +118,7 @@ func (r *recorder) trail() []string {
 	return out
 }
 
-func TestPasswordRotationWholeString(t *testing.T) {
+func testPasswordRotationWholeString(t *testing.T, newBackend factory) {
 	ctx := context.Background()
 	b := newBackend(t)
 	oldID := create(t, b, "app/token", "old-token")
@@ -134,7 +165,7 @@ func equalStages(a, b map[string][]string) bool {
 	return true
 }
 
-func TestPasswordRotationJSONKeys(t *testing.T) {
+func testPasswordRotationJSONKeys(t *testing.T, newBackend factory) {
 	ctx := context.Background()
 	b := newBackend(t)
 	create(t, b, "db", `{"username":"app","password":"p1","api_key":"k1","host":"db.internal","port":5432}`)
@@ -176,7 +207,7 @@ func TestPasswordOptionsRejected(t *testing.T) {
 
 // The start rule: a rotation may start only when AWSPENDING is on no version
 // or on the AWSCURRENT one.
-func TestStartRule(t *testing.T) {
+func testStartRule(t *testing.T, newBackend factory) {
 	ctx := context.Background()
 	b := newBackend(t)
 	curID := create(t, b, "s", "v1")
@@ -229,7 +260,7 @@ func stagesHolding(m map[string][]string, stage string) (string, bool) {
 // The engine is stopped right after each step in turn, as if the process
 // died, then run again with the same token: the rotation converges to
 // exactly one new AWSCURRENT version with the old one AWSPREVIOUS.
-func TestCrashAfterEachStepConverges(t *testing.T) {
+func testCrashAfterEachStepConverges(t *testing.T, newBackend factory) {
 	for _, stop := range rotation.Steps() {
 		t.Run("after "+stop, func(t *testing.T) {
 			b := newBackend(t)
@@ -281,7 +312,7 @@ func (f *failing) Step(ctx context.Context, req rotation.Request) error {
 	return f.Function.Step(ctx, req)
 }
 
-func TestFailingSetSecretLeavesCurrent(t *testing.T) {
+func testFailingSetSecretLeavesCurrent(t *testing.T, newBackend factory) {
 	ctx := context.Background()
 	b := newBackend(t)
 	oldID := create(t, b, "f", "v1")
@@ -324,7 +355,7 @@ func TestFailingSetSecretLeavesCurrent(t *testing.T) {
 	}
 }
 
-func TestAuditFailureFailsTheStep(t *testing.T) {
+func testAuditFailureFailsTheStep(t *testing.T, newBackend factory) {
 	b := newBackend(t)
 	oldID := create(t, b, "a", "v1")
 	e := &rotation.Engine{Backend: b, Functions: registry(t), Audit: func(context.Context, rotation.Event) error {
@@ -342,7 +373,7 @@ func TestAuditFailureFailsTheStep(t *testing.T) {
 
 // RotateImmediately=false: only testSecret runs, on an AWSPENDING copy of
 // the current value that is removed afterwards.
-func TestTestOnlyRunsTestSecret(t *testing.T) {
+func testTestOnlyRunsTestSecret(t *testing.T, newBackend factory) {
 	ctx := context.Background()
 	b := newBackend(t)
 	oldID := create(t, b, "t", "v1")
@@ -383,7 +414,7 @@ func writeScript(t *testing.T, body string) string {
 	return p
 }
 
-func TestExecExampleRotatesAFileCredential(t *testing.T) {
+func testExecExampleRotatesAFileCredential(t *testing.T, newBackend factory) {
 	ctx := context.Background()
 	script, err := filepath.Abs("examples/file-credential.sh")
 	if err != nil {
@@ -413,7 +444,7 @@ func TestExecExampleRotatesAFileCredential(t *testing.T) {
 	}
 }
 
-func TestExecFailureNamesStepAndHidesValues(t *testing.T) {
+func testExecFailureNamesStepAndHidesValues(t *testing.T, newBackend factory) {
 	ctx := context.Background()
 	b := newBackend(t)
 	create(t, b, "x", "CurrentSecretValue42")

@@ -15,7 +15,6 @@ import (
 
 	"github.com/secretary-sh/secretary/backend"
 	"github.com/secretary-sh/secretary/backend/rotation"
-	"github.com/secretary-sh/secretary/backend/rotation/internal/memstore"
 )
 
 func engine(b backend.Backend, progress func(rotation.Event)) *rotation.Engine {
@@ -104,7 +103,7 @@ func pgFixture(t *testing.T, c *pgCluster) (user, password, db string) {
 func TestPostgresSingleUser(t *testing.T) {
 	c := startPostgres(t)
 	user, oldPW, db := pgFixture(t, c)
-	b := memstore.New()
+	b := newStore(t)
 	arn := putSecret(t, b, "pg/app", map[string]any{"engine": "postgres", "host": "127.0.0.1", "port": c.port, "username": user, "password": oldPW, "dbname": db})
 	if err := c.canLogin(t, user, oldPW, db); err != nil {
 		t.Fatalf("fixture: %v", err)
@@ -134,7 +133,7 @@ func TestPostgresSingleUser(t *testing.T) {
 func TestPostgresAlternatingUsers(t *testing.T) {
 	c := startPostgres(t)
 	user, pw, db := pgFixture(t, c)
-	b := memstore.New()
+	b := newStore(t)
 	master := putSecret(t, b, "pg/master", map[string]any{"engine": "postgres", "host": "127.0.0.1", "port": c.port, "username": "postgres", "password": c.password})
 	arn := putSecret(t, b, "pg/app", map[string]any{"engine": "postgres", "host": "127.0.0.1", "port": c.port, "username": user, "password": pw, "dbname": db, "masterarn": master})
 
@@ -213,7 +212,7 @@ func TestPostgresCrashAfterEachStep(t *testing.T) {
 	for _, stop := range rotation.Steps() {
 		t.Run("after "+stop, func(t *testing.T) {
 			user, pw, db := pgFixture(t, c)
-			b := memstore.New()
+			b := newStore(t)
 			arn := putSecret(t, b, "pg/app", map[string]any{"host": "127.0.0.1", "port": c.port, "username": user, "password": pw, "dbname": db})
 			old := current(t, b, arn, backend.StageCurrent)
 			ctx, cancel := context.WithCancel(context.Background())
@@ -253,7 +252,7 @@ func TestPostgresCrashAfterEachStep(t *testing.T) {
 func TestPostgresFailingSetSecretLeaksNothing(t *testing.T) {
 	c := startPostgres(t)
 	user, _, db := pgFixture(t, c)
-	b := memstore.New()
+	b := newStore(t)
 	wrong := "Wrong-" + suffix()
 	arn := putSecret(t, b, "pg/app", map[string]any{"host": "127.0.0.1", "port": c.port, "username": user, "password": wrong, "dbname": db})
 	old := current(t, b, arn, backend.StageCurrent)

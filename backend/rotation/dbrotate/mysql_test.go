@@ -12,7 +12,6 @@ import (
 
 	"github.com/secretary-sh/secretary/backend"
 	"github.com/secretary-sh/secretary/backend/rotation"
-	"github.com/secretary-sh/secretary/backend/rotation/internal/memstore"
 )
 
 // myFixture creates a database with an orders table, an application user
@@ -53,7 +52,7 @@ func myFixture(t *testing.T, root *sql.DB) (user, password, db, master, masterPW
 func TestMySQLSingleUser(t *testing.T) {
 	root, host, port := mariaRoot(t)
 	user, pw, db, _, _ := myFixture(t, root)
-	b := memstore.New()
+	b := newStore(t)
 	arn := putSecret(t, b, "my/app", map[string]any{"engine": "mysql", "host": host, "port": port, "username": user, "password": pw, "dbname": db})
 	if err := myCanLogin(host, port, user, pw, db); err != nil {
 		t.Fatalf("fixture: %v", err)
@@ -77,7 +76,7 @@ func TestMySQLSingleUser(t *testing.T) {
 func TestMySQLAlternatingUsers(t *testing.T) {
 	root, host, port := mariaRoot(t)
 	user, pw, db, master, masterPW := myFixture(t, root)
-	b := memstore.New()
+	b := newStore(t)
 	masterARN := putSecret(t, b, "my/master", map[string]any{"engine": "mariadb", "host": host, "port": port, "username": master, "password": masterPW})
 	arn := putSecret(t, b, "my/app", map[string]any{"engine": "mysql", "host": host, "port": port, "username": user, "password": pw, "dbname": db, "masterarn": masterARN})
 
@@ -128,7 +127,7 @@ func TestMySQLCrashAfterEachStep(t *testing.T) {
 	for _, stop := range rotation.Steps() {
 		t.Run("after "+stop, func(t *testing.T) {
 			user, pw, db, _, _ := myFixture(t, root)
-			b := memstore.New()
+			b := newStore(t)
 			arn := putSecret(t, b, "my/app", map[string]any{"host": host, "port": port, "username": user, "password": pw, "dbname": db})
 			old := current(t, b, arn, backend.StageCurrent)
 			ctx, cancel := context.WithCancel(context.Background())
@@ -162,7 +161,7 @@ func TestMySQLCrashAfterEachStep(t *testing.T) {
 func TestMySQLFailingSetSecretLeaksNothing(t *testing.T) {
 	root, host, port := mariaRoot(t)
 	user, _, db, _, _ := myFixture(t, root)
-	b := memstore.New()
+	b := newStore(t)
 	wrong := "Wrong-" + suffix()
 	arn := putSecret(t, b, "my/app", map[string]any{"host": host, "port": port, "username": user, "password": wrong, "dbname": db})
 	old := current(t, b, arn, backend.StageCurrent)
