@@ -51,6 +51,8 @@ type model struct {
 	status  statusBar
 	help    help.Model
 	clip    *clipboard.Clipboard
+	// copying names what the latest copy holds, for its status message.
+	copying string
 	// opened is a backend the console opened itself (first run, unlock);
 	// the console closes it on exit.
 	opened        backend.Backend
@@ -213,10 +215,14 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.broadcast(reloadMsg{})
 	case copyTextMsg:
-		what := msg.what
-		return m, tea.Batch(m.clip.Copy(msg.text), flash("copying the "+what+"…", false))
+		m.copying = msg.what
+		return m, m.clip.Copy(msg.text)
 	case clipboard.CopiedMsg:
-		return m, tea.Batch(m.clip.Update(msg), m.status.set(flashMsg{text: msg.Status()}))
+		text := msg.Status()
+		if m.copying != "" {
+			text = "The " + m.copying + ": " + text
+		}
+		return m, tea.Batch(m.clip.Update(msg), m.status.set(flashMsg{text: text}))
 	case clipboard.ErrorMsg:
 		m.clip.Update(msg)
 		return m, m.status.set(flashMsg{text: line(msg.Error()), isErr: true})

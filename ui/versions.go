@@ -293,14 +293,15 @@ func (v *versionsPage) startDiff(sel *backend.SecretVersion) tea.Cmd {
 	if v.mark == "" || v.mark == sel.VersionID {
 		return flash("mark a version with m, then move to another and press =", true)
 	}
+	// The list is newest first: whichever of the two comes first is the
+	// newer side of the diff.
 	oldID, newID := v.mark, sel.VersionID
 	for _, ver := range v.versions {
-		// The list is newest first: whichever comes later is older.
 		if ver.VersionID == newID {
-			oldID, newID = newID, oldID
 			break
 		}
 		if ver.VersionID == oldID {
+			oldID, newID = newID, oldID
 			break
 		}
 	}

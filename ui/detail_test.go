@@ -1,0 +1,333 @@
+package ui
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/secretary-sh/secretary/backend"
+)
+
+func (h *harness) detail() *detailPage {
+	h.t.Helper()
+	d, ok := h.m.top().(*detailPage)
+	if !ok {
+		h.t.Fatalf("top page is %T, not the detail page", h.m.top())
+	}
+	return d
+}
+
+func (h *harness) openDetail(name string) *detailPage {
+	h.t.Helper()
+	h.selectName(name)
+	h.press("enter")
+	return h.detail()
+}
+
+func TestDetailShowsMetadataAndMasksTheValue(t *testing.T) {
+	h, _ := fixture(t, false, 120, 40)
+	d := h.openDetail("prod/payments/postgres")
+	if d.meta == nil {
+		t.Fatal("metadata not loaded")
+	}
+	v := h.view()
+	for _, want := range []string{"arn:aws:secretsmanager:", "PostgreSQL credentials for the payments service",
+		"team = payments", "env = prod", "AWSCURRENT", "AWSPREVIOUS", "blue", "••••", "masked", "Rotation    off"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("detail lacks %q:\n%s", want, v)
+		}
+	}
+	if strings.Contains(v, "S3cret-Pa55word") || d.value != nil {
+		t.Fatal("the value was fetched or drawn before it was revealed")
+	}
+}
+
+func TestDetailRevealHideAndLeaveWipe(t *testing.T) {
+	h, _ := fixture(t, false, 120, 40)
+	d := h.openDetail("prod/payments/postgres")
+	h.press("r")
+	if !d.revealed || d.value == nil {
+		t.Fatal("r did not reveal")
+	}
+	v := h.view()
+	if !strings.Contains(v, "password  S3cret-Pa55word") || !strings.Contains(v, "host      pg.payments.internal") {
+		t.Fatalf("JSON value not shown as a key/value table:\n%s", v)
+	}
+	h.press("f") // raw
+	if !strings.Contains(h.view(), `"password":"S3cret-Pa55word"`) {
+		t.Fatalf("f did not show the raw JSON:\n%s", h.view())
+	}
+	h.press("f", "r") // table again, then hide
+	if d.value != nil || d.revealed || strings.Contains(h.view(), "S3cret") {
+		t.Fatal("r again did not hide and drop the value")
+	}
+	h.press("r")
+	held := d.value
+	h.press("esc")
+	if _, ok := h.m.top().(*listPage); !ok {
+		t.Fatalf("esc left %T on top", h.m.top())
+	}
+	if held.SecretString != nil {
+		t.Fatal("leaving the page did not wipe the value")
+	}
+}
+
+func TestDetailBinaryValueAsHexAndBase64(t *testing.T) {
+	h, _ := fixture(t, false, 120, 40)
+	h.openDetail("prod/identity/jwt-signing-key")
+	h.press("r")
+	v := h.view()
+	if !strings.Contains(v, "binary, 23 bytes · hex") || !strings.Contains(v, "00000000  00 01 02 62 69 6e") {
+		t.Fatalf("binary not shown as hex:\n%s", v)
+	}
+	h.press("f")
+	if !strings.Contains(h.view(), "AAECYmluYXJ5LWtleS1tYXRlcmlhbP8=") {
+		t.Fatalf("f did not switch to base64:\n%s", h.view())
+	}
+}
+
+func TestDetailCopyValueAndField(t *testing.T) {
+	h, _ := fixture(t, false, 120, 40)
+	h.openDetail("prod/payments/postgres")
+	h.press("c")
+	if got, _ := h.clip.ReadAll(); !strings.Contains(got, `"password":"S3cret-Pa55word"`) {
+		t.Fatalf("clipboard holds %q", got)
+	}
+	h.wantStatus("The value of prod/payments/postgres: Copied to the system clipboard; clears at")
+	if d := h.detail(); d.revealed {
+		t.Fatal("copying revealed the value")
+	}
+	h.press("r", "j", "j", "j", "j") // engine host port username password
+	h.press("y")
+	if got, _ := h.clip.ReadAll(); got != "S3cret-Pa55word" {
+		t.Fatalf("copied field %q, want the password", got)
+	}
+}
+
+func TestEditValueConfirmsWithSummaryAndSavesNewCurrent(t *testing.T) {
+	h, s := fixture(t, false, 120, 40)
+	ctx := context.Background()
+	name := "staging/search/elastic"
+	h.openDetail(name)
+	h.press("e")
+	if _, ok := h.m.dialog.(*promptDialog); !ok {
+		t.Fatalf("e opened %T", h.m.dialog)
+	}
+	h.press("ctrl+u")
+	h.typeText(`{"username":"search","password":"new-pass","tls":"on"}`)
+	h.press("enter")
+	c, ok := h.m.dialog.(*confirmDialog)
+	if !ok {
+		t.Fatalf("no confirmation before saving, dialog %T", h.m.dialog)
+	}
+	v := h.view()
+	if !strings.Contains(v, "Keys added: tls") || !strings.Contains(v, "Keys changed: password") || strings.Contains(v, "new-pass") {
+		t.Fatalf("summary wrong or leaks the value:\n%s", v)
+	}
+	if c.choice {
+		t.Fatal("the confirmation does not default to No")
+	}
+	h.press("enter") // No
+	cur, _ := s.GetSecretValue(ctx, &backend.GetSecretValueInput{SecretID: name})
+	if *cur.SecretString != `{"username":"search","password":"el4stic-2"}` {
+		t.Fatal("enter on the default No saved the value")
+	}
+	old := cur.VersionID
+	h.press("e", "ctrl+u")
+	h.typeText(`{"username":"search","password":"new-pass"}`)
+	h.press("enter", "y")
+	cur, err := s.GetSecretValue(ctx, &backend.GetSecretValueInput{SecretID: name})
+	if err != nil || *cur.SecretString != `{"username":"search","password":"new-pass"}` {
+		t.Fatalf("new value not AWSCURRENT: %v", err)
+	}
+	prev, _ := s.GetSecretValue(ctx, &backend.GetSecretValueInput{SecretID: name, VersionStage: backend.StagePrevious})
+	if prev.VersionID != old {
+		t.Fatalf("AWSPREVIOUS is %s, want the old current %s", prev.VersionID, old)
+	}
+	h.wantStatus("saved as AWSCURRENT")
+}
+
+func TestEditRejectsEmptyAndOversizedValues(t *testing.T) {
+	h, _ := fixture(t, false, 120, 40)
+	h.openDetail("dev/cart/redis")
+	h.press("e", "ctrl+u", "enter")
+	p, ok := h.m.dialog.(*promptDialog)
+	if !ok || !strings.Contains(p.errText, "cannot be empty") {
+		t.Fatalf("empty value not rejected: %T %+v", h.m.dialog, p)
+	}
+	if msg := checkValue(strings.Repeat("x", 65537)); !strings.Contains(msg, "65,536") {
+		t.Fatalf("oversized value: %q", msg)
+	}
+	if msg := summarize(`{"a":"1"}`, `not json`); !slices.Contains(msg, "Warning: the old value was a JSON object; the new one is not valid JSON.") {
+		t.Fatalf("no JSON warning: %v", msg)
+	}
+}
+
+func TestEditDescriptionAndTags(t *testing.T) {
+	h, s := fixture(t, false, 120, 40)
+	name := "dev/cart/redis"
+	h.openDetail(name)
+	h.press("i", "ctrl+u")
+	h.typeText("Cart cache token")
+	h.press("enter")
+	h.press("t")
+	h.typeText("owner=j.chen, -env")
+	h.press("enter")
+	m, err := s.DescribeSecret(context.Background(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Description != "Cart cache token" {
+		t.Fatalf("description %q", m.Description)
+	}
+	tags := map[string]string{}
+	for _, tg := range m.Tags {
+		tags[tg.Key] = tg.Value
+	}
+	if tags["owner"] != "j.chen" || tags["team"] != "commerce" || len(tags) != 2 {
+		t.Fatalf("tags %v", tags)
+	}
+	if v := h.view(); !strings.Contains(v, "owner = j.chen") || !strings.Contains(v, "Cart cache token") {
+		t.Fatalf("detail not refreshed after the edit:\n%s", v)
+	}
+	if _, _, e := parseTagEdit("novalue"); e == "" {
+		t.Fatal("a tag without = accepted")
+	}
+}
+
+func TestDeleteDefaultsToNoAndTakesAWindow(t *testing.T) {
+	h, s := fixture(t, false, 120, 40)
+	ctx := context.Background()
+	name := "qa/notifications/sendgrid-api-key"
+	h.selectName(name)
+	h.press("d")
+	d, ok := h.m.dialog.(*confirmDialog)
+	if !ok || d.days == nil || d.days.Value() != "30" || d.choice {
+		t.Fatalf("delete dialog %T: want a 30-day window defaulting to No", h.m.dialog)
+	}
+	h.press("enter")
+	if m, _ := s.DescribeSecret(ctx, name); m.Deleted() {
+		t.Fatal("enter on the default No deleted the secret")
+	}
+	h.press("d", "backspace", "backspace")
+	h.typeText("5")
+	h.press("y")
+	if d := h.m.dialog.(*confirmDialog); !strings.Contains(d.errText, "between 7 and 30") {
+		t.Fatalf("window 5 not rejected: %q", d.errText)
+	}
+	if m, _ := s.DescribeSecret(ctx, name); m.Deleted() {
+		t.Fatal("an invalid window deleted the secret")
+	}
+	h.press("backspace")
+	h.typeText("7")
+	h.press("y")
+	m, _ := s.DescribeSecret(ctx, name)
+	if !m.Deleted() || !m.DeletionDate.Equal(testNow.Add(7*24*time.Hour)) {
+		t.Fatalf("deleted %v, deletion date %v", m.Deleted(), m.DeletionDate)
+	}
+	if slices.Contains(h.listNames(), name) {
+		t.Fatal("the deleted secret is still listed")
+	}
+	h.wantStatus("scheduled for deletion in 7 days")
+	// Restore from the deleted view.
+	h.press("x")
+	h.selectName(name)
+	h.press("u")
+	if m, _ := s.DescribeSecret(ctx, name); m.Deleted() {
+		t.Fatal("u did not restore")
+	}
+	h.wantStatus("restored")
+}
+
+func TestForceDeleteNeedsTheName(t *testing.T) {
+	h, s := fixture(t, false, 120, 40)
+	ctx := context.Background()
+	name := "dev/cart/redis"
+	h.openDetail(name)
+	h.press("D")
+	h.typeText("dev/cart/redi")
+	h.press("enter")
+	if p := h.m.dialog.(*promptDialog); !strings.Contains(p.errText, "does not match") {
+		t.Fatalf("wrong name accepted: %q", p.errText)
+	}
+	if _, err := s.DescribeSecret(ctx, name); err != nil {
+		t.Fatal("a mistyped name deleted the secret")
+	}
+	h.typeText("s")
+	h.press("enter")
+	if _, err := s.DescribeSecret(ctx, name); backend.Code(err) != backend.CodeResourceNotFound {
+		t.Fatalf("force delete: %v", err)
+	}
+	if _, ok := h.m.top().(*listPage); !ok || slices.Contains(h.listNames(), name) {
+		t.Fatal("after force delete the console should be back on a list without it")
+	}
+}
+
+func TestReadOnlyRefusesMutations(t *testing.T) {
+	h, s := fixture(t, true, 120, 40)
+	h.selectName("dev/cart/redis")
+	v := h.view()
+	if !strings.Contains(v, "READ-ONLY") || strings.Contains(v, "d delete") {
+		t.Fatalf("read-only not shown or delete still offered:\n%s", v)
+	}
+	for _, k := range []string{"d", "D", "n", "u"} {
+		h.press(k)
+		if h.m.dialog != nil {
+			t.Fatalf("%s opened a dialog in read-only mode", k)
+		}
+		h.wantStatus("read-only")
+	}
+	h.press("enter")
+	for _, k := range []string{"e", "E", "i", "t", "d", "D"} {
+		h.press(k)
+		if h.m.dialog != nil {
+			t.Fatalf("%s opened a dialog in read-only mode", k)
+		}
+	}
+	h.press("?")
+	if hv := h.view(); strings.Contains(hv, "edit value") || !strings.Contains(hv, "reveal/hide") {
+		t.Fatalf("help offers mutations in read-only mode:\n%s", hv)
+	}
+	if m, _ := s.DescribeSecret(context.Background(), "dev/cart/redis"); m.Deleted() {
+		t.Fatal("read-only console changed the store")
+	}
+}
+
+func TestErrorsShowTheExceptionName(t *testing.T) {
+	h, s := fixture(t, false, 120, 40)
+	d := h.openDetail("dev/cart/redis")
+	// Another process deletes it for good; the next refresh says so.
+	if _, err := s.DeleteSecret(context.Background(), &backend.DeleteSecretInput{SecretID: "dev/cart/redis", ForceDeleteWithoutRecovery: true}); err != nil {
+		t.Fatal(err)
+	}
+	h.press("r")
+	h.wantStatus("ResourceNotFoundException: ")
+	h.press("ctrl+r")
+	if d.metaErr == nil || !strings.Contains(h.view(), "ResourceNotFoundException") {
+		t.Fatalf("error not shown:\n%s", h.view())
+	}
+}
+
+func TestCreateSecret(t *testing.T) {
+	h, s := fixture(t, false, 120, 40)
+	h.press("n")
+	h.typeText("bad name!")
+	h.press("enter")
+	if p := h.m.dialog.(*promptDialog); !strings.Contains(p.errText, "not allowed") {
+		t.Fatalf("invalid name accepted: %q", p.errText)
+	}
+	h.press("ctrl+u")
+	h.typeText("prod/new/api-key")
+	h.press("enter")
+	h.typeText("tok-123")
+	h.press("enter")
+	v, err := s.GetSecretValue(context.Background(), &backend.GetSecretValueInput{SecretID: "prod/new/api-key"})
+	if err != nil || *v.SecretString != "tok-123" {
+		t.Fatalf("created secret: %v", err)
+	}
+	if !slices.Contains(h.listNames(), "prod/new/api-key") {
+		t.Fatal("the new secret is not listed")
+	}
+}

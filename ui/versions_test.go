@@ -1,0 +1,159 @@
+package ui
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/secretary-sh/secretary/backend"
+)
+
+func (h *harness) versions() *versionsPage {
+	h.t.Helper()
+	v, ok := h.m.top().(*versionsPage)
+	if !ok {
+		h.t.Fatalf("top page is %T, not versions", h.m.top())
+	}
+	return v
+}
+
+func TestVersionsListAndDeprecatedToggle(t *testing.T) {
+	h, s := fixture(t, false, 120, 40)
+	name := "prod/payments/postgres"
+	// Move blue away so the oldest version is deprecated.
+	if _, err := s.UpdateSecretVersionStage(context.Background(), &backend.UpdateSecretVersionStageInput{
+		SecretID: name, VersionStage: "blue", RemoveFromVersionID: versionID(name, 0)}); err != nil {
+		t.Fatal(err)
+	}
+	h.selectName(name)
+	h.press("v")
+	v := h.versions()
+	if len(v.versions) != 2 || v.versions[0].VersionID != versionID(name, 2) {
+		t.Fatalf("versions %v, want current then previous", v.versions)
+	}
+	h.press("p")
+	if len(v.versions) != 3 || !strings.Contains(h.view(), "(deprecated)") {
+		t.Fatalf("p did not show the deprecated version:\n%s", h.view())
+	}
+}
+
+func TestVersionValueMaskedUntilRevealed(t *testing.T) {
+	h, _ := fixture(t, false, 120, 40)
+	h.selectName("prod/payments/postgres")
+	h.press("v", "j", "enter")
+	v := h.versions()
+	if v.mode != modeValue || v.value != nil || strings.Contains(h.view(), "Mid-Pa55word") {
+		t.Fatal("version value fetched or shown before reveal")
+	}
+	h.press("r")
+	if !strings.Contains(h.view(), "password  Mid-Pa55word") {
+		t.Fatalf("revealed version value:\n%s", h.view())
+	}
+	held := v.value
+	h.press("esc")
+	if v.mode != modeTable || held.SecretString != nil {
+		t.Fatal("esc did not go back and wipe the value")
+	}
+	h.press("esc")
+	if _, ok := h.m.top().(*listPage); !ok {
+		t.Fatal("esc from the versions table did not go back")
+	}
+}
+
+func TestVersionsDiffMasksUntilRevealed(t *testing.T) {
+	h, _ := fixture(t, false, 120, 40)
+	h.selectName("prod/payments/postgres")
+	h.press("v", "m", "j", "=")
+	v := h.versions()
+	if v.mode != modeDiff || len(v.diffLines) == 0 {
+		t.Fatalf("no diff: mode %d", v.mode)
+	}
+	out := h.view()
+	if !strings.Contains(out, "~ password: •••• → ••••") || strings.Contains(out, "Pa55word") {
+		t.Fatalf("masked diff:\n%s", out)
+	}
+	if !strings.Contains(out, "--- "+versionID("prod/payments/postgres", 1)+" (older)") {
+		t.Fatalf("diff sides:\n%s", out)
+	}
+	h.press("r")
+	if out := h.view(); !strings.Contains(out, "~ password: Mid-Pa55word → S3cret-Pa55word") || !strings.Contains(out, "  host: pg.payments.internal") {
+		t.Fatalf("revealed diff:\n%s", out)
+	}
+	h.press("esc")
+	if v.diffOld != nil || v.diffLines != nil {
+		t.Fatal("leaving the diff kept the values")
+	}
+}
+
+func TestRollbackNamesBothVersionsAndMovesCurrent(t *testing.T) {
+	h, s := fixture(t, false, 120, 40)
+	ctx := context.Background()
+	name := "prod/payments/postgres"
+	cur, prev := versionID(name, 2), versionID(name, 1)
+	h.selectName(name)
+	h.press("v", "j", "b")
+	d, ok := h.m.dialog.(*confirmDialog)
+	if !ok || d.choice {
+		t.Fatalf("rollback dialog %T should default to No", h.m.dialog)
+	}
+	body := strings.Join(d.body, "\n")
+	if !strings.Contains(body, "from "+cur) || !strings.Contains(body, "to   "+prev) {
+		t.Fatalf("confirmation does not name both versions:\n%s", body)
+	}
+	h.press("enter") // No
+	if v, _ := s.GetSecretValue(ctx, &backend.GetSecretValueInput{SecretID: name}); v.VersionID != cur {
+		t.Fatal("No rolled back")
+	}
+	h.press("b", "y")
+	v, _ := s.GetSecretValue(ctx, &backend.GetSecretValueInput{SecretID: name})
+	if v.VersionID != prev {
+		t.Fatalf("AWSCURRENT on %s, want %s", v.VersionID, prev)
+	}
+	p, _ := s.GetSecretValue(ctx, &backend.GetSecretValueInput{SecretID: name, VersionStage: backend.StagePrevious})
+	if p.VersionID != cur {
+		t.Fatalf("AWSPREVIOUS on %s, want %s", p.VersionID, cur)
+	}
+	if vs := h.versions(); !slices.Contains(vs.versions[1].VersionStages, backend.StageCurrent) {
+		t.Fatalf("versions page not refreshed: %v", vs.versions)
+	}
+	h.wantStatus("AWSCURRENT of prod/payments/postgres moved to " + prev)
+}
+
+func TestAddMoveAndRemoveLabels(t *testing.T) {
+	h, s := fixture(t, false, 120, 40)
+	ctx := context.Background()
+	name := "prod/payments/postgres"
+	h.selectName(name)
+	h.press("v", "a")
+	h.typeText("green")
+	h.press("enter")
+	m, _ := s.DescribeSecret(ctx, name)
+	if !slices.Contains(m.VersionIdsToStages[versionID(name, 2)], "green") {
+		t.Fatalf("green not added: %v", m.VersionIdsToStages)
+	}
+	h.wantStatus("green added to")
+	// Move blue from the oldest version to the current one.
+	h.press("a")
+	h.typeText("blue")
+	h.press("enter")
+	m, _ = s.DescribeSecret(ctx, name)
+	if !slices.Contains(m.VersionIdsToStages[versionID(name, 2)], "blue") {
+		t.Fatalf("blue not moved: %v", m.VersionIdsToStages)
+	}
+	h.wantStatus("blue moved from " + versionID(name, 0))
+	// Remove green; AWSCURRENT cannot be removed.
+	h.press("x", "ctrl+u")
+	h.typeText("AWSCURRENT")
+	h.press("enter")
+	if p := h.m.dialog.(*promptDialog); !strings.Contains(p.errText, "only moved") {
+		t.Fatalf("AWSCURRENT removal not refused: %q", p.errText)
+	}
+	h.press("ctrl+u")
+	h.typeText("green")
+	h.press("enter")
+	m, _ = s.DescribeSecret(ctx, name)
+	if slices.Contains(m.VersionIdsToStages[versionID(name, 2)], "green") {
+		t.Fatalf("green not removed: %v", m.VersionIdsToStages)
+	}
+}
