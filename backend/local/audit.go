@@ -110,7 +110,7 @@ func (s *Store) AuditLog(ctx context.Context, q backend.AuditQuery) ([]backend.A
 		if err == nil {
 			arn = found
 		} else if !errors.Is(err, sql.ErrNoRows) {
-			return nil, fmt.Errorf("audit log: %w", err)
+			return nil, auditReadErr(err)
 		}
 		// A deleted secret's records are found by the ARN prefix of its name.
 		query += ` WHERE secret_arn = ? OR secret_arn GLOB ?`
@@ -123,18 +123,18 @@ func (s *Store) AuditLog(ctx context.Context, q backend.AuditQuery) ([]backend.A
 	}
 	rows, err := s.rdb.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("audit log: %w", err)
+		return nil, auditReadErr(err)
 	}
 	defer rows.Close()
 	var out []backend.AuditRecord
 	for rows.Next() {
 		r, err := scanAudit(rows)
 		if err != nil {
-			return nil, fmt.Errorf("audit log: %w", err)
+			return nil, auditReadErr(err)
 		}
 		out = append(out, r)
 	}
-	return out, rows.Err()
+	return out, auditReadErr(rows.Err())
 }
 
 // VerifyAudit walks the whole chain and reports the first record whose
@@ -142,7 +142,7 @@ func (s *Store) AuditLog(ctx context.Context, q backend.AuditQuery) ([]backend.A
 func (s *Store) VerifyAudit(ctx context.Context) error {
 	rows, err := s.rdb.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit ORDER BY seq`)
 	if err != nil {
-		return fmt.Errorf("audit log: %w", err)
+		return auditReadErr(err)
 	}
 	defer rows.Close()
 	prev := genesisHash
@@ -150,7 +150,7 @@ func (s *Store) VerifyAudit(ctx context.Context) error {
 	for rows.Next() {
 		r, err := scanAudit(rows)
 		if err != nil {
-			return fmt.Errorf("audit log: record after %d: %w", want-1, err)
+			return fmt.Errorf("record after %d: %w", want-1, auditReadErr(err))
 		}
 		switch {
 		case r.Seq != want:
@@ -163,7 +163,17 @@ func (s *Store) VerifyAudit(ctx context.Context) error {
 		prev = r.Hash
 		want++
 	}
-	return rows.Err()
+	return auditReadErr(rows.Err())
+}
+
+func auditReadErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	if sqliteCorrupt(err) {
+		return fmt.Errorf("audit log: %w: %w", ErrCorrupt, err)
+	}
+	return fmt.Errorf("audit log: %w", err)
 }
 
 // globEscape quotes GLOB's wildcards so a name matches only itself.

@@ -127,6 +127,10 @@ func open100k(b *testing.B) *Store {
 }
 
 func TestMain(m *testing.M) {
+	if mode := os.Getenv(writerModeEnv); mode != "" {
+		// The test binary re-executed as a writer process.
+		os.Exit(runWriter(mode))
+	}
 	code := m.Run()
 	if fixture100k.dir != "" {
 		os.RemoveAll(fixture100k.dir)
