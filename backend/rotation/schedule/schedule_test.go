@@ -207,3 +207,20 @@ func TestValidEdgeRules(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkNext measures computing a next rotation date, which rotate-due
+// does for every secret with rotation on.
+func BenchmarkNext(b *testing.B) {
+	for _, expr := range []string{"rate(10 days)", "cron(0 16 L * ? *)", "cron(0 0 ? * SUN#1 *)", "cron(0 6 29 FEB ? *)"} {
+		s, err := Parse(backend.RotationRules{ScheduleExpression: expr})
+		if err != nil {
+			b.Fatal(err)
+		}
+		at := utc("2024-03-15 10:30")
+		b.Run(expr, func(b *testing.B) {
+			for b.Loop() {
+				s.Next(at)
+			}
+		})
+	}
+}
