@@ -22,8 +22,9 @@ const (
 // maxVersions is how many versions a secret keeps before unlabelled ones
 // older than pruneMinAge are removed, as AWS does.
 const (
-	maxVersions = 100
-	pruneMinAge = 24 * time.Hour
+	maxLabelsPerVersion = 20
+	maxVersions         = 100
+	pruneMinAge         = 24 * time.Hour
 )
 
 // secretRow is one row of the secrets table.
@@ -175,6 +176,15 @@ func stagesOf(labels map[string]string, versionID string) []string {
 // setLabel attaches stage to versionID, taking it off whichever version
 // held it.
 func (t *txn) setLabel(secretID int64, stage, versionID string) error {
+	var n int
+	if err := t.queryRow(`SELECT count(*) FROM stages WHERE secret_id = ? AND version_id = ? AND stage <> ?`,
+		secretID, versionID, stage).Scan(&n); err != nil {
+		return internal(err)
+	}
+	if n >= maxLabelsPerVersion {
+		return backend.Errorf(backend.CodeLimitExceeded,
+			"A version can have at most %d staging labels; version %s already has %d.", maxLabelsPerVersion, versionID, n)
+	}
 	_, err := t.exec(`INSERT INTO stages(secret_id, stage, version_id) VALUES (?, ?, ?)
 		ON CONFLICT (secret_id, stage) DO UPDATE SET version_id = excluded.version_id`, secretID, stage, versionID)
 	return internal(err)
@@ -313,20 +323,21 @@ func dedupe(sorted []string) []string {
 	return out
 }
 
-// prune removes unlabelled versions beyond maxVersions, oldest first, but
-// never one younger than pruneMinAge.
+// prune removes unlabelled (deprecated) versions beyond maxVersions,
+// oldest first, but never one younger than pruneMinAge. Labelled versions
+// do not count.
 func (t *txn) prune(secretID int64) error {
+	const deprecated = `FROM versions v WHERE v.secret_id = ?1
+		AND NOT EXISTS (SELECT 1 FROM stages s WHERE s.secret_id = v.secret_id AND s.version_id = v.version_id)`
 	var n int
-	if err := t.queryRow(`SELECT count(*) FROM versions WHERE secret_id = ?`, secretID).Scan(&n); err != nil {
+	if err := t.queryRow(`SELECT count(*) `+deprecated, secretID).Scan(&n); err != nil {
 		return internal(err)
 	}
 	if n <= maxVersions {
 		return nil
 	}
 	_, err := t.exec(`DELETE FROM versions WHERE secret_id = ?1 AND version_id IN (
-		SELECT v.version_id FROM versions v
-		WHERE v.secret_id = ?1 AND v.created <= ?2
-		  AND NOT EXISTS (SELECT 1 FROM stages s WHERE s.secret_id = v.secret_id AND s.version_id = v.version_id)
+		SELECT v.version_id `+deprecated+` AND v.created <= ?2
 		ORDER BY v.created, v.version_id LIMIT ?3)`,
 		secretID, t.now.Add(-pruneMinAge).UnixNano(), n-maxVersions)
 	return internal(err)
