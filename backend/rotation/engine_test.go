@@ -447,12 +447,12 @@ func testExecExampleRotatesAFileCredential(t *testing.T, newBackend factory) {
 func testExecFailureNamesStepAndHidesValues(t *testing.T, newBackend factory) {
 	ctx := context.Background()
 	b := newBackend(t)
-	create(t, b, "x", "CurrentSecretValue42")
+	create(t, b, "x", `{"user":"svc","password":"CurrentSecretValue42"}`)
 	script := writeScript(t, `
 req=$(cat)
 case "$req" in
-*createSecret*) echo '{"SecretString":"PendingSecretValue77"}' ;;
-*setSecret*) echo "cannot apply: $req" >&2; exit 3 ;;
+*createSecret*) echo '{"SecretString":"{\\"user\\":\\"svc\\",\\"password\\":\\"PendingSecretValue77\\"}"}' ;;
+*setSecret*) echo "cannot apply CurrentSecretValue42 / PendingSecretValue77 for svc: $req" >&2; exit 3 ;;
 esac
 `)
 	rec := &recorder{}
@@ -467,7 +467,7 @@ esac
 			t.Fatalf("a secret value leaked into %q", s)
 		}
 	}
-	if !strings.Contains(err.Error(), "cannot apply") {
+	if !strings.Contains(err.Error(), "cannot apply *** / *** for svc") {
 		t.Fatalf("the program's reason is missing from %q", err)
 	}
 }

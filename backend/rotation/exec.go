@@ -91,11 +91,11 @@ func (x *Exec) Step(ctx context.Context, req Request) error {
 	var secrets []string
 	if cur != nil {
 		in.Current = execVersion(cur)
-		secrets = append(secrets, valueText(cur))
+		secrets = append(secrets, secretParts(cur)...)
 	}
 	if pending != nil {
 		in.Pending = execVersion(pending)
-		secrets = append(secrets, valueText(pending))
+		secrets = append(secrets, secretParts(pending)...)
 	}
 	out, err := x.run(ctx, &in, secrets)
 	if err != nil {
@@ -133,11 +133,32 @@ func execVersion(v *backend.SecretValue) *ExecVersion {
 	return &ExecVersion{VersionID: v.VersionID, SecretString: v.SecretString, SecretBinary: v.SecretBinary}
 }
 
-func valueText(v *backend.SecretValue) string {
-	if v.SecretString != nil {
-		return *v.SecretString
+// secretParts returns what must never be quoted back from a program: the
+// whole value and, for a JSON object, the string values of keys whose names
+// say they are secret (a program is likely to echo the password alone).
+func secretParts(v *backend.SecretValue) []string {
+	if v.SecretString == nil {
+		return []string{string(v.SecretBinary)}
 	}
-	return string(v.SecretBinary)
+	parts := []string{*v.SecretString}
+	var obj map[string]any
+	if json.Unmarshal([]byte(*v.SecretString), &obj) != nil {
+		return parts
+	}
+	for k, val := range obj {
+		s, ok := val.(string)
+		if !ok || s == "" {
+			continue
+		}
+		lk := strings.ToLower(k)
+		for _, w := range []string{"pass", "pwd", "secret", "token", "key", "credential"} {
+			if strings.Contains(lk, w) {
+				parts = append(parts, s)
+				break
+			}
+		}
+	}
+	return parts
 }
 
 // run executes the program; secrets are masked out of anything quoted back.

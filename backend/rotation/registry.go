@@ -51,7 +51,7 @@ func (r *Registry) Lookup(name string) (Function, error) {
 	}
 	f, ok := r.factories[base]
 	if !ok {
-		return nil, backend.Errorf(backend.CodeResourceNotFound, "rotation function %q does not exist; known functions: %s", base, strings.Join(r.Names(), ", "))
+		return nil, backend.Errorf(backend.CodeResourceNotFound, "rotation function %q does not exist; known functions: %s", name, strings.Join(r.Names(), ", "))
 	}
 	fn, err := f(opts)
 	if err != nil {
