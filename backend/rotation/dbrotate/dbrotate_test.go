@@ -277,6 +277,13 @@ func TestPostgresFailingSetSecretLeaksNothing(t *testing.T) {
 			noSecrets(t, "a progress event", ev.Err.Error(), wrong, pm.Password)
 		}
 	}
+	if a, ok := b.(backend.Auditor); ok {
+		recs, aerr := a.AuditLog(context.Background(), backend.AuditQuery{})
+		if aerr != nil || len(recs) == 0 {
+			t.Fatalf("audit log: %d records, %v", len(recs), aerr)
+		}
+		noSecrets(t, "the audit log", fmt.Sprintf("%+v", recs), wrong, pm.Password)
+	}
 	if !strings.Contains(err.Error(), "password authentication failed") {
 		t.Fatalf("the error does not say why: %v", err)
 	}

@@ -287,8 +287,13 @@ func (c *cronExpr) next(t time.Time) time.Time {
 	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 	// Eight years covers every pattern that can match at all (29 February
 	// on a weekday-specific rule is the rarest).
-	for i := 0; i < 8*366; i++ {
-		d := day.AddDate(0, 0, i)
+	end := day.AddDate(8, 0, 1)
+	for d := day; d.Before(end); d = d.AddDate(0, 0, 1) {
+		if !c.months[d.Month()] {
+			// Skip the rest of a month that cannot match.
+			d = time.Date(d.Year(), d.Month()+1, 0, 0, 0, 0, 0, time.UTC)
+			continue
+		}
 		if !c.matchDay(d) {
 			continue
 		}
