@@ -21,7 +21,8 @@ import (
 //   - Texts marked "moto" follow getmoto/moto's secretsmanager backend where
 //     AWS's own text is not known to us.
 
-// API limits from the Secrets Manager API model (2017-10-17).
+// API limits from the Secrets Manager API model (2017-10-17, as botocore
+// ships it).
 const (
 	MaxNameLength           = 512
 	MaxSecretIDLength       = 2048
@@ -160,7 +161,7 @@ func ValidateBatchGetSecretValue(in *BatchGetSecretValueInput) error {
 		return Errorf(CodeInvalidParameter, "Either 'SecretIdList' or 'Filters' must be provided, but not both.")
 	}
 	if len(in.SecretIDList) > MaxBatchResults {
-		return validationf("secretIdList", "", false, "Member must have length less than or equal to %d", MaxBatchResults)
+		return validationf("secretIdList", javaList(in.SecretIDList), true, "Member must have length less than or equal to %d", MaxBatchResults)
 	}
 	for _, id := range in.SecretIDList {
 		if err := ValidateSecretID(id); err != nil {
@@ -220,7 +221,7 @@ func ValidateFilters(filters []Filter) error {
 			return Errorf(CodeInvalidParameter, "Invalid filter values for key: %s", f.Key)
 		}
 		if len(f.Values) > MaxFilterValues {
-			return validationf(at+".values", "", false, "Member must have length less than or equal to %d", MaxFilterValues)
+			return validationf(at+".values", javaList(f.Values), true, "Member must have length less than or equal to %d", MaxFilterValues)
 		}
 		for j, v := range f.Values {
 			vat := fmt.Sprintf("%s.values.%d.member", at, j+1)
@@ -396,7 +397,7 @@ func validateValue(s *string, b []byte, required bool) error {
 
 func validateStages(stages []string) error {
 	if len(stages) > MaxStagesPerVersion {
-		return validationf("versionStages", "", false, "Member must have length less than or equal to %d", MaxStagesPerVersion)
+		return validationf("versionStages", javaList(stages), true, "Member must have length less than or equal to %d", MaxStagesPerVersion)
 	}
 	for i, s := range stages {
 		if err := lenBetween(fmt.Sprintf("versionStages.%d.member", i+1), s, 1, MaxStageLength); err != nil {
@@ -408,7 +409,9 @@ func validateStages(stages []string) error {
 
 func validateTags(tags []Tag) error {
 	if len(tags) > MaxTagsPerSecret {
-		return validationf("tags", "", false, "Member must have length less than or equal to %d", MaxTagsPerSecret)
+		// The API model sets no length on tag lists: the quota of 50 is
+		// enforced by the service, not by request validation.
+		return TooManyTagsError()
 	}
 	for i, t := range tags {
 		at := fmt.Sprintf("tags.%d.member", i+1)
@@ -455,6 +458,10 @@ func maxLen(field, v string, hi int) error {
 	}
 	return nil
 }
+
+// javaList renders a list of strings as AWS's validation messages quote
+// one: "[a, b, c]".
+func javaList(items []string) string { return "[" + strings.Join(items, ", ") + "]" }
 
 // validationf builds a ValidationException in the format of AWS's request
 // validation layer. showValue is false for sensitive members and lists.
@@ -542,15 +549,17 @@ func InvalidVersionError(versionID string) *Error {
 }
 
 // TooManyStagesError answers a change that would leave a version with more
-// than 20 staging labels (unverified text).
+// than 20 staging labels (unverified text; UpdateSecretVersionStage lists
+// LimitExceededException for quotas).
 func TooManyStagesError() *Error {
 	return Errorf(CodeLimitExceeded, "A version can have at most %d staging labels.", MaxStagesPerVersion)
 }
 
-// TooManyTagsError answers TagResource that would leave a secret with more
-// than 50 tags (unverified text).
+// TooManyTagsError answers a request that would leave a secret with more
+// than 50 tags. The text is unverified; the exception name is the one the
+// API model lists for TagResource's bad parameters.
 func TooManyTagsError() *Error {
-	return Errorf(CodeLimitExceeded, "A secret can have at most %d tags.", MaxTagsPerSecret)
+	return Errorf(CodeInvalidParameter, "A secret can have at most %d tags.", MaxTagsPerSecret)
 }
 
 // SystemTagError is observed: a tag key with the reserved "aws:" prefix.

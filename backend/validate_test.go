@@ -198,7 +198,7 @@ func TestValidateStages(t *testing.T) {
 		stages[i] = "S" + strings.Repeat("x", i)
 	}
 	err := backend.ValidatePutSecretValue(&backend.PutSecretValueInput{SecretID: "n", SecretString: ptr("v"), VersionStages: stages})
-	wantErr(t, err, backend.CodeValidation, "1 validation error detected: Value at 'versionStages' failed to satisfy constraint: Member must have length less than or equal to 20")
+	wantErr(t, err, backend.CodeValidation, "1 validation error detected: Value '["+strings.Join(stages, ", ")+"]' at 'versionStages' failed to satisfy constraint: Member must have length less than or equal to 20")
 	err = backend.ValidatePutSecretValue(&backend.PutSecretValueInput{SecretID: "n", SecretString: ptr("v"), VersionStages: stages[:20]})
 	wantErr(t, err, "", "")
 	long := strings.Repeat("L", 257)
@@ -222,10 +222,10 @@ func TestValidateTags(t *testing.T) {
 		tags[i] = backend.Tag{Key: "k" + strings.Repeat("x", i), Value: "v"}
 	}
 	wantErr(t, backend.ValidateCreateSecret(&backend.CreateSecretInput{Name: "n", Tags: tags[:50]}), "", "")
-	wantErr(t, backend.ValidateCreateSecret(&backend.CreateSecretInput{Name: "n", Tags: tags}), backend.CodeValidation,
-		"1 validation error detected: Value at 'tags' failed to satisfy constraint: Member must have length less than or equal to 50")
-	wantErr(t, backend.ValidateTagResource(&backend.TagResourceInput{SecretID: "n", Tags: tags}), backend.CodeValidation,
-		"1 validation error detected: Value at 'tags' failed to satisfy constraint: Member must have length less than or equal to 50")
+	wantErr(t, backend.ValidateCreateSecret(&backend.CreateSecretInput{Name: "n", Tags: tags}), backend.CodeInvalidParameter,
+		"A secret can have at most 50 tags.")
+	wantErr(t, backend.ValidateTagResource(&backend.TagResourceInput{SecretID: "n", Tags: tags}), backend.CodeInvalidParameter,
+		"A secret can have at most 50 tags.")
 	k := strings.Repeat("k", 129)
 	wantErr(t, backend.ValidateTagResource(&backend.TagResourceInput{SecretID: "n", Tags: []backend.Tag{{Key: "a"}, {Key: k}}}), backend.CodeValidation,
 		"1 validation error detected: Value '"+k+"' at 'tags.2.member.key' failed to satisfy constraint: Member must have length less than or equal to 128")
@@ -306,7 +306,7 @@ func TestValidateListSecrets(t *testing.T) {
 	values := strings.Split("a b c d e f g h i j k", " ")
 	ok(backend.ListSecretsInput{Filters: []backend.Filter{f("name", values[:10]...)}})
 	bad(backend.ListSecretsInput{Filters: []backend.Filter{f("name", values...)}}, backend.CodeValidation,
-		"1 validation error detected: Value at 'filters.1.member.values' failed to satisfy constraint: Member must have length less than or equal to 10")
+		"1 validation error detected: Value '[a, b, c, d, e, f, g, h, i, j, k]' at 'filters.1.member.values' failed to satisfy constraint: Member must have length less than or equal to 10")
 	long := strings.Repeat("v", 513)
 	ok(backend.ListSecretsInput{Filters: []backend.Filter{f("name", long[:512])}})
 	bad(backend.ListSecretsInput{Filters: []backend.Filter{f("name", "ok", long)}}, backend.CodeValidation,
@@ -335,7 +335,7 @@ func TestValidateBatchGetSecretValue(t *testing.T) {
 	}
 	wantErr(t, backend.ValidateBatchGetSecretValue(&backend.BatchGetSecretValueInput{SecretIDList: ids[:20]}), "", "")
 	wantErr(t, backend.ValidateBatchGetSecretValue(&backend.BatchGetSecretValueInput{SecretIDList: ids}), backend.CodeValidation,
-		"1 validation error detected: Value at 'secretIdList' failed to satisfy constraint: Member must have length less than or equal to 20")
+		"1 validation error detected: Value '["+strings.Join(ids, ", ")+"]' at 'secretIdList' failed to satisfy constraint: Member must have length less than or equal to 20")
 	filters := []backend.Filter{{Key: "name", Values: []string{"a"}}}
 	wantErr(t, backend.ValidateBatchGetSecretValue(&backend.BatchGetSecretValueInput{Filters: filters, MaxResults: 20}), "", "")
 	wantErr(t, backend.ValidateBatchGetSecretValue(&backend.BatchGetSecretValueInput{Filters: filters, MaxResults: 21}), backend.CodeValidation,

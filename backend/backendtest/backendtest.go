@@ -26,6 +26,7 @@ import (
 	"reflect"
 	"regexp"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -311,9 +312,30 @@ func (e *env) wantStages(what string, got, want map[string][]string) {
 	if want == nil {
 		want = map[string][]string{}
 	}
-	if !reflect.DeepEqual(got, want) {
+	if reflect.DeepEqual(got, want) {
+		return
+	}
+	if len(got)+len(want) <= 8 {
 		e.Fatalf("%s:\n got  %v\n want %v", what, got, want)
 	}
+	// Large maps: name only the differences.
+	var diff []string
+	for k, w := range want {
+		g, ok := got[k]
+		switch {
+		case !ok:
+			diff = append(diff, fmt.Sprintf("missing %s %q", k, w))
+		case !reflect.DeepEqual(g, w):
+			diff = append(diff, fmt.Sprintf("%s has %q, want %q", k, g, w))
+		}
+	}
+	for k, g := range got {
+		if _, ok := want[k]; !ok {
+			diff = append(diff, fmt.Sprintf("unexpected %s %q", k, g))
+		}
+	}
+	sort.Strings(diff)
+	e.Fatalf("%s: %d versions, want %d:\n %s", what, len(got), len(want), strings.Join(diff, "\n "))
 }
 
 func (e *env) wantLabels(what string, got []string, want ...string) {

@@ -94,13 +94,28 @@ func idempotencyCases() []testCase {
 			e.wantStages("versions", e.versions(id, true), map[string][]string{tok: {cur}, v1: {prev}})
 		}},
 		{name: "CreateSecret on an existing name is rejected", fn: func(e *env) {
-			tok := token()
 			n := e.name("s")
-			e.create(backend.CreateSecretInput{Name: n, ClientRequestToken: tok, SecretString: str("v")})
-			_, err := e.B.CreateSecret(e.ctx, &backend.CreateSecretInput{Name: n, ClientRequestToken: tok, SecretString: str("v")})
+			e.create(backend.CreateSecretInput{Name: n, ClientRequestToken: token(), SecretString: str("v")})
+			_, err := e.B.CreateSecret(e.ctx, &backend.CreateSecretInput{Name: n, ClientRequestToken: token(), SecretString: str("v")})
 			e.wantErr("CreateSecret", err, backend.CodeResourceExists, "The operation failed because the secret "+n+" already exists.")
 			_, err = e.B.CreateSecret(e.ctx, &backend.CreateSecretInput{Name: n})
 			e.wantErr("CreateSecret without a value", err, backend.CodeResourceExists, "The operation failed because the secret "+n+" already exists.")
+		}},
+		{name: "CreateSecret retried with the same token and value changes nothing", fn: func(e *env) {
+			// AWS documents CreateSecret's ClientRequestToken like
+			// PutSecretValue's: a request repeating an existing version's
+			// token and value is ignored, so an SDK retry is safe.
+			n := e.name("s")
+			tok := token()
+			first := e.create(backend.CreateSecretInput{Name: n, ClientRequestToken: tok, SecretString: str("v")})
+			again, err := e.B.CreateSecret(e.ctx, &backend.CreateSecretInput{Name: n, ClientRequestToken: tok, SecretString: str("v")})
+			if err != nil {
+				e.Fatalf("retried CreateSecret: %v", err)
+			}
+			if again.ARN != first.ARN || again.VersionID != tok {
+				e.Fatalf("retried CreateSecret answered %q %q, want %q %q", again.ARN, again.VersionID, first.ARN, tok)
+			}
+			e.wantStages("versions", e.versions(n, true), map[string][]string{tok: {cur}})
 		}},
 	}
 }

@@ -198,7 +198,8 @@ func limitCases() []testCase {
 				labels[i] = "L" + itoa(i)
 			}
 			_, err := e.B.PutSecretValue(e.ctx, &backend.PutSecretValueInput{SecretID: e.name("s"), SecretString: str("w"), VersionStages: labels})
-			e.wantErr("PutSecretValue", err, backend.CodeValidation, validationHidden("versionStages", "Member must have length less than or equal to 20"))
+			e.wantErr("PutSecretValue", err, backend.CodeValidation,
+				validation("["+strings.Join(labels, ", ")+"]", "versionStages", "Member must have length less than or equal to 20"))
 			out := e.put(e.name("s"), "w", labels[:20]...)
 			e.wantLabels("20 labels", out.VersionStages, sortedCopy(labels[:20])...)
 		}},
@@ -227,12 +228,17 @@ func limitCases() []testCase {
 			}
 			n := e.name("tags")
 			e.track(n)
-			// The exception name is checked; AWS's text for this case is
-			// not known to us.
-			_, err := e.B.CreateSecret(e.ctx, &backend.CreateSecretInput{Name: n, Tags: tags})
-			e.wantErr("CreateSecret with 51 tags", err, backend.CodeValidation, "")
+			// The quota is the service's (the API model sets no length on
+			// tag lists) and AWS's exception for it is not known to us: the
+			// request must fail and change nothing.
+			if _, err := e.B.CreateSecret(e.ctx, &backend.CreateSecretInput{Name: n, Tags: tags}); err == nil {
+				e.Fatal("CreateSecret with 51 tags succeeded")
+			}
+			if _, err := e.B.DescribeSecret(e.ctx, n); backend.Code(err) != backend.CodeResourceNotFound {
+				e.Fatalf("the rejected CreateSecret left a secret behind (DescribeSecret: %v)", err)
+			}
 			e.create(backend.CreateSecretInput{Name: n, Tags: tags[:50]})
-			err = e.B.TagResource(e.ctx, &backend.TagResourceInput{SecretID: n, Tags: []backend.Tag{{Key: "one-more", Value: "v"}}})
+			err := e.B.TagResource(e.ctx, &backend.TagResourceInput{SecretID: n, Tags: []backend.Tag{{Key: "one-more", Value: "v"}}})
 			if err == nil {
 				e.Fatal("TagResource took a secret to 51 tags")
 			}
