@@ -83,7 +83,7 @@ func (d *detailPage) hide() {
 func (d *detailPage) fetch(after int) tea.Cmd {
 	d.fetching, d.afterFetch = true, after
 	d.valueID = d.c.nextID()
-	return fetchValue(d.c.ctx, d.c.backend, d.valueID, &backend.GetSecretValueInput{SecretID: d.name})
+	return fetchValue(d.c.ctx, d.c.backend, d, d.valueID, &backend.GetSecretValueInput{SecretID: d.name})
 }
 
 func (d *detailPage) Update(msg tea.Msg) tea.Cmd {
@@ -98,6 +98,9 @@ func (d *detailPage) Update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case valueMsg:
+		if msg.owner != d {
+			return nil
+		}
 		if msg.id != d.valueID || d.valueID == 0 {
 			// Stale or hidden meanwhile: nobody wants it any more.
 			msg.value.Wipe()
@@ -241,7 +244,11 @@ func stamp(now time.Time, t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.UTC().Format("2006-01-02 15:04 UTC") + " (" + ago(now.Unix(), t.Unix()) + ")"
+	s := t.UTC().Format("2006-01-02 15:04 UTC")
+	if rel := ago(now.Unix(), t.Unix()); strings.HasSuffix(rel, "ago") || rel == "just now" {
+		s += " (" + rel + ")"
+	}
+	return s
 }
 
 func (d *detailPage) lines() []string {
@@ -381,7 +388,10 @@ func (d *detailPage) valueLines() []string {
 		}
 		d.fieldLine = len(out)
 		for i, f := range d.fields {
-			l := fit(line(f.key), kw) + "  " + line(f.value)
+			l := "  " + fit(line(f.key), kw) + "  " + line(f.value)
+			if i == d.cursor {
+				l = "› " + fit(line(f.key), kw) + "  " + line(f.value)
+			}
 			l = fit(l, w)
 			if i == d.cursor {
 				l = st.Selected.Render(l)

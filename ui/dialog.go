@@ -134,11 +134,13 @@ func (d *confirmDialog) View(width int) string {
 	if d.errText != "" {
 		b.WriteString("\n" + st.Danger.Render(d.errText))
 	}
-	no, yes := st.Button.Render("No"), st.Button.Render(d.yes)
+	// Brackets mark the choice in text as well, for terminals without
+	// colour or reverse video.
+	no, yes := st.Button.Render(" No "), st.Button.Render(" "+d.yes+" ")
 	if d.choice {
-		yes = st.ButtonOn.Render(d.yes)
+		yes = st.ButtonOn.Render("[" + d.yes + "]")
 	} else {
-		no = st.ButtonOn.Render("No")
+		no = st.ButtonOn.Render("[No]")
 	}
 	b.WriteString("\n\n" + no + "  " + yes)
 	return st.Dialog.Width(inner + 2).Render(b.String())

@@ -12,6 +12,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/google/uuid"
 	"github.com/muesli/termenv"
 	"github.com/secretary-sh/secretary/backend"
@@ -339,3 +340,5 @@ func fixture(t testing.TB, readOnly bool, w, h int) (*harness, *local.Store) {
 	hs := newHarness(t, Config{Backend: s, ReadOnly: readOnly}, w, h)
 	return hs, s
 }
+
+func ansiWidth(s string) int { return ansi.StringWidth(s) }

@@ -228,9 +228,6 @@ func pageList(ctx context.Context, id uint64, b backend.Backend, in *backend.Lis
 func (l *listPage) recompute() tea.Cmd {
 	id := l.c.nextID()
 	l.viewID = id
-	if name, ok := l.selected(); ok && l.keep == "" {
-		l.keep = name
-	}
 	rows, q := l.rows, l.filter.Value()
 	key, rev, del := l.sortKey, l.reverse, l.showDeleted
 	var from []int32
@@ -334,6 +331,10 @@ func (l *listPage) updateFilter(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		l.filter.SetValue("")
+		// Clearing the filter keeps the secret found with it selected.
+		if name, ok := l.selected(); ok {
+			l.keep = name
+		}
 		return l.recompute()
 	case key.Matches(msg, k.AcceptInput):
 		l.filtering = false
@@ -347,6 +348,9 @@ func (l *listPage) updateFilter(msg tea.KeyMsg) tea.Cmd {
 	var cmd tea.Cmd
 	l.filter, cmd = l.filter.Update(msg)
 	if l.filter.Value() != before {
+		// A new filter starts at its best match, as fzf does; a cursor
+		// kept by position would land on an arbitrary row.
+		l.cursor, l.offset, l.keep = 0, 0, ""
 		return tea.Batch(cmd, l.recompute())
 	}
 	return cmd
@@ -390,6 +394,7 @@ func (l *listPage) updateKeys(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.ClearFilter):
 		if l.filter.Value() != "" {
 			l.filter.SetValue("")
+			l.keep = name
 			return l.recompute()
 		}
 	case key.Matches(msg, k.Sort):
@@ -519,12 +524,12 @@ func (l *listPage) View() string {
 	}
 	b.WriteByte('\n')
 	cols := listColumns()
-	widths := layout(cols, l.width)
+	widths := layout(cols, l.width-2)
 	titles := make([]string, len(cols))
 	for i, col := range cols {
 		titles[i] = col.title
 	}
-	b.WriteString(st.Header.Render(joinCells(titles, widths)))
+	b.WriteString(st.Header.Render("  " + joinCells(titles, widths)))
 	h := l.bodyHeight()
 	cells := make([]string, len(cols))
 	now := l.c.now().Unix()
@@ -540,7 +545,13 @@ func (l *listPage) View() string {
 		}
 		r := &l.rows[l.view[i]]
 		l.cells(cells, r, now)
-		s := joinCells(cells, widths)
+		// The gutter marks the cursor in text too: without colour
+		// (NO_COLOR, a screen reader, a tmux capture) the row must still
+		// be findable.
+		s := "  " + joinCells(cells, widths)
+		if i == l.cursor {
+			s = "› " + joinCells(cells, widths)
+		}
 		switch {
 		case i == l.cursor:
 			s = st.Selected.Render(s)

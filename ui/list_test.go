@@ -81,21 +81,26 @@ func TestListFilterNarrowsIncrementally(t *testing.T) {
 	if got := len(h.listNames()); got != 3 {
 		t.Fatalf("after backspace 'pro' matched %d, want 3", got)
 	}
-	// The cursor stays on the secret it was on while the filter widens.
-	if name, _ := h.list().selected(); name != "prod/payments/postgres" {
-		t.Fatalf("cursor on %q after widening, want prod/payments/postgres", name)
+	// A changed filter starts at its first match.
+	if name, _ := h.list().selected(); name != "prod/checkout/stripe-api-key" {
+		t.Fatalf("cursor on %q after widening, want the first match", name)
 	}
 	// enter keeps the filter and leaves the input; keys navigate again.
 	h.press("enter")
 	if h.list().filtering {
 		t.Fatal("enter did not leave the filter input")
 	}
-	h.press("k")
+	h.press("j")
 	if name, _ := h.list().selected(); name != "prod/identity/jwt-signing-key" {
-		t.Fatalf("k after the filter: on %q", name)
+		t.Fatalf("j after the filter: on %q", name)
 	}
 	if !strings.Contains(h.view(), "/ pro") {
 		t.Errorf("the kept filter is not shown:\n%s", h.view())
+	}
+	// Clearing the filter keeps that secret selected in the whole list.
+	h.press("esc")
+	if name, _ := h.list().selected(); name != "prod/identity/jwt-signing-key" || len(h.listNames()) != 7 {
+		t.Fatalf("after esc: on %q of %d", name, len(h.listNames()))
 	}
 }
 

@@ -143,6 +143,15 @@ func (m *model) pop() {
 	m.pages = m.pages[:len(m.pages)-1]
 }
 
+func (m *model) has(p page) bool {
+	for _, q := range m.pages {
+		if q == p {
+			return true
+		}
+	}
+	return false
+}
+
 func (m *model) quit() tea.Cmd {
 	for _, p := range m.pages {
 		p.close()
@@ -214,6 +223,18 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.pop()
 		}
 		return m, m.broadcast(reloadMsg{})
+	case valueMsg:
+		if !m.has(msg.owner) {
+			// The page that asked is gone: nobody will wipe it but us.
+			msg.value.Wipe()
+			return m, nil
+		}
+	case diffValuesMsg:
+		if !m.has(msg.owner) {
+			msg.old.Wipe()
+			msg.new.Wipe()
+			return m, nil
+		}
 	case copyTextMsg:
 		m.copying = msg.what
 		return m, m.clip.Copy(msg.text)

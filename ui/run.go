@@ -10,6 +10,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 	"github.com/secretary-sh/secretary/backend"
 	"github.com/secretary-sh/secretary/theme"
 	"github.com/secretary-sh/secretary/ui/clipboard"
@@ -50,6 +51,12 @@ func Run(ctx context.Context, cfg Config) error {
 		return fmt.Errorf("console: no backend and no way to create or unlock one")
 	}
 	r := lipgloss.NewRenderer(os.Stdout)
+	if os.Getenv("NO_COLOR") != "" {
+		// NO_COLOR asks for no colour, not for no attributes: keep bold
+		// and reverse video (termenv would drop them) and draw in mono.
+		cfg.Theme = theme.Mono
+		r.SetColorProfile(termenv.ANSI)
+	}
 	st, err := theme.New(r, cfg.Theme)
 	if err != nil {
 		return fmt.Errorf("console: %w", err)

@@ -157,15 +157,18 @@ func copyField(v *backend.SecretValue, name, fieldKey string) tea.Msg {
 
 // valueMsg delivers a fetched value to the page that asked for it.
 type valueMsg struct {
+	// owner is the page that asked; the root wipes values whose page is
+	// gone, the owner wipes stale ones, nobody else touches them.
+	owner page
 	id    uint64
 	value *backend.SecretValue
 	err   error
 }
 
-func fetchValue(ctx context.Context, b backend.Backend, id uint64, in *backend.GetSecretValueInput) tea.Cmd {
+func fetchValue(ctx context.Context, b backend.Backend, owner page, id uint64, in *backend.GetSecretValueInput) tea.Cmd {
 	return func() tea.Msg {
 		v, err := b.GetSecretValue(ctx, in)
-		return valueMsg{id: id, value: v, err: err}
+		return valueMsg{owner: owner, id: id, value: v, err: err}
 	}
 }
 

@@ -20,6 +20,7 @@ type versionsMsg struct {
 
 // diffValuesMsg delivers the two values of a diff.
 type diffValuesMsg struct {
+	owner    page
 	id       uint64
 	old, new *backend.SecretValue
 	err      error
@@ -164,6 +165,9 @@ func (v *versionsPage) Update(msg tea.Msg) tea.Cmd {
 		v.offset = scroll(v.cursor, v.offset, v.bodyHeight(), len(v.versions))
 		return nil
 	case valueMsg:
+		if msg.owner != v {
+			return nil
+		}
 		if msg.id != v.valueID || v.valueID == 0 {
 			msg.value.Wipe()
 			return nil
@@ -175,6 +179,9 @@ func (v *versionsPage) Update(msg tea.Msg) tea.Cmd {
 		v.value, v.revealed = msg.value, true
 		return nil
 	case diffValuesMsg:
+		if msg.owner != v {
+			return nil
+		}
 		if msg.id != v.diffID || v.diffID == 0 {
 			msg.old.Wipe()
 			msg.new.Wipe()
@@ -225,7 +232,7 @@ func (v *versionsPage) updateValue(msg tea.KeyMsg) tea.Cmd {
 		}
 		v.fetching = true
 		v.valueID = v.c.nextID()
-		return fetchValue(v.c.ctx, v.c.backend, v.valueID,
+		return fetchValue(v.c.ctx, v.c.backend, v, v.valueID,
 			&backend.GetSecretValueInput{SecretID: v.name, VersionID: v.valueFor})
 	}
 	return nil
@@ -313,14 +320,14 @@ func (v *versionsPage) startDiff(sel *backend.SecretVersion) tea.Cmd {
 	return func() tea.Msg {
 		o, err := b.GetSecretValue(ctx, &backend.GetSecretValueInput{SecretID: name, VersionID: oldID})
 		if err != nil {
-			return diffValuesMsg{id: id, err: err}
+			return diffValuesMsg{owner: v, id: id, err: err}
 		}
 		n, err := b.GetSecretValue(ctx, &backend.GetSecretValueInput{SecretID: name, VersionID: newID})
 		if err != nil {
 			o.Wipe()
-			return diffValuesMsg{id: id, err: err}
+			return diffValuesMsg{owner: v, id: id, err: err}
 		}
-		return diffValuesMsg{id: id, old: o, new: n}
+		return diffValuesMsg{owner: v, id: id, old: o, new: n}
 	}
 }
 
@@ -453,7 +460,7 @@ func (v *versionsPage) status() string {
 
 func versionColumns() []column {
 	return []column{
-		{title: "", width: 1},
+		{title: "", width: 2},
 		{title: "VERSION", width: 36},
 		{title: "LABELS", flex: 1, min: 10},
 		{title: "CREATED", width: 16},
@@ -523,9 +530,12 @@ func (v *versionsPage) tableView() []string {
 	cells := make([]string, len(cols))
 	for i := v.offset; i < min(len(v.versions), v.offset+v.bodyHeight()); i++ {
 		ver := &v.versions[i]
-		cells[0] = " "
+		cells[0] = "  "
+		if i == v.cursor {
+			cells[0] = "› "
+		}
 		if ver.VersionID == v.mark {
-			cells[0] = "*"
+			cells[0] = cells[0][:len(cells[0])-1] + "*"
 		}
 		cells[1] = line(ver.VersionID)
 		if len(ver.VersionStages) == 0 {
