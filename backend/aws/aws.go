@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
 
 	"github.com/secretary-sh/secretary/backend"
 )
@@ -254,7 +255,10 @@ func errNoCredentials(err error) error {
 // newRetryer retries throttling, 5xx and transient network errors with
 // jittered exponential backoff, but not a refused connection: an endpoint
 // nobody listens on will not start listening within the retry budget, and
-// the operator should learn that at once.
+// the operator should learn that at once. Nor LimitExceededException, which
+// the SDK counts as throttling for other services but which Secrets Manager
+// uses for quotas (labels per version, versions per secret) that no amount
+// of waiting lifts.
 func newRetryer(maxAttempts int, maxBackoff time.Duration) awssdk.Retryer {
 	std := retry.NewStandard(func(o *retry.StandardOptions) {
 		o.MaxAttempts = maxAttempts
@@ -268,6 +272,10 @@ type noRetryRefused struct{ awssdk.Retryer }
 
 func (r noRetryRefused) IsErrorRetryable(err error) bool {
 	if isConnRefused(err) {
+		return false
+	}
+	var apiErr smithy.APIError
+	if errors.As(err, &apiErr) && apiErr.ErrorCode() == backend.CodeLimitExceeded {
 		return false
 	}
 	var ce *CredentialsError

@@ -348,3 +348,16 @@ func TestStreamSecretsFollowsPagesOfOneHundred(t *testing.T) {
 		}
 	}
 }
+
+func TestQuotaErrorsAreNotRetried(t *testing.T) {
+	f, b := newFake(t, func(string, int, map[string]any) (int, any) {
+		return 400, apiError("LimitExceededException", "You can attach at most 20 staging labels to a version.")
+	})
+	_, err := b.UpdateSecretVersionStage(context.Background(), &backend.UpdateSecretVersionStageInput{SecretID: "app", VersionStage: "L21", MoveToVersionID: "v2"})
+	if !errors.Is(err, backend.ErrLimitExceeded) {
+		t.Fatalf("err = %v, want LimitExceededException", err)
+	}
+	if got := f.count("UpdateSecretVersionStage"); got != 1 {
+		t.Errorf("attempts = %d, want 1: a quota does not lift by waiting", got)
+	}
+}

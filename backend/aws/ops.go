@@ -107,7 +107,7 @@ func toSDKList(in *backend.ListSecretsInput, maxResults int, token string) *secr
 		SortOrder:              types.SortOrderType(in.SortOrder),
 		SortBy:                 types.SortByType(in.SortBy),
 	}
-	if maxResults > 0 {
+	if maxResults != 0 {
 		req.MaxResults = awssdk.Int32(int32(maxResults))
 	}
 	return req
@@ -146,7 +146,7 @@ func (b *Backend) ListSecretVersionIds(ctx context.Context, in *backend.ListSecr
 		IncludeDeprecated: optBool(in.IncludeDeprecated),
 		NextToken:         optString(in.NextToken),
 	}
-	if in.MaxResults > 0 {
+	if in.MaxResults != 0 {
 		req.MaxResults = awssdk.Int32(int32(in.MaxResults))
 	}
 	out, err := b.client.ListSecretVersionIds(ctx, req)
@@ -199,7 +199,7 @@ func (b *Backend) BatchGetSecretValue(ctx context.Context, in *backend.BatchGetS
 		Filters:      toSDKFilters(in.Filters),
 		NextToken:    optString(in.NextToken),
 	}
-	if in.MaxResults > 0 {
+	if in.MaxResults != 0 {
 		req.MaxResults = awssdk.Int32(int32(in.MaxResults))
 	}
 	out, err := b.client.BatchGetSecretValue(ctx, req)

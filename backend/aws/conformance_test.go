@@ -1,0 +1,136 @@
+package aws
+
+import (
+	"context"
+	"crypto/rand"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/secretary-sh/secretary/backend"
+	"github.com/secretary-sh/secretary/backend/backendtest"
+	"github.com/secretary-sh/secretary/backend/local"
+	"github.com/secretary-sh/secretary/backend/server"
+)
+
+// TestConformanceThroughServe runs the conformance suite against this
+// backend talking, through the real SDK over a real socket, to the server
+// that serves the embedded store: every rule must survive the wire in both
+// directions.
+func TestConformanceThroughServe(t *testing.T) {
+	clock := &testClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	backendtest.Run(t, backendtest.Harness{
+		New: func(t *testing.T) backend.Backend {
+			return serveStore(t, clock.Now)
+		},
+		Now:     clock.Now,
+		Advance: clock.Advance,
+		Region:  "local",
+		Account: "000000000000",
+	})
+}
+
+// TestConformanceAgainstAWS runs the suite against real AWS Secrets Manager
+// in the account of the profile named by SECRETARY_TEST_AWS_PROFILE. Every
+// case works under a random name prefix and force-deletes what it created.
+func TestConformanceAgainstAWS(t *testing.T) {
+	profile := os.Getenv("SECRETARY_TEST_AWS_PROFILE")
+	if profile == "" {
+		t.Skip("skipping the run against real AWS: set SECRETARY_TEST_AWS_PROFILE to a profile allowed to manage secrets (and optionally SECRETARY_TEST_AWS_REGION)")
+	}
+	b, err := New(context.Background(), Config{Profile: profile, Region: os.Getenv("SECRETARY_TEST_AWS_REGION")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	if _, err := b.Identity(context.Background()); err != nil {
+		t.Fatalf("profile %s: %v", profile, err)
+	}
+	backendtest.Run(t, backendtest.Harness{
+		New:           func(*testing.T) backend.Backend { return b },
+		Region:        b.Info().Region,
+		Account:       b.Info().Account,
+		SkipExpensive: "more than a hundred versions of one secret is slow and billed on AWS",
+		// ListSecrets on AWS is eventually consistent.
+		Settle: 5 * time.Second,
+	})
+}
+
+// serveStore creates an embedded store, serves it on loopback and returns
+// an AWS backend pointed at it with a registered access key.
+func serveStore(t testing.TB, now func() time.Time) *Backend {
+	t.Helper()
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		t.Fatal(err)
+	}
+	st, err := local.Init(context.Background(), filepath.Join(t.TempDir(), "store.db"), local.Credential{Key: key}, local.Options{Now: now})
+	if err != nil {
+		t.Fatalf("init store: %v", err)
+	}
+	t.Cleanup(func() { st.Close() })
+	const keyID, secret = "SCRTCONFORMANCE00001", "conformance-secret-key-0123456789abcdef"
+	h, err := server.New(st, server.Options{Keys: fixedKey{keyID, secret}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	endpoint := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- server.Run(ctx, server.Config{Handler: h, Ready: func(e string) { endpoint <- e }}) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	var url string
+	select {
+	case url = <-endpoint:
+	case err := <-done:
+		t.Fatalf("serve: %v", err)
+	}
+	b, err := New(context.Background(), Config{
+		Region:      "local",
+		EndpointURL: url,
+		Credentials: credentials.NewStaticCredentialsProvider(keyID, secret, ""),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	return b
+}
+
+// fixedKey is one access key, for tests that run before a store-backed key
+// table is wired in.
+type fixedKey struct{ id, secret string }
+
+func (k fixedKey) SecretKey(_ context.Context, id string) ([]byte, error) {
+	if id != k.id {
+		return nil, backend.Errorf(backend.CodeResourceNotFound, "no access key %s", id)
+	}
+	return []byte(k.secret), nil
+}
+
+// testClock is the embedded store's clock, moved by the suite's Advance.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
