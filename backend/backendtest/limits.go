@@ -2,6 +2,7 @@ package backendtest
 
 import (
 	"bytes"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -407,13 +408,17 @@ func identityCases() []testCase {
 			id := e.name("s")
 			e.getString(id)
 			now := e.now().UTC()
-			got := e.describe(id).LastAccessedDate.UTC()
-			if !got.Equal(got.Truncate(24 * time.Hour)) {
-				e.Fatalf("LastAccessedDate %v is not a date (midnight UTC)", got)
-			}
-			if d := now.Sub(got); d < 0 || d > 24*time.Hour+e.tolerance() {
-				e.Fatalf("LastAccessedDate %v is not the day of the read %v", got, now)
-			}
+			// AWS records accesses asynchronously: allow Settle.
+			e.eventually(func() error {
+				got := e.describe(id).LastAccessedDate.UTC()
+				if !got.Equal(got.Truncate(24 * time.Hour)) {
+					return fmt.Errorf("LastAccessedDate %v is not a date (midnight UTC)", got)
+				}
+				if d := now.Sub(got); d < 0 || d > 24*time.Hour+e.tolerance() {
+					return fmt.Errorf("LastAccessedDate %v is not the day of the read %v", got, now)
+				}
+				return nil
+			})
 		}},
 	}
 }

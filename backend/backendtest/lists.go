@@ -42,7 +42,7 @@ func listCases() []testCase {
 			e.wantList(backend.ListSecretsInput{SortOrder: backend.SortDesc}, true, "a-third", "c-second", "b-first")
 			e.wantList(backend.ListSecretsInput{SortOrder: backend.SortDesc, SortBy: backend.SortByCreatedDate}, true, "a-third", "c-second", "b-first")
 		}},
-		{name: "SortBy name", fn: func(e *env) {
+		{name: "SortBy name orders by name", fn: func(e *env) {
 			for _, s := range []string{"b", "c", "a"} {
 				e.createValue(s, "v")
 			}
@@ -430,7 +430,7 @@ func passwordCases() []testCase {
 			_, err := e.B.GetRandomPassword(e.ctx, &backend.GetRandomPasswordInput{ExcludeLowercase: true, ExcludeUppercase: true, ExcludeNumbers: true, ExcludePunctuation: true})
 			e.wantErr("GetRandomPassword", err, backend.CodeInvalidParameter, "")
 		}},
-		{name: "passwords differ", fn: func(e *env) {
+		{name: "passwords are never repeated", fn: func(e *env) {
 			seen := map[string]bool{}
 			for i := 0; i < 50; i++ {
 				p := gen(e, backend.GetRandomPasswordInput{})
