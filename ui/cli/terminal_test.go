@@ -1,0 +1,152 @@
+package cli_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/secretary-sh/secretary/backend/demo"
+)
+
+// These tests drive the real binary on a real terminal (tmux), for what
+// only a terminal shows: the passphrase prompt and the console start-up.
+
+type tmux struct {
+	t      *testing.T
+	socket string
+}
+
+func newTmux(t *testing.T, env []string, command string) *tmux {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed (.ci/run installs it); terminal tests need it")
+	}
+	m := &tmux{t: t, socket: fmt.Sprintf("secretary-cli-%d-%d", os.Getpid(), time.Now().UnixNano())}
+	// The shell keeps the pane open after the command so its exit code can
+	// be read from the screen.
+	script := "env " + strings.Join(quoteAll(env), " ") + " " + command + "; echo EXIT=$?; sleep 60"
+	cmd := exec.Command("tmux", "-L", m.socket, "-f", "/dev/null", "new-session", "-d", "-s", "t", "-x", "120", "-y", "40", "sh", "-c", script)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("tmux new-session: %v\n%s", err, out)
+	}
+	t.Cleanup(func() { _ = exec.Command("tmux", "-L", m.socket, "kill-server").Run() })
+	return m
+}
+
+func quoteAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	}
+	return out
+}
+
+func (m *tmux) screen() string {
+	out, err := exec.Command("tmux", "-L", m.socket, "capture-pane", "-p", "-t", "t").Output()
+	if err != nil {
+		m.t.Fatalf("capture-pane: %v", err)
+	}
+	return string(out)
+}
+
+// waitFor polls the screen until it contains want.
+func (m *tmux) waitFor(want string, timeout time.Duration) string {
+	m.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		s := m.screen()
+		if strings.Contains(s, want) {
+			return s
+		}
+		if time.Now().After(deadline) {
+			m.t.Fatalf("screen never showed %q; it shows:\n%s", want, s)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (m *tmux) send(keys ...string) {
+	m.t.Helper()
+	args := append([]string{"-L", m.socket, "send-keys", "-t", "t"}, keys...)
+	if out, err := exec.Command("tmux", args...).CombinedOutput(); err != nil {
+		m.t.Fatalf("send-keys: %v\n%s", err, out)
+	}
+}
+
+func TestPassphrasePromptOnTerminal(t *testing.T) {
+	dir := t.TempDir()
+	store := filepath.Join(dir, "store.db")
+	const pass = "Tr0ub4dor-and-3"
+	env := []string{"SECRETARY_STORE=" + store, "TZ=UTC"}
+	m := newTmux(t, env, binary+" init")
+	m.waitFor("New passphrase:", 10*time.Second)
+	m.send("-l", pass)
+	m.send("Enter")
+	m.waitFor("Repeat passphrase:", 10*time.Second)
+	m.send("-l", pass)
+	m.send("Enter")
+	s := m.waitFor("EXIT=", 60*time.Second)
+	if !strings.Contains(s, "Created the secret store "+store) || !strings.Contains(s, "EXIT=0") || strings.Contains(s, pass) {
+		t.Fatalf("init screen:\n%s", s)
+	}
+
+	m = newTmux(t, env, binary+" list-secrets")
+	m.waitFor("Passphrase for "+store+":", 10*time.Second)
+	m.send("-l", pass)
+	m.send("Enter")
+	s = m.waitFor("EXIT=", 60*time.Second)
+	if !strings.Contains(s, `"SecretList": []`) || !strings.Contains(s, "EXIT=0") || strings.Contains(s, pass) {
+		t.Fatalf("list-secrets screen:\n%s", s)
+	}
+
+	m = newTmux(t, env, binary+" list-secrets")
+	m.waitFor("Passphrase for "+store+":", 10*time.Second)
+	m.send("-l", "not-it")
+	m.send("Enter")
+	s = m.waitFor("EXIT=", 60*time.Second)
+	if !strings.Contains(s, "the passphrase or key does not unlock this store") || !strings.Contains(s, "EXIT=253") {
+		t.Fatalf("wrong passphrase screen:\n%s", s)
+	}
+}
+
+func TestDemoConsoleStartsAndCleansUp(t *testing.T) {
+	tmp := t.TempDir()
+	m := newTmux(t, []string{"TMPDIR=" + tmp, "TZ=UTC"}, binary+" --demo --secrets 80 --seed 2")
+	// The console lists the demo estate (sorted by name, so the first
+	// planned name is on the first screen), then quits on q.
+	var names []string
+	for _, p := range demo.Plan(2, 80) {
+		if p.DeleteInDays == 0 {
+			names = append(names, p.Name)
+		}
+	}
+	sort.Strings(names)
+	m.waitFor(names[0], 60*time.Second)
+	entries, err := os.ReadDir(tmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 || !strings.HasPrefix(entries[0].Name(), "secretary-demo-") {
+		t.Fatalf("demo directory while running: %v", entries)
+	}
+	if fi, err := os.Stat(filepath.Join(tmp, entries[0].Name())); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Fatalf("demo directory mode: %v %v", fi.Mode().Perm(), err)
+	}
+	m.send("q")
+	s := m.waitFor("EXIT=", 30*time.Second)
+	if !strings.Contains(s, "EXIT=0") {
+		t.Fatalf("console exit:\n%s", s)
+	}
+	entries, err = os.ReadDir(tmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 0 {
+		t.Fatalf("the demo store was not removed: %v", entries)
+	}
+}
