@@ -183,6 +183,20 @@ func deletionCases() []testCase {
 				e.Fatal("a refused write changed the secret")
 			}
 		}},
+		{name: "a secret marked for deletion can still be described and its versions listed", fn: func(e *env) {
+			out := e.createValue("s", "one")
+			id := e.name("s")
+			v2 := e.put(id, "two").VersionID
+			if _, err := e.B.DeleteSecret(e.ctx, &backend.DeleteSecretInput{SecretID: id}); err != nil {
+				e.Fatal(err)
+			}
+			// The API model lists no InvalidRequestException for either.
+			m := e.describe(id)
+			if m.ARN != out.ARN || !m.Deleted() {
+				e.Fatalf("DescribeSecret of a scheduled secret: %q deleted=%v", m.ARN, m.Deleted())
+			}
+			e.wantStages("versions of a scheduled secret", e.versions(id, false), map[string][]string{v2: {cur}, out.VersionID: {prev}})
+		}},
 		{name: "CreateSecret with the name of a secret marked for deletion is rejected", fn: func(e *env) {
 			e.createValue("s", "v")
 			id := e.name("s")

@@ -50,6 +50,24 @@ func listCases() []testCase {
 			e.wantList(backend.ListSecretsInput{SortBy: backend.SortByName, SortOrder: backend.SortDesc}, true, "c", "b", "a")
 			e.wantList(backend.ListSecretsInput{SortBy: backend.SortByName, SortOrder: backend.SortAsc, MaxResults: 1}, true, "a", "b", "c")
 		}},
+		{name: "SortBy last-changed-date orders by the last change", fn: func(e *env) {
+			for _, s := range []string{"a", "b", "c"} {
+				e.createValue(s, "v")
+				e.advance(1100 * time.Millisecond)
+			}
+			e.put(e.name("a"), "changed")
+			e.wantList(backend.ListSecretsInput{SortBy: backend.SortByLastChangedDate, SortOrder: backend.SortAsc}, true, "b", "c", "a")
+			e.wantList(backend.ListSecretsInput{SortBy: backend.SortByLastChangedDate, SortOrder: backend.SortDesc}, true, "a", "c", "b")
+		}},
+		{name: "a NextToken that no listing issued is rejected", fn: func(e *env) {
+			// The exception name is in the API model; its text is not known
+			// to us.
+			_, err := e.B.ListSecrets(e.ctx, &backend.ListSecretsInput{NextToken: "not-a-token-we-issued"})
+			e.wantErr("ListSecrets", err, backend.CodeInvalidNextToken, "")
+			e.createValue("s", "v")
+			_, err = e.B.ListSecretVersionIds(e.ctx, &backend.ListSecretVersionIdsInput{SecretID: e.name("s"), NextToken: "not-a-token-we-issued"})
+			e.wantErr("ListSecretVersionIds", err, backend.CodeInvalidNextToken, "")
+		}},
 		{name: "ListSecrets reports each secret's metadata and labels", fn: func(e *env) {
 			n := e.name("meta")
 			out := e.create(backend.CreateSecretInput{Name: n, Description: "the db", SecretString: str("v"), ClientRequestToken: token(),
@@ -119,12 +137,18 @@ func filterCases() []testCase {
 		filterCase("description does not match inside a word", func(e *env) []backend.Filter {
 			return []backend.Filter{fl(backend.FilterDescription, "base", "imary")}
 		}),
+		filterCase("description looks at descriptions only", func(e *env) []backend.Filter {
+			return []backend.Filter{fl(backend.FilterDescription, "key", "token", "team", "staging")}
+		}),
 		filterCase("tag-key is a case-sensitive prefix", func(e *env) []backend.Filter {
 			return []backend.Filter{fl(backend.FilterTagKey, "env")}
 		}, fxAPI),
 		filterCase("tag-key matches its exact case", func(e *env) []backend.Filter {
 			return []backend.Filter{fl(backend.FilterTagKey, "Env")}
 		}, fxDB),
+		filterCase("tag-key looks at keys, not values", func(e *env) []backend.Filter {
+			return []backend.Filter{fl(backend.FilterTagKey, "Prod", "staging", "pay")}
+		}),
 		filterCase("tag-value is a case-sensitive prefix", func(e *env) []backend.Filter {
 			return []backend.Filter{fl(backend.FilterTagValue, "Prod", "stag")}
 		}, fxDB, fxAPI),

@@ -130,6 +130,26 @@ func versionCases() []testCase {
 			e.moveStage(id, cur, v1, v2)
 			e.wantStages("after the swap", e.stages(id), map[string][]string{v1: {cur}, v2: {prev}})
 		}},
+		{name: "moving AWSCURRENT onto a deprecated version revives it and AWSPREVIOUS follows", fn: func(e *env) {
+			v1 := e.createValue("s", "one").VersionID
+			id := e.name("s")
+			v2 := e.put(id, "two").VersionID
+			v3 := e.put(id, "three").VersionID
+			e.wantStages("before", e.stages(id), map[string][]string{v3: {cur}, v2: {prev}})
+			e.moveStage(id, cur, v1, v3)
+			e.wantStages("after moving AWSCURRENT to the deprecated version", e.stages(id), map[string][]string{v1: {cur}, v3: {prev}})
+			e.wantStages("with deprecated", e.versions(id, true), map[string][]string{v1: {cur}, v2: nil, v3: {prev}})
+			if got := e.getString(id); got != "one" {
+				e.Fatalf("AWSCURRENT value %q", got)
+			}
+		}},
+		{name: "PutSecretValue naming AWSCURRENT behaves like the default", fn: func(e *env) {
+			v1 := e.createValue("s", "one").VersionID
+			id := e.name("s")
+			p := e.put(id, "two", cur)
+			e.wantLabels("PutSecretValue", p.VersionStages, cur)
+			e.wantStages("labels", e.stages(id), map[string][]string{p.VersionID: {cur}, v1: {prev}})
+		}},
 		{name: "moving AWSCURRENT without RemoveFromVersionId is rejected", fn: func(e *env) {
 			v1 := e.createValue("s", "one").VersionID
 			id := e.name("s")
