@@ -15,13 +15,13 @@ import (
 // awsCLI runs the official AWS CLI against the served store, as an
 // independent client: its own SigV4 signer, its own JSON parser.
 type awsCLI struct {
-	t        *testing.T
+	t        testing.TB
 	bin      string
 	endpoint string
 	env      []string
 }
 
-func newAWSCLI(t *testing.T, s *servedStore) *awsCLI {
+func newAWSCLI(t testing.TB, s *servedStore) *awsCLI {
 	t.Helper()
 	bin, err := exec.LookPath("aws")
 	if err != nil {
