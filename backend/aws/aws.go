@@ -54,8 +54,10 @@ type Config struct {
 	MaxBackoff  time.Duration
 	// HTTPClient replaces the SDK's HTTP client (custom TLS roots).
 	HTTPClient *http.Client
-	// SkipIdentity skips the background STS GetCallerIdentity call, for
-	// endpoints that do not serve STS (a local `secretary serve`).
+	// SkipIdentity skips the background STS GetCallerIdentity call. It is
+	// implied whenever the Secrets Manager endpoint is overridden (flag,
+	// AWS_ENDPOINT_URL or AWS_ENDPOINT_URL_SECRETS_MANAGER): the account STS
+	// would name is then not the one holding the secrets.
 	SkipIdentity bool
 }
 
@@ -130,6 +132,9 @@ func New(ctx context.Context, cfg Config) (*Backend, error) {
 	if profile == "" {
 		profile = profileFromConfig(awsCfg)
 	}
+	if client.Options().BaseEndpoint != nil {
+		cfg.SkipIdentity = true
+	}
 	bgCtx, cancel := context.WithCancel(context.Background())
 	b := &Backend{
 		client:  client,
@@ -167,7 +172,7 @@ func (b *Backend) resolve(ctx context.Context, awsCfg awssdk.Config, cfg Config)
 		err = errNoCredentials(cerr)
 	}
 	var account string
-	if err == nil && !cfg.SkipIdentity && cfg.EndpointURL == "" {
+	if err == nil && !cfg.SkipIdentity {
 		stsClient := sts.NewFromConfig(awsCfg, func(o *sts.Options) {
 			// One quick attempt: the account is decoration, not a
 			// reason to hold anything up.

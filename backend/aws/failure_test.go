@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -359,5 +361,86 @@ func TestQuotaErrorsAreNotRetried(t *testing.T) {
 	}
 	if got := f.count("UpdateSecretVersionStage"); got != 1 {
 		t.Errorf("attempts = %d, want 1: a quota does not lift by waiting", got)
+	}
+}
+
+func TestProfileRegionAndEndpointFromEnvironment(t *testing.T) {
+	f := &fakeService{respond: func(string, int, map[string]any) (int, any) {
+		return 200, map[string]any{"SecretList": []any{}}
+	}}
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "config"), []byte("[profile ops]\nregion = ap-south-1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "credentials"), []byte("[ops]\naws_access_key_id = AKIDOPS\naws_secret_access_key = opssecret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL"} {
+		t.Setenv(k, "")
+	}
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
+	t.Setenv("AWS_PROFILE", "ops")
+	t.Setenv("AWS_ENDPOINT_URL_SECRETS_MANAGER", srv.URL)
+
+	b, err := New(context.Background(), Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if info := b.Info(); info.Location != "ops" || info.Region != "ap-south-1" || info.Kind != "aws" {
+		t.Errorf("Info = %+v, want profile ops in ap-south-1", info)
+	}
+	if _, err := b.ListSecrets(context.Background(), &backend.ListSecretsInput{}); err != nil {
+		t.Fatalf("ListSecrets through AWS_ENDPOINT_URL_SECRETS_MANAGER: %v", err)
+	}
+	f.mu.Lock()
+	authz := f.requests[0].header.Get("Authorization")
+	f.mu.Unlock()
+	if !strings.Contains(authz, "Credential=AKIDOPS/") || !strings.Contains(authz, "/ap-south-1/secretsmanager/aws4_request") {
+		t.Errorf("Authorization = %q, want the ops profile's key scoped to ap-south-1", authz)
+	}
+	// With the endpoint overridden, STS would describe some other account:
+	// the status bar shows none rather than a wrong one.
+	if acct, err := b.Identity(context.Background()); err != nil || acct != "" {
+		t.Errorf("Identity = %q, %v; want no account and no error", acct, err)
+	}
+}
+
+func TestAccountComesFromSTSInTheBackground(t *testing.T) {
+	var stsCalls atomic.Int32
+	stsSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		stsCalls.Add(1)
+		_ = r.ParseForm()
+		if r.Form.Get("Action") != "GetCallerIdentity" {
+			http.Error(w, "unexpected action", 400)
+			return
+		}
+		w.Header().Set("Content-Type", "text/xml")
+		_, _ = io.WriteString(w, `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+<GetCallerIdentityResult><Arn>arn:aws:iam::210987654321:user/ops</Arn><UserId>AIDAEXAMPLE</UserId><Account>210987654321</Account></GetCallerIdentityResult>
+<ResponseMetadata><RequestId>0f6f4f6c-0000-0000-0000-000000000000</RequestId></ResponseMetadata></GetCallerIdentityResponse>`)
+	}))
+	defer stsSrv.Close()
+	t.Setenv("AWS_ENDPOINT_URL", "")
+	t.Setenv("AWS_ENDPOINT_URL_SECRETS_MANAGER", "")
+	t.Setenv("AWS_ENDPOINT_URL_STS", stsSrv.URL)
+	cfg := testConfig("")
+	b, err := New(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	acct, err := b.Identity(context.Background())
+	if err != nil || acct != "210987654321" {
+		t.Fatalf("Identity = %q, %v", acct, err)
+	}
+	if got := b.Info().Account; got != "210987654321" {
+		t.Errorf("Info().Account = %q after identity resolved", got)
+	}
+	if stsCalls.Load() != 1 {
+		t.Errorf("STS calls = %d, want 1", stsCalls.Load())
 	}
 }
