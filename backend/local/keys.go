@@ -104,6 +104,9 @@ func (t *txn) resolveKey(kmsKeyID string) (keyInfo, error) {
 			ref = ref[i+len(":alias/"):]
 		}
 	}
+	if k, ok := t.keyCache[ref]; ok {
+		return k, nil
+	}
 	var k keyInfo
 	var alias sql.NullString
 	err := t.queryRow(`SELECT id, alias, current_version FROM keys WHERE id = ? OR alias = ?`, ref, ref).
@@ -115,6 +118,10 @@ func (t *txn) resolveKey(kmsKeyID string) (keyInfo, error) {
 		return keyInfo{}, internal(err)
 	}
 	k.alias = alias.String
+	if t.keyCache == nil {
+		t.keyCache = map[string]keyInfo{}
+	}
+	t.keyCache[ref] = k
 	return k, nil
 }
 

@@ -178,15 +178,12 @@ func (b *txBackend) CreateSecret(ctx context.Context, in *backend.CreateSecretIn
 		if err != nil {
 			return "", "", internal(err)
 		}
-		if err := t.upsertTags(id, in.Tags); err != nil {
+		if err := t.upsertTags(id, in.Tags, true); err != nil {
 			return arn, "", err
 		}
 		out = &backend.CreateSecretOutput{ARN: arn, Name: in.Name}
 		if hasValue {
-			sec, err := t.find(arn)
-			if err != nil {
-				return arn, "", err
-			}
+			sec := &secretRow{id: id, arn: arn, name: in.Name, kmsKeyID: in.KmsKeyID, created: now, lastChanged: now, fresh: true}
 			vid, _, err := t.putValue(sec, in.ClientRequestToken, kind, value, nil)
 			if err != nil {
 				return arn, "", err
@@ -201,7 +198,27 @@ func (b *txBackend) CreateSecret(ctx context.Context, in *backend.CreateSecretIn
 	return out, nil
 }
 
-func (t *txn) upsertTags(secretID int64, tags []backend.Tag) error {
+// upsertTags adds or overwrites tags; fresh says the secret has none yet,
+// so positions are known and the count was checked by validation.
+func (t *txn) upsertTags(secretID int64, tags []backend.Tag, fresh bool) error {
+	if fresh {
+		seen := map[string]bool{}
+		for i, tg := range tags {
+			if seen[tg.Key] {
+				// A repeated key overwrites, as TagResource would.
+				if _, err := t.exec(`UPDATE tags SET value = ? WHERE secret_id = ? AND key = ?`, tg.Value, secretID, tg.Key); err != nil {
+					return internal(err)
+				}
+				continue
+			}
+			seen[tg.Key] = true
+			if _, err := t.exec(`INSERT INTO tags(secret_id, key, value, pos) VALUES (?, ?, ?, ?)`,
+				secretID, tg.Key, tg.Value, i+1); err != nil {
+				return internal(err)
+			}
+		}
+		return nil
+	}
 	for _, tg := range tags {
 		if _, err := t.exec(`INSERT INTO tags(secret_id, key, value, pos)
 			VALUES (?1, ?2, ?3, (SELECT coalesce(max(pos), 0) + 1 FROM tags WHERE secret_id = ?1))
@@ -637,7 +654,7 @@ func (b *txBackend) TagResource(ctx context.Context, in *backend.TagResourceInpu
 		if err != nil {
 			return arnOf(sec), "", err
 		}
-		if err := t.upsertTags(sec.id, in.Tags); err != nil {
+		if err := t.upsertTags(sec.id, in.Tags, false); err != nil {
 			return sec.arn, "", err
 		}
 		return sec.arn, "", t.touchChanged(sec.id)

@@ -45,6 +45,8 @@ type secretRow struct {
 	rotRules      string
 	lastRotated   sql.NullInt64
 	nextRotation  sql.NullInt64
+	// fresh marks a secret inserted by the running CreateSecret.
+	fresh bool
 }
 
 const secretColumns = `id, arn, name, description, kms_key_id, created, last_changed, last_accessed, deleted, deletion,
@@ -274,6 +276,15 @@ func (t *txn) writeVersion(sec *secretRow, versionID string, kind byte, value []
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, sec.id, versionID, t.now.UnixNano(), key.id, key.version, w, blob); err != nil {
 		return nil, internal(err)
 	}
+	if sec.fresh {
+		// The first version of a secret created in this operation: no
+		// labels to move, nothing to prune, last_changed already set.
+		if _, err := t.exec(`INSERT INTO stages(secret_id, stage, version_id) VALUES (?, ?, ?)`,
+			sec.id, backend.StageCurrent, versionID); err != nil {
+			return nil, internal(err)
+		}
+		return []string{backend.StageCurrent}, nil
+	}
 	labels, err := t.labels(sec.id)
 	if err != nil {
 		return nil, err
@@ -350,9 +361,12 @@ func (t *txn) putValue(sec *secretRow, token string, kind byte, value []byte, st
 	if token == "" {
 		token = newVersionID()
 	}
-	existing, err := t.version(sec.id, token)
-	if err != nil {
-		return "", nil, err
+	var existing *versionRow
+	if !sec.fresh {
+		existing, err = t.version(sec.id, token)
+		if err != nil {
+			return "", nil, err
+		}
 	}
 	if existing != nil {
 		k, v, err := t.decrypt(sec, existing)

@@ -109,6 +109,9 @@ type txn struct {
 	// shared is set when several operations share the transaction (Batch):
 	// each then runs under a savepoint so one failure undoes only itself.
 	shared bool
+	// keyCache remembers resolved keys for the transaction's life; keys
+	// change only in CreateKey and RotateKey, each a transaction of its own.
+	keyCache map[string]keyInfo
 }
 
 // stmt returns query prepared on this transaction's connection. Statements
