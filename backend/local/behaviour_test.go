@@ -270,7 +270,6 @@ func TestListingOrderPagingAndStreaming(t *testing.T) {
 	}
 }
 
-
 func TestConcurrentGoroutines(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t, Options{})
