@@ -252,7 +252,7 @@ func Fill(ctx context.Context, b backend.Backend, opts Options) (Stats, error) {
 		// batches: create the oldest secrets first, in many small batches.
 		sort.SliceStable(specs, func(i, j int) bool { return specs[i].Age > specs[j].Age })
 		if chunk <= 0 {
-			chunk = max(10, len(specs)/200)
+			chunk = max(20, len(specs)/50)
 		}
 		defer opts.Clock.Release()
 	}
