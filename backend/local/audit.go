@@ -71,18 +71,53 @@ func (t *txn) audit(operation, arn, versionID string, opErr error) error {
 			r.ErrorCode = backend.CodeInternalServiceError
 		}
 	}
-	var prevSeq int64
-	prev := genesisHash
-	err := t.queryRow(`SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1`).Scan(&prevSeq, &prev)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return fatal(fmt.Errorf("write audit record: %w", err))
+	// The tail of the chain comes from this transaction, else from the
+	// last commit of this process, else from the table. A cached tail is
+	// stale when another process appended since: its next sequence number
+	// is then taken, the insert fails on the primary key, and the tail is
+	// read afresh.
+	fromCache := false
+	if !t.tail.ok {
+		if t.s.tail.ok {
+			t.tail, fromCache = t.s.tail, true
+		} else if err := t.readTail(); err != nil {
+			return err
+		}
 	}
-	r.Seq = prevSeq + 1
-	r.PrevHash = prev
-	r.Hash = auditHash(&r)
-	if _, err := t.exec(`INSERT INTO audit(seq, time, actor, operation, secret_arn, version_id, outcome, error_code, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.Seq, r.Time.UnixNano(), r.Actor, r.Operation, r.SecretARN, r.VersionID, r.Outcome, r.ErrorCode, r.PrevHash, r.Hash); err != nil {
+	for {
+		r.Seq = t.tail.seq + 1
+		r.PrevHash = t.tail.hash
+		r.Hash = auditHash(&r)
+		_, err := t.exec(`INSERT INTO audit(seq, time, actor, operation, secret_arn, version_id, outcome, error_code, prev_hash, hash)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			r.Seq, r.Time.UnixNano(), r.Actor, r.Operation, r.SecretARN, r.VersionID, r.Outcome, r.ErrorCode, r.PrevHash, r.Hash)
+		if err != nil && fromCache && sqliteConstraint(err) {
+			fromCache = false
+			if err := t.readTail(); err != nil {
+				return err
+			}
+			continue
+		}
+		if err != nil {
+			return fatal(fmt.Errorf("write audit record: %w", err))
+		}
+		t.tail = auditTail{seq: r.Seq, hash: r.Hash, ok: true}
+		return nil
+	}
+}
+
+// auditTail is the newest record of the chain.
+type auditTail struct {
+	seq  int64
+	hash string
+	ok   bool
+}
+
+func (t *txn) readTail() error {
+	t.tail = auditTail{hash: genesisHash, ok: true}
+	err := t.queryRow(`SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1`).Scan(&t.tail.seq, &t.tail.hash)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		t.tail = auditTail{}
 		return fatal(fmt.Errorf("write audit record: %w", err))
 	}
 	return nil

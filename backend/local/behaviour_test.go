@@ -313,3 +313,35 @@ func TestConcurrentGoroutines(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestTwoHandlesKeepOneChain interleaves two handles on one file, as two
+// processes would: each one's cached chain tail goes stale at every turn.
+func TestTwoHandlesKeepOneChain(t *testing.T) {
+	ctx := context.Background()
+	s1 := newStore(t, Options{})
+	mustCreate(t, s1, "a", "0")
+	s2, err := Open(ctx, s1.Path(), testPass(), Options{Actor: "second"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	for i := range 20 {
+		for _, s := range []*Store{s1, s2} {
+			if _, err := s.PutSecretValue(ctx, &backend.PutSecretValueInput{SecretID: "a", SecretString: str(fmt.Sprint(i))}); err != nil {
+				t.Fatal(err)
+			}
+			mustGet(t, s, &backend.GetSecretValueInput{SecretID: "a"})
+		}
+	}
+	if err := s1.VerifyAudit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := s2.AuditLog(ctx, backend.AuditQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// InitStore, CreateSecret, then 80 operations.
+	if n := len(recs); n != 82 || recs[0].Seq != 82 {
+		t.Fatalf("%d records, newest seq %d; want 82", n, recs[0].Seq)
+	}
+}

@@ -90,6 +90,9 @@ type Store struct {
 	// mu serializes this process's write transactions so they queue here
 	// instead of sleeping in SQLite's busy handler.
 	mu sync.Mutex
+	// tail is the audit chain's newest record as of this process's last
+	// commit (guarded by mu); it saves a query per operation.
+	tail auditTail
 
 	stmtMu sync.Mutex
 	stmts  map[*sql.DB]map[string]*sql.Stmt
@@ -268,6 +271,11 @@ func openDBs(path string) (db, rdb *sql.DB, err error) {
 }
 
 // sqliteCorrupt reports whether err says the file is not a usable database.
+func sqliteConstraint(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_CONSTRAINT
+}
+
 func sqliteCorrupt(err error) bool {
 	var se *sqlite.Error
 	if errors.As(err, &se) {

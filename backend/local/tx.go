@@ -112,6 +112,27 @@ type txn struct {
 	// keyCache remembers resolved keys for the transaction's life; keys
 	// change only in CreateKey and RotateKey, each a transaction of its own.
 	keyCache map[string]keyInfo
+	// tail is the audit chain's newest record inside this transaction.
+	tail auditTail
+}
+
+// commit ends the transaction and publishes its audit tail.
+func (t *txn) commit() error {
+	if err := t.tx.Commit(); err != nil {
+		t.s.tail = auditTail{}
+		return err
+	}
+	if t.tail.ok {
+		t.s.tail = t.tail
+	}
+	return nil
+}
+
+// rollback ends the transaction; the cached tail may have been built on
+// records that are now gone, so it is dropped.
+func (t *txn) rollback() {
+	t.tx.Rollback()
+	t.s.tail = auditTail{}
 }
 
 // stmt returns query prepared on this transaction's connection. Statements
@@ -237,22 +258,22 @@ func (s *Store) run(ctx context.Context, durable bool, fn func(t *txn) error) er
 	// they stay one statement shorter.
 	if durable {
 		if err := t.purgeExpired(); err != nil {
-			tx.Rollback()
+			t.rollback()
 			return toOperatorErr(err)
 		}
 	}
 	opErr := fn(t)
 	var f *fatalError
 	if errors.As(opErr, &f) {
-		tx.Rollback()
+		t.rollback()
 		return toOperatorErr(opErr)
 	}
 	var failed *failedOp
 	if errors.As(opErr, &failed) {
-		tx.Rollback()
+		t.rollback()
 		return s.recordFailure(ctx, db, failed)
 	}
-	if err := tx.Commit(); err != nil {
+	if err := t.commit(); err != nil {
 		return toOperatorErr(internal(err))
 	}
 	return opErr
@@ -267,10 +288,10 @@ func (s *Store) recordFailure(ctx context.Context, db *sql.DB, f *failedOp) erro
 	}
 	t := &txn{s: s, ctx: ctx, db: db, tx: tx, now: s.opts.Now().UTC()}
 	if err := t.audit(f.name, f.arn, f.version, f.err); err != nil {
-		tx.Rollback()
+		t.rollback()
 		return toOperatorErr(err)
 	}
-	if err := tx.Commit(); err != nil {
+	if err := t.commit(); err != nil {
 		return toOperatorErr(internal(err))
 	}
 	return f.err
