@@ -68,32 +68,38 @@ func matchRaw(m *SecretMetadata, key, p string) bool {
 // rawWordsMatch is wordsMatch for a pattern given as text: every word of
 // pattern must be a case-insensitive prefix of a word of attr.
 func rawWordsMatch(pattern, attr string) bool {
-	n := 0
-	eachWord(pattern, func(string) bool { n++; return true })
-	if n == 0 || attr == "" {
+	if attr == "" {
 		return false
 	}
-	if n > 64 {
-		words := SplitWords(pattern)
-		for i := range words {
-			words[i] = strings.ToLower(words[i])
+	// The pattern's words, as substrings in a stack buffer: filter values
+	// rarely have more than a few words.
+	var buf [8]string
+	words := buf[:0]
+	eachWord(pattern, func(w string) bool {
+		words = append(words, w)
+		return true
+	})
+	if len(words) == 0 {
+		return false
+	}
+	if len(words) > 64 {
+		lower := make([]string, len(words))
+		for i, w := range words {
+			lower[i] = strings.ToLower(w)
 		}
-		return wordsMatch(words, attr)
+		return wordsMatch(lower, attr)
 	}
 	var found uint64
-	all := uint64(1)<<n - 1
-	if n == 64 {
+	all := uint64(1)<<len(words) - 1
+	if len(words) == 64 {
 		all = ^uint64(0)
 	}
 	eachWord(attr, func(w string) bool {
-		i := 0
-		eachWord(pattern, func(p string) bool {
+		for i, p := range words {
 			if found&(1<<i) == 0 && hasPrefixFoldBoth(w, p) {
 				found |= 1 << i
 			}
-			i++
-			return true
-		})
+		}
 		return found != all
 	})
 	return found == all
