@@ -34,7 +34,11 @@ type listViewMsg struct {
 	id    uint64
 	view  []int32
 	query string
-	rows  int // how many rows the view was computed from
+	// order is every row sorted by key, for the cache; gen names the rows
+	// it belongs to.
+	order []int32
+	key   int
+	gen   uint64
 }
 
 // Navigation messages: pages ask the root to change what is shown.
@@ -59,7 +63,7 @@ type listPage struct {
 	// view indexes rows in display order; cursor indexes view.
 	view           []int32
 	viewQuery      string
-	viewRows       int
+	viewGen        uint64
 	cursor, offset int
 
 	filter      textinput.Model
@@ -78,6 +82,10 @@ type listPage struct {
 	deleted int
 
 	viewID uint64
+	// orders caches every row sorted by each key, for rows generation gen;
+	// filtering then only selects, it never sorts.
+	orders [sortKeys][]int32
+	gen    uint64
 	// keep is the secret the cursor stays on across refreshes and filters.
 	keep    string
 	spinner spinner.Model
@@ -229,13 +237,18 @@ func (l *listPage) recompute() tea.Cmd {
 	id := l.c.nextID()
 	l.viewID = id
 	rows, q := l.rows, l.filter.Value()
-	key, rev, del := l.sortKey, l.reverse, l.showDeleted
+	key, rev, del, gen := l.sortKey, l.reverse, l.showDeleted, l.gen
 	var from []int32
-	if l.viewRows == len(rows) && l.viewQuery != q && narrows(l.viewQuery, q) {
+	if l.viewGen == l.gen && l.viewQuery != q && narrows(l.viewQuery, q) {
 		from = l.view
 	}
+	order := l.orders[key]
 	return func() tea.Msg {
-		return listViewMsg{id: id, view: view(rows, from, parseQuery(q), key, rev, del), query: q, rows: len(rows)}
+		if order == nil {
+			order = sortedOrder(rows, key)
+		}
+		return listViewMsg{id: id, view: view(rows, from, order, parseQuery(q), rev, del), query: q,
+			order: order, key: key, gen: gen}
 	}
 }
 
@@ -244,10 +257,13 @@ func (l *listPage) Update(msg tea.Msg) tea.Cmd {
 	case listBatchMsg:
 		return l.onBatch(msg)
 	case listViewMsg:
+		if msg.gen == l.gen {
+			l.orders[msg.key] = msg.order
+		}
 		if msg.id != l.viewID {
 			return nil
 		}
-		l.view, l.viewQuery, l.viewRows = msg.view, msg.query, msg.rows
+		l.view, l.viewQuery, l.viewGen = msg.view, msg.query, msg.gen
 		l.cursor = min(l.cursor, max(0, len(l.view)-1))
 		if l.keep != "" {
 			for i, ri := range l.view {
@@ -289,13 +305,15 @@ func (l *listPage) onBatch(msg listBatchMsg) tea.Cmd {
 	}
 	if l.refreshing {
 		l.pending = append(l.pending, msg.rows...)
-	} else {
+	} else if len(msg.rows) > 0 {
 		l.rows = append(l.rows, msg.rows...)
+		l.newGen()
 	}
 	if msg.done {
 		l.loading = false
 		if l.refreshing {
 			l.rows, l.pending, l.refreshing = l.pending, nil, false
+			l.newGen()
 		}
 		l.deleted = 0
 		for i := range l.rows {
@@ -319,6 +337,12 @@ func (l *listPage) onBatch(msg listBatchMsg) tea.Cmd {
 		cmds = append(cmds, msg.next)
 	}
 	return tea.Batch(cmds...)
+}
+
+// newGen marks the rows as changed: cached orders no longer apply.
+func (l *listPage) newGen() {
+	l.gen++
+	l.orders = [sortKeys][]int32{}
 }
 
 func (l *listPage) updateFilter(msg tea.KeyMsg) tea.Cmd {

@@ -133,6 +133,11 @@ type query struct {
 	words   []string
 	negated []string
 	filters []backend.Filter
+	// hints are necessary conditions of the AWS filters on the lowercased
+	// haystack: a row passes only if, for each group, the haystack holds
+	// one of the strings. Checking them first spares most rows the full
+	// match, whose tag slices are scattered over the heap.
+	hints [][]string
 }
 
 // filterKey maps what the operator may type before ":" to an AWS filter key.
@@ -179,6 +184,9 @@ func parseQuery(s string) query {
 				}
 				if len(vals) > 0 {
 					q.filters = append(q.filters, backend.Filter{Key: key, Values: vals})
+					if !neg {
+						q.hints = append(q.hints, filterHints(key, vals)...)
+					}
 				}
 				continue
 			}
@@ -195,6 +203,31 @@ func parseQuery(s string) query {
 	return q
 }
 
+// filterHints derives haystack conditions from a positive filter. A name,
+// tag-key or tag-value prefix, lowercased, is a substring of the
+// haystack; so is every word of a description or all filter with a single
+// value.
+func filterHints(key string, vals []string) [][]string {
+	switch key {
+	case backend.FilterName, backend.FilterTagKey, backend.FilterTagValue:
+		group := make([]string, len(vals))
+		for i, v := range vals {
+			group[i] = strings.ToLower(v)
+		}
+		return [][]string{group}
+	case backend.FilterDescription, backend.FilterAll:
+		if len(vals) != 1 {
+			return nil
+		}
+		var out [][]string
+		for _, w := range backend.SplitWords(vals[0]) {
+			out = append(out, []string{strings.ToLower(w)})
+		}
+		return out
+	}
+	return nil
+}
+
 func (q *query) empty() bool {
 	return len(q.words) == 0 && len(q.negated) == 0 && len(q.filters) == 0
 }
@@ -209,10 +242,15 @@ func narrows(prev, next string) bool {
 	return !strings.ContainsAny(next, "!:")
 }
 
-// view selects, filters and sorts the rows to show. from, when not nil, is
-// the previous result to narrow instead of all rows (already sorted).
-func view(rows []row, from []int32, q query, key int, reverse, showDeleted bool) []int32 {
+// view selects and filters the rows to show, in display order. order
+// holds every row sorted by the chosen key (see sortedOrder); from, when
+// not nil, is the previous result to narrow instead (already in order).
+func view(rows []row, from, order []int32, q query, reverse, showDeleted bool) []int32 {
 	var scratch backend.SecretMetadata
+	var fs *backend.FilterSet
+	if len(q.filters) > 0 {
+		fs = backend.CompileFilters(q.filters)
+	}
 	match := func(r *row) bool {
 		if r.deleted && !showDeleted {
 			return false
@@ -227,38 +265,56 @@ func view(rows []row, from []int32, q query, key int, reverse, showDeleted bool)
 				return false
 			}
 		}
-		if len(q.filters) > 0 {
+		for _, group := range q.hints {
+			hit := false
+			for _, h := range group {
+				if strings.Contains(r.hay, h) {
+					hit = true
+					break
+				}
+			}
+			if !hit {
+				return false
+			}
+		}
+		if fs != nil {
 			scratch.Name, scratch.Description, scratch.Tags = r.name, r.desc, r.tags
-			if !backend.MatchFilters(&scratch, q.filters) {
+			if !fs.Match(&scratch) {
 				return false
 			}
 		}
 		return true
 	}
-	if from != nil {
-		out := make([]int32, 0, len(from))
-		for _, i := range from {
-			if match(&rows[i]) {
-				out = append(out, i)
+	src := from
+	if src == nil {
+		src = order
+	}
+	out := make([]int32, 0, min(len(src), 1024))
+	if from == nil && reverse {
+		for i := len(src) - 1; i >= 0; i-- {
+			if match(&rows[src[i]]) {
+				out = append(out, src[i])
 			}
 		}
 		return out
 	}
-	out := make([]int32, 0, len(rows))
-	for i := range rows {
+	for _, i := range src {
 		if match(&rows[i]) {
-			out = append(out, int32(i))
+			out = append(out, i)
 		}
 	}
-	sortView(rows, out, key, reverse)
 	return out
 }
 
-func sortView(rows []row, v []int32, key int, reverse bool) {
-	var cmpFn func(a, b int32) int
+// sortedOrder returns the indexes of all rows sorted by key. Dates sort
+// newest first: that is what an operator looking for "what changed last
+// night" wants; reverse flips it.
+func sortedOrder(rows []row, key int) []int32 {
+	v := make([]int32, len(rows))
+	for i := range v {
+		v[i] = int32(i)
+	}
 	byName := func(a, b int32) int { return strings.Compare(rows[a].name, rows[b].name) }
-	// Dates sort newest first: that is what an operator looking for "what
-	// changed last night" wants; reverse flips it.
 	byDate := func(f func(*row) int64) func(a, b int32) int {
 		return func(a, b int32) int {
 			if c := cmp.Compare(f(&rows[b]), f(&rows[a])); c != 0 {
@@ -269,29 +325,16 @@ func sortView(rows []row, v []int32, key int, reverse bool) {
 	}
 	switch key {
 	case sortChanged:
-		cmpFn = byDate(func(r *row) int64 { return r.changed })
+		slices.SortFunc(v, byDate(func(r *row) int64 { return r.changed }))
 	case sortAccessed:
-		cmpFn = byDate(func(r *row) int64 { return r.accessed })
+		slices.SortFunc(v, byDate(func(r *row) int64 { return r.accessed }))
 	case sortCreated:
-		cmpFn = byDate(func(r *row) int64 { return r.created })
+		slices.SortFunc(v, byDate(func(r *row) int64 { return r.created }))
 	default:
-		cmpFn = byName
-	}
-	if key == sortName && rowsSortedByName(rows, v) {
-		// The backend already lists by name: skip the sort.
-	} else {
-		slices.SortFunc(v, cmpFn)
-	}
-	if reverse {
-		slices.Reverse(v)
-	}
-}
-
-func rowsSortedByName(rows []row, v []int32) bool {
-	for i := 1; i < len(v); i++ {
-		if rows[v[i-1]].name > rows[v[i]].name {
-			return false
+		// The backend lists by name already; sort only if it did not.
+		if !slices.IsSortedFunc(v, byName) {
+			slices.SortFunc(v, byName)
 		}
 	}
-	return true
+	return v
 }
