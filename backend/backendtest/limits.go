@@ -41,6 +41,19 @@ func limitCases() []testCase {
 				e.Fatalf("name came back as %q", out.Name)
 			}
 		}},
+		{name: "a name ending in a hyphen and six characters is accepted", fn: func(e *env) {
+			// AWS advises against such names (they look like a full ARN's
+			// suffix) but accepts them: recorded from AWS.
+			n := e.name("Name-a1b2c3")
+			out := e.create(backend.CreateSecretInput{Name: n, SecretString: str("v")})
+			e.wantARN(out.ARN, n)
+			if got := e.getString(n); got != "v" {
+				e.Fatalf("value %q", got)
+			}
+			if got := e.describe(out.ARN).Name; got != n {
+				e.Fatalf("DescribeSecret by ARN named %q", got)
+			}
+		}},
 		{name: "name with other characters is rejected", fn: func(e *env) {
 			for _, bad := range []string{"Inv Name", "Inv*Name?", "name!", "name#1", `a\b`, "naïve", "tab\tname"} {
 				n := e.name(bad)
