@@ -1,0 +1,8 @@
+// Package e2e holds end-to-end tests of the secretary binary: each test
+// builds it, starts the console in a private tmux server at a fixed size,
+// types keys into it, reads the screen back, and checks the store through
+// the CLI.
+//
+// The tests need tmux. Without it they fail when CI=true and skip with the
+// reason elsewhere.
+package e2e

@@ -1,0 +1,110 @@
+package e2e
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Payloads a hostile writer of a secret might plant. Each carries a marker
+// so its bytes cannot be confused with the console's own drawing (which
+// uses CSI sequences of its own, clear screen included).
+const (
+	clearScreen = "\x1b[2JCLEAR-MARK"
+	osc52       = "\x1b]52;c;UFdORUQtQ0xJUA==\x07"      // base64 "PWNED-CLIP"
+	osc8        = "\x1b]8;;http://evil.example/x\x1b\\" // hyperlink start, ST-terminated
+	title       = "\x1b]0;PWNED-TITLE\x07"
+	bareCR      = "spoofed\rCR-MARK"
+	c1CSI       = "\u009b2JC1-MARK"
+	bidi        = "admin\u202egnp.exe"
+)
+
+// TestEscapeSequencesNeverReachTheTerminal seeds a secret whose
+// description, tags and value hold escape sequences, shows it in the list,
+// the detail page (value revealed, as a table and raw) and the version
+// history, and checks the bytes the console wrote to its pty.
+func TestEscapeSequencesNeverReachTheTerminal(t *testing.T) {
+	s := newStore(t)
+	// Names cannot carry them: Secrets Manager allows only letters, digits
+	// and /_+=.@- — the CLI must refuse, and nothing is created.
+	if _, err := s.try("create-secret", "--name", "evil"+title, "--secret-string", "x"); err == nil {
+		t.Fatal("a name with an escape sequence was accepted")
+	}
+
+	description := "desc " + title + clearScreen + " " + c1CSI + " " + bidi
+	tags, _ := json.Marshal([]map[string]string{
+		{"Key": "owner" + osc8, "Value": "team" + osc52},
+		{"Key": "cr", "Value": bareCR},
+	})
+	value, _ := json.Marshal(map[string]string{
+		"user":     "app" + osc52,
+		"password": bareCR + clearScreen,
+		"link":     osc8 + "click" + title,
+	})
+	s.cli(t, "create-secret", "--name", "hostile/one", "--description", description,
+		"--tags", string(tags), "--secret-string", string(value))
+	s.cli(t, "create-secret", "--name", "hostile/text", "--description", "plain text value",
+		"--secret-string", "line1 "+title+"\n"+bareCR+"\n"+osc52+c1CSI)
+	s.cli(t, "put-secret-value", "--secret-id", "hostile/text", "--secret-string", "v2 "+clearScreen+osc8)
+
+	tm := start(t, s, 120, 40)
+	scr := tm.waitFor(15*time.Second, "hostile/one", "hostile/text")
+	// The list shows the description with visible escapes.
+	if !strings.Contains(scr, `desc \x1b]0;PWNED`) {
+		t.Errorf("list does not show the escaped description:\n%s", frame(scr))
+	}
+
+	// Detail of the JSON secret, value revealed as a table, then raw.
+	tm.keys("Enter")
+	tm.waitFor(10*time.Second, "arn:aws:secretsmanager:", `\x1b]0;PWNED-TITLE\x07`)
+	tm.keys("r")
+	scr = tm.waitFor(10*time.Second, `app\x1b]52;c;UFdORUQtQ0xJUA==\x07`)
+	for _, want := range []string{`spoofed\rCR-MARK`, `\u202e`} {
+		if !strings.Contains(scr, want) {
+			t.Errorf("detail does not show %q:\n%s", want, frame(scr))
+		}
+	}
+	tm.keys("f")
+	tm.waitFor(10*time.Second, `{"link":`)
+	// The version history of the text secret, its value revealed.
+	tm.keys("Escape", "Down", "Enter")
+	tm.waitFor(10*time.Second, "plain text value")
+	tm.keys("r")
+	tm.waitFor(10*time.Second, `v2 \x1b[2JCLEAR-MARK`)
+	tm.keys("v")
+	tm.waitFor(10*time.Second, "AWSPREVIOUS")
+	tm.keys("Down", "Enter")
+	tm.waitFor(10*time.Second, "r reveals")
+	tm.keys("r")
+	tm.waitFor(10*time.Second, `line1 \x1b]0;PWNED-TITLE`)
+
+	raw := tm.raw()
+	// The capture works and holds the hostile fields, drawn as text.
+	for _, drawn := range []string{`\x1b]0;PWNED-TITLE\x07`, `\x1b]52;c;UFdORUQtQ0xJUA==`, `spoofed\rCR-MARK`} {
+		if !bytes.Contains(raw, []byte(drawn)) {
+			t.Fatalf("the pty capture (%d bytes) lacks %q: it is not capturing what was drawn", len(raw), drawn)
+		}
+	}
+	for name, seq := range map[string]string{
+		"clear screen": clearScreen, "OSC 52": "\x1b]52;", "OSC 8 hyperlink": "\x1b]8;",
+		"title change": "\x1b]0;", "bare CR": "\rCR-MARK", "C1 CSI": "\u009b", "bidi override": "\u202e",
+		"BEL": "\x07",
+	} {
+		if i := bytes.Index(raw, []byte(seq)); i >= 0 {
+			lo, hi := max(i-40, 0), min(i+40, len(raw))
+			t.Errorf("%s reached the terminal: %q", name, raw[lo:hi])
+		}
+	}
+	// What tmux made of the stream: no title, no clipboard buffer.
+	if got := strings.TrimSpace(tm.tmux("display-message", "-p", "-t", pane, "#{pane_title}")); strings.Contains(got, "PWNED") {
+		t.Errorf("the pane title was changed to %q", got)
+	}
+	if bufs := strings.TrimSpace(tm.tmux("list-buffers")); bufs != "" {
+		t.Errorf("something reached the clipboard (tmux buffers): %q", bufs)
+	}
+	if esc := tm.screenEscapes(); strings.Contains(esc, "\x1b]8;") || strings.Contains(esc, "PWNED-TITLE\x07") {
+		t.Errorf("the screen holds a hyperlink or title sequence: %q", esc)
+	}
+}
