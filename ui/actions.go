@@ -156,39 +156,7 @@ func parseTagEdit(s string) (set []backend.Tag, drop []string, errText string) {
 	return set, drop, ""
 }
 
-// createSecret asks for a name and a first value, then creates the secret.
+// createSecret opens the create-secret form.
 func createSecret(c *common) tea.Cmd {
-	return openDialog(newPrompt(c, "New secret", "name: ", "", []string{
-		"1–512 characters: letters, digits and /_+=.@-",
-	}, func(name string) (tea.Cmd, string) {
-		if msg := checkName(name); msg != "" {
-			return nil, msg
-		}
-		shown := line(name)
-		return openDialog(newPrompt(c, "Value of "+shown, "value: ", "", []string{
-			"Plain text or a JSON object such as {\"username\":\"app\",\"password\":\"…\"}.",
-		}, func(v string) (tea.Cmd, string) {
-			if msg := checkValue(v); msg != "" {
-				return nil, msg
-			}
-			return c.task("Creating "+shown+"…", shown+" created", func(ctx context.Context, b backend.Backend) (tea.Msg, error) {
-				_, err := b.CreateSecret(ctx, &backend.CreateSecretInput{Name: name, SecretString: &v})
-				return reloadMsg{name: name}, err
-			}), ""
-		})), ""
-	}))
-}
-
-// checkName validates a secret name as AWS does.
-func checkName(name string) string {
-	if name == "" || len(name) > 512 {
-		return "A name has 1 to 512 characters."
-	}
-	for _, r := range name {
-		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/_+=.@-", r)
-		if !ok {
-			return fmt.Sprintf("%q is not allowed in a name: use letters, digits and /_+=.@-", line(string(r)))
-		}
-	}
-	return ""
+	return navigate(pushPageMsg{newCreatePage(c)})
 }

@@ -471,26 +471,7 @@ func (d *detailPage) View() string {
 }
 
 // edit opens the in-place editor on the revealed value.
-func (d *detailPage) edit() tea.Cmd {
-	if d.value.IsBinary() {
-		return flash("binary values are edited with E ($EDITOR) as base64", true)
-	}
-	old := valueText(d.value)
-	name := d.name
-	c := d.c
-	return openDialog(newPrompt(c, "Edit value of "+line(name), "value: ", old, []string{
-		"Saved as a new AWSCURRENT version; the current one becomes AWSPREVIOUS.",
-	}, func(v string) (tea.Cmd, string) {
-		if msg := checkValue(v); msg != "" {
-			return nil, msg
-		}
-		return saveValue(c, name, old, v), ""
-	}))
-}
+func (d *detailPage) edit() tea.Cmd { return openEditor(d.c, d.name, d.value) }
 
-// editExternal is the $EDITOR path; until an external editor is wired in
-// it falls back to the in-place editor.
-func (d *detailPage) editExternal() tea.Cmd {
-	d.revealed = true
-	return d.edit()
-}
+// editExternal opens the value in $EDITOR.
+func (d *detailPage) editExternal() tea.Cmd { return editExternal(d.c, d.name, d.value) }

@@ -106,24 +106,32 @@ func TestDetailCopyValueAndField(t *testing.T) {
 	}
 }
 
-func TestEditValueConfirmsWithSummaryAndSavesNewCurrent(t *testing.T) {
+func TestEditJSONValueConfirmsWithSummaryAndSavesNewCurrent(t *testing.T) {
 	h, s := fixture(t, false, 120, 40)
 	ctx := context.Background()
 	name := "staging/search/elastic"
 	h.openDetail(name)
 	h.press("e")
-	if _, ok := h.m.dialog.(*promptDialog); !ok {
-		t.Fatalf("e opened %T", h.m.dialog)
+	if _, ok := h.m.top().(*editPage); !ok {
+		t.Fatalf("e opened %T", h.m.top())
 	}
-	h.press("ctrl+u")
-	h.typeText(`{"username":"search","password":"new-pass","tls":"on"}`)
+	if strings.Contains(h.view(), "el4stic-2") {
+		t.Fatal("the key/value editor shows values unmasked")
+	}
+	// password is the second key: edit it, then add a key.
+	h.press("j", "enter", "ctrl+u")
+	h.typeText("new-pass")
+	h.press("enter", "a")
+	h.typeText("tls")
 	h.press("enter")
+	h.typeText("on")
+	h.press("enter", "ctrl+s")
 	c, ok := h.m.dialog.(*confirmDialog)
 	if !ok {
 		t.Fatalf("no confirmation before saving, dialog %T", h.m.dialog)
 	}
 	v := h.view()
-	if !strings.Contains(v, "Keys added: tls") || !strings.Contains(v, "Keys changed: password") || strings.Contains(v, "new-pass") {
+	if !strings.Contains(v, "1 key added (tls)") || !strings.Contains(v, "1 key changed (password)") || strings.Contains(v, "new-pass") {
 		t.Fatalf("summary wrong or leaks the value:\n%s", v)
 	}
 	if c.choice {
@@ -135,11 +143,9 @@ func TestEditValueConfirmsWithSummaryAndSavesNewCurrent(t *testing.T) {
 		t.Fatal("enter on the default No saved the value")
 	}
 	old := cur.VersionID
-	h.press("e", "ctrl+u")
-	h.typeText(`{"username":"search","password":"new-pass"}`)
-	h.press("enter", "y")
+	h.press("ctrl+s", "y")
 	cur, err := s.GetSecretValue(ctx, &backend.GetSecretValueInput{SecretID: name})
-	if err != nil || *cur.SecretString != `{"username":"search","password":"new-pass"}` {
+	if err != nil || !strings.Contains(*cur.SecretString, `"password":"new-pass"`) || !strings.Contains(*cur.SecretString, `"tls":"on"`) {
 		t.Fatalf("new value not AWSCURRENT: %v", err)
 	}
 	prev, _ := s.GetSecretValue(ctx, &backend.GetSecretValueInput{SecretID: name, VersionStage: backend.StagePrevious})
@@ -147,21 +153,49 @@ func TestEditValueConfirmsWithSummaryAndSavesNewCurrent(t *testing.T) {
 		t.Fatalf("AWSPREVIOUS is %s, want the old current %s", prev.VersionID, old)
 	}
 	h.wantStatus("saved as AWSCURRENT")
+	if _, ok := h.m.top().(*detailPage); !ok {
+		t.Fatalf("after saving the console shows %T, want the detail page", h.m.top())
+	}
 }
 
-func TestEditRejectsEmptyAndOversizedValues(t *testing.T) {
-	h, _ := fixture(t, false, 120, 40)
-	h.openDetail("dev/cart/redis")
-	h.press("e", "ctrl+u", "enter")
-	p, ok := h.m.dialog.(*promptDialog)
-	if !ok || !strings.Contains(p.errText, "cannot be empty") {
-		t.Fatalf("empty value not rejected: %T %+v", h.m.dialog, p)
+func TestEditTextValue(t *testing.T) {
+	h, s := fixture(t, false, 120, 40)
+	name := "dev/cart/redis"
+	h.openDetail(name)
+	h.press("e")
+	h.typeText("-2")
+	h.press("ctrl+s")
+	if !strings.Contains(h.view(), "text changed, 1 line") {
+		t.Fatalf("no text summary:\n%s", h.view())
 	}
-	if msg := checkValue(strings.Repeat("x", 65537)); !strings.Contains(msg, "65,536") {
-		t.Fatalf("oversized value: %q", msg)
+	h.press("y")
+	v, _ := s.GetSecretValue(context.Background(), &backend.GetSecretValueInput{SecretID: name})
+	if *v.SecretString != "redis-token-dev-2" {
+		t.Fatalf("saved %q", *v.SecretString)
 	}
-	if msg := summarize(`{"a":"1"}`, `not json`); !slices.Contains(msg, "Warning: the old value was a JSON object; the new one is not valid JSON.") {
-		t.Fatalf("no JSON warning: %v", msg)
+}
+
+func TestEditRejectsEmptyAndDiscards(t *testing.T) {
+	h, s := fixture(t, false, 120, 40)
+	name := "dev/cart/redis"
+	h.openDetail(name)
+	h.press("e")
+	for range len("redis-token-dev") {
+		h.press("backspace")
+	}
+	h.press("ctrl+s")
+	if h.m.dialog != nil {
+		t.Fatal("an empty value reached the confirmation")
+	}
+	h.wantStatus("empty")
+	h.press("esc")
+	h.wantStatus("nothing saved")
+	if _, ok := h.m.top().(*detailPage); !ok {
+		t.Fatalf("esc left %T", h.m.top())
+	}
+	v, _ := s.GetSecretValue(context.Background(), &backend.GetSecretValueInput{SecretID: name})
+	if *v.SecretString != "redis-token-dev" {
+		t.Fatal("a rejected edit changed the value")
 	}
 }
 
@@ -310,24 +344,21 @@ func TestErrorsShowTheExceptionName(t *testing.T) {
 	}
 }
 
-func TestCreateSecret(t *testing.T) {
+func TestCreateSecretThroughTheForm(t *testing.T) {
 	h, s := fixture(t, false, 120, 40)
 	h.press("n")
-	h.typeText("bad name!")
-	h.press("enter")
-	if p := h.m.dialog.(*promptDialog); !strings.Contains(p.errText, "not allowed") {
-		t.Fatalf("invalid name accepted: %q", p.errText)
+	if _, ok := h.m.top().(*createPage); !ok {
+		t.Fatalf("n opened %T", h.m.top())
 	}
-	h.press("ctrl+u")
 	h.typeText("prod/new/api-key")
-	h.press("enter")
+	h.press("tab", "tab", "tab", "tab", "right", "tab")
 	h.typeText("tok-123")
-	h.press("enter")
+	h.press("ctrl+s")
 	v, err := s.GetSecretValue(context.Background(), &backend.GetSecretValueInput{SecretID: "prod/new/api-key"})
 	if err != nil || *v.SecretString != "tok-123" {
-		t.Fatalf("created secret: %v", err)
+		t.Fatalf("created secret: %v\n%s", err, h.view())
 	}
-	if !slices.Contains(h.listNames(), "prod/new/api-key") {
-		t.Fatal("the new secret is not listed")
+	if _, ok := h.m.top().(*listPage); !ok || !slices.Contains(h.listNames(), "prod/new/api-key") {
+		t.Fatal("after creating, the list does not show the new secret")
 	}
 }

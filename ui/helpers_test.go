@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -237,6 +238,10 @@ func (h *harness) run(cmd tea.Cmd) {
 	}
 	msg, ok := h.exec(cmd)
 	if !ok || msg == nil {
+		return
+	}
+	// Cursor blinks are timers that never end; the harness does not wait.
+	if _, blink := msg.(cursor.BlinkMsg); blink || strings.Contains(reflect.TypeOf(msg).String(), "initialBlinkMsg") {
 		return
 	}
 	switch msg := msg.(type) {

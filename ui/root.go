@@ -13,6 +13,7 @@ import (
 	"github.com/secretary-sh/secretary/backend"
 	"github.com/secretary-sh/secretary/theme"
 	"github.com/secretary-sh/secretary/ui/clipboard"
+	"github.com/secretary-sh/secretary/ui/editor"
 )
 
 // The smallest terminal the console lays out for; below it says so.
@@ -53,6 +54,8 @@ type model struct {
 	clip    *clipboard.Clipboard
 	// copying names what the latest copy holds, for its status message.
 	copying string
+	// external is the $EDITOR session running, if any.
+	external *externalEdit
 	// opened is a backend the console opened itself (first run, unlock);
 	// the console closes it on exit.
 	opened        backend.Backend
@@ -190,6 +193,27 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.c.readOnly = m.c.readOnly || m.c.info.ReadOnly
 		m.pages = nil
 		return m, m.push(newListPage(m.c))
+	case pushPageMsg:
+		return m, m.push(msg.p)
+	case startExternalMsg:
+		e := msg.e
+		m.external = &e
+		return m, nil
+	case editor.SavedMsg:
+		e := m.external
+		m.external = nil
+		edited := string(msg.Value)
+		clear(msg.Value)
+		if e == nil {
+			return m, nil
+		}
+		return m, confirmSave(m.c, e.name, e.old, edited, e.binary)
+	case editor.CancelledMsg:
+		m.external = nil
+		return m, m.status.set(flashMsg{text: line(msg.Reason)})
+	case editor.ErrorMsg:
+		m.external = nil
+		return m, m.status.set(flashMsg{text: line(msg.Error()), isErr: true})
 	case openDetailMsg:
 		return m, m.push(newDetailPage(m.c, msg.name))
 	case openVersionsMsg:

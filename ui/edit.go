@@ -1,0 +1,250 @@
+package ui
+
+import (
+	"context"
+	"encoding/base64"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/secretary-sh/secretary/backend"
+	"github.com/secretary-sh/secretary/ui/editor"
+	"github.com/secretary-sh/secretary/ui/form"
+)
+
+func editorStyles(c *common) editor.Styles {
+	st := c.styles
+	return editor.Styles{Cursor: st.Selected, Key: st.Key, Value: st.Text, Masked: st.Masked, Hint: st.Muted, Error: st.Danger}
+}
+
+// editPage edits a secret's value in place: the key/value editor for JSON
+// objects, the text area for anything else. It ends in a confirmation
+// that summarizes the change, then a new AWSCURRENT version.
+type editPage struct {
+	c      *common
+	name   string
+	old    string
+	kv     *editor.KV
+	text   *editor.Text
+	width  int
+	height int
+}
+
+// openEditor picks the editor for value; a value the in-place editors
+// cannot show safely goes to $EDITOR instead.
+func openEditor(c *common, name string, v *backend.SecretValue) tea.Cmd {
+	if v.IsBinary() {
+		return editExternal(c, name, v)
+	}
+	old := valueText(v)
+	p := &editPage{c: c, name: name, old: old}
+	if fields, ok := jsonFields(old); ok && fields != nil || strings.TrimSpace(old) == "{}" {
+		kv, err := editor.NewKV(old, editorStyles(c))
+		if err == nil {
+			p.kv = &kv
+			return navigate(pushPageMsg{p})
+		}
+	}
+	t, err := editor.NewText(old, editorStyles(c))
+	if err != nil {
+		return tea.Batch(flash(errorText(err), true), editExternal(c, name, v))
+	}
+	p.text = &t
+	return navigate(pushPageMsg{p})
+}
+
+// pushPageMsg asks the root to show a page on top of the current one.
+type pushPageMsg struct{ p page }
+
+func (p *editPage) Init() tea.Cmd { return nil }
+
+func (p *editPage) SetSize(w, h int) {
+	p.width, p.height = w, h
+	if p.kv != nil {
+		p.kv.SetSize(w, h-2)
+	}
+	if p.text != nil {
+		p.text.SetSize(w, h-2)
+	}
+}
+
+func (p *editPage) inputFocused() bool { return true }
+
+func (p *editPage) close() { p.kv, p.text, p.old = nil, nil, "" }
+
+func (p *editPage) status() string { return "" }
+
+func (p *editPage) help() keyHelp {
+	if p.kv != nil {
+		return keyHelp{short: p.kv.ShortHelp(), full: p.kv.FullHelp()}
+	}
+	if p.text != nil {
+		return keyHelp{short: p.text.ShortHelp(), full: p.text.FullHelp()}
+	}
+	return keyHelp{}
+}
+
+func (p *editPage) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case editor.SubmitMsg:
+		return confirmSave(p.c, p.name, p.old, msg.Value, false)
+	case editor.CancelMsg:
+		return tea.Batch(navigate(backMsg{}), flash("edit discarded; nothing saved", false))
+	case savedMsg:
+		if msg.name == p.name {
+			return navigate(backMsg{})
+		}
+		return nil
+	}
+	var cmd tea.Cmd
+	switch {
+	case p.kv != nil:
+		var kv editor.KV
+		kv, cmd = p.kv.Update(msg)
+		p.kv = &kv
+	case p.text != nil:
+		var t editor.Text
+		t, cmd = p.text.Update(msg)
+		p.text = &t
+	}
+	return cmd
+}
+
+func (p *editPage) View() string {
+	st := p.c.styles
+	title := st.Title.Render("Edit "+line(p.name)) + st.Muted.Render(" · saved as a new AWSCURRENT version")
+	var body string
+	if p.kv != nil {
+		body = p.kv.View()
+	} else if p.text != nil {
+		body = p.text.View()
+	}
+	return title + "\n\n" + body
+}
+
+// savedMsg says a new version of name was written.
+type savedMsg struct{ name string }
+
+// confirmSave validates an edit, summarizes it and asks before writing.
+// binary says new is base64 for a SecretBinary.
+func confirmSave(c *common, name, old, new string, binary bool) tea.Cmd {
+	var raw []byte
+	var warnings []string
+	if binary {
+		b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(new))
+		switch {
+		case err != nil:
+			return flash("the edited value is not valid base64; nothing saved", true)
+		case len(b) == 0 || len(b) > maxValueBytes:
+			return flash("a binary value must be 1 to 65,536 bytes; nothing saved", true)
+		}
+		raw = b
+	} else {
+		var err error
+		warnings, err = editor.ValidateEdit(old, new)
+		if err != nil {
+			return flash(line(err.Error())+"; nothing saved", true)
+		}
+	}
+	sum := editor.Summarize(old, new)
+	if sum.Unchanged() {
+		return flash("no change; nothing saved", false)
+	}
+	shown := line(name)
+	body := []string{"Change: " + sum.String() + "."}
+	for _, w := range warnings {
+		body = append(body, "Warning: "+line(w)+".")
+	}
+	body = append(body, "Save as the new AWSCURRENT version of "+shown+"? The current one becomes AWSPREVIOUS.")
+	d := newConfirm(c, "Save new version", "Save", body, func(int) tea.Cmd {
+		in := &backend.PutSecretValueInput{SecretID: name}
+		if binary {
+			in.SecretBinary = raw
+		} else {
+			in.SecretString = &new
+		}
+		return c.task("Saving a new version of "+shown+"…", "new version of "+shown+" saved as AWSCURRENT",
+			func(ctx context.Context, b backend.Backend) (tea.Msg, error) {
+				_, err := b.PutSecretValue(ctx, in)
+				if err != nil {
+					return nil, err
+				}
+				return tea.BatchMsg{navigate(savedMsg{name: name}), navigate(reloadMsg{name: name})}, nil
+			})
+	})
+	d.danger = false
+	return openDialog(d)
+}
+
+// externalEdit remembers which secret an $EDITOR session is for: the
+// editor's messages do not say.
+type externalEdit struct {
+	name, old string
+	binary    bool
+}
+
+type startExternalMsg struct{ e externalEdit }
+
+// editExternal edits the value in $EDITOR (binary values as base64).
+func editExternal(c *common, name string, v *backend.SecretValue) tea.Cmd {
+	e := externalEdit{name: name, old: valueText(v), binary: v.IsBinary()}
+	return tea.Sequence(navigate(startExternalMsg{e}), editor.External(c.ctx, []byte(e.old), ""))
+}
+
+// createPage is the create-secret form.
+type createPage struct {
+	c    *common
+	form form.Model
+}
+
+func newCreatePage(c *common) *createPage {
+	st := c.styles
+	f := form.New(form.Options{
+		Styles:   form.Styles{Label: st.Muted, Focused: st.Key, Hint: st.Muted, Error: st.Danger, Editor: editorStyles(c)},
+		Generate: c.backend.GetRandomPassword,
+		Context:  c.ctx,
+	})
+	return &createPage{c: c, form: f}
+}
+
+func (p *createPage) Init() tea.Cmd { return nil }
+
+func (p *createPage) SetSize(w, h int) { p.form.SetSize(w, h-2) }
+
+func (p *createPage) inputFocused() bool { return true }
+
+func (p *createPage) close() {}
+
+func (p *createPage) status() string { return "" }
+
+func (p *createPage) help() keyHelp {
+	return keyHelp{short: p.form.ShortHelp(), full: p.form.FullHelp()}
+}
+
+func (p *createPage) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case form.SubmitMsg:
+		in := msg.Input
+		shown := line(in.Name)
+		return p.c.task("Creating "+shown+"…", shown+" created", func(ctx context.Context, b backend.Backend) (tea.Msg, error) {
+			if _, err := b.CreateSecret(ctx, in); err != nil {
+				return nil, err
+			}
+			return tea.BatchMsg{navigate(createdMsg{name: in.Name}), navigate(reloadMsg{name: in.Name})}, nil
+		})
+	case form.CancelMsg:
+		return navigate(backMsg{})
+	case createdMsg:
+		return navigate(backMsg{})
+	}
+	var cmd tea.Cmd
+	p.form, cmd = p.form.Update(msg)
+	return cmd
+}
+
+// createdMsg says the form's secret exists now.
+type createdMsg struct{ name string }
+
+func (p *createPage) View() string {
+	st := p.c.styles
+	return st.Title.Render("New secret") + "\n\n" + p.form.View()
+}
