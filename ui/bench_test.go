@@ -288,4 +288,3 @@ func TestRSSChild(t *testing.T) {
 	fmt.Printf("RSS_KB=%d HWM_KB=%d ROWS=%d\n", kb("VmRSS"), kb("VmHWM"), len(l.view))
 	runtime.KeepAlive(h)
 }
-
