@@ -87,6 +87,14 @@ func clean(s string, keepNewline bool) string {
 // names and descriptions never leave it.
 func firstUnsafe(s string, keepNewline bool) int {
 	for i := 0; i < len(s); {
+		// Eight bytes at a time while they are all printable ASCII
+		// (0x20–0x7e): the common case for names, descriptions and dates.
+		for i+8 <= len(s) && printable8(s[i:i+8]) {
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c < 0x20 || c == 0x7f {
@@ -106,6 +114,21 @@ func firstUnsafe(s string, keepNewline bool) int {
 		i += size
 	}
 	return -1
+}
+
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// printable8 reports whether all eight bytes of b are in 0x20–0x7e, with a
+// few word operations instead of eight comparisons.
+func printable8(b string) bool {
+	x := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+	below := (x - ones*0x20) &^ x & highs  // some byte < 0x20
+	above := ((x + ones*0x01) | x) & highs // some byte >= 0x7f
+	return below|above == 0
 }
 
 // unsafeRune reports whether a non-ASCII rune must be escaped: C1 controls

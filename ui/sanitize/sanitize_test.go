@@ -165,3 +165,33 @@ func TestUnsafeRuneMatchesDefinition(t *testing.T) {
 		}
 	}
 }
+
+func TestPrintable8(t *testing.T) {
+	// Every byte value in every position, against the plain definition.
+	base := []byte("abcdefgh")
+	for pos := 0; pos < 8; pos++ {
+		for c := 0; c < 256; c++ {
+			b := append([]byte(nil), base...)
+			b[pos] = byte(c)
+			want := true
+			for _, x := range b {
+				if x < 0x20 || x > 0x7e {
+					want = false
+				}
+			}
+			if got := printable8(string(b)); got != want {
+				t.Errorf("printable8(%q) = %v, want %v", b, got, want)
+			}
+		}
+	}
+	// Two bytes that could interact through carries.
+	for c := 0; c < 256; c++ {
+		for d := 0; d < 256; d += 15 {
+			b := []byte{byte(c), byte(d), 'a', 'a', 'a', 'a', 'a', 'a'}
+			want := b[0] >= 0x20 && b[0] <= 0x7e && b[1] >= 0x20 && b[1] <= 0x7e
+			if got := printable8(string(b)); got != want {
+				t.Errorf("printable8(%q) = %v, want %v", b, got, want)
+			}
+		}
+	}
+}
