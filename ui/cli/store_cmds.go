@@ -163,8 +163,12 @@ func (a *app) console(ctx context.Context, argv []string, demoMode bool) error {
 	cfg.Init = func(ctx context.Context, passphrase []byte, keyFile string) (backend.Backend, error) {
 		cred := local.Credential{Passphrase: passphrase}
 		if keyFile != "" {
-			if err := local.GenerateKeyFile(keyFile); err != nil {
-				return nil, err
+			// As with `secretary init --key-file`: a new key file is
+			// generated, an existing one is used as it is.
+			if _, err := os.Stat(keyFile); errors.Is(err, os.ErrNotExist) {
+				if err := local.GenerateKeyFile(keyFile); err != nil {
+					return nil, err
+				}
 			}
 			cred = local.Credential{KeyFile: keyFile}
 		}
