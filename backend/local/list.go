@@ -1,11 +1,13 @@
 package local
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -196,7 +198,7 @@ func (s *Store) listPage(ctx context.Context, q querier, now time.Time, in *back
 		if err != nil {
 			return nil, err
 		}
-		metas, err := s.loadMeta(ctx, q, chunk)
+		metas, err := toMeta(chunk)
 		if err != nil {
 			return nil, err
 		}
@@ -225,20 +227,14 @@ func (s *Store) listPage(ctx context.Context, q querier, now time.Time, in *back
 	}
 }
 
-// loadMeta turns rows into metadata with their tags and labels, three
-// queries per batch whatever its size.
-func (s *Store) loadMeta(ctx context.Context, q querier, rows []*secretRow) ([]backend.SecretMetadata, error) {
+// toMeta turns rows into metadata. Tags and labels come from the rows'
+// JSON copies, so a listing is one range scan of one table.
+func toMeta(rows []*secretRow) ([]backend.SecretMetadata, error) {
 	out := make([]backend.SecretMetadata, len(rows))
 	if len(rows) == 0 {
 		return out, nil
 	}
-	byID := make(map[int64]int, len(rows))
-	ph := make([]string, len(rows))
-	args := make([]any, len(rows))
 	for i, r := range rows {
-		byID[r.id] = i
-		ph[i] = "?"
-		args[i] = r.id
 		m := &out[i]
 		m.ARN = r.arn
 		m.Name = r.name
@@ -261,44 +257,42 @@ func (s *Store) loadMeta(ctx context.Context, q querier, rows []*secretRow) ([]b
 				m.RotationRules = &rr
 			}
 		}
-	}
-	in := "(" + strings.Join(ph, ",") + ")"
-	trows, err := q.QueryContext(ctx, `SELECT secret_id, key, value FROM tags WHERE secret_id IN `+in+` ORDER BY secret_id, pos`, args...)
-	if err != nil {
-		return nil, internal(err)
-	}
-	for trows.Next() {
-		var id int64
-		var tg backend.Tag
-		if err := trows.Scan(&id, &tg.Key, &tg.Value); err != nil {
-			trows.Close()
-			return nil, internal(err)
+		if err := decodeListingCopies(m, r); err != nil {
+			return nil, err
 		}
-		m := &out[byID[id]]
-		m.Tags = append(m.Tags, tg)
 	}
-	trows.Close()
-	if err := trows.Err(); err != nil {
-		return nil, internal(err)
-	}
-	srows, err := q.QueryContext(ctx, `SELECT secret_id, version_id, stage FROM stages WHERE secret_id IN `+in+` ORDER BY secret_id, stage`, args...)
-	if err != nil {
-		return nil, internal(err)
-	}
-	defer srows.Close()
-	for srows.Next() {
-		var id int64
-		var v, st string
-		if err := srows.Scan(&id, &v, &st); err != nil {
-			return nil, internal(err)
+	return out, nil
+}
+
+// decodeListingCopies fills tags and labels from the row's JSON copies.
+func decodeListingCopies(m *backend.SecretMetadata, r *secretRow) error {
+	if len(r.tagsJSON) > 2 {
+		var tags [][3]any
+		if err := json.Unmarshal(r.tagsJSON, &tags); err != nil {
+			return fmt.Errorf("%w: tags of %s: %w", ErrCorrupt, r.name, err)
 		}
-		m := &out[byID[id]]
-		if m.VersionIdsToStages == nil {
-			m.VersionIdsToStages = map[string][]string{}
+		slices.SortFunc(tags, func(a, b [3]any) int { return cmp.Compare(num(a[0]), num(b[0])) })
+		m.Tags = make([]backend.Tag, len(tags))
+		for i, tg := range tags {
+			k, _ := tg[1].(string)
+			v, _ := tg[2].(string)
+			m.Tags[i] = backend.Tag{Key: k, Value: v}
 		}
-		m.VersionIdsToStages[v] = append(m.VersionIdsToStages[v], st)
 	}
-	return out, internal(srows.Err())
+	if len(r.stagesJSON) > 2 {
+		if err := json.Unmarshal(r.stagesJSON, &m.VersionIdsToStages); err != nil {
+			return fmt.Errorf("%w: labels of %s: %w", ErrCorrupt, r.name, err)
+		}
+		for _, labels := range m.VersionIdsToStages {
+			slices.Sort(labels)
+		}
+	}
+	return nil
+}
+
+func num(v any) float64 {
+	f, _ := v.(float64)
+	return f
 }
 
 func (b *txBackend) ListSecrets(ctx context.Context, in *backend.ListSecretsInput) (out *backend.ListSecretsOutput, err error) {
@@ -353,7 +347,7 @@ func (s *Store) StreamSecrets(ctx context.Context, in *backend.ListSecretsInput,
 			if len(chunk) == 0 {
 				return nil
 			}
-			metas, err := s.loadMeta(ctx, conn, chunk)
+			metas, err := toMeta(chunk)
 			if err != nil {
 				return err
 			}

@@ -190,6 +190,9 @@ func (b *txBackend) CreateSecret(ctx context.Context, in *backend.CreateSecretIn
 			}
 			out.VersionID = vid
 		}
+		if err := t.refreshMeta(id); err != nil {
+			return arn, out.VersionID, err
+		}
 		return arn, out.VersionID, nil
 	})
 	if err != nil {
@@ -246,7 +249,7 @@ func (b *txBackend) DescribeSecret(ctx context.Context, secretID string) (out *b
 		if err != nil {
 			return "", "", err
 		}
-		metas, err := t.s.loadMeta(t.ctx, t.tx, []*secretRow{sec})
+		metas, err := toMeta([]*secretRow{sec})
 		if err != nil {
 			return sec.arn, "", err
 		}

@@ -45,12 +45,15 @@ type secretRow struct {
 	rotRules      string
 	lastRotated   sql.NullInt64
 	nextRotation  sql.NullInt64
+	tagsJSON      []byte
+	stagesJSON    []byte
 	// fresh marks a secret inserted by the running CreateSecret.
 	fresh bool
 }
 
 const secretColumns = `id, arn, name, description, kms_key_id, created, last_changed, last_accessed, deleted, deletion,
-	owning_service, primary_region, rotation_enabled, rotation_function, rotation_rules, last_rotated, next_rotation`
+	owning_service, primary_region, rotation_enabled, rotation_function, rotation_rules, last_rotated, next_rotation,
+	tags_json, stages_json`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -58,7 +61,7 @@ func scanSecret(r scanner) (*secretRow, error) {
 	var s secretRow
 	err := r.Scan(&s.id, &s.arn, &s.name, &s.description, &s.kmsKeyID, &s.created, &s.lastChanged, &s.lastAccessed,
 		&s.deleted, &s.deletion, &s.owningService, &s.primaryRegion, &s.rotEnabled, &s.rotFunction, &s.rotRules,
-		&s.lastRotated, &s.nextRotation)
+		&s.lastRotated, &s.nextRotation, &s.tagsJSON, &s.stagesJSON)
 	return &s, err
 }
 
@@ -197,10 +200,23 @@ func (t *txn) removeLabel(secretID int64, stage string) error {
 	return internal(err)
 }
 
+// touchChanged sets LastChangedDate and refreshes the listing copies of
+// tags and labels; every change to either ends here.
 func (t *txn) touchChanged(secretID int64) error {
-	_, err := t.exec(`UPDATE secrets SET last_changed = ? WHERE id = ?`, t.now.UnixNano(), secretID)
+	_, err := t.exec(`UPDATE secrets SET last_changed = ?2, `+refreshMetaSQL+` WHERE id = ?1`, secretID, t.now.UnixNano())
 	return internal(err)
 }
+
+// refreshMeta refreshes the listing copies without touching the dates.
+func (t *txn) refreshMeta(secretID int64) error {
+	_, err := t.exec(`UPDATE secrets SET `+refreshMetaSQL+` WHERE id = ?1`, secretID)
+	return internal(err)
+}
+
+const refreshMetaSQL = `
+	tags_json = coalesce((SELECT json_group_array(json_array(pos, key, value)) FROM tags WHERE secret_id = ?1), '[]'),
+	stages_json = coalesce((SELECT json_group_object(version_id, json(labels)) FROM
+		(SELECT version_id, json_group_array(stage) AS labels FROM stages WHERE secret_id = ?1 GROUP BY version_id)), '{}')`
 
 // valueKind splits the two value fields into a kind and bytes; ok is false
 // when neither is set.

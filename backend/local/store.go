@@ -525,6 +525,9 @@ func (s *Store) Info() backend.Info {
 
 // Close releases the database and forgets the keys.
 func (s *Store) Close() error {
+	// Wait for an operation in flight to finish before taking its keys.
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.keyMu.Lock()
 	wipe(s.root)
 	s.root = nil

@@ -95,9 +95,14 @@ func TestOpenWrongAndMissing(t *testing.T) {
 	if !errors.Is(err, ErrStoreNotFound) {
 		t.Fatalf("missing store: %v", err)
 	}
-	fi, _ := os.Stat(path)
-	if fi.Mode().Perm() != 0o600 {
-		t.Fatalf("mode %v", fi.Mode())
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatalf("%s while the store is open: %v", p, err)
+		}
+		if fi.Mode().Perm() != 0o600 {
+			t.Fatalf("%s has mode %v, want 0600", p, fi.Mode())
+		}
 	}
 	di, _ := os.Stat(filepath.Dir(path))
 	if di.Mode().Perm() != 0o700 {

@@ -53,7 +53,12 @@ var schema = []string{
 		rotation_rules TEXT NOT NULL DEFAULT '',
 		last_rotated INTEGER,
 		next_rotation INTEGER,
-		resource_policy TEXT)`,
+		resource_policy TEXT,
+		-- Copies of the secret's tags and labels, kept in step with the
+		-- tags and stages tables on every change, so a listing reads one
+		-- table: [[pos, key, value], …] and {"version": ["LABEL", …], …}.
+		tags_json TEXT NOT NULL DEFAULT '[]',
+		stages_json TEXT NOT NULL DEFAULT '{}')`,
 	`CREATE INDEX secrets_by_created ON secrets (created, id)`,
 	`CREATE INDEX secrets_by_changed ON secrets (last_changed, id)`,
 	`CREATE INDEX secrets_by_accessed ON secrets (last_accessed, id)`,
