@@ -269,7 +269,7 @@ func Fill(ctx context.Context, b backend.Backend, opts Options) (Stats, error) {
 	}
 	var st Stats
 	type deletion struct {
-		arn  string
+		name string
 		days int
 	}
 	var deletions []deletion
@@ -280,24 +280,23 @@ func Fill(ctx context.Context, b backend.Backend, opts Options) (Stats, error) {
 			opts.Clock.Set(now.Add(-part[0].Age))
 		}
 		var cs Stats
-		var arns []string
+		var created []string
 		err := inBatch(ctx, func(ctx context.Context, b backend.Backend) error {
-			cs, arns = Stats{}, arns[:0]
+			cs, created = Stats{}, created[:0]
 			for i := range part {
-				arn, err := create(ctx, b, &part[i], &cs)
-				if err != nil {
+				if err := create(ctx, b, &part[i], &cs); err != nil {
 					return fmt.Errorf("demo: creating %s: %w", part[i].Name, err)
 				}
-				arns = append(arns, arn)
+				created = append(created, part[i].Name)
 			}
 			return nil
 		})
 		if err != nil {
 			return st, err
 		}
-		for i, arn := range arns {
+		for i, name := range created {
 			if part[i].DeleteInDays > 0 {
-				deletions = append(deletions, deletion{arn, part[i].DeleteInDays})
+				deletions = append(deletions, deletion{name, part[i].DeleteInDays})
 			}
 		}
 		st.Secrets += cs.Secrets
@@ -316,8 +315,8 @@ func Fill(ctx context.Context, b backend.Backend, opts Options) (Stats, error) {
 	err := inBatch(ctx, func(ctx context.Context, b backend.Backend) error {
 		for _, d := range deletions {
 			days := d.days
-			if _, err := b.DeleteSecret(ctx, &backend.DeleteSecretInput{SecretID: d.arn, RecoveryWindowInDays: &days}); err != nil {
-				return fmt.Errorf("demo: scheduling %s for deletion: %w", d.arn, err)
+			if _, err := b.DeleteSecret(ctx, &backend.DeleteSecretInput{SecretID: d.name, RecoveryWindowInDays: &days}); err != nil {
+				return fmt.Errorf("demo: scheduling %s for deletion: %w", d.name, err)
 			}
 		}
 		return nil
@@ -329,38 +328,39 @@ func Fill(ctx context.Context, b backend.Backend, opts Options) (Stats, error) {
 	return st, nil
 }
 
-// create writes one secret and its history and returns its ARN.
-func create(ctx context.Context, b backend.Backend, s *Spec, st *Stats) (string, error) {
+// create writes one secret and its history. Later calls name the secret by
+// its name rather than its ARN: that is the store's indexed lookup.
+func create(ctx context.Context, b backend.Backend, s *Spec, st *Stats) error {
 	in := &backend.CreateSecretInput{Name: s.Name, Description: s.Description, Tags: s.Tags,
 		ClientRequestToken: uuid.NewString()}
 	in.SecretString, in.SecretBinary = value(s)
 	out, err := b.CreateSecret(ctx, in)
 	if err != nil {
-		return "", err
+		return err
 	}
 	st.Secrets++
 	st.Versions++
 	first := out.VersionID
 	for v := 1; v < s.Versions; v++ {
 		str, bin := value(s)
-		put := &backend.PutSecretValueInput{SecretID: out.ARN, ClientRequestToken: uuid.NewString(), SecretString: str, SecretBinary: bin}
+		put := &backend.PutSecretValueInput{SecretID: s.Name, ClientRequestToken: uuid.NewString(), SecretString: str, SecretBinary: bin}
 		if s.Pending && v == s.Versions-1 {
 			put.VersionStages = []string{backend.StagePending}
 			st.Pending++
 		}
 		if _, err := b.PutSecretValue(ctx, put); err != nil {
-			return "", err
+			return err
 		}
 		st.Versions++
 	}
 	if s.Label != "" {
 		if _, err := b.UpdateSecretVersionStage(ctx, &backend.UpdateSecretVersionStageInput{
-			SecretID: out.ARN, VersionStage: s.Label, MoveToVersionID: first}); err != nil {
-			return "", err
+			SecretID: s.Name, VersionStage: s.Label, MoveToVersionID: first}); err != nil {
+			return err
 		}
 		st.Labeled++
 	}
-	return out.ARN, nil
+	return nil
 }
 
 // value makes a fresh random value of the secret's kind.
