@@ -90,8 +90,13 @@ func (v *versionsPage) load() tea.Cmd {
 			in.NextToken = out.NextToken
 		}
 		// Newest first: rollback targets and recent edits are at the top.
+		// Versions made in the same instant (imports, scripts) fall back
+		// to their labels: AWSCURRENT is the newest of them.
 		slices.SortStableFunc(all, func(a, b backend.SecretVersion) int {
-			return b.CreatedDate.Compare(a.CreatedDate)
+			if c := b.CreatedDate.Compare(a.CreatedDate); c != 0 {
+				return c
+			}
+			return stageRank(a.VersionStages) - stageRank(b.VersionStages)
 		})
 		return versionsMsg{id: id, versions: all}
 	}
@@ -634,4 +639,22 @@ func (v *versionsPage) diffView() []string {
 		out = append(out, st.Muted.Render("The two values are identical."))
 	}
 	return out
+}
+
+// stageRank orders versions by their most significant label.
+func stageRank(stages []string) int {
+	r := 4
+	for _, s := range stages {
+		switch s {
+		case backend.StageCurrent:
+			r = min(r, 0)
+		case backend.StagePending:
+			r = min(r, 1)
+		case backend.StagePrevious:
+			r = min(r, 2)
+		default:
+			r = min(r, 3)
+		}
+	}
+	return r
 }
