@@ -286,6 +286,9 @@ func (m KV) Update(msg tea.Msg) (KV, tea.Cmd) {
 	if m.mode != modeBrowse {
 		return m.updateInput(km)
 	}
+	if km.Type == tea.KeyRunes && len(km.Runes) > 1 {
+		return m.splitRunes(km)
+	}
 	m.inputErr = ""
 	switch {
 	case key.Matches(km, m.keys.Up):
@@ -351,6 +354,28 @@ func (m KV) Update(msg tea.Msg) (KV, tea.Cmd) {
 	}
 	m.scroll()
 	return m, nil
+}
+
+// splitRunes handles several runes that arrived in one read. Typed fast
+// (or over a slow link) they are separate keys: "a" then a key name is add
+// and the name, whose runes go to the input once it opens. Pasted text is
+// never taken as commands: a pasted "ddd" must not delete three keys.
+func (m KV) splitRunes(km tea.KeyMsg) (KV, tea.Cmd) {
+	if km.Paste {
+		return m, nil
+	}
+	var cmds []tea.Cmd
+	for i, r := range km.Runes {
+		var cmd tea.Cmd
+		if m.mode != modeBrowse {
+			m, cmd = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: km.Runes[i:]})
+			cmds = append(cmds, cmd)
+			break
+		}
+		m, cmd = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: km.Alt})
+		cmds = append(cmds, cmd)
+	}
+	return m, tea.Batch(cmds...)
 }
 
 func (m *KV) startInput(mode kvMode, value string, reveal bool) tea.Cmd {

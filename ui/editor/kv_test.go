@@ -266,3 +266,26 @@ func TestKVHelp(t *testing.T) {
 		}
 	}
 }
+
+func TestKVRunesInOneRead(t *testing.T) {
+	// "a" and a key name typed quickly arrive as one KeyRunes message.
+	m, _ := NewKV(`{"x":"1"}`, Styles{})
+	m, _ = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("auser")})
+	if !m.Editing() || m.input.Value() != "user" {
+		t.Fatalf("editing %v, input %q", m.Editing(), m.input.Value())
+	}
+	m, _ = press(t, m, "enter", "bob", "enter")
+	if got := submit(t, m); got != `{"x":"1","user":"bob"}` {
+		t.Errorf("got %s", got)
+	}
+	// "jd": down, then delete.
+	m, _ = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jd")})
+	if got := submit(t, m); got != `{"x":"1"}` {
+		t.Errorf("after jd: %s", got)
+	}
+	// Pasted text is not a string of commands.
+	m, _ = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("dddd"), Paste: true})
+	if got := submit(t, m); got != `{"x":"1"}` {
+		t.Errorf("paste acted as commands: %s", got)
+	}
+}
