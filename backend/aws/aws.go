@@ -54,6 +54,8 @@ type Config struct {
 	MaxBackoff  time.Duration
 	// HTTPClient replaces the SDK's HTTP client (custom TLS roots).
 	HTTPClient *http.Client
+	// ReadOnly refuses every change locally, before any request is sent.
+	ReadOnly bool
 	// SkipIdentity skips the background STS GetCallerIdentity call. It is
 	// implied whenever the Secrets Manager endpoint is overridden (flag,
 	// AWS_ENDPOINT_URL or AWS_ENDPOINT_URL_SECRETS_MANAGER): the account STS
@@ -63,9 +65,10 @@ type Config struct {
 
 // Backend is the AWS Secrets Manager backend.
 type Backend struct {
-	client  *secretsmanager.Client
-	profile string
-	region  string
+	client   *secretsmanager.Client
+	profile  string
+	region   string
+	readOnly bool
 
 	cancel context.CancelFunc
 	done   chan struct{} // closed when background resolution finished
@@ -137,11 +140,12 @@ func New(ctx context.Context, cfg Config) (*Backend, error) {
 	}
 	bgCtx, cancel := context.WithCancel(context.Background())
 	b := &Backend{
-		client:  client,
-		profile: profile,
-		region:  awsCfg.Region,
-		cancel:  cancel,
-		done:    make(chan struct{}),
+		client:   client,
+		profile:  profile,
+		region:   awsCfg.Region,
+		readOnly: cfg.ReadOnly,
+		cancel:   cancel,
+		done:     make(chan struct{}),
 	}
 	go b.resolve(bgCtx, awsCfg, cfg)
 	return b, nil
@@ -209,7 +213,7 @@ func (b *Backend) Identity(ctx context.Context) (string, error) {
 func (b *Backend) Info() backend.Info {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return backend.Info{Kind: "aws", Location: b.profile, Region: b.region, Account: b.account}
+	return backend.Info{Kind: "aws", Location: b.profile, Region: b.region, Account: b.account, ReadOnly: b.readOnly}
 }
 
 // Close stops the background resolution.
@@ -288,4 +292,12 @@ func (r noRetryRefused) IsErrorRetryable(err error) bool {
 		return false
 	}
 	return r.Retryer.IsErrorRetryable(err)
+}
+
+// writable refuses a change when the backend was opened read-only.
+func (b *Backend) writable() error {
+	if b.readOnly {
+		return backend.Errorf(backend.CodeInvalidRequest, "secretary was started read-only: changes are refused")
+	}
+	return nil
 }

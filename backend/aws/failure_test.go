@@ -444,3 +444,40 @@ func TestAccountComesFromSTSInTheBackground(t *testing.T) {
 		t.Errorf("STS calls = %d, want 1", stsCalls.Load())
 	}
 }
+
+func TestReadOnlyRefusesChangesWithoutARequest(t *testing.T) {
+	f := &fakeService{respond: func(string, int, map[string]any) (int, any) { return 200, map[string]any{} }}
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	cfg := testConfig(srv.URL)
+	cfg.ReadOnly = true
+	b, err := New(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	v := "x"
+	ctx := context.Background()
+	errs := map[string]error{}
+	_, errs["CreateSecret"] = b.CreateSecret(ctx, &backend.CreateSecretInput{Name: "n", SecretString: &v})
+	_, errs["PutSecretValue"] = b.PutSecretValue(ctx, &backend.PutSecretValueInput{SecretID: "n", SecretString: &v})
+	_, errs["DeleteSecret"] = b.DeleteSecret(ctx, &backend.DeleteSecretInput{SecretID: "n"})
+	errs["TagResource"] = b.TagResource(ctx, &backend.TagResourceInput{SecretID: "n"})
+	_, errs["UpdateSecretVersionStage"] = b.UpdateSecretVersionStage(ctx, &backend.UpdateSecretVersionStageInput{SecretID: "n", VersionStage: "AWSCURRENT"})
+	for op, err := range errs {
+		if !errors.Is(err, backend.ErrInvalidRequest) {
+			t.Errorf("%s on a read-only backend: %v", op, err)
+		}
+	}
+	if _, err := b.DescribeSecret(ctx, "n"); err != nil {
+		t.Errorf("DescribeSecret on a read-only backend: %v", err)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.requests) != 1 || f.requests[0].op != "DescribeSecret" {
+		t.Errorf("requests sent: %+v, want only DescribeSecret", f.requests)
+	}
+	if !b.Info().ReadOnly {
+		t.Error("Info().ReadOnly = false")
+	}
+}

@@ -17,6 +17,9 @@ const pageSize = 100
 
 // CreateSecret implements backend.Backend.
 func (b *Backend) CreateSecret(ctx context.Context, in *backend.CreateSecretInput) (*backend.CreateSecretOutput, error) {
+	if err := b.writable(); err != nil {
+		return nil, err
+	}
 	out, err := b.client.CreateSecret(ctx, &secretsmanager.CreateSecretInput{
 		Name:               awssdk.String(in.Name),
 		Description:        optString(in.Description),
@@ -230,6 +233,9 @@ func (b *Backend) BatchGetSecretValue(ctx context.Context, in *backend.BatchGetS
 
 // PutSecretValue implements backend.Backend.
 func (b *Backend) PutSecretValue(ctx context.Context, in *backend.PutSecretValueInput) (*backend.PutSecretValueOutput, error) {
+	if err := b.writable(); err != nil {
+		return nil, err
+	}
 	out, err := b.client.PutSecretValue(ctx, &secretsmanager.PutSecretValueInput{
 		SecretId:           awssdk.String(in.SecretID),
 		ClientRequestToken: optString(in.ClientRequestToken),
@@ -250,6 +256,9 @@ func (b *Backend) PutSecretValue(ctx context.Context, in *backend.PutSecretValue
 
 // UpdateSecret implements backend.Backend.
 func (b *Backend) UpdateSecret(ctx context.Context, in *backend.UpdateSecretInput) (*backend.UpdateSecretOutput, error) {
+	if err := b.writable(); err != nil {
+		return nil, err
+	}
 	out, err := b.client.UpdateSecret(ctx, &secretsmanager.UpdateSecretInput{
 		SecretId:           awssdk.String(in.SecretID),
 		ClientRequestToken: optString(in.ClientRequestToken),
@@ -270,6 +279,9 @@ func (b *Backend) UpdateSecret(ctx context.Context, in *backend.UpdateSecretInpu
 
 // UpdateSecretVersionStage implements backend.Backend.
 func (b *Backend) UpdateSecretVersionStage(ctx context.Context, in *backend.UpdateSecretVersionStageInput) (*backend.ARNName, error) {
+	if err := b.writable(); err != nil {
+		return nil, err
+	}
 	out, err := b.client.UpdateSecretVersionStage(ctx, &secretsmanager.UpdateSecretVersionStageInput{
 		SecretId:            awssdk.String(in.SecretID),
 		VersionStage:        awssdk.String(in.VersionStage),
@@ -284,6 +296,9 @@ func (b *Backend) UpdateSecretVersionStage(ctx context.Context, in *backend.Upda
 
 // DeleteSecret implements backend.Backend.
 func (b *Backend) DeleteSecret(ctx context.Context, in *backend.DeleteSecretInput) (*backend.DeleteSecretOutput, error) {
+	if err := b.writable(); err != nil {
+		return nil, err
+	}
 	req := &secretsmanager.DeleteSecretInput{
 		SecretId:                   awssdk.String(in.SecretID),
 		ForceDeleteWithoutRecovery: optBool(in.ForceDeleteWithoutRecovery),
@@ -304,6 +319,9 @@ func (b *Backend) DeleteSecret(ctx context.Context, in *backend.DeleteSecretInpu
 
 // RestoreSecret implements backend.Backend.
 func (b *Backend) RestoreSecret(ctx context.Context, secretID string) (*backend.ARNName, error) {
+	if err := b.writable(); err != nil {
+		return nil, err
+	}
 	out, err := b.client.RestoreSecret(ctx, &secretsmanager.RestoreSecretInput{SecretId: awssdk.String(secretID)})
 	if err != nil {
 		return nil, mapError(err)
@@ -313,6 +331,9 @@ func (b *Backend) RestoreSecret(ctx context.Context, secretID string) (*backend.
 
 // TagResource implements backend.Backend.
 func (b *Backend) TagResource(ctx context.Context, in *backend.TagResourceInput) error {
+	if err := b.writable(); err != nil {
+		return err
+	}
 	tags := toSDKTags(in.Tags)
 	if tags == nil {
 		// Tags is required on the wire; an empty list is the caller's
@@ -325,6 +346,9 @@ func (b *Backend) TagResource(ctx context.Context, in *backend.TagResourceInput)
 
 // UntagResource implements backend.Backend.
 func (b *Backend) UntagResource(ctx context.Context, in *backend.UntagResourceInput) error {
+	if err := b.writable(); err != nil {
+		return err
+	}
 	keys := in.TagKeys
 	if keys == nil {
 		keys = []string{}
@@ -356,6 +380,9 @@ func (b *Backend) GetRandomPassword(ctx context.Context, in *backend.GetRandomPa
 
 // RotateSecret implements backend.Rotator.
 func (b *Backend) RotateSecret(ctx context.Context, in *backend.RotateSecretInput) (*backend.RotateSecretOutput, error) {
+	if err := b.writable(); err != nil {
+		return nil, err
+	}
 	out, err := b.client.RotateSecret(ctx, &secretsmanager.RotateSecretInput{
 		SecretId:           awssdk.String(in.SecretID),
 		ClientRequestToken: optString(in.ClientRequestToken),
@@ -375,6 +402,9 @@ func (b *Backend) RotateSecret(ctx context.Context, in *backend.RotateSecretInpu
 
 // CancelRotateSecret implements backend.Rotator.
 func (b *Backend) CancelRotateSecret(ctx context.Context, secretID string) (*backend.RotateSecretOutput, error) {
+	if err := b.writable(); err != nil {
+		return nil, err
+	}
 	out, err := b.client.CancelRotateSecret(ctx, &secretsmanager.CancelRotateSecretInput{SecretId: awssdk.String(secretID)})
 	if err != nil {
 		return nil, mapError(err)
@@ -401,6 +431,9 @@ func (b *Backend) GetResourcePolicy(ctx context.Context, secretID string) (*back
 
 // PutResourcePolicy implements backend.ResourcePolicies.
 func (b *Backend) PutResourcePolicy(ctx context.Context, in *backend.PutResourcePolicyInput) (*backend.ARNName, error) {
+	if err := b.writable(); err != nil {
+		return nil, err
+	}
 	out, err := b.client.PutResourcePolicy(ctx, &secretsmanager.PutResourcePolicyInput{
 		SecretId:          awssdk.String(in.SecretID),
 		ResourcePolicy:    awssdk.String(in.ResourcePolicy),
@@ -414,6 +447,9 @@ func (b *Backend) PutResourcePolicy(ctx context.Context, in *backend.PutResource
 
 // DeleteResourcePolicy implements backend.ResourcePolicies.
 func (b *Backend) DeleteResourcePolicy(ctx context.Context, secretID string) (*backend.ARNName, error) {
+	if err := b.writable(); err != nil {
+		return nil, err
+	}
 	out, err := b.client.DeleteResourcePolicy(ctx, &secretsmanager.DeleteResourcePolicyInput{SecretId: awssdk.String(secretID)})
 	if err != nil {
 		return nil, mapError(err)
