@@ -177,22 +177,28 @@ func (tm *term) tmux(args ...string) string {
 	return string(out)
 }
 
-// keys sends tmux key names (Enter, Escape, Down, C-s, …).
+// keystrokeGap separates keystrokes as a person's typing does. Without
+// it a command key and the text after it ("/" then a filter) can reach the
+// console in one read, as one message, which is what a paste looks like.
+const keystrokeGap = 50 * time.Millisecond
+
+// keys sends tmux key names (Enter, Escape, Down, C-s, …), one keystroke
+// at a time.
 func (tm *term) keys(keys ...string) {
 	tm.t.Helper()
 	for _, k := range keys {
 		tm.tmux("send-keys", "-t", pane, k)
-		if k == "Escape" {
-			// A lone ESC is told from the start of a sequence by a pause.
-			time.Sleep(60 * time.Millisecond)
-		}
+		// A lone ESC is also told from the start of a sequence by a pause.
+		time.Sleep(keystrokeGap)
 	}
 }
 
-// typeText types text literally.
+// typeText types text literally (a word arrives in one read, as when
+// typed quickly).
 func (tm *term) typeText(text string) {
 	tm.t.Helper()
 	tm.tmux("send-keys", "-t", pane, "-l", text)
+	time.Sleep(keystrokeGap)
 }
 
 // screen is the visible pane as text.
