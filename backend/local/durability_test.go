@@ -1,3 +1,5 @@
+//go:build unix
+
 package local
 
 import (
@@ -17,6 +19,18 @@ import (
 
 	"github.com/secretary-sh/secretary/backend"
 )
+
+func TestMain(m *testing.M) {
+	if mode := os.Getenv(writerModeEnv); mode != "" {
+		// The test binary re-executed as a writer process.
+		os.Exit(runWriter(mode))
+	}
+	code := m.Run()
+	if fixture100k.dir != "" {
+		os.RemoveAll(fixture100k.dir)
+	}
+	os.Exit(code)
+}
 
 // The durability tests re-execute this test binary as writer processes,
 // selected by these environment variables.

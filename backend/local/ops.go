@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -268,11 +269,15 @@ func (b *txBackend) GetSecretValue(ctx context.Context, in *backend.GetSecretVal
 		if err := backend.ValidateGetSecretValue(in); err != nil {
 			return "", "", err
 		}
-		sec, err := t.findLive(in.SecretID)
+		stage := in.VersionStage
+		if stage == "" && in.VersionID == "" {
+			stage = backend.StageCurrent
+		}
+		sec, v, err := t.lookupValue(in.SecretID, in.VersionID, stage)
 		if err != nil {
 			return arnOf(sec), "", err
 		}
-		out, err = t.getValue(sec, in.VersionID, in.VersionStage)
+		out, err = t.getValue(sec, v, in.VersionID, stage)
 		if err != nil {
 			return sec.arn, in.VersionID, err
 		}
@@ -291,27 +296,53 @@ func arnOf(sec *secretRow) string {
 	return sec.arn
 }
 
-// getValue selects a version by id and/or stage (AWSCURRENT by default),
-// decrypts it and records the access date.
-func (t *txn) getValue(sec *secretRow, versionID, stage string) (*backend.SecretValue, error) {
-	// One query selects the version and its labels: on the read path every
-	// statement counts against the 100 µs budget.
-	const cols = `SELECT v.version_id, v.created, v.last_accessed, v.key_id, v.key_version, v.wrapped_dek, v.ciphertext,
-		(SELECT json_group_array(x.stage) FROM stages x WHERE x.secret_id = v.secret_id AND x.version_id = v.version_id)`
-	var row scanner
-	if versionID == "" {
-		if stage == "" {
-			stage = backend.StageCurrent
-		}
-		row = t.queryRow(cols+` FROM stages s JOIN versions v ON v.secret_id = s.secret_id AND v.version_id = s.version_id
-			WHERE s.secret_id = ? AND s.stage = ?`, sec.id, stage)
-	} else {
-		row = t.queryRow(cols+` FROM versions v WHERE v.secret_id = ? AND v.version_id = ?`, sec.id, versionID)
+// prefixedSecretColumns is secretColumns for a query that joins secrets s.
+const prefixedSecretColumns = `s.id, s.arn, s.name, s.description, s.kms_key_id, s.created, s.last_changed, s.last_accessed,
+	s.deleted, s.deletion, s.owning_service, s.primary_region, s.rotation_enabled, s.rotation_function, s.rotation_rules,
+	s.last_rotated, s.next_rotation, s.tags_json, s.stages_json`
+
+// lookupValue resolves a SecretId and the version a read asks for in one
+// query: on the read path every statement counts against the 100 µs
+// budget. The version is nil when the id or stage names none.
+func (t *txn) lookupValue(secretID, versionID, stage string) (*secretRow, *versionRow, error) {
+	name, arn := secretID, ""
+	if strings.HasPrefix(secretID, "arn:") {
+		arn = secretID
+		name = strings.TrimPrefix(secretID, t.s.arnPrefix())
 	}
+	row := t.queryRow(`SELECT `+prefixedSecretColumns+`,
+		v.version_id, v.created, v.last_accessed, v.key_id, v.key_version, v.wrapped_dek, v.ciphertext
+		FROM secrets s LEFT JOIN versions v ON v.secret_id = s.id AND v.version_id = CASE WHEN ?2 <> '' THEN ?2
+			ELSE (SELECT st.version_id FROM stages st WHERE st.secret_id = s.id AND st.stage = ?3) END
+		WHERE s.name = ?1 OR s.arn = ?4`, name, versionID, stage, arn)
+	var sec secretRow
+	var vid, keyID sql.NullString
+	var created, accessed, keyVersion sql.NullInt64
 	var v versionRow
-	var stagesJSON string
-	err := row.Scan(&v.versionID, &v.created, &v.accessed, &v.keyID, &v.keyVersion, &v.wrappedDEK, &v.ciphertext, &stagesJSON)
-	if errors.Is(err, sql.ErrNoRows) {
+	err := row.Scan(&sec.id, &sec.arn, &sec.name, &sec.description, &sec.kmsKeyID, &sec.created, &sec.lastChanged,
+		&sec.lastAccessed, &sec.deleted, &sec.deletion, &sec.owningService, &sec.primaryRegion, &sec.rotEnabled,
+		&sec.rotFunction, &sec.rotRules, &sec.lastRotated, &sec.nextRotation, &sec.tagsJSON, &sec.stagesJSON,
+		&vid, &created, &accessed, &keyID, &keyVersion, &v.wrappedDEK, &v.ciphertext)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && sec.deletion.Valid && sec.deletion.Int64 <= t.now.UnixNano()) {
+		return nil, nil, backend.Errorf(backend.CodeResourceNotFound, msgNotFound)
+	}
+	if err != nil {
+		return nil, nil, internal(err)
+	}
+	if sec.deleted.Valid {
+		return &sec, nil, backend.Errorf(backend.CodeInvalidRequest, msgMarkedDeletion)
+	}
+	if !vid.Valid {
+		return &sec, nil, nil
+	}
+	v.versionID, v.created, v.accessed, v.keyID, v.keyVersion = vid.String, created.Int64, accessed.Int64, keyID.String, keyVersion.Int64
+	return &sec, &v, nil
+}
+
+// getValue checks the version a read selected (AWSCURRENT by default),
+// decrypts it and records the access date.
+func (t *txn) getValue(sec *secretRow, v *versionRow, versionID, stage string) (*backend.SecretValue, error) {
+	if v == nil {
 		if versionID == "" {
 			return nil, backend.Errorf(backend.CodeResourceNotFound,
 				"Secrets Manager can't find the specified secret value for staging label: %s", stage)
@@ -319,20 +350,18 @@ func (t *txn) getValue(sec *secretRow, versionID, stage string) (*backend.Secret
 		return nil, backend.Errorf(backend.CodeResourceNotFound,
 			"Secrets Manager can't find the specified secret value for VersionId: %s", versionID)
 	}
-	if err != nil {
-		return nil, internal(err)
-	}
 	versionID = v.versionID
-	var stages []string
-	if err := json.Unmarshal([]byte(stagesJSON), &stages); err != nil {
-		return nil, internal(fmt.Errorf("labels of %s: %w", versionID, err))
+	var labels map[string][]string
+	if err := json.Unmarshal(sec.stagesJSON, &labels); err != nil {
+		return nil, internal(fmt.Errorf("%w: labels of %s: %w", ErrCorrupt, sec.name, err))
 	}
+	stages := labels[versionID]
 	sort.Strings(stages)
 	if stage != "" && !contains(stages, stage) {
 		return nil, backend.Errorf(backend.CodeInvalidRequest,
 			"You provided a VersionStage that is not associated to the provided VersionId.")
 	}
-	kind, value, err := t.decrypt(sec, &v)
+	kind, value, err := t.decrypt(sec, v)
 	if err != nil {
 		return nil, err
 	}
@@ -397,11 +426,11 @@ func (b *txBackend) BatchGetSecretValue(ctx context.Context, in *backend.BatchGe
 	for _, id := range ids {
 		var v *backend.SecretValue
 		gerr := t.readOp("GetSecretValue", func() (string, string, error) {
-			sec, err := t.findLive(id)
+			sec, ver, err := t.lookupValue(id, "", backend.StageCurrent)
 			if err != nil {
 				return arnOf(sec), "", err
 			}
-			v, err = t.getValue(sec, "", "")
+			v, err = t.getValue(sec, ver, "", backend.StageCurrent)
 			if err != nil {
 				return sec.arn, "", err
 			}
