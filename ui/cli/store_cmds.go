@@ -233,6 +233,7 @@ func (a *app) demoConsole(ctx context.Context, args *args, cfg ui.Config) (err e
 	}
 	defer s.Close()
 	opts.Clock = clock
+	fmt.Fprintf(a.stderr, "Creating a throwaway store with %d demo secrets…\n", opts.Secrets)
 	if _, err := demo.Fill(ctx, s, opts); err != nil {
 		return err
 	}
