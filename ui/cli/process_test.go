@@ -150,6 +150,22 @@ func TestInitWithKeyFile(t *testing.T) {
 	}
 	store := filepath.Join(e.dir, "store.db")
 	e.fails(253, "\nsecretary: a store already exists at "+store+"\n", "init")
+
+	// The same with flags instead of the environment, flags after the
+	// command as the AWS CLI allows.
+	dir := t.TempDir()
+	flags := &env{t: t, dir: dir}
+	other, key := filepath.Join(dir, "other.db"), filepath.Join(dir, "other.key")
+	if r := flags.run("", "init", "--store", other, "--key-file", key); r.code != 0 || r.stdout != "Created the secret store "+other+", unlocked by new key file "+key+".\n" {
+		t.Fatalf("init with flags: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	if fi, err := os.Stat(key); err != nil || runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
+		t.Fatalf("key file: %v %v", fi, err)
+	}
+	flags.ok("--store", other, "--key-file", key, "create-secret", "--name", "x", "--secret-string", "y")
+	if r := flags.run("", "get", "x", "--store", other, "--key-file", key); r.stdout != "y" {
+		t.Fatalf("get with flags: %q %q", r.stdout, r.stderr)
+	}
 }
 
 func TestCreateGetAndOutputShape(t *testing.T) {
