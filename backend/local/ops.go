@@ -296,21 +296,19 @@ func arnOf(sec *secretRow) string {
 	return sec.arn
 }
 
-// prefixedSecretColumns is secretColumns for a query that joins secrets s.
-const prefixedSecretColumns = `s.id, s.arn, s.name, s.description, s.kms_key_id, s.created, s.last_changed, s.last_accessed,
-	s.deleted, s.deletion, s.owning_service, s.primary_region, s.rotation_enabled, s.rotation_function, s.rotation_rules,
-	s.last_rotated, s.next_rotation, s.tags_json, s.stages_json`
-
 // lookupValue resolves a SecretId and the version a read asks for in one
 // query: on the read path every statement counts against the 100 µs
-// budget. The version is nil when the id or stage names none.
+// budget. The version is nil when the id or stage names none. The secret
+// row carries only what reads use (id, ARN, name, dates, labels).
 func (t *txn) lookupValue(secretID, versionID, stage string) (*secretRow, *versionRow, error) {
 	name, arn := secretID, ""
 	if strings.HasPrefix(secretID, "arn:") {
 		arn = secretID
 		name = strings.TrimPrefix(secretID, t.s.arnPrefix())
 	}
-	row := t.queryRow(`SELECT `+prefixedSecretColumns+`,
+	// Only the columns a read needs: the driver converts every column name
+	// of every query it runs, so each one costs.
+	row := t.queryRow(`SELECT s.id, s.arn, s.name, s.last_accessed, s.deleted, s.deletion, s.stages_json,
 		v.version_id, v.created, v.last_accessed, v.key_id, v.key_version, v.wrapped_dek, v.ciphertext
 		FROM secrets s LEFT JOIN versions v ON v.secret_id = s.id AND v.version_id = CASE WHEN ?2 <> '' THEN ?2
 			ELSE (SELECT st.version_id FROM stages st WHERE st.secret_id = s.id AND st.stage = ?3) END
@@ -319,9 +317,7 @@ func (t *txn) lookupValue(secretID, versionID, stage string) (*secretRow, *versi
 	var vid, keyID sql.NullString
 	var created, accessed, keyVersion sql.NullInt64
 	var v versionRow
-	err := row.Scan(&sec.id, &sec.arn, &sec.name, &sec.description, &sec.kmsKeyID, &sec.created, &sec.lastChanged,
-		&sec.lastAccessed, &sec.deleted, &sec.deletion, &sec.owningService, &sec.primaryRegion, &sec.rotEnabled,
-		&sec.rotFunction, &sec.rotRules, &sec.lastRotated, &sec.nextRotation, &sec.tagsJSON, &sec.stagesJSON,
+	err := row.Scan(&sec.id, &sec.arn, &sec.name, &sec.lastAccessed, &sec.deleted, &sec.deletion, &sec.stagesJSON,
 		&vid, &created, &accessed, &keyID, &keyVersion, &v.wrappedDEK, &v.ciphertext)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && sec.deletion.Valid && sec.deletion.Int64 <= t.now.UnixNano()) {
 		return nil, nil, backend.Errorf(backend.CodeResourceNotFound, msgNotFound)
