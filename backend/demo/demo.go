@@ -40,7 +40,8 @@ type Options struct {
 	// Seed chooses the names and shapes; the same seed gives the same
 	// estate.
 	Seed uint64
-	// Chunk is how many secrets go into one batch (default 500).
+	// Chunk is how many secrets go into one batch (default 2000; fewer,
+	// larger transactions spend less time committing).
 	Chunk int
 	// Clock, when set, is moved back in time while secrets are created so
 	// their dates spread over the past two years. It must be the clock the
@@ -257,7 +258,7 @@ func Fill(ctx context.Context, b backend.Backend, opts Options) (Stats, error) {
 		defer opts.Clock.Release()
 	}
 	if chunk <= 0 {
-		chunk = 500
+		chunk = 2000
 	}
 	now := time.Now()
 	batcher, canBatch := b.(Batcher)
