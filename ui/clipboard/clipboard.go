@@ -44,11 +44,11 @@ const (
 	// MethodSystem is the local system clipboard.
 	MethodSystem Method = "system clipboard"
 	// MethodOSC52 is the terminal's clipboard, through the OSC 52 sequence.
-	MethodOSC52 Method = "terminal clipboard (OSC 52)"
+	MethodOSC52 Method = "OSC 52"
 	// MethodOSC52Tmux is OSC 52 inside tmux: sent both for tmux itself
 	// (set-clipboard on) and wrapped for passthrough to the outer terminal
 	// (allow-passthrough on).
-	MethodOSC52Tmux Method = "terminal clipboard via tmux (OSC 52)"
+	MethodOSC52Tmux Method = "OSC 52 (tmux)"
 )
 
 // System is the seam to the machine's clipboard. Production uses the
@@ -70,13 +70,15 @@ type CopiedMsg struct {
 	Fallback string
 }
 
-// Status is a one-line status-bar text for the copy.
+// Status is a one-line status-bar text for the copy: where it went first,
+// since a narrow status bar cuts the end.
 func (m CopiedMsg) Status() string {
 	at := m.ClearAt.Format("15:04:05")
 	if m.Method == MethodSystem {
-		return fmt.Sprintf("Copied to the %s; clears at %s if unchanged", m.Method, at)
+		return fmt.Sprintf("Copied to the system clipboard; clears at %s if unchanged", at)
 	}
-	return fmt.Sprintf("Copied to the %s; an empty selection is sent at %s to clear it (the terminal clipboard cannot be read back)", m.Method, at)
+	// A terminal clipboard cannot be read back: the clear is blind.
+	return fmt.Sprintf("Copied via %s; empty selection sent at %s", m.Method, at)
 }
 
 // ErrorMsg reports a copy or clear that failed.
@@ -103,7 +105,7 @@ type ClearedMsg struct {
 func (m ClearedMsg) Status() string {
 	switch {
 	case m.Method != MethodSystem:
-		return "Sent an empty selection to the terminal clipboard"
+		return "Sent an empty selection to the terminal clipboard (it cannot be read back)"
 	case m.Cleared:
 		return "Cleared the system clipboard"
 	default:
