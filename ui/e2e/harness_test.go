@@ -64,6 +64,13 @@ func need(t *testing.T) {
 // store is a local store made with the CLI and unlocked by a key file.
 type store struct {
 	dir, path, keyFile string
+	extra              []string // more environment, KEY=value
+}
+
+// withEnv returns s with more environment for the processes it starts.
+func (s store) withEnv(kv ...string) store {
+	s.extra = append(append([]string(nil), s.extra...), kv...)
+	return s
 }
 
 func newStore(t *testing.T) store {
@@ -78,7 +85,7 @@ func newStore(t *testing.T) store {
 // env is the environment every process of the test sees: a private HOME,
 // no desktop clipboard, UTF-8, and the store.
 func (s store) env() []string {
-	return []string{
+	return append([]string{
 		"PATH=" + os.Getenv("PATH"),
 		"HOME=" + s.dir,
 		"XDG_DATA_HOME=" + filepath.Join(s.dir, "data"),
@@ -88,7 +95,7 @@ func (s store) env() []string {
 		"TERM=tmux-256color",
 		"SECRETARY_STORE=" + s.path,
 		"SECRETARY_KEY_FILE=" + s.keyFile,
-	}
+	}, s.extra...)
 }
 
 // cli runs one CLI command against the store and returns its stdout; it

@@ -1,0 +1,110 @@
+package e2e
+
+import (
+	"encoding/base64"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestCopyOverSSHInTmux copies a value the way an operator on a bastion
+// does: over SSH, inside tmux. The value must reach tmux's clipboard
+// through OSC 52, the status bar must say so, and after the clear timeout
+// an empty selection must follow.
+func TestCopyOverSSHInTmux(t *testing.T) {
+	s := newStore(t)
+	s.cli(t, "create-secret", "--name", "ops/token", "--secret-string", "copy-me-0042")
+	s = s.withEnv("SSH_TTY=/dev/pts/9", "SSH_CONNECTION=10.0.0.1 50000 10.0.0.2 22", "TMUX=/tmp/tmux-e2e/default,1,0")
+	tm := start(t, s, 120, 40, "--clipboard-clear", "3s")
+	tm.waitFor(15*time.Second, "ops/token")
+	tm.keys("c")
+	tm.waitFor(3*time.Second, "Copied via OSC 52 (tmux)")
+	// tmux (set-clipboard on) turned the sequence into a paste buffer.
+	got := tm.waitUntilBuffer(5 * time.Second)
+	if got != "copy-me-0042" {
+		t.Fatalf("tmux buffer holds %q", got)
+	}
+	raw := string(tm.raw())
+	b64 := base64.StdEncoding.EncodeToString([]byte("copy-me-0042"))
+	if !strings.Contains(raw, "\x1b]52;c;"+b64+"\x07") || !strings.Contains(raw, "\x1bPtmux;\x1b\x1b]52;c;"+b64+"\x07\x1b\\") {
+		t.Errorf("the pty did not get both the plain and the tmux-wrapped OSC 52")
+	}
+	// The clear: an empty selection, and the status bar says so.
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(string(tm.raw()), "\x1b]52;c;\x07") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no empty selection was sent after the timeout; screen:\n%s", frame(tm.screen()))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	tm.waitFor(3*time.Second, "Sent an empty selection to the terminal clipboard")
+}
+
+// waitUntilBuffer waits for tmux's newest paste buffer and returns it.
+func (tm *term) waitUntilBuffer(timeout time.Duration) string {
+	tm.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		if strings.TrimSpace(tm.tmux("list-buffers")) != "" {
+			return tm.tmux("show-buffer")
+		}
+		if time.Now().After(deadline) {
+			tm.t.Fatalf("no tmux buffer after %v; screen:\n%s", timeout, frame(tm.screen()))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// editorScript is $EDITOR for the test: it records the file it was given
+// and the modes of the file and its directory, then rewrites the value.
+const editorScript = `#!/bin/sh
+f="$1"
+d=$(dirname "$f")
+printf '%s\n%s\n%s\n' "$f" "$(stat -c %a "$f")" "$(stat -c %a "$d")" > "$E2E_RECORD"
+printf '%s' 'edited-in-editor' > "$f"
+`
+
+// TestExternalEditor edits a value in $EDITOR through the console: the
+// editor gets a 0600 file in a 0700 directory under $XDG_RUNTIME_DIR, the
+// change is confirmed and saved as AWSCURRENT, and the file is gone.
+func TestExternalEditor(t *testing.T) {
+	s := newStore(t)
+	s.cli(t, "create-secret", "--name", "ops/plain", "--secret-string", "before-editor")
+	script := filepath.Join(s.dir, "fake-editor")
+	writeFile(t, script, editorScript)
+	if err := os.Chmod(script, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	record := filepath.Join(s.dir, "editor-record")
+	s = s.withEnv("EDITOR="+script, "E2E_RECORD="+record)
+	tm := start(t, s, 120, 40)
+	tm.waitFor(15*time.Second, "ops/plain")
+	tm.keys("Enter")
+	tm.waitFor(5*time.Second, "arn:aws:secretsmanager:")
+	tm.keys("E")
+	tm.waitFor(10*time.Second, "Save new version", "text changed, 1 line")
+	tm.keys("y")
+	tm.waitUntil(10*time.Second, "the value is saved", func(string) bool {
+		v, _ := valueOf(t, s, "ops/plain", "AWSCURRENT")
+		return v == "edited-in-editor"
+	})
+	if prev, _ := valueOf(t, s, "ops/plain", "AWSPREVIOUS"); prev != "before-editor" {
+		t.Errorf("AWSPREVIOUS reads %q", prev)
+	}
+	rec, err := os.ReadFile(record)
+	if err != nil {
+		t.Fatalf("the editor did not run: %v", err)
+	}
+	f := strings.Split(strings.TrimSpace(string(rec)), "\n")
+	if len(f) != 3 || f[1] != "600" || f[2] != "700" {
+		t.Fatalf("editor record %q: want the file 0600 in a 0700 directory", rec)
+	}
+	if !strings.HasPrefix(f[0], s.dir+string(filepath.Separator)) {
+		t.Errorf("the file %s is not under XDG_RUNTIME_DIR %s", f[0], s.dir)
+	}
+	if _, err := os.Stat(filepath.Dir(f[0])); !os.IsNotExist(err) {
+		t.Errorf("the editor's directory %s is still there (%v)", filepath.Dir(f[0]), err)
+	}
+}
