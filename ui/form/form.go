@@ -108,15 +108,54 @@ const (
 	fieldCount
 )
 
-// inputs are the fields typed into a textinput.
-var inputFields = []field{fName, fDescription, fTags, fKMS, fEngine, fHost, fPort, fUser, fDBPassword, fDBName, fLength, fExclude}
+// inputFields are the fields typed into a textinput.
+func inputFields() []field {
+	return []field{fName, fDescription, fTags, fKMS, fEngine, fHost, fPort, fUser, fDBPassword, fDBName, fLength, fExclude}
+}
 
-var labels = map[field]string{
-	fName: "Name", fDescription: "Description", fTags: "Tags", fKMS: "KMS key",
-	fKind: "Value", fEngine: "engine", fHost: "host", fPort: "port", fUser: "username",
-	fDBPassword: "password", fDBName: "dbname", fLength: "length", fExclude: "exclude",
-	fUpper: "uppercase", fLower: "lowercase", fNumbers: "numbers", fPunct: "punctuation",
-	fSpace: "space", fRequireEach: "each type", fGenerated: "password",
+// label is the field's name on screen.
+func (f field) label() string {
+	switch f {
+	case fName:
+		return "Name"
+	case fDescription:
+		return "Description"
+	case fTags:
+		return "Tags"
+	case fKMS:
+		return "KMS key"
+	case fKind:
+		return "Value"
+	case fEngine:
+		return "engine"
+	case fHost:
+		return "host"
+	case fPort:
+		return "port"
+	case fUser:
+		return "username"
+	case fDBPassword, fGenerated:
+		return "password"
+	case fDBName:
+		return "dbname"
+	case fLength:
+		return "length"
+	case fExclude:
+		return "exclude"
+	case fUpper:
+		return "uppercase"
+	case fLower:
+		return "lowercase"
+	case fNumbers:
+		return "numbers"
+	case fPunct:
+		return "punctuation"
+	case fSpace:
+		return "space"
+	case fRequireEach:
+		return "each type"
+	}
+	return ""
 }
 
 // Model is the create-secret form.
@@ -166,7 +205,7 @@ func New(opts Options) Model {
 		fKMS: "default key", fEngine: "e.g. postgres, mysql", fHost: "e.g. db.example.internal", fPort: "e.g. 5432",
 		fUser: "e.g. app", fDBName: "optional", fExclude: "characters to leave out",
 	}
-	for _, f := range inputFields {
+	for _, f := range inputFields() {
 		in := textinput.New()
 		in.Prompt = ""
 		in.Placeholder = placeholders[f]
@@ -192,7 +231,7 @@ func (m Model) Init() tea.Cmd { return textinput.Blink }
 // SetSize sets the area the form may draw in.
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
-	for _, f := range inputFields {
+	for _, f := range inputFields() {
 		m.inputs[f].Width = max(w-18, 8)
 	}
 	m.kv.SetSize(w-2, max(h-12, 3))
@@ -219,7 +258,7 @@ func (m Model) stops() []field {
 }
 
 func isInput(f field) bool {
-	for _, i := range inputFields {
+	for _, i := range inputFields() {
 		if i == f {
 			return true
 		}
@@ -506,7 +545,7 @@ func (m Model) value() (*string, field, error) {
 		}
 		for f, s := range map[field]string{fEngine: c.Engine, fHost: c.Host, fUser: c.Username, fDBPassword: c.Password} {
 			if s == "" {
-				return nil, f, fmt.Errorf("%s is required for database credentials", labels[f])
+				return nil, f, fmt.Errorf("%s is required for database credentials", f.label())
 			}
 		}
 		var b strings.Builder
@@ -591,7 +630,7 @@ func (m Model) View() string {
 	var lines []string
 	focusLine := 0
 	label := func(f field) string {
-		l := fmt.Sprintf("%-12s", labels[f])
+		l := fmt.Sprintf("%-12s", f.label())
 		if f == m.focus {
 			return st.Focused.Render("> " + l)
 		}
