@@ -12,6 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/secretary-sh/secretary/backend"
+	"github.com/secretary-sh/secretary/backend/aws"
 	"github.com/secretary-sh/secretary/backend/local"
 )
 
@@ -83,7 +84,14 @@ func (a *app) openBackend(ctx context.Context) (backend.Backend, error) {
 		}
 		return s, nil
 	case "aws":
-		return nil, &configError{errors.New("the aws backend is not part of this build yet; use --backend local")}
+		// Credentials and the account resolve in the background; nothing
+		// here touches the network.
+		b, err := aws.New(ctx, aws.Config{Profile: a.cfg.Profile, Region: a.cfg.Region,
+			EndpointURL: a.cfg.EndpointURL, ReadOnly: a.cfg.ReadOnly})
+		if err != nil {
+			return nil, &configError{fmt.Errorf("configuring AWS: %w", err)}
+		}
+		return b, nil
 	default:
 		return nil, usagef("argument --backend: invalid choice: %q (choose from 'local', 'aws')", a.cfg.Backend)
 	}
