@@ -74,7 +74,7 @@ func describe(t *testing.T, s store, name string) described {
 
 // TestSecretLifecycle is the operator's journey through the console:
 // create a secret → reveal it → edit it → the new version is AWSCURRENT and
-// the old one AWSPREVIOUS → roll back → delete → restore. Each step is
+// the old one AWSPREVIOUS → diff them → roll back → delete → restore. Each step is
 // checked through the CLI, not just on the screen.
 func TestSecretLifecycle(t *testing.T) {
 	s := newStore(t)
@@ -149,9 +149,21 @@ func TestSecretLifecycle(t *testing.T) {
 	// versions; afterwards the first version is AWSCURRENT again.
 	tm.keys("v")
 	tm.waitFor(10*time.Second, name+" · versions", "AWSPREVIOUS")
-	tm.keys("Down")
+	// Diff the two versions: per key, masked until revealed.
+	tm.keys("m", "Down")
 	tm.waitUntil(5*time.Second, "the cursor is on the AWSPREVIOUS version", func(scr string) bool {
 		return rowWith(scr, "›", id1, "AWSPREVIOUS")
+	})
+	tm.keys("=")
+	scr = tm.waitFor(10*time.Second, "~ password: ••••", "username: ••••")
+	if strings.Contains(scr, "first-pw") || strings.Contains(scr, "second-pw") {
+		t.Fatalf("the diff shows values before reveal:\n%s", frame(scr))
+	}
+	tm.keys("r")
+	tm.waitFor(5*time.Second, "~ password: first-pw → second-pw")
+	tm.keys("Escape")
+	tm.waitUntil(5*time.Second, "back on the history with the cursor on the AWSPREVIOUS version", func(scr string) bool {
+		return strings.Contains(scr, name+" · versions") && rowWith(scr, "›", id1, "AWSPREVIOUS") && !strings.Contains(scr, "second-pw")
 	})
 	tm.keys("b")
 	scr = tm.waitFor(5*time.Second, "Roll back", id1, id2)
