@@ -113,24 +113,20 @@ type Spec struct {
 	Age time.Duration
 }
 
-var (
-	envs     = []string{"prod", "prod", "prod", "staging", "staging", "dev", "qa", "sandbox", "perf"}
-	services = []struct{ name, team string }{
-		{"payments", "payments"}, {"billing", "payments"}, {"ledger", "payments"}, {"fraud", "risk"},
-		{"checkout", "commerce"}, {"orders", "commerce"}, {"cart", "commerce"}, {"inventory", "supply-chain"},
-		{"shipping", "supply-chain"}, {"warehouse", "supply-chain"}, {"catalog", "discovery"}, {"search", "discovery"},
-		{"recommendations", "discovery"}, {"identity", "platform-security"}, {"auth", "platform-security"},
-		{"sso", "platform-security"}, {"notifications", "messaging"}, {"email", "messaging"}, {"sms", "messaging"},
-		{"analytics", "data"}, {"reporting", "data"}, {"etl", "data"}, {"warehouse-loader", "data"},
-		{"gateway", "platform"}, {"mobile-api", "mobile"}, {"web", "web"}, {"admin", "internal-tools"},
-		{"crm", "sales-eng"}, {"media", "content"}, {"cms", "content"}, {"support", "customer-success"},
-		{"ci", "developer-experience"}, {"monitoring", "sre"}, {"backup", "sre"},
-	}
-	owners = []string{"a.rivera", "j.chen", "m.okafor", "s.patel", "l.novak", "k.tanaka", "r.haddad",
-		"e.schmidt", "d.kowalski", "n.osei", "p.moreau", "t.lindqvist"}
-	labels     = []string{"blue", "green", "canary", "stable", "rollback", "v1", "legacy", "pre-migration"}
-	qualifiers = []string{"replica", "readonly", "reporting", "migration", "eu", "us", "ap", "v2", "legacy", "batch", "internal"}
-)
+// catalog holds the vocabulary an estate is drawn from. It is built by a
+// function, not kept in package variables, so nothing can change it.
+type catalog struct {
+	envs     []string
+	services []service
+	owners   []string
+	labels   []string
+	// qualifiers tell apart secrets whose env/service/kind is already taken.
+	qualifiers []string
+	kinds      []kindSpec
+	kindTotal  int
+}
+
+type service struct{ name, team string }
 
 type kindSpec struct {
 	name   string
@@ -138,50 +134,67 @@ type kindSpec struct {
 	desc   string
 }
 
-var kinds = []kindSpec{
-	{"postgres", 14, "PostgreSQL credentials for the %s service"},
-	{"mysql", 7, "MySQL credentials for the %s service"},
-	{"aurora-postgres", 4, "Aurora PostgreSQL cluster credentials for %s"},
-	{"mariadb", 3, "MariaDB credentials for %s"},
-	{"redis", 6, "Redis AUTH token for the %s cache"},
-	{"elastic", 4, "Elasticsearch credentials for %s"},
-	{"opensearch", 2, "OpenSearch credentials for %s"},
-	{"rabbitmq", 3, "RabbitMQ user for %s"},
-	{"kafka", 3, "Kafka SASL/SCRAM credentials for %s"},
-	{"stripe-api-key", 3, "Stripe secret key used by %s"},
-	{"sendgrid-api-key", 2, "SendGrid API key for %s email"},
-	{"twilio", 2, "Twilio account SID and auth token for %s"},
-	{"datadog-api-key", 3, "Datadog API key for %s metrics"},
-	{"sentry-dsn", 2, "Sentry DSN for %s error reporting"},
-	{"github-token", 2, "GitHub token used by %s automation"},
-	{"slack-webhook", 2, "Slack incoming webhook for %s alerts"},
-	{"pagerduty-key", 1, "PagerDuty routing key for %s"},
-	{"jwt-signing-key", 4, "JWT signing key for %s sessions"},
-	{"oauth-client", 4, "OAuth client credentials for %s"},
-	{"aws-access-key", 3, "IAM user access key for %s"},
-	{"tls", 5, "TLS certificate and key for %s (PEM)"},
-	{"ssh-deploy-key", 2, "SSH deploy key for %s"},
-	{"encryption-key", 2, "Data encryption key for %s"},
-}
-
-var kindWeightTotal = func() int {
-	n := 0
-	for _, k := range kinds {
-		n += k.weight
+func newCatalog() *catalog {
+	c := &catalog{
+		envs: []string{"prod", "prod", "prod", "staging", "staging", "dev", "qa", "sandbox", "perf"},
+		services: []service{
+			{"payments", "payments"}, {"billing", "payments"}, {"ledger", "payments"}, {"fraud", "risk"},
+			{"checkout", "commerce"}, {"orders", "commerce"}, {"cart", "commerce"}, {"inventory", "supply-chain"},
+			{"shipping", "supply-chain"}, {"warehouse", "supply-chain"}, {"catalog", "discovery"}, {"search", "discovery"},
+			{"recommendations", "discovery"}, {"identity", "platform-security"}, {"auth", "platform-security"},
+			{"sso", "platform-security"}, {"notifications", "messaging"}, {"email", "messaging"}, {"sms", "messaging"},
+			{"analytics", "data"}, {"reporting", "data"}, {"etl", "data"}, {"warehouse-loader", "data"},
+			{"gateway", "platform"}, {"mobile-api", "mobile"}, {"web", "web"}, {"admin", "internal-tools"},
+			{"crm", "sales-eng"}, {"media", "content"}, {"cms", "content"}, {"support", "customer-success"},
+			{"ci", "developer-experience"}, {"monitoring", "sre"}, {"backup", "sre"},
+		},
+		owners: []string{"a.rivera", "j.chen", "m.okafor", "s.patel", "l.novak", "k.tanaka", "r.haddad",
+			"e.schmidt", "d.kowalski", "n.osei", "p.moreau", "t.lindqvist"},
+		labels:     []string{"blue", "green", "canary", "stable", "rollback", "v1", "legacy", "pre-migration"},
+		qualifiers: []string{"replica", "readonly", "reporting", "migration", "eu", "us", "ap", "v2", "legacy", "batch", "internal"},
+		kinds: []kindSpec{
+			{"postgres", 14, "PostgreSQL credentials for the %s service"},
+			{"mysql", 7, "MySQL credentials for the %s service"},
+			{"aurora-postgres", 4, "Aurora PostgreSQL cluster credentials for %s"},
+			{"mariadb", 3, "MariaDB credentials for %s"},
+			{"redis", 6, "Redis AUTH token for the %s cache"},
+			{"elastic", 4, "Elasticsearch credentials for %s"},
+			{"opensearch", 2, "OpenSearch credentials for %s"},
+			{"rabbitmq", 3, "RabbitMQ user for %s"},
+			{"kafka", 3, "Kafka SASL/SCRAM credentials for %s"},
+			{"stripe-api-key", 3, "Stripe secret key used by %s"},
+			{"sendgrid-api-key", 2, "SendGrid API key for %s email"},
+			{"twilio", 2, "Twilio account SID and auth token for %s"},
+			{"datadog-api-key", 3, "Datadog API key for %s metrics"},
+			{"sentry-dsn", 2, "Sentry DSN for %s error reporting"},
+			{"github-token", 2, "GitHub token used by %s automation"},
+			{"slack-webhook", 2, "Slack incoming webhook for %s alerts"},
+			{"pagerduty-key", 1, "PagerDuty routing key for %s"},
+			{"jwt-signing-key", 4, "JWT signing key for %s sessions"},
+			{"oauth-client", 4, "OAuth client credentials for %s"},
+			{"aws-access-key", 3, "IAM user access key for %s"},
+			{"tls", 5, "TLS certificate and key for %s (PEM)"},
+			{"ssh-deploy-key", 2, "SSH deploy key for %s"},
+			{"encryption-key", 2, "Data encryption key for %s"},
+		},
 	}
-	return n
-}()
+	for _, k := range c.kinds {
+		c.kindTotal += k.weight
+	}
+	return c
+}
 
 // Plan returns the specs for n secrets from seed: the same inputs always
 // give the same plan.
 func Plan(seed uint64, n int) []Spec {
+	c := newCatalog()
 	r := mrand.New(mrand.NewPCG(seed, seed^0x5ec7e7a2))
 	specs := make([]Spec, 0, n)
 	used := make(map[string]struct{}, n)
 	for i := 0; i < n; i++ {
-		env := envs[r.IntN(len(envs))]
-		svc := services[r.IntN(len(services))]
-		k := pickKind(r)
+		env := c.envs[r.IntN(len(c.envs))]
+		svc := c.services[r.IntN(len(c.services))]
+		k := c.pickKind(r)
 		base := env + "/" + svc.name + "/" + k.name
 		name := base
 		for attempt := 0; ; attempt++ {
@@ -189,7 +202,7 @@ func Plan(seed uint64, n int) []Spec {
 				break
 			}
 			if attempt < 3 {
-				name = base + "-" + qualifiers[r.IntN(len(qualifiers))]
+				name = base + "-" + c.qualifiers[r.IntN(len(c.qualifiers))]
 			} else {
 				name = base + "-" + strconv.Itoa(attempt-1)
 			}
@@ -199,7 +212,7 @@ func Plan(seed uint64, n int) []Spec {
 			Name: name, Kind: k.name, Env: env, Service: svc.name,
 			Description: fmt.Sprintf(k.desc, svc.name) + " (" + env + ")",
 			Tags: []backend.Tag{{Key: "env", Value: env}, {Key: "team", Value: svc.team},
-				{Key: "owner", Value: owners[r.IntN(len(owners))]},
+				{Key: "owner", Value: c.owners[r.IntN(len(c.owners))]},
 				{Key: "cost-center", Value: fmt.Sprintf("CC-%d", 1000+r.IntN(40)*10)}},
 			Age: time.Duration(r.Int64N(int64(720 * 24 * time.Hour))),
 		}
@@ -217,7 +230,7 @@ func Plan(seed uint64, n int) []Spec {
 			s.Versions = 4
 		}
 		if s.Versions > 1 && r.IntN(12) == 0 {
-			s.Label = labels[r.IntN(len(labels))]
+			s.Label = c.labels[r.IntN(len(c.labels))]
 		}
 		if s.Versions > 1 && r.IntN(60) == 0 {
 			s.Pending = true
@@ -230,15 +243,15 @@ func Plan(seed uint64, n int) []Spec {
 	return specs
 }
 
-func pickKind(r *mrand.Rand) kindSpec {
-	n := r.IntN(kindWeightTotal)
-	for _, k := range kinds {
+func (c *catalog) pickKind(r *mrand.Rand) kindSpec {
+	n := r.IntN(c.kindTotal)
+	for _, k := range c.kinds {
 		if n < k.weight {
 			return k
 		}
 		n -= k.weight
 	}
-	return kinds[0]
+	return c.kinds[0]
 }
 
 // Fill creates opts.Secrets secrets in b, in batches when b is a Batcher.
