@@ -51,15 +51,15 @@ func EditorFromEnv(getenv func(string) string) string {
 // exited with an error) or ErrorMsg. An editor that adds a final newline
 // the original did not have (vi does) does not count as a change.
 func External(ctx context.Context, value []byte, editor string) tea.Cmd {
-	if editor == "" {
+	if strings.TrimSpace(editor) == "" {
 		editor = EditorFromEnv(os.Getenv)
 	}
+	args := strings.Fields(editor)
 	return func() tea.Msg {
 		dir, path, err := writePrivate(value)
 		if err != nil {
 			return ErrorMsg{Err: err}
 		}
-		args := strings.Fields(editor)
 		cmd := exec.CommandContext(ctx, args[0], append(args[1:], path)...)
 		done := func(runErr error) tea.Msg {
 			// Runs once the editor has exited; the file is small and on
@@ -84,8 +84,9 @@ func External(ctx context.Context, value []byte, editor string) tea.Cmd {
 			}
 			return SavedMsg{Value: edited}
 		}
-		msg := tea.ExecProcess(cmd, done)()
-		return msg
+		// ExecProcess's message asks the program to hand over the
+		// terminal; returning it from this command delivers it.
+		return tea.ExecProcess(cmd, done)()
 	}
 }
 

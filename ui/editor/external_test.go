@@ -199,3 +199,19 @@ func TestTmpfsBase(t *testing.T) {
 		t.Errorf("missing XDG_RUNTIME_DIR: got %s, want %s", got, want)
 	}
 }
+
+func TestExternalBlankEditorUsesEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_RUNTIME_DIR", dir)
+	t.Setenv("VISUAL", "")
+	t.Setenv("EDITOR", filepath.Join(dir, "from-env"))
+	m := &resultModel{cmd: External(context.Background(), []byte("pw"), "   ")}
+	p := tea.NewProgram(m, tea.WithInput(idleInput(t)), tea.WithOutput(&strings.Builder{}), tea.WithoutSignalHandler())
+	if _, err := p.Run(); err != nil {
+		t.Fatal(err)
+	}
+	// The editor from $EDITOR was tried (it does not exist).
+	if e, ok := m.result.(ErrorMsg); !ok || !strings.Contains(e.Error(), "from-env") {
+		t.Fatalf("got %#v", m.result)
+	}
+}
