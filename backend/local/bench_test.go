@@ -208,3 +208,37 @@ func BenchmarkCreateSecretBatch(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(n), "µs/secret")
 }
+
+// BenchmarkOpenGetClose is what `secretary get` does with a key file:
+// unlock, read one value, close.
+func BenchmarkOpenGetClose(b *testing.B) {
+	ctx := context.Background()
+	dir := b.TempDir()
+	kf := filepath.Join(dir, "key")
+	if err := GenerateKeyFile(kf); err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(dir, "store.db")
+	s, err := Init(ctx, path, Credential{KeyFile: kf}, Options{Actor: "bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	mustCreate(b, s, "app/db", `{"password":"p"}`)
+	s.Close()
+	durs := make([]time.Duration, 0, b.N)
+	for b.Loop() {
+		start := time.Now()
+		s, err := Open(ctx, path, Credential{KeyFile: kf}, Options{Actor: "bench"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.GetSecretValue(ctx, &backend.GetSecretValueInput{SecretID: "app/db"}); err != nil {
+			b.Fatal(err)
+		}
+		if err := s.Close(); err != nil {
+			b.Fatal(err)
+		}
+		durs = append(durs, time.Since(start))
+	}
+	reportPercentiles(b, durs)
+}
