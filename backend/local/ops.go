@@ -800,10 +800,3 @@ type offsetToken struct {
 	Secret string `json:"s"`
 	Offset int    `json:"o"`
 }
-
-// sortedStages returns a map's labels sorted per version.
-func sortedStages(m map[string][]string) {
-	for _, v := range m {
-		sort.Strings(v)
-	}
-}
