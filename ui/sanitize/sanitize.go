@@ -134,7 +134,8 @@ func printable8(b string) bool {
 // unsafeRune reports whether a non-ASCII rune must be escaped: C1 controls
 // (a terminal in UTF-8 mode may still act on U+009B as CSI), format
 // characters (category Cf: bidi controls, zero-width characters, BOM, tag
-// characters) and the line and paragraph separators.
+// characters), the line and paragraph separators, and the invisible Hangul
+// fillers.
 func unsafeRune(r rune) bool {
 	switch {
 	case r < 0xa0:
@@ -147,10 +148,18 @@ func unsafeRune(r rune) bool {
 		return false
 	case r == 0x2028 || r == 0x2029:
 		return true
+	case isHangulFiller(r):
+		return true
 	case r > 0x206f && r < 0xfeff: // CJK and most scripts: no Cf in between
 		return false
 	}
 	return unicode.Is(unicode.Cf, r)
+}
+
+// isHangulFiller reports the Hangul fillers: letters by category, but they
+// draw as nothing, which makes them a favourite for look-alike names.
+func isHangulFiller(r rune) bool {
+	return r == 0x115f || r == 0x1160 || r == 0x3164 || r == 0xffa0
 }
 
 func writeByteEscape(b *strings.Builder, c byte) {

@@ -46,6 +46,8 @@ func TestLine(t *testing.T) {
 		{"line separator", "a\u2028b\u2029c", `a\u2028b\u2029c`},
 		{"tag character", "x\U000E0041", `x\U000e0041`},
 		{"nbsp kept", "a\u00A0b", "a\u00A0b"},
+		{"hangul filler", "adm\u3164in", `adm\u3164in`},
+		{"hangul itself kept", "한국", "한국"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -159,7 +161,8 @@ func BenchmarkLine(b *testing.B) {
 // unsafeRune against the plain definition for every code point.
 func TestUnsafeRuneMatchesDefinition(t *testing.T) {
 	for r := rune(0x80); r <= unicode.MaxRune; r++ {
-		want := r < 0xa0 || unicode.Is(unicode.Cf, r) || r == 0x2028 || r == 0x2029
+		want := r < 0xa0 || unicode.Is(unicode.Cf, r) || r == 0x2028 || r == 0x2029 ||
+			r == 0x115f || r == 0x1160 || r == 0x3164 || r == 0xffa0
 		if got := unsafeRune(r); got != want {
 			t.Errorf("unsafeRune(%U) = %v, want %v", r, got, want)
 		}
