@@ -72,7 +72,7 @@ func benchModel(b *testing.B, n, w, h int, profile termenv.Profile) *model {
 	ms := benchMetadata(n)
 	// The store lists by name; so does this.
 	slices.SortFunc(ms, func(a, b backend.SecretMetadata) int { return strings.Compare(a.Name, b.Name) })
-	l.onBatch(listBatchMsg{id: l.loadID, rows: newRows(ms), done: true})
+	l.onBatch(listBatchMsg{id: l.loadID, rows: newRows(ms, interner{}), done: true})
 	runSync(m, l.recompute())
 	if len(l.view) == 0 {
 		b.Fatal("no rows in the view")
@@ -285,6 +285,9 @@ func TestRSSChild(t *testing.T) {
 		t.Fatalf("%s missing from /proc/self/status", field)
 		return 0
 	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
 	fmt.Printf("RSS_KB=%d HWM_KB=%d ROWS=%d\n", kb("VmRSS"), kb("VmHWM"), len(l.view))
+	fmt.Printf("heap in use %d MB, released %d MB, runtime total %d MB\n", ms.HeapInuse>>20, ms.HeapReleased>>20, ms.Sys>>20)
 	runtime.KeepAlive(h)
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -17,6 +18,19 @@ import (
 // listPageSize is how many secrets one ListSecrets call asks for when the
 // backend cannot stream (AWS's maximum).
 const listPageSize = 100
+
+// bigListing is the size from which a finished load hands its garbage
+// back to the operating system.
+const bigListing = 10_000
+
+// releaseMemory returns the heap a large listing left behind (decoded
+// pages, grown slices) to the operating system at once. Go's scavenger
+// would, but over minutes; on a small bastion host those minutes matter.
+// It runs in a command, off the Update goroutine.
+func releaseMemory() tea.Msg {
+	debug.FreeOSMemory()
+	return nil
+}
 
 // listBatchMsg delivers secrets as they arrive; next fetches the following
 // batch.
@@ -80,6 +94,8 @@ type listPage struct {
 	loadErr    error
 	// deleted counts the rows scheduled for deletion.
 	deleted int
+	// release asks for the load's garbage to go back to the system.
+	release bool
 
 	viewID uint64
 	// orders caches every row sorted by each key, for rows generation gen;
@@ -157,7 +173,7 @@ func (l *listPage) load(refresh bool) tea.Cmd {
 	if s, ok := l.c.backend.(backend.Streamer); ok {
 		first = streamList(ctx, id, s, in)
 	} else {
-		first = pageList(ctx, id, l.c.backend, in)
+		first = pageList(ctx, id, l.c.backend, in, interner{})
 	}
 	if !l.c.animate {
 		return first
@@ -175,10 +191,11 @@ func streamList(ctx context.Context, id uint64, s backend.Streamer, in *backend.
 		err  error
 	}
 	ch := make(chan batch, 8)
+	strs := interner{}
 	go func() {
 		err := s.StreamSecrets(ctx, in, func(ms []backend.SecretMetadata) error {
 			select {
-			case ch <- batch{rows: newRows(ms)}:
+			case ch <- batch{rows: newRows(ms, strs)}:
 				return nil
 			case <-ctx.Done():
 				return ctx.Err()
@@ -212,7 +229,7 @@ func streamList(ctx context.Context, id uint64, s backend.Streamer, in *backend.
 }
 
 // pageList lists with ListSecrets, one page per message, as AWS serves it.
-func pageList(ctx context.Context, id uint64, b backend.Backend, in *backend.ListSecretsInput) tea.Cmd {
+func pageList(ctx context.Context, id uint64, b backend.Backend, in *backend.ListSecretsInput, strs interner) tea.Cmd {
 	return func() tea.Msg {
 		req := *in
 		req.MaxResults = listPageSize
@@ -220,13 +237,13 @@ func pageList(ctx context.Context, id uint64, b backend.Backend, in *backend.Lis
 		if err != nil {
 			return listBatchMsg{id: id, err: err, done: true}
 		}
-		msg := listBatchMsg{id: id, rows: newRows(out.Secrets)}
+		msg := listBatchMsg{id: id, rows: newRows(out.Secrets, strs)}
 		if out.NextToken == "" {
 			msg.done = true
 		} else {
 			next := *in
 			next.NextToken = out.NextToken
-			msg.next = pageList(ctx, id, b, &next)
+			msg.next = pageList(ctx, id, b, &next, strs)
 		}
 		return msg
 	}
@@ -277,6 +294,10 @@ func (l *listPage) Update(msg tea.Msg) tea.Cmd {
 			}
 		}
 		l.offset = scroll(l.cursor, l.offset, l.bodyHeight(), len(l.view))
+		if l.release && !l.loading {
+			l.release = false
+			return releaseMemory
+		}
 		return nil
 	case spinner.TickMsg:
 		if !l.loading || !l.c.animate {
@@ -327,6 +348,10 @@ func (l *listPage) onBatch(msg listBatchMsg) tea.Cmd {
 		}
 	}
 	var cmds []tea.Cmd
+	if msg.done && len(l.rows) >= bigListing {
+		// Once the first view of the whole listing is drawn.
+		l.release = true
+	}
 	if msg.err != nil {
 		cmds = append(cmds, flashErr(msg.err))
 	}

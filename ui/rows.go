@@ -39,11 +39,31 @@ func unix(t time.Time) int64 {
 	return t.Unix()
 }
 
-func newRow(m *backend.SecretMetadata) row {
+// interner shares equal strings: tag keys and values repeat across an
+// estate (env=prod, team=payments), and 100,000 copies of each add up.
+// One listing owns one interner; it is used from one goroutine at a time.
+type interner map[string]string
+
+func (in interner) get(s string) string {
+	if v, ok := in[s]; ok {
+		return v
+	}
+	in[s] = s
+	return s
+}
+
+func newRow(m *backend.SecretMetadata, in interner) row {
+	var tags []backend.Tag
+	if len(m.Tags) > 0 {
+		tags = make([]backend.Tag, len(m.Tags))
+		for i, t := range m.Tags {
+			tags[i] = backend.Tag{Key: in.get(t.Key), Value: in.get(t.Value)}
+		}
+	}
 	r := row{
 		name:     m.Name,
 		desc:     m.Description,
-		tags:     m.Tags,
+		tags:     tags,
 		created:  unix(m.CreatedDate),
 		changed:  unix(m.LastChangedDate),
 		accessed: unix(m.LastAccessedDate),
@@ -97,10 +117,10 @@ func newRow(m *backend.SecretMetadata) row {
 	return r
 }
 
-func newRows(ms []backend.SecretMetadata) []row {
+func newRows(ms []backend.SecretMetadata, in interner) []row {
 	rs := make([]row, len(ms))
 	for i := range ms {
-		rs[i] = newRow(&ms[i])
+		rs[i] = newRow(&ms[i], in)
 	}
 	return rs
 }
