@@ -286,7 +286,7 @@ func (m KV) Update(msg tea.Msg) (KV, tea.Cmd) {
 	if m.mode != modeBrowse {
 		return m.updateInput(km)
 	}
-	if km.Type == tea.KeyRunes && len(km.Runes) > 1 {
+	if km.Type == tea.KeyRunes && len(km.Runes) > 1 && !m.isBinding(km) {
 		return m.splitRunes(km)
 	}
 	m.inputErr = ""
@@ -354,6 +354,18 @@ func (m KV) Update(msg tea.Msg) (KV, tea.Cmd) {
 	}
 	m.scroll()
 	return m, nil
+}
+
+// isBinding reports whether the message as a whole names one of the
+// browse keys (a key map may bind a multi-rune name).
+func (m KV) isBinding(km tea.KeyMsg) bool {
+	k := m.keys
+	for _, b := range []key.Binding{k.Up, k.Down, k.Add, k.Rename, k.Edit, k.Delete, k.Reveal, k.Save, k.Cancel} {
+		if key.Matches(km, b) {
+			return true
+		}
+	}
+	return false
 }
 
 // splitRunes handles several runes that arrived in one read. Typed fast
