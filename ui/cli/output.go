@@ -212,9 +212,12 @@ func encodeString(buf *bytes.Buffer, s string) {
 
 // formatTime renders a timestamp as AWS CLI v2 does by default
 // (cli_timestamp_format=iso8601): Python's datetime.isoformat() in the local
-// time zone, with microseconds only when they are not zero.
+// time zone, with microseconds only when they are not zero. Secrets Manager
+// timestamps travel as epoch seconds with millisecond precision, so the
+// embedded store's finer times are cut to milliseconds: the same secret
+// prints the same whichever way it is reached.
 func formatTime(t time.Time) string {
-	t = t.Local().Truncate(time.Microsecond)
+	t = t.Local().Truncate(time.Millisecond)
 	if t.Nanosecond() == 0 {
 		return t.Format("2006-01-02T15:04:05-07:00")
 	}
