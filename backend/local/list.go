@@ -267,32 +267,27 @@ func toMeta(rows []*secretRow) ([]backend.SecretMetadata, error) {
 // decodeListingCopies fills tags and labels from the row's JSON copies.
 func decodeListingCopies(m *backend.SecretMetadata, r *secretRow) error {
 	if len(r.tagsJSON) > 2 {
-		var tags [][3]any
-		if err := json.Unmarshal(r.tagsJSON, &tags); err != nil {
+		tags, err := decodeTags(r.tagsJSON)
+		if err != nil {
 			return fmt.Errorf("%w: tags of %s: %w", ErrCorrupt, r.name, err)
 		}
-		slices.SortFunc(tags, func(a, b [3]any) int { return cmp.Compare(num(a[0]), num(b[0])) })
+		slices.SortFunc(tags, func(a, b posTag) int { return cmp.Compare(a.pos, b.pos) })
 		m.Tags = make([]backend.Tag, len(tags))
 		for i, tg := range tags {
-			k, _ := tg[1].(string)
-			v, _ := tg[2].(string)
-			m.Tags[i] = backend.Tag{Key: k, Value: v}
+			m.Tags[i] = backend.Tag{Key: tg.key, Value: tg.value}
 		}
 	}
 	if len(r.stagesJSON) > 2 {
-		if err := json.Unmarshal(r.stagesJSON, &m.VersionIdsToStages); err != nil {
+		st, err := decodeStages(r.stagesJSON)
+		if err != nil {
 			return fmt.Errorf("%w: labels of %s: %w", ErrCorrupt, r.name, err)
 		}
-		for _, labels := range m.VersionIdsToStages {
+		for _, labels := range st {
 			slices.Sort(labels)
 		}
+		m.VersionIdsToStages = st
 	}
 	return nil
-}
-
-func num(v any) float64 {
-	f, _ := v.(float64)
-	return f
 }
 
 func (b *txBackend) ListSecrets(ctx context.Context, in *backend.ListSecretsInput) (out *backend.ListSecretsOutput, err error) {
