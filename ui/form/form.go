@@ -469,13 +469,20 @@ func (m Model) startGenerate() (Model, tea.Cmd) {
 	}
 }
 
-// nameError checks a name as CreateSecret would, for display while typing.
+// nameError checks a name as CreateSecret would, for display while typing;
+// a name AWS accepts but advises against gets a note.
 func nameError(name string) string {
 	if name == "" {
 		return ""
 	}
 	if err := backend.ValidateCreateSecret(&backend.CreateSecretInput{Name: name}); err != nil {
 		return err.Error()
+	}
+	if i := len(name) - 7; i >= 0 && name[i] == '-' {
+		// Accepted, but AWS advises against it: a partial ARN ends in a
+		// hyphen and six random characters, so lookups by ARN can pick
+		// the wrong secret.
+		return "note: a name ending in a hyphen and six characters can be mistaken for a partial ARN"
 	}
 	return ""
 }

@@ -343,3 +343,18 @@ func TestViewFitsWidth(t *testing.T) {
 		m, _ = m.focusOn(fName)
 	}
 }
+
+func TestNameLikePartialARNGetsANote(t *testing.T) {
+	m, _ := press(t, New(Options{}), "db/app-a1B2c3")
+	if !strings.Contains(m.View(), "partial ARN") {
+		t.Fatalf("no note:\n%s", m.View())
+	}
+	// A note, not an error: the form still submits.
+	if _, msg := press(t, m, "ctrl+s"); msg == nil {
+		t.Fatal("the note blocked the submit")
+	}
+	m, _ = press(t, New(Options{}), "db/app-a1B2c")
+	if strings.Contains(m.View(), "partial ARN") {
+		t.Fatalf("note for a name that cannot be confused:\n%s", m.View())
+	}
+}
