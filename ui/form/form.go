@@ -469,6 +469,9 @@ func (m Model) startGenerate() (Model, tea.Cmd) {
 	}
 }
 
+// notePrefix marks a name message that is advice, drawn as a hint.
+const notePrefix = "note: "
+
 // nameError checks a name as CreateSecret would, for display while typing;
 // a name AWS accepts but advises against gets a note.
 func nameError(name string) string {
@@ -482,7 +485,7 @@ func nameError(name string) string {
 		// Accepted, but AWS advises against it: a partial ARN ends in a
 		// hyphen and six random characters, so lookups by ARN can pick
 		// the wrong secret.
-		return "note: a name ending in a hyphen and six characters can be mistaken for a partial ARN"
+		return notePrefix + "a name ending in a hyphen and six characters can be mistaken for a partial ARN"
 	}
 	return ""
 }
@@ -655,7 +658,11 @@ func (m Model) View() string {
 	for _, f := range []field{fName, fDescription, fTags, fKMS} {
 		row(f, m.inputs[f].View())
 		if f == fName && m.nameErr != "" {
-			lines = append(lines, st.Error.Render("    "+m.nameErr))
+			style := st.Error
+			if strings.HasPrefix(m.nameErr, notePrefix) {
+				style = st.Hint
+			}
+			lines = append(lines, style.Render("    "+m.nameErr))
 		}
 	}
 	var kinds []string
