@@ -217,7 +217,7 @@ func newHarness(t testing.TB, cfg Config, w, h int) *harness {
 
 // cmdTimeout is how long one command may take before the harness treats it
 // as a timer (clipboard clears) and drops it.
-const cmdTimeout = 2 * time.Second
+const cmdTimeout = 5 * time.Second
 
 func (h *harness) exec(cmd tea.Cmd) (tea.Msg, bool) {
 	ch := make(chan tea.Msg, 1)
