@@ -109,3 +109,26 @@ func TestOpenWrongAndMissing(t *testing.T) {
 		t.Fatalf("dir mode %v", di.Mode())
 	}
 }
+
+func TestDefaultPathAndExists(t *testing.T) {
+	t.Setenv("XDG_DATA_HOME", "/data/home")
+	if p, err := DefaultPath(); err != nil || p != "/data/home/secretary/store.db" {
+		t.Fatalf("with XDG_DATA_HOME: %q, %v", p, err)
+	}
+	t.Setenv("XDG_DATA_HOME", "")
+	t.Setenv("HOME", "/home/op")
+	if p, err := DefaultPath(); err != nil || p != "/home/op/.local/share/secretary/store.db" {
+		t.Fatalf("without XDG_DATA_HOME: %q, %v", p, err)
+	}
+	dir := t.TempDir()
+	if ok, err := Exists(filepath.Join(dir, "none.db")); ok || err != nil {
+		t.Fatalf("Exists(missing) = %v, %v", ok, err)
+	}
+	p := filepath.Join(dir, "store.db")
+	if err := os.WriteFile(p, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := Exists(p); !ok || err != nil {
+		t.Fatalf("Exists(present) = %v, %v", ok, err)
+	}
+}
