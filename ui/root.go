@@ -359,7 +359,7 @@ func (m *model) helpView(w, h int) string {
 	groups := append(hk.full[:len(hk.full):len(hk.full)], []key.Binding{g.Help, g.Back, g.Quit, g.ForceQuit})
 	title := st.Title.Render("Keys")
 	if m.c.version != "" {
-		title += st.Muted.Render(" · secretary " + line(m.c.version))
+		title += st.Muted.Render(" · " + line(m.c.version))
 	}
 	var notes []string
 	if _, ok := m.top().(*listPage); ok {
