@@ -47,7 +47,8 @@ func (s *Store) Batch(ctx context.Context, fn func(ctx context.Context, b backen
 	return err
 }
 
-// call runs one operation in its own transaction.
+// call runs one operation in its own transaction. Mutations commit on the
+// fully synced pool, reads on the other (see Store.db).
 func call[T any](s *Store, ctx context.Context, durable bool, fn func(b *txBackend) (T, error)) (T, error) {
 	var out T
 	err := s.run(ctx, durable, func(t *txn) error {
@@ -62,62 +63,76 @@ func call[T any](s *Store, ctx context.Context, durable bool, fn func(b *txBacke
 	return out, nil
 }
 
+// CreateSecret creates a secret and, when given a value, its first AWSCURRENT version.
 func (s *Store) CreateSecret(ctx context.Context, in *backend.CreateSecretInput) (*backend.CreateSecretOutput, error) {
 	return call(s, ctx, true, func(b *txBackend) (*backend.CreateSecretOutput, error) { return b.CreateSecret(ctx, in) })
 }
 
+// DescribeSecret returns a secret's metadata, also while it is scheduled for deletion.
 func (s *Store) DescribeSecret(ctx context.Context, secretID string) (*backend.SecretMetadata, error) {
 	return call(s, ctx, false, func(b *txBackend) (*backend.SecretMetadata, error) { return b.DescribeSecret(ctx, secretID) })
 }
 
+// ListSecrets returns one page of secrets in the requested order.
 func (s *Store) ListSecrets(ctx context.Context, in *backend.ListSecretsInput) (*backend.ListSecretsOutput, error) {
 	return call(s, ctx, false, func(b *txBackend) (*backend.ListSecretsOutput, error) { return b.ListSecrets(ctx, in) })
 }
 
+// ListSecretVersionIds returns one page of a secret's versions, newest first.
 func (s *Store) ListSecretVersionIds(ctx context.Context, in *backend.ListSecretVersionIdsInput) (*backend.ListSecretVersionIdsOutput, error) {
 	return call(s, ctx, false, func(b *txBackend) (*backend.ListSecretVersionIdsOutput, error) {
 		return b.ListSecretVersionIds(ctx, in)
 	})
 }
 
+// GetSecretValue decrypts one version (AWSCURRENT by default) and records the read.
 func (s *Store) GetSecretValue(ctx context.Context, in *backend.GetSecretValueInput) (*backend.SecretValue, error) {
 	return call(s, ctx, false, func(b *txBackend) (*backend.SecretValue, error) { return b.GetSecretValue(ctx, in) })
 }
 
+// BatchGetSecretValue reads the AWSCURRENT value of several secrets; per-secret failures come back in Errors.
 func (s *Store) BatchGetSecretValue(ctx context.Context, in *backend.BatchGetSecretValueInput) (*backend.BatchGetSecretValueOutput, error) {
 	return call(s, ctx, false, func(b *txBackend) (*backend.BatchGetSecretValueOutput, error) { return b.BatchGetSecretValue(ctx, in) })
 }
 
+// PutSecretValue stores a new version and moves its labels as AWS does.
 func (s *Store) PutSecretValue(ctx context.Context, in *backend.PutSecretValueInput) (*backend.PutSecretValueOutput, error) {
 	return call(s, ctx, true, func(b *txBackend) (*backend.PutSecretValueOutput, error) { return b.PutSecretValue(ctx, in) })
 }
 
+// UpdateSecret changes the description or key and, with a value, stores a new AWSCURRENT version.
 func (s *Store) UpdateSecret(ctx context.Context, in *backend.UpdateSecretInput) (*backend.UpdateSecretOutput, error) {
 	return call(s, ctx, true, func(b *txBackend) (*backend.UpdateSecretOutput, error) { return b.UpdateSecret(ctx, in) })
 }
 
+// UpdateSecretVersionStage moves or removes one staging label.
 func (s *Store) UpdateSecretVersionStage(ctx context.Context, in *backend.UpdateSecretVersionStageInput) (*backend.ARNName, error) {
 	return call(s, ctx, true, func(b *txBackend) (*backend.ARNName, error) { return b.UpdateSecretVersionStage(ctx, in) })
 }
 
+// DeleteSecret schedules a deletion, or deletes at once when forced.
 func (s *Store) DeleteSecret(ctx context.Context, in *backend.DeleteSecretInput) (*backend.DeleteSecretOutput, error) {
 	return call(s, ctx, true, func(b *txBackend) (*backend.DeleteSecretOutput, error) { return b.DeleteSecret(ctx, in) })
 }
 
+// RestoreSecret cancels a scheduled deletion.
 func (s *Store) RestoreSecret(ctx context.Context, secretID string) (*backend.ARNName, error) {
 	return call(s, ctx, true, func(b *txBackend) (*backend.ARNName, error) { return b.RestoreSecret(ctx, secretID) })
 }
 
+// TagResource adds or overwrites tags.
 func (s *Store) TagResource(ctx context.Context, in *backend.TagResourceInput) error {
 	_, err := call(s, ctx, true, func(b *txBackend) (struct{}, error) { return struct{}{}, b.TagResource(ctx, in) })
 	return err
 }
 
+// UntagResource removes tags by key.
 func (s *Store) UntagResource(ctx context.Context, in *backend.UntagResourceInput) error {
 	_, err := call(s, ctx, true, func(b *txBackend) (struct{}, error) { return struct{}{}, b.UntagResource(ctx, in) })
 	return err
 }
 
+// GetRandomPassword generates a password with AWS's rules.
 func (s *Store) GetRandomPassword(ctx context.Context, in *backend.GetRandomPasswordInput) (string, error) {
 	return call(s, ctx, false, func(b *txBackend) (string, error) { return b.GetRandomPassword(ctx, in) })
 }
