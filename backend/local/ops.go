@@ -520,9 +520,11 @@ func (b *txBackend) UpdateSecret(ctx context.Context, in *backend.UpdateSecretIn
 				return sec.arn, "", internal(err)
 			}
 			sec.kmsKeyID = *in.KmsKeyID
-			// As AWS does, existing versions move to the new key; only
-			// their data keys are re-wrapped.
-			if err := t.rewrapAll(`v.secret_id = ?`, sec.id, key.id, key.version); err != nil {
+			// As AWS does, the labelled versions move to the new key
+			// (deprecated ones stay under the old); only their data keys
+			// are re-wrapped, the values are not re-encrypted.
+			if err := t.rewrapAll(`v.secret_id = ?1 AND EXISTS (SELECT 1 FROM stages st
+				WHERE st.secret_id = v.secret_id AND st.version_id = v.version_id)`, sec.id, key.id, key.version); err != nil {
 				return sec.arn, "", err
 			}
 			changed = true

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -369,4 +370,46 @@ func TestKeySlotsAndKeyFiles(t *testing.T) {
 	if _, err := Open(ctx, path, Credential{Key: []byte("short")}, Options{}); err == nil {
 		t.Fatal("a 5-byte key was accepted")
 	}
+}
+
+func TestChangingKeyRewrapsLabelledVersions(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t, Options{})
+	if _, err := s.CreateKey(ctx, "team"); err != nil {
+		t.Fatal(err)
+	}
+	c := mustCreate(t, s, "app/k", "v1")
+	var ids []string
+	for _, v := range []string{"v2", "v3"} {
+		p, err := s.PutSecretValue(ctx, &backend.PutSecretValueInput{SecretID: "app/k", SecretString: str(v)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, p.VersionID)
+	}
+	// c is now deprecated, ids[0] AWSPREVIOUS, ids[1] AWSCURRENT.
+	if _, err := s.UpdateSecret(ctx, &backend.UpdateSecretInput{SecretID: "app/k", KmsKeyID: str("alias/team")}); err != nil {
+		t.Fatal(err)
+	}
+	vs, err := s.ListSecretVersionIds(ctx, &backend.ListSecretVersionIdsInput{SecretID: "app/k", IncludeDeprecated: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := map[string]string{}
+	for _, v := range vs.Versions {
+		keys[v.VersionID] = v.KmsKeyIDs[0]
+	}
+	want := map[string]string{c.VersionID: "DefaultEncryptionKey", ids[0]: "alias/team", ids[1]: "alias/team"}
+	if fmt.Sprint(keys) != fmt.Sprint(want) {
+		t.Fatalf("keys %v, want %v", keys, want)
+	}
+	for _, id := range append(ids, c.VersionID) {
+		mustGet(t, s, &backend.GetSecretValueInput{SecretID: "app/k", VersionID: id})
+	}
+	m, err := s.DescribeSecret(ctx, "app/k")
+	if err != nil || m.KmsKeyID != "alias/team" {
+		t.Fatalf("KmsKeyId %q, %v", m.KmsKeyID, err)
+	}
+	_, err = s.UpdateSecret(ctx, &backend.UpdateSecretInput{SecretID: "app/k", KmsKeyID: str("alias/missing")})
+	wantCode(t, err, backend.CodeEncryptionFailure)
 }
