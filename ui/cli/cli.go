@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/secretary-sh/secretary/backend"
+	"github.com/secretary-sh/secretary/ui/sanitize"
 )
 
 // Exit codes, as the AWS CLI v2 uses them.
@@ -242,10 +243,10 @@ func (a *app) fail(op string, err error) int {
 	case errors.As(err, &ec):
 		return ec.code
 	case errors.As(err, &ue):
-		fmt.Fprintf(a.stderr, "\nusage: secretary [options] <command> [parameters]\nTo see help text, you can run:\n\n  secretary help\n  secretary <command> --help\n\nsecretary: error: %s\n", ue.msg)
+		fmt.Fprintf(a.stderr, "\nusage: secretary [options] <command> [parameters]\nTo see help text, you can run:\n\n  secretary help\n  secretary <command> --help\n\nsecretary: error: %s\n", sanitize.Line(ue.msg))
 		return exitUsage
 	case errors.As(err, &ce):
-		fmt.Fprintf(a.stderr, "\nsecretary: %s\n", ce.err)
+		fmt.Fprintf(a.stderr, "\nsecretary: %s\n", sanitize.Line(ce.err.Error()))
 		return exitConfig
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintln(a.stderr)
@@ -255,10 +256,12 @@ func (a *app) fail(op string, err error) int {
 		if op == "" {
 			op = "secretary"
 		}
-		fmt.Fprintf(a.stderr, "\nAn error occurred (%s) when calling the %s operation: %s\n", code, op, backend.Message(err))
+		// Messages can carry text from the store or the service (names,
+		// keys); escapes in it are shown, never obeyed.
+		fmt.Fprintf(a.stderr, "\nAn error occurred (%s) when calling the %s operation: %s\n", code, op, sanitize.Line(backend.Message(err)))
 		return exitService
 	}
-	fmt.Fprintf(a.stderr, "\nsecretary: %s\n", err)
+	fmt.Fprintf(a.stderr, "\nsecretary: %s\n", sanitize.Line(err.Error()))
 	return exitOther
 }
 

@@ -15,13 +15,15 @@ import (
 	"syscall"
 
 	"github.com/secretary-sh/secretary/backend"
+	"github.com/secretary-sh/secretary/ui/sanitize"
 )
 
 func getCommand() *command {
 	return &command{name: "get", op: "GetSecretValue", usage: "NAME [--field KEY] [--version-stage S] [--version-id V]",
 		summary: "Print only a secret's value, or one JSON key of it, for scripts.",
 		details: `The value is written exactly, with no trailing newline; a binary value is
-written as raw bytes. With --field the value must be a JSON object: a string
+written as raw bytes. On a terminal, control characters and escape
+sequences are shown as visible escapes instead. With --field the value must be a JSON object: a string
 field is printed as is, any other field as compact JSON.`,
 		params: []param{{name: "field", kind: kString, help: "print only this top-level JSON key"},
 			{name: "version-stage", kind: kString, help: "staging label (default AWSCURRENT)"},
@@ -42,9 +44,18 @@ func runGet(ctx context.Context, a *app, args *args) error {
 		defer v.Wipe()
 		field, wantField := args.strs["field"]
 		if !wantField {
-			if v.IsBinary() {
+			switch {
+			case a.terminalOutput():
+				// A person is looking: control characters and escape
+				// sequences in the value are shown, not obeyed.
+				s := string(v.SecretBinary)
+				if !v.IsBinary() {
+					s = *v.SecretString
+				}
+				_, err = fmt.Fprint(a.stdout, sanitize.Text(s))
+			case v.IsBinary():
 				_, err = a.stdout.Write(v.SecretBinary)
-			} else {
+			default:
 				_, err = fmt.Fprint(a.stdout, *v.SecretString)
 			}
 			return err
@@ -60,7 +71,11 @@ func runGet(ctx context.Context, a *app, args *args) error {
 		if !ok {
 			return fmt.Errorf("%s has no field %q", v.Name, field)
 		}
-		_, err = fmt.Fprint(a.stdout, fieldText(raw))
+		text := fieldText(raw)
+		if a.terminalOutput() {
+			text = sanitize.Text(text)
+		}
+		_, err = fmt.Fprint(a.stdout, text)
 		return err
 	})
 }

@@ -169,6 +169,13 @@ func (a *app) terminalInput() bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
+// terminalOutput reports whether stdout is a terminal, where a value's
+// escape sequences would be obeyed rather than shown.
+func (a *app) terminalOutput() bool {
+	f, ok := a.stdout.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
 // promptPassphrase reads a passphrase from the controlling terminal without
 // echo. Reading /dev/tty rather than stdin keeps piped input for the
 // command itself.

@@ -150,3 +150,18 @@ func TestDemoConsoleStartsAndCleansUp(t *testing.T) {
 		t.Fatalf("the demo store was not removed: %v", entries)
 	}
 }
+
+func TestGetOnTerminalShowsEscapes(t *testing.T) {
+	e := newKeyFileStore(t)
+	// Clear screen, retitle the window, write the clipboard (OSC 52).
+	value := "before\x1b[2J\x1b]0;pwned\x07\x1b]52;c;aGk=\x07after"
+	e.ok("create-secret", "--name", "evil", "--secret-string", value)
+	if r := e.run("", "get", "evil"); r.stdout != value {
+		t.Fatalf("piped get must print the exact value, got %q", r.stdout)
+	}
+	m := newTmux(t, append(e.vars, "TZ=UTC"), binary+" get evil")
+	s := m.waitFor("EXIT=", 30*time.Second)
+	if !strings.Contains(s, `before\x1b[2J\x1b]0;pwned\x07\x1b]52;c;aGk=\x07after`) || !strings.Contains(s, "EXIT=0") {
+		t.Fatalf("terminal shows:\n%s", s)
+	}
+}
