@@ -166,7 +166,7 @@ const hexDigits = "0123456789abcdef"
 
 // encodeString escapes like Python's json with ensure_ascii=False: quote,
 // backslash and control characters are escaped, everything else is written
-// as UTF-8. Invalid UTF-8 becomes U+FFFD.
+// as UTF-8. Invalid UTF-8 becomes U+FFFD, and C1 controls are escaped too.
 func encodeString(buf *bytes.Buffer, s string) {
 	buf.WriteByte('"')
 	for i := 0; i < len(s); {
@@ -200,9 +200,17 @@ func encodeString(buf *bytes.Buffer, s string) {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
+		switch {
+		case r == utf8.RuneError && size == 1:
 			buf.WriteString("\ufffd")
-		} else {
+		case r >= 0x80 && r <= 0x9f:
+			// C1 controls: some terminals obey U+009B as CSI even in
+			// UTF-8. Python leaves them raw; a value must not drive the
+			// terminal, so they are escaped.
+			buf.WriteString(`\u00`)
+			buf.WriteByte(hexDigits[r>>4])
+			buf.WriteByte(hexDigits[r&0xf])
+		default:
 			buf.WriteString(s[i : i+size])
 		}
 		i += size

@@ -148,7 +148,7 @@ func TestParseArgs(t *testing.T) {
 
 func TestJSONOutputLikeTheAWSCLI(t *testing.T) {
 	var buf bytes.Buffer
-	s := "a\"b\\c\nd\te\x1b[2J</script>é"
+	s := "a\"b\\c\nd\te\x1b[2J</script>é\u009b2J"
 	o := object{}.add("Name", "n").add("Empty", "").add("List", []string{}).addAlways("SecretList", []any{}).
 		add("Value", s).add("When", time.Time{}).add("Map", map[string][]string{"v2": {"B"}, "v1": {"A"}})
 	if err := writeJSON(&buf, o); err != nil {
@@ -157,7 +157,7 @@ func TestJSONOutputLikeTheAWSCLI(t *testing.T) {
 	want := `{
     "Name": "n",
     "SecretList": [],
-    "Value": "a\"b\\c\nd\te\u001b[2J</script>é",
+    "Value": "a\"b\\c\nd\te\u001b[2J</script>é\u009b2J",
     "Map": {
         "v1": [
             "A"
