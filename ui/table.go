@@ -151,18 +151,19 @@ func joinCells(cells []string, widths []int) string {
 }
 
 // scroll keeps cursor inside a window of height rows starting at offset.
+// When the cursor leaves the window, the window jumps to put it in the
+// middle rather than creeping one row at a time: every scrolled frame is
+// a full repaint (the renderer diffs by line), and on a slow link holding
+// j should cost one repaint per half page, not one per row.
 func scroll(cursor, offset, height, n int) int {
 	if height <= 0 || n == 0 {
 		return 0
 	}
-	if cursor < offset {
-		offset = cursor
-	}
-	if cursor >= offset+height {
-		offset = cursor - height + 1
+	if cursor < offset || cursor >= offset+height {
+		offset = cursor - height/2
 	}
 	if offset > n-height {
-		offset = max(0, n-height)
+		offset = n - height
 	}
-	return offset
+	return max(0, offset)
 }
