@@ -56,9 +56,6 @@ type model struct {
 	copying string
 	// external is the $EDITOR session running, if any.
 	external *externalEdit
-	// opened is a backend the console opened itself (first run, unlock);
-	// the console closes it on exit.
-	opened        backend.Backend
 	width, height int
 }
 
@@ -187,7 +184,6 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.updateKey(msg)
 	case unlockedMsg:
 		m.top().close()
-		m.opened = msg.backend
 		m.c.backend = msg.backend
 		m.c.info = msg.backend.Info()
 		m.c.readOnly = m.c.readOnly || m.c.info.ReadOnly

@@ -44,8 +44,8 @@ type Config struct {
 
 // Run starts the console and blocks until the operator quits. It draws on
 // the alternate screen so values never reach the terminal's scrollback.
-// A backend the console opened itself (first run, unlock) is closed on
-// return; cfg.Backend belongs to the caller.
+// Every backend belongs to the caller, also those its Init and Unlock
+// return: the caller made them and closes them.
 func Run(ctx context.Context, cfg Config) error {
 	if cfg.Backend == nil && ((cfg.NeedsInit && cfg.Init == nil) || (!cfg.NeedsInit && cfg.Unlock == nil)) {
 		return fmt.Errorf("console: no backend and no way to create or unlock one")
@@ -64,13 +64,7 @@ func Run(ctx context.Context, cfg Config) error {
 	clip := clipboard.New(clipboard.WithTimeout(cfg.ClipboardClear))
 	m := newModel(ctx, &cfg, r, st, options{clip: clip, animate: true})
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx), tea.WithOutput(os.Stdout))
-	final, err := p.Run()
-	if fm, ok := final.(*model); ok && fm.opened != nil {
-		if cerr := fm.opened.Close(); cerr != nil && err == nil {
-			err = fmt.Errorf("console: close the store: %w", cerr)
-		}
-	}
-	if err != nil && ctx.Err() == nil {
+	if _, err := p.Run(); err != nil && ctx.Err() == nil {
 		return fmt.Errorf("console: %w", err)
 	}
 	return nil
