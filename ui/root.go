@@ -55,7 +55,7 @@ type model struct {
 	// copying names what the latest copy holds, for its status message.
 	copying string
 	// external is the $EDITOR session running, if any.
-	external *externalEdit
+	external      *externalEdit
 	width, height int
 }
 
