@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/secretary-sh/secretary/backend"
 	"github.com/secretary-sh/secretary/theme"
 	"github.com/secretary-sh/secretary/ui/clipboard"
@@ -352,14 +353,16 @@ func (m *model) helpView(w, h int) string {
 	st := m.c.styles
 	hk := m.top().help()
 	g := m.c.keys.global
-	groups := append(hk.full[:len(hk.full):len(hk.full)], []key.Binding{g.Help, g.Back, g.Quit, g.ForceQuit})
+	// The global keys come first: the help model drops the groups that do
+	// not fit, and quitting must always be findable.
+	groups := append([][]key.Binding{{g.Help, g.Back, g.Quit, g.ForceQuit}}, hk.full...)
 	title := st.Title.Render("Keys")
 	if m.c.version != "" {
 		title += st.Muted.Render(" · " + line(m.c.version))
 	}
 	var notes []string
 	if _, ok := m.top().(*listPage); ok {
-		notes = append(notes, "", st.Header.Render("Filter"),
+		notes = append(notes, "", "", st.Header.Render("Filter"),
 			"plain words match name, description and tags (substring, any case); !word excludes",
 			"name:prod/  description:db  tag-key:team  tag-value:payments  (prefix, as AWS)",
 			"!name:test/ or name:!test/ negates; name:a,b matches either")
@@ -367,8 +370,22 @@ func (m *model) helpView(w, h int) string {
 	if m.c.readOnly {
 		notes = append(notes, "", st.Warning.Render("Read-only: every change is disabled."))
 	}
-	body := title + "\n\n" + m.help.FullHelpView(groups) + strings.Join(notes, "\n")
-	return m.c.renderer.NewStyle().Padding(1, 2).Render(body)
+	// The help model drops the groups that do not fit its width; the notes
+	// wrap. Both stay inside the padding.
+	inner := max(20, w-4)
+	hm := m.help
+	hm.Width = inner
+	body := title + "\n\n" + hm.FullHelpView(groups)
+	if len(notes) > 0 {
+		body += m.c.renderer.NewStyle().Width(inner).Render(strings.Join(notes, "\n"))
+	}
+	// Padding by hand: the help model may overrun its width by its
+	// ellipsis, and a padded overrun would spill past the terminal.
+	out := []string{""}
+	for _, l := range strings.Split(body, "\n") {
+		out = append(out, "  "+ansi.Truncate(l, inner, ""))
+	}
+	return strings.Join(out, "\n")
 }
 
 // clipLines makes s exactly h lines of at most w cells, so a page that
