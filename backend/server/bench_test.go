@@ -77,7 +77,7 @@ func benchGet(b *testing.B, endpoint, keyID, secret, want string) {
 
 	var mu sync.Mutex
 	var lat []time.Duration
-	b.SetParallelism(4) // 8 × GOMAXPROCS concurrent clients
+	b.SetParallelism(4) // 4 × GOMAXPROCS concurrent clients
 	b.ResetTimer()
 	start := time.Now()
 	b.RunParallel(func(pb *testing.PB) {
