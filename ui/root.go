@@ -353,8 +353,7 @@ func (m *model) helpView(w, h int) string {
 	st := m.c.styles
 	hk := m.top().help()
 	g := m.c.keys.global
-	// The global keys come first: the help model drops the groups that do
-	// not fit, and quitting must always be findable.
+	// The global keys come first, so quitting is always at the top.
 	groups := append([][]key.Binding{{g.Help, g.Back, g.Quit, g.ForceQuit}}, hk.full...)
 	title := st.Title.Render("Keys")
 	if m.c.version != "" {
@@ -370,12 +369,21 @@ func (m *model) helpView(w, h int) string {
 	if m.c.readOnly {
 		notes = append(notes, "", st.Warning.Render("Read-only: every change is disabled."))
 	}
-	// The help model drops the groups that do not fit its width; the notes
-	// wrap. Both stay inside the padding.
+	// Groups that do not fit beside each other go on the next row; the
+	// notes wrap. Both stay inside the padding.
 	inner := max(20, w-4)
 	hm := m.help
-	hm.Width = inner
-	body := title + "\n\n" + hm.FullHelpView(groups)
+	hm.Width = 0 // no truncation: the groups are laid out in rows below
+	var blocks []string
+	for start := 0; start < len(groups); {
+		end := start + 1
+		for end < len(groups) && lipgloss.Width(hm.FullHelpView(groups[start:end+1])) <= inner {
+			end++
+		}
+		blocks = append(blocks, hm.FullHelpView(groups[start:end]))
+		start = end
+	}
+	body := title + "\n\n" + strings.Join(blocks, "\n\n")
 	if len(notes) > 0 {
 		body += m.c.renderer.NewStyle().Width(inner).Render(strings.Join(notes, "\n"))
 	}
