@@ -122,10 +122,11 @@ func (s *statusBar) expire(msg flashExpiredMsg) {
 
 func (s *statusBar) View(width int, right string) string {
 	st := s.c.styles
-	left := " " + backendLabel(s.c)
+	var badge string
 	if s.c.readOnly {
-		left += " " + st.Badge.Render(" READ-ONLY ")
+		badge = st.Badge.Render(" READ-ONLY ") + " "
 	}
+	loc := backendLabel(s.c)
 	var mid string
 	switch {
 	case len(s.c.tasks.running) > 0:
@@ -140,15 +141,20 @@ func (s *statusBar) View(width int, right string) string {
 		mid = st.Success.Render("✓ ") + s.text
 	}
 	right += " "
-	used := lipgloss.Width(left) + lipgloss.Width(right) + 2
-	if room := width - used; room > 0 {
-		mid = truncate(mid, room)
-	} else {
-		mid = ""
-		left = truncate(left, max(0, width-lipgloss.Width(right)-1))
+	// What is happening matters more than where: a message takes the room
+	// it needs and the location gets the rest (at least a few cells).
+	avail := width - lipgloss.Width(right) - lipgloss.Width(badge) - 1
+	locW := lipgloss.Width(loc)
+	if mid != "" {
+		locW = min(locW, max(12, avail-lipgloss.Width(mid)-3))
 	}
-	gap := max(1, width-lipgloss.Width(left)-lipgloss.Width(mid)-lipgloss.Width(right)-2)
-	bar := left + "  " + mid + strings.Repeat(" ", gap) + right
+	loc = truncate(loc, max(0, min(locW, avail)))
+	left := " " + badge + loc
+	if mid != "" {
+		mid = "  " + truncate(mid, max(0, width-lipgloss.Width(left)-lipgloss.Width(right)-3))
+	}
+	gap := max(0, width-lipgloss.Width(left)-lipgloss.Width(mid)-lipgloss.Width(right))
+	bar := left + mid + strings.Repeat(" ", gap) + right
 	return s.c.styles.Bar.Width(width).MaxWidth(width).Render(truncate(bar, width))
 }
 
