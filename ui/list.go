@@ -329,17 +329,22 @@ func (l *listPage) onBatch(msg listBatchMsg) tea.Cmd {
 	} else if len(msg.rows) > 0 {
 		l.rows = append(l.rows, msg.rows...)
 		l.newGen()
+		for i := range msg.rows {
+			if msg.rows[i].deleted {
+				l.deleted++
+			}
+		}
 	}
 	if msg.done {
 		l.loading = false
 		if l.refreshing {
 			l.rows, l.pending, l.refreshing = l.pending, nil, false
 			l.newGen()
-		}
-		l.deleted = 0
-		for i := range l.rows {
-			if l.rows[i].deleted {
-				l.deleted++
+			l.deleted = 0
+			for i := range l.rows {
+				if l.rows[i].deleted {
+					l.deleted++
+				}
 			}
 		}
 		if l.cancelLoad != nil {
