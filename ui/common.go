@@ -31,8 +31,6 @@ type common struct {
 	// stale one.
 	lastID uint64
 	tasks  *taskList
-	// clipboardClear is how long a copied value stays on the clipboard.
-	clipboardClear time.Duration
 	// tick schedules a timer message (tea.Tick); tests replace it so
 	// timers do not hold them up.
 	tick func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd

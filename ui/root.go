@@ -79,19 +79,18 @@ func newModel(ctx context.Context, cfg *Config, r *lipgloss.Renderer, st theme.S
 		o.clip = clipboard.New(clipboard.WithTimeout(cfg.ClipboardClear), clipboard.WithClock(o.now))
 	}
 	c := &common{
-		ctx:            ctx,
-		backend:        cfg.Backend,
-		location:       cfg.Location,
-		readOnly:       cfg.ReadOnly,
-		renderer:       r,
-		styles:         st,
-		keys:           defaultKeyMaps(),
-		now:            o.now,
-		tasks:          &taskList{},
-		clipboardClear: o.clip.Timeout(),
-		version:        cfg.Version,
-		tick:           o.tick,
-		animate:        o.animate,
+		ctx:      ctx,
+		backend:  cfg.Backend,
+		location: cfg.Location,
+		readOnly: cfg.ReadOnly,
+		renderer: r,
+		styles:   st,
+		keys:     defaultKeyMaps(),
+		now:      o.now,
+		tasks:    &taskList{},
+		version:  cfg.Version,
+		tick:     o.tick,
+		animate:  o.animate,
 	}
 	if cfg.Backend != nil {
 		c.info = cfg.Backend.Info()
