@@ -6,6 +6,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -42,6 +44,17 @@ type Config struct {
 	Version string
 }
 
+// darkBackground reads COLORFGBG ("fg;bg" or "fg;x;bg", ANSI colour
+// numbers): backgrounds 7 and 9–15 are light.
+func darkBackground(colorfgbg string) bool {
+	parts := strings.Split(colorfgbg, ";")
+	bg, err := strconv.Atoi(parts[len(parts)-1])
+	if colorfgbg == "" || err != nil {
+		return true
+	}
+	return !(bg == 7 || (bg >= 9 && bg <= 15))
+}
+
 // Run starts the console and blocks until the operator quits. It draws on
 // the alternate screen so values never reach the terminal's scrollback.
 // Every backend belongs to the caller, also those its Init and Unlock
@@ -51,6 +64,11 @@ func Run(ctx context.Context, cfg Config) error {
 		return fmt.Errorf("console: no backend and no way to create or unlock one")
 	}
 	r := lipgloss.NewRenderer(os.Stdout)
+	// Asking the terminal for its background colour (OSC 11) can stall
+	// for seconds where nobody answers (some multiplexers, slow links),
+	// and the first frame must not wait: take COLORFGBG's word when the
+	// terminal sets it, else assume dark (--theme light is there).
+	r.SetHasDarkBackground(darkBackground(os.Getenv("COLORFGBG")))
 	if os.Getenv("NO_COLOR") != "" {
 		// NO_COLOR asks for no colour, not for no attributes: keep bold
 		// and reverse video (termenv would drop them) and draw in mono.
