@@ -339,3 +339,35 @@ func (e *evilNames) ListSecretVersionIds(ctx context.Context, in *backend.ListSe
 	c.SecretID = e.id(in.SecretID)
 	return e.Store.ListSecretVersionIds(ctx, &c)
 }
+
+// slowStream holds the listing back until released, like a store on a
+// slow disk or AWS over a slow link.
+type slowStream struct {
+	*local.Store
+	release chan struct{}
+}
+
+func (s *slowStream) StreamSecrets(ctx context.Context, in *backend.ListSecretsInput, fn func([]backend.SecretMetadata) error) error {
+	select {
+	case <-s.release:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return s.Store.StreamSecrets(ctx, in, fn)
+}
+
+// The first frame is drawn while the listing is still outstanding, and
+// keys work meanwhile.
+func TestFirstFrameDoesNotWaitForTheBackend(t *testing.T) {
+	s, clk, _ := newStore(t)
+	fill(t, s, clk, fixtureSecrets())
+	b := &slowStream{Store: s, release: make(chan struct{})}
+	p := startProgram(t, Config{Backend: b}, 80, 24)
+	p.waitFor("loading…")
+	p.press("?")
+	p.waitFor("Keys")
+	p.press("esc")
+	close(b.release)
+	p.waitFor("prod/payments/postgres")
+	p.finish()
+}
