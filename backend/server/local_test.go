@@ -21,6 +21,13 @@ type servedStore struct {
 // key and serves the store until the test ends.
 func serveLocal(t testing.TB) *servedStore {
 	t.Helper()
+	return serveLocalWith(t, Config{})
+}
+
+// serveLocalWith is serveLocal with Run's configuration (TLS) given; its
+// Handler and Ready are filled in.
+func serveLocalWith(t testing.TB, cfg Config) *servedStore {
+	t.Helper()
 	key := make([]byte, 32)
 	if _, err := rand.Read(key); err != nil {
 		t.Fatal(err)
@@ -39,7 +46,9 @@ func serveLocal(t testing.TB) *servedStore {
 	ctx, cancel := context.WithCancel(context.Background())
 	endpoint := make(chan string, 1)
 	done := make(chan error, 1)
-	go func() { done <- Run(ctx, Config{Handler: h, Ready: func(e string) { endpoint <- e }}) }()
+	cfg.Handler = h
+	cfg.Ready = func(e string) { endpoint <- e }
+	go func() { done <- Run(ctx, cfg) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
