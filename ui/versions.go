@@ -49,7 +49,9 @@ type versionsPage struct {
 	offset     int
 	mark       string
 
-	mode     int
+	mode int
+	// scrolled is the first line drawn of a value or a diff.
+	scrolled int
 	value    *backend.SecretValue
 	valueFor string
 	valueID  uint64
@@ -229,7 +231,33 @@ func (v *versionsPage) back() bool {
 	return true
 }
 
+// scrollKeys moves a value or diff view; it reports whether msg was one.
+func (v *versionsPage) scrollKeys(msg tea.KeyMsg) bool {
+	k := v.keys
+	switch {
+	case key.Matches(msg, k.Up):
+		v.scrolled--
+	case key.Matches(msg, k.Down):
+		v.scrolled++
+	case key.Matches(msg, k.PageUp):
+		v.scrolled -= v.height - 1
+	case key.Matches(msg, k.PageDown):
+		v.scrolled += v.height - 1
+	case key.Matches(msg, k.Home):
+		v.scrolled = 0
+	case key.Matches(msg, k.End):
+		v.scrolled = 1 << 30
+	default:
+		return false
+	}
+	v.scrolled = max(0, v.scrolled)
+	return true
+}
+
 func (v *versionsPage) updateValue(msg tea.KeyMsg) tea.Cmd {
+	if v.scrollKeys(msg) {
+		return nil
+	}
 	if key.Matches(msg, v.keys.Reveal) {
 		if v.revealed || v.fetching {
 			v.dropValue()
@@ -244,6 +272,9 @@ func (v *versionsPage) updateValue(msg tea.KeyMsg) tea.Cmd {
 }
 
 func (v *versionsPage) updateDiff(msg tea.KeyMsg) tea.Cmd {
+	if v.scrollKeys(msg) {
+		return nil
+	}
 	if key.Matches(msg, v.keys.Reveal) {
 		v.diffRevealed = !v.diffRevealed
 	}
@@ -280,7 +311,7 @@ func (v *versionsPage) updateTable(msg tea.KeyMsg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(msg, k.Open):
-		v.mode, v.valueFor = modeValue, sel.VersionID
+		v.mode, v.valueFor, v.scrolled = modeValue, sel.VersionID, 0
 		return nil
 	case key.Matches(msg, k.Mark):
 		if v.mark == sel.VersionID {
@@ -317,7 +348,7 @@ func (v *versionsPage) startDiff(sel *backend.SecretVersion) tea.Cmd {
 			break
 		}
 	}
-	v.mode = modeDiff
+	v.mode, v.scrolled = modeDiff, 0
 	v.dropDiff()
 	id := v.c.nextID()
 	v.diffID = id
@@ -439,10 +470,8 @@ func (v *versionsPage) help() keyHelp {
 	k := v.keys
 	back := v.c.keys.global.Back
 	switch v.mode {
-	case modeValue:
-		return keyHelp{short: []key.Binding{k.Reveal, back}}
-	case modeDiff:
-		return keyHelp{short: []key.Binding{k.Reveal, back}}
+	case modeValue, modeDiff:
+		return keyHelp{short: []key.Binding{k.Reveal, k.Down, k.PageDown, back}}
 	}
 	ro := v.c.readOnly
 	muts := []key.Binding{k.AddLabel, k.DropLabel, k.Rollback}
@@ -475,15 +504,22 @@ func versionColumns() []column {
 
 func (v *versionsPage) View() string {
 	var ls []string
+	h := max(1, v.height)
 	switch v.mode {
-	case modeValue:
-		ls = v.valueView()
-	case modeDiff:
-		ls = v.diffView()
+	case modeValue, modeDiff:
+		if v.mode == modeValue {
+			ls = v.valueView()
+		} else {
+			ls = v.diffView()
+		}
+		// The title stays; the rest scrolls.
+		v.scrolled = max(0, min(v.scrolled, len(ls)-h))
+		if v.scrolled > 0 {
+			ls = append(ls[:1:1], ls[1+v.scrolled:]...)
+		}
 	default:
 		ls = v.tableView()
 	}
-	h := max(1, v.height)
 	var b strings.Builder
 	for i := 0; i < h; i++ {
 		if i > 0 {

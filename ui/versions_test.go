@@ -2,9 +2,11 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/secretary-sh/secretary/backend"
 )
@@ -155,5 +157,27 @@ func TestAddMoveAndRemoveLabels(t *testing.T) {
 	m, _ = s.DescribeSecret(ctx, name)
 	if slices.Contains(m.VersionIdsToStages[versionID(name, 2)], "green") {
 		t.Fatalf("green not removed: %v", m.VersionIdsToStages)
+	}
+}
+
+func TestLongVersionValueScrolls(t *testing.T) {
+	s, clk, _ := newStore(t)
+	var long strings.Builder
+	for i := range 60 {
+		fmt.Fprintf(&long, "line %02d\n", i)
+	}
+	fill(t, s, clk, []fixtureSecret{{name: "tls/cert", values: []string{long.String()}, age: time.Hour}})
+	h := newHarness(t, Config{Backend: s}, 80, 24)
+	h.press("v", "enter", "r")
+	if v := h.view(); !strings.Contains(v, "line 00") || strings.Contains(v, "line 40") {
+		t.Fatalf("first page of the value:\n%s", v)
+	}
+	h.press("pgdown", "pgdown")
+	if v := h.view(); !strings.Contains(v, "line 40") || !strings.Contains(v, "tls/cert · version") {
+		t.Fatalf("after paging down the title must stay and line 40 show:\n%s", v)
+	}
+	h.press("G")
+	if v := h.view(); !strings.Contains(v, "line 59") {
+		t.Fatalf("G did not reach the end:\n%s", v)
 	}
 }
