@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -313,4 +314,71 @@ func TestRSSChild(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
+}
+
+// BenchmarkFirstFrame10kKeyFile starts the real secretary binary in tmux
+// on a 10,000-secret store that a key file unlocks, and measures from the
+// exec to the first frame of the list on the terminal (first-frame), and
+// to the list being complete (listed). Budget: first frame ≤ 150 ms.
+// The times include tmux starting the process and the polling of its
+// screen (every 2 ms), so they are upper bounds.
+func BenchmarkFirstFrame10kKeyFile(b *testing.B) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		b.Skip("tmux is not installed; it is the terminal this benchmark drives")
+	}
+	dir := b.TempDir()
+	bin := filepath.Join(dir, "secretary")
+	if out, err := exec.Command("go", "build", "-o", bin, "github.com/secretary-sh/secretary").CombinedOutput(); err != nil {
+		b.Fatalf("build: %v\n%s", err, out)
+	}
+	keyFile, store := filepath.Join(dir, "store.key"), filepath.Join(dir, "store.db")
+	if err := local.GenerateKeyFile(keyFile); err != nil {
+		b.Fatal(err)
+	}
+	s, err := local.Init(context.Background(), store, local.Credential{KeyFile: keyFile}, local.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := demo.Fill(context.Background(), s, demo.Options{Secrets: 10_000, Seed: 1}); err != nil {
+		b.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		b.Fatal(err)
+	}
+	sock := "secretary-bench-" + strconv.Itoa(os.Getpid())
+	tmux := func(args ...string) ([]byte, error) {
+		return exec.Command("tmux", append([]string{"-L", sock}, args...)...).Output()
+	}
+	b.Cleanup(func() { _, _ = tmux("kill-server") })
+	var first, full time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		session := "ff" + strconv.Itoa(i)
+		start := time.Now()
+		if _, err := tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40",
+			"env", "SECRETARY_STORE="+store, "SECRETARY_KEY_FILE="+keyFile, "NO_COLOR=1", bin); err != nil {
+			b.Fatalf("tmux: %v", err)
+		}
+		var gotFirst time.Duration
+		for {
+			if time.Since(start) > 30*time.Second {
+				b.Fatal("no complete list after 30 s")
+			}
+			screen, _ := tmux("capture-pane", "-p", "-t", session)
+			if gotFirst == 0 && bytes.Contains(screen, []byte("Secrets")) {
+				gotFirst = time.Since(start)
+			}
+			if gotFirst != 0 && bytes.Contains(screen, []byte("deleted hidden")) && !bytes.Contains(screen, []byte("loading")) {
+				full += time.Since(start)
+				break
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+		first += gotFirst
+		b.StopTimer()
+		_, _ = tmux("kill-session", "-t", session)
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(first.Milliseconds())/float64(b.N), "ms-first-frame")
+	b.ReportMetric(float64(full.Milliseconds())/float64(b.N), "ms-listed")
 }
