@@ -353,9 +353,9 @@ func BenchmarkFirstFrame10kKeyFile(b *testing.B) {
 	var first, full time.Duration
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		session := "ff" + strconv.Itoa(i)
+		pane := "ff" + strconv.Itoa(i)
 		start := time.Now()
-		if _, err := tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40",
+		if _, err := tmux("new-session", "-d", "-s", pane, "-x", "120", "-y", "40",
 			"env", "SECRETARY_STORE="+store, "SECRETARY_KEY_FILE="+keyFile, "NO_COLOR=1", bin); err != nil {
 			b.Fatalf("tmux: %v", err)
 		}
@@ -364,7 +364,7 @@ func BenchmarkFirstFrame10kKeyFile(b *testing.B) {
 			if time.Since(start) > 30*time.Second {
 				b.Fatal("no complete list after 30 s")
 			}
-			screen, _ := tmux("capture-pane", "-p", "-t", session)
+			screen, _ := tmux("capture-pane", "-p", "-t", pane)
 			if gotFirst == 0 && bytes.Contains(screen, []byte("Secrets")) {
 				gotFirst = time.Since(start)
 			}
@@ -376,7 +376,7 @@ func BenchmarkFirstFrame10kKeyFile(b *testing.B) {
 		}
 		first += gotFirst
 		b.StopTimer()
-		_, _ = tmux("kill-session", "-t", session)
+		_, _ = tmux("kill-session", "-t", pane)
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(first.Milliseconds())/float64(b.N), "ms-first-frame")

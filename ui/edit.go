@@ -175,7 +175,7 @@ func confirmSave(c *common, name, old, new string, binary bool) tea.Cmd {
 	return openDialog(d)
 }
 
-// externalEdit remembers which secret an $EDITOR session is for: the
+// externalEdit remembers which secret an $EDITOR run is for: the
 // editor's messages do not say.
 type externalEdit struct {
 	name, old string

@@ -55,7 +55,7 @@ type model struct {
 	clip    *clipboard.Clipboard
 	// copying names what the latest copy holds, for its status message.
 	copying string
-	// external is the $EDITOR session running, if any.
+	// external is the $EDITOR run in progress, if any.
 	external      *externalEdit
 	width, height int
 }
