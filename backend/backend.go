@@ -9,7 +9,10 @@
 // assertion.
 package backend
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Backend is a Secrets Manager–compatible store. SecretID arguments accept a
 // name, a full ARN or a partial ARN (without the random suffix).
@@ -38,6 +41,44 @@ type Backend interface {
 type Rotator interface {
 	RotateSecret(ctx context.Context, in *RotateSecretInput) (*RotateSecretOutput, error)
 	CancelRotateSecret(ctx context.Context, secretID string) (*RotateSecretOutput, error)
+}
+
+// RotationProgress reports one step of a rotation that the backend runs
+// itself (the embedded store runs its rotation functions in process; AWS
+// invokes a Lambda and reports nothing). Err is set when Phase is
+// RotationFailed and never holds a secret value.
+type RotationProgress struct {
+	SecretID  string
+	VersionID string
+	// Step is createSecret, setSecret, testSecret or finishSecret.
+	Step  string
+	Phase RotationPhase
+	Err   error
+	Time  time.Time
+}
+
+// RotationPhase says where a rotation step is.
+type RotationPhase int
+
+// Rotation step phases.
+const (
+	RotationStarted RotationPhase = iota + 1
+	RotationFinished
+	RotationFailed
+)
+
+// ProgressRotator is implemented by backends that run rotations in process,
+// so a console can show the four steps live and name the one that failed.
+type ProgressRotator interface {
+	Rotator
+	// RotateSecretProgress is RotateSecret with a callback told when each
+	// step starts, finishes or fails. The callback must not block. When a
+	// step fails the error wraps a value naming the step.
+	RotateSecretProgress(ctx context.Context, in *RotateSecretInput, progress func(RotationProgress)) (*RotateSecretOutput, error)
+	// RotationFunctions lists the rotation function names this backend
+	// accepts as RotationLambdaARN (options follow a colon, as in
+	// "password:length=32" or "exec:/path").
+	RotationFunctions() []string
 }
 
 // ResourcePolicies is implemented by backends that hold resource policies.
