@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/secretary-sh/secretary/backend"
+	"github.com/secretary-sh/secretary/backend/rotation"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -40,6 +41,9 @@ type Options struct {
 	Account  string           // ARN account; default "000000000000"
 	ReadOnly bool             // every mutation fails with InvalidRequestException
 	KDF      *KDFParams       // Argon2id cost for new passphrase slots; nil = DefaultKDF()
+	// Rotation names the rotation functions RotateSecret accepts; nil
+	// allows only "password" (see rotation/builtin for the full set).
+	Rotation *rotation.Registry
 }
 
 // KDFParams is the Argon2id cost of a passphrase keyslot.

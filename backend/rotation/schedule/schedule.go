@@ -220,3 +220,38 @@ func (s *Schedule) WindowEnd(start time.Time) time.Time {
 func (s *Schedule) Due(last, now time.Time) bool {
 	return !now.Before(s.Next(last))
 }
+
+// Decide tells a scheduler running at now what to do with a secret whose
+// rotation window opens at next. Before next nothing is due. Inside the
+// window the rotation is due. When an explicit Duration window was missed
+// entirely (the scheduler did not run during it), the operator asked for
+// rotations to happen only inside such windows, so the rotation waits for the
+// next one: due is false and open is when that window opens (or, when now
+// already falls inside a later window, due is true). Without a Duration a
+// missed window is still due, as Due says: rotating late is safer than
+// skipping a rotation.
+func (s *Schedule) Decide(next, now time.Time) (due bool, open time.Time) {
+	next, now = next.UTC(), now.UTC()
+	if now.Before(next) {
+		return false, next
+	}
+	if s.window == 0 || now.Before(s.WindowEnd(next)) {
+		return true, next
+	}
+	if s.kind == KindCron {
+		// Every cron match opens a window; the one holding now, if any,
+		// opened less than a window's length ago.
+		open = s.cron.next(now.Add(-s.window))
+	} else {
+		// An hourly rate() waits for the next window of its series; a
+		// daily schedule for the next midnight (waiting a whole interval
+		// of, say, 30 days would be worse than rotating a day late).
+		step := 24 * time.Hour
+		if s.hourly {
+			step = s.every
+		}
+		k := now.Sub(next.Add(s.window))/step + 1
+		open = next.Add(k * step)
+	}
+	return !now.Before(open), open
+}
