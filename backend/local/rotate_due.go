@@ -4,11 +4,15 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/secretary-sh/secretary/backend"
+	"github.com/secretary-sh/secretary/backend/rotation"
 	"github.com/secretary-sh/secretary/backend/rotation/schedule"
 )
 
@@ -81,10 +85,19 @@ func (s *Store) RotateDue(ctx context.Context, opts RotateDueOptions) ([]DueRota
 		case DueMissedWindow:
 			d.Err = s.reschedule(ctx, d.ARN, d.NextRotationDate)
 		case DueRotate, DueResume:
+			if d.Action == DueRotate {
+				// Chosen here so that a failure can name the version
+				// it left AWSPENDING.
+				d.VersionID = uuid.NewString()
+			}
 			in := &backend.RotateSecretInput{SecretID: d.ARN, ClientRequestToken: d.VersionID}
 			out, err := s.RotateSecretProgress(ctx, in, opts.Progress)
 			if err != nil {
 				d.Err = err
+				var stepErr *rotation.StepError
+				if d.Action == DueRotate && (!errors.As(err, &stepErr) || stepErr.Step == rotation.StepCreate) {
+					d.VersionID = "" // no pending version was left behind
+				}
 				continue
 			}
 			d.VersionID = out.VersionID

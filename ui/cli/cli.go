@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -74,6 +75,7 @@ func globalSpecs() []param {
 		{name: "region", kind: kString, help: "AWS region (aws backend)"},
 		{name: "endpoint-url", kind: kString, help: "Secrets Manager endpoint URL (aws backend)"},
 		{name: "output", kind: kString, help: "output format: json"},
+		{name: "rotation-exec-dir", kind: kString, help: "allow exec: rotation functions from these directories (separated by " + string(filepath.ListSeparator) + "); off by default"},
 		{name: "demo", kind: kBool, help: "open the console on a throwaway store full of demo data"},
 		{name: "version", kind: kBool, help: "print the version and exit"},
 	}
@@ -210,6 +212,13 @@ func (a *app) configure(g *args) error {
 			return usagef("argument --clipboard-clear: invalid duration %q (for example 30s or 2m)", v)
 		}
 		a.cfg.Clipboard = d
+	}
+	if v, ok := g.strs["rotation-exec-dir"]; ok {
+		dirs, err := parseExecDirs(v)
+		if err != nil {
+			return err
+		}
+		a.cfg.RotationExecDirs = dirs
 	}
 	if v, ok := g.strs["output"]; ok {
 		if v != "json" {

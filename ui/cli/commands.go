@@ -123,6 +123,7 @@ func commandTable() []*command {
 			run: runRotate},
 		{name: "cancel-rotate-secret", op: "CancelRotateSecret", usage: "--secret-id ID",
 			summary: "Turn rotation off.", params: []param{pSecretID}, run: runCancelRotate},
+		rotateDueCommand(),
 		getCommand(), execCommand(), initCommand(), demoDataCommand(),
 	}
 }

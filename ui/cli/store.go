@@ -39,6 +39,9 @@ type Config struct {
 	Region      string
 	EndpointURL string
 	Output      string
+	// RotationExecDirs are where exec: rotation functions may live; none
+	// means exec: is refused.
+	RotationExecDirs []string
 }
 
 // configError is a problem with the environment or configuration (no
@@ -99,7 +102,7 @@ func (a *app) openBackend(ctx context.Context) (backend.Backend, error) {
 
 // localOptions are the store options every command uses.
 func (a *app) localOptions() local.Options {
-	return local.Options{ReadOnly: a.cfg.ReadOnly}
+	return local.Options{ReadOnly: a.cfg.ReadOnly, Rotation: a.rotationRegistry()}
 }
 
 // nonInteractiveCredential returns a credential that needs no prompt (key
