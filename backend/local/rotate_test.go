@@ -482,3 +482,44 @@ func TestRotationLeaksNoValue(t *testing.T) {
 		t.Fatal("the failed step is not in the audit log")
 	}
 }
+
+func TestRotationSchedulerRunsUntilCancelled(t *testing.T) {
+	clock := newClock()
+	s := newStore(t, Options{Now: clock.Now})
+	mustCreate(t, s, "daily", "initial")
+	if _, err := s.RotateSecret(context.Background(), &backend.RotateSecretInput{SecretID: "daily", RotationLambdaARN: "password",
+		RotationRules: &backend.RotationRules{AutomaticallyAfterDays: 1}, RotateImmediately: boolp(false)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RunRotationScheduler(context.Background(), 0, nil); err != nil {
+		t.Fatalf("a disabled scheduler: %v", err)
+	}
+	clock.Advance(24 * time.Hour)
+	ctx, cancel := context.WithCancel(context.Background())
+	reports := make(chan DueRotation, 10)
+	done := make(chan error, 1)
+	go func() { done <- s.RunRotationScheduler(ctx, 10*time.Millisecond, func(d DueRotation) { reports <- d }) }()
+	select {
+	case d := <-reports:
+		if d.Name != "daily" || d.Action != DueRotate || d.Err != nil {
+			t.Fatalf("report %+v", d)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the scheduler rotated nothing")
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the scheduler did not stop when its context ended")
+	}
+	if len(reports) != 0 {
+		t.Fatalf("the secret rotated again within its window: %+v", <-reports)
+	}
+	if v := mustGet(t, s, &backend.GetSecretValueInput{SecretID: "daily"}); *v.SecretString == "initial" {
+		t.Fatal("not rotated")
+	}
+}
