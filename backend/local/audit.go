@@ -58,7 +58,7 @@ func auditHash(r *backend.AuditRecord) string {
 func (t *txn) audit(operation, arn, versionID string, opErr error) error {
 	r := backend.AuditRecord{
 		Time:      t.now,
-		Actor:     t.s.opts.Actor,
+		Actor:     t.actor(),
 		Operation: operation,
 		SecretARN: arn,
 		VersionID: versionID,
@@ -104,6 +104,16 @@ func (t *txn) audit(operation, arn, versionID string, opErr error) error {
 		t.tail = auditTail{seq: r.Seq, hash: r.Hash, ok: true}
 		return nil
 	}
+}
+
+// actor is who an audit record names: the caller's identity when the
+// context carries one (backend.WithActor: the access key of a request
+// served over HTTP), else the store's own (Options.Actor).
+func (t *txn) actor() string {
+	if a := backend.Actor(t.ctx); a != "" {
+		return a
+	}
+	return t.s.opts.Actor
 }
 
 // auditTail is the newest record of the chain.

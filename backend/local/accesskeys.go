@@ -1,0 +1,264 @@
+package local
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base32"
+	"encoding/base64"
+	"errors"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/secretary-sh/secretary/backend"
+)
+
+// Access keys let programs reach the store through `secretary serve` with
+// any AWS SDK: the server verifies each request's Signature Version 4
+// against the secret of the key it names, and the key id becomes the actor
+// of the request's audit record.
+//
+// An id is AccessKeyPrefix followed by 16 characters of base32 (A–Z, 2–7),
+// 20 in all like an AWS access key id; "SKIA" rather than AWS's "AKIA" so
+// that nobody mistakes a key of this store for an IAM user's. The secret is
+// 40 characters of base64 (30 random bytes), like an AWS secret access key.
+//
+// The secret is needed in clear to check signatures, so it cannot be
+// hashed: it is wrapped with AES-256-GCM under the store's root key, with
+// associated data naming the store and the key id, so a wrapped secret
+// copied to another key or another store does not open. It is returned in
+// clear once, by CreateAccessKey.
+
+// AccessKeyPrefix begins every access key id the store issues.
+const AccessKeyPrefix = "SKIA"
+
+const (
+	accessKeyIDLen    = 20
+	accessSecretBytes = 30 // 40 characters of base64
+	maxKeyDescription = 256
+)
+
+// accessKeysTable is created by the first CreateAccessKey, so stores made
+// before access keys existed keep working unchanged.
+const accessKeysTable = `CREATE TABLE IF NOT EXISTS access_keys (
+	id TEXT PRIMARY KEY,
+	description TEXT NOT NULL DEFAULT '',
+	wrapped BLOB NOT NULL,
+	created INTEGER NOT NULL)`
+
+// AccessKey describes an access key; it never holds the secret.
+type AccessKey struct {
+	ID          string
+	Description string
+	Created     time.Time
+	// LastUsed is the time of the key's newest audit record as an actor,
+	// that is of its last authenticated request; zero if it was never used.
+	LastUsed time.Time
+}
+
+// NewAccessKey is a key just created, with its secret: the only time the
+// secret leaves the store.
+type NewAccessKey struct {
+	AccessKey
+	Secret string
+}
+
+func accessKeyAAD(storeID []byte, id string) []byte {
+	return aad([]byte("secretary/access-key/v1"), storeID, []byte(id))
+}
+
+// validAccessKeyID reports whether id has the shape of an id this store
+// issues; anything else is unknown without a query.
+func validAccessKeyID(id string) bool {
+	if len(id) != accessKeyIDLen || !strings.HasPrefix(id, AccessKeyPrefix) {
+		return false
+	}
+	for _, r := range id[len(AccessKeyPrefix):] {
+		if !(r >= 'A' && r <= 'Z' || r >= '2' && r <= '7') {
+			return false
+		}
+	}
+	return true
+}
+
+func accessKeyNotFound(id string) error {
+	return backend.Errorf(backend.CodeResourceNotFound, "The access key with id %s cannot be found.", id)
+}
+
+// noAccessKeysTable reports whether err says the table was never created,
+// which means the store has no access keys.
+func noAccessKeysTable(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "no such table: access_keys")
+}
+
+// CreateAccessKey creates an access key and returns it with its secret.
+// The secret cannot be read back later: only SecretKey unwraps it, for the
+// server's signature check. The audit record names the key id, never the
+// secret.
+func (s *Store) CreateAccessKey(ctx context.Context, description string) (*NewAccessKey, error) {
+	if len(description) > maxKeyDescription || strings.IndexFunc(description, unicode.IsControl) >= 0 {
+		return nil, backend.Errorf(backend.CodeInvalidParameter,
+			"an access key description must be at most %d characters without control characters", maxKeyDescription)
+	}
+	var out *NewAccessKey
+	err := s.run(ctx, true, func(t *txn) error {
+		return t.op("CreateAccessKey", func() (string, string, error) {
+			if err := t.writable(); err != nil {
+				return "", "", err
+			}
+			k, err := t.createAccessKey(description)
+			if err != nil {
+				return "", "", err
+			}
+			out = k
+			return k.ID, "", nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (t *txn) createAccessKey(description string) (*NewAccessKey, error) {
+	if _, err := t.exec(accessKeysTable); err != nil {
+		return nil, internal(err)
+	}
+	idRand, err := randomBytes(10)
+	if err != nil {
+		return nil, err
+	}
+	id := AccessKeyPrefix + base32.StdEncoding.EncodeToString(idRand)
+	raw, err := randomBytes(accessSecretBytes)
+	if err != nil {
+		return nil, err
+	}
+	defer wipe(raw)
+	secret := []byte(base64.StdEncoding.EncodeToString(raw))
+	defer wipe(secret)
+	rootAEAD, err := t.s.rootAEAD()
+	if err != nil {
+		return nil, err
+	}
+	w, err := wrap(rootAEAD, secret, accessKeyAAD(t.s.storeID, id))
+	if err != nil {
+		return nil, err
+	}
+	// 80 random bits make a collision practically impossible; the primary
+	// key would refuse one rather than overwrite a key.
+	if _, err := t.exec(`INSERT INTO access_keys(id, description, wrapped, created) VALUES (?, ?, ?, ?)`,
+		id, description, w, t.now.UnixNano()); err != nil {
+		return nil, internal(err)
+	}
+	return &NewAccessKey{
+		AccessKey: AccessKey{ID: id, Description: description, Created: t.now},
+		Secret:    string(secret),
+	}, nil
+}
+
+// ListAccessKeys returns every access key, oldest first, without secrets.
+func (s *Store) ListAccessKeys(ctx context.Context) ([]AccessKey, error) {
+	rows, err := s.rdb.QueryContext(ctx, `SELECT id, description, created FROM access_keys ORDER BY created, id`)
+	if noAccessKeysTable(err) {
+		return []AccessKey{}, nil
+	}
+	if err != nil {
+		return nil, internal(err)
+	}
+	defer rows.Close()
+	keys := []AccessKey{}
+	byID := map[string]int{}
+	for rows.Next() {
+		var k AccessKey
+		var ns int64
+		if err := rows.Scan(&k.ID, &k.Description, &ns); err != nil {
+			return nil, internal(err)
+		}
+		k.Created = time.Unix(0, ns).UTC()
+		byID[k.ID] = len(keys)
+		keys = append(keys, k)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, internal(err)
+	}
+	rows.Close()
+	if len(keys) == 0 {
+		return keys, nil
+	}
+	// Last use comes from the audit log, where every authenticated request
+	// already leaves a record with the key as its actor: the request path
+	// writes nothing more, and listing keys, which is rare, pays one scan.
+	used, err := s.rdb.QueryContext(ctx, `SELECT actor, max(time) FROM audit
+		WHERE actor IN (SELECT id FROM access_keys) GROUP BY actor`)
+	if err != nil {
+		return nil, auditReadErr(err)
+	}
+	defer used.Close()
+	for used.Next() {
+		var id string
+		var ns int64
+		if err := used.Scan(&id, &ns); err != nil {
+			return nil, auditReadErr(err)
+		}
+		if i, ok := byID[id]; ok {
+			keys[i].LastUsed = time.Unix(0, ns).UTC()
+		}
+	}
+	return keys, auditReadErr(used.Err())
+}
+
+// DeleteAccessKey removes an access key: requests signed with it are
+// refused from then on. Its audit records stay.
+func (s *Store) DeleteAccessKey(ctx context.Context, id string) error {
+	return s.run(ctx, true, func(t *txn) error {
+		return t.op("DeleteAccessKey", func() (string, string, error) {
+			if err := t.writable(); err != nil {
+				return id, "", err
+			}
+			if !validAccessKeyID(id) {
+				return id, "", accessKeyNotFound(id)
+			}
+			res, err := t.exec(`DELETE FROM access_keys WHERE id = ?`, id)
+			if noAccessKeysTable(err) {
+				return id, "", accessKeyNotFound(id)
+			}
+			if err != nil {
+				return id, "", internal(err)
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return id, "", internal(err)
+			} else if n == 0 {
+				return id, "", accessKeyNotFound(id)
+			}
+			return id, "", nil
+		})
+	})
+}
+
+// SecretKey returns the secret of access key id for checking a signature
+// (it satisfies the server's AccessKeys). An unknown or deleted key is
+// backend.ErrResourceNotFound. The caller owns, and should wipe, the
+// returned bytes. It reads the file on every call, so a key deleted by
+// another process is refused at once.
+func (s *Store) SecretKey(ctx context.Context, id string) ([]byte, error) {
+	if !validAccessKeyID(id) {
+		return nil, accessKeyNotFound(id)
+	}
+	var w []byte
+	err := s.rdb.QueryRowContext(ctx, `SELECT wrapped FROM access_keys WHERE id = ?`, id).Scan(&w)
+	if errors.Is(err, sql.ErrNoRows) || noAccessKeysTable(err) {
+		return nil, accessKeyNotFound(id)
+	}
+	if err != nil {
+		return nil, toOperatorErr(internal(err))
+	}
+	rootAEAD, err := s.rootAEAD()
+	if err != nil {
+		return nil, err
+	}
+	secret, err := unwrap(rootAEAD, w, accessKeyAAD(s.storeID, id))
+	if err != nil {
+		return nil, backend.Errorf(backend.CodeDecryptionFailure, "the secret of access key %s does not authenticate", id)
+	}
+	return secret, nil
+}
