@@ -6,6 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -84,6 +87,7 @@ func (s *Store) RotateSecretProgress(ctx context.Context, in *backend.RotateSecr
 		return nil, err
 	}
 	out := &backend.RotateSecretOutput{ARN: cfg.arn, Name: cfg.name, VersionID: cfg.token}
+	defer s.releaseRotation(ctx, cfg)
 	eng := s.engine(progress)
 	immediately := in.RotateImmediately == nil || *in.RotateImmediately
 	if !immediately {
@@ -196,6 +200,9 @@ func (s *Store) configureRotation(ctx context.Context, in *backend.RotateSecretI
 			cur, pend := labels[backend.StageCurrent], labels[backend.StagePending]
 			if pend != "" && pend != cur && pend != cfg.token {
 				return sec.arn, "", backend.Errorf(backend.CodeInvalidRequest, rotation.MsgInProgress)
+			}
+			if err := t.claimRotation(sec.arn, cfg.token); err != nil {
+				return sec.arn, "", err
 			}
 			rulesJSON := ""
 			var next sql.NullInt64
@@ -344,4 +351,46 @@ func (s *Store) CancelRotateSecret(ctx context.Context, secretID string) (*backe
 		return nil, err
 	}
 	return out, nil
+}
+
+// rotationLease bounds how long a claim on a secret's rotation holds when
+// its process dies without releasing it: longer than the slowest rotation
+// (four exec steps of at most five minutes each).
+const rotationLease = 30 * time.Minute
+
+// claimKey is the meta row that says a rotation of arn is running.
+func claimKey(arn string) string { return "rotating:" + arn }
+
+// claimRotation records, in the transaction that checks the start rule,
+// that this caller is running the rotation with token. The start rule alone
+// cannot stop two processes (serve's scheduler and a timer's rotate-due)
+// that both see no AWSPENDING from starting two rotations whose steps would
+// interleave and leave a database password no version holds; the claim
+// makes the check and the start one step. A claim is refused even for the
+// same token, since two runs of one rotation at once would also interleave;
+// a claim left by a process that died lapses after rotationLease.
+func (t *txn) claimRotation(arn, token string) error {
+	var held string
+	err := t.queryRow(`SELECT value FROM meta WHERE key = ?`, claimKey(arn)).Scan(&held)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return internal(err)
+	}
+	if err == nil {
+		_, until, _ := strings.Cut(held, " ")
+		expiry, perr := strconv.ParseInt(until, 10, 64)
+		if perr == nil && t.now.UnixNano() < expiry {
+			return backend.Errorf(backend.CodeInvalidRequest, rotation.MsgInProgress)
+		}
+	}
+	value := token + " " + strconv.FormatInt(t.now.Add(rotationLease).UnixNano(), 10)
+	_, err = t.exec(`INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, claimKey(arn), value)
+	return internal(err)
+}
+
+// releaseRotation drops the claim once the rotation ended, however it ended.
+func (s *Store) releaseRotation(ctx context.Context, cfg *rotationConfig) {
+	_ = s.run(context.WithoutCancel(ctx), true, func(t *txn) error {
+		_, err := t.exec(`DELETE FROM meta WHERE key = ? AND value LIKE ?`, claimKey(cfg.arn), cfg.token+" %")
+		return internal(err)
+	})
 }

@@ -26,6 +26,9 @@ const (
 	// DueMissedWindow: the secret's explicit Duration window passed while
 	// nothing ran; it waits for the next window (NextRotationDate).
 	DueMissedWindow = "missed-window"
+	// DueBusy: another caller (another process's scheduler, an operator)
+	// started this rotation first; it was left to them.
+	DueBusy = "in-progress"
 )
 
 // DueRotation is one secret the scheduler acts on, and how it went.
@@ -92,6 +95,12 @@ func (s *Store) RotateDue(ctx context.Context, opts RotateDueOptions) ([]DueRota
 			}
 			in := &backend.RotateSecretInput{SecretID: d.ARN, ClientRequestToken: d.VersionID}
 			out, err := s.RotateSecretProgress(ctx, in, opts.Progress)
+			if err != nil && backend.Message(err) == rotation.MsgInProgress {
+				// The plan saw no other rotation running, so one started
+				// since: whoever started it finishes it.
+				d.Action, d.VersionID = DueBusy, ""
+				continue
+			}
 			if err != nil {
 				d.Err = err
 				var stepErr *rotation.StepError

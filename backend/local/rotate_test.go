@@ -523,3 +523,86 @@ func TestRotationSchedulerRunsUntilCancelled(t *testing.T) {
 		t.Fatal("not rotated")
 	}
 }
+
+// gate is a rotation function whose first setSecret waits until released,
+// so a test can start a second rotation while the first is inside its steps.
+type gate struct {
+	entered, release chan struct{}
+	once             sync.Once
+}
+
+func (g *gate) Step(ctx context.Context, req rotation.Request) error {
+	switch req.Step {
+	case rotation.StepCreate:
+		p, err := rotation.GetPending(ctx, req.Backend, req.SecretID, req.ClientRequestToken)
+		if err != nil || p != nil {
+			return err
+		}
+		return rotation.PutPending(ctx, req.Backend, req.SecretID, req.ClientRequestToken, "new-"+req.ClientRequestToken)
+	case rotation.StepSet:
+		first := false
+		g.once.Do(func() { first = true; close(g.entered) })
+		if first {
+			<-g.release
+		}
+	case rotation.StepFinish:
+		return rotation.Finish(ctx, req.Backend, req.SecretID, req.ClientRequestToken)
+	}
+	return nil
+}
+
+// Two processes on one store (serve's scheduler and a timer's rotate-due)
+// find the same secret due: one rotates it, the other leaves it alone.
+func TestRotateDueInTwoProcessesRotatesOnce(t *testing.T) {
+	ctx := context.Background()
+	clock := newClock()
+	g := &gate{entered: make(chan struct{}), release: make(chan struct{})}
+	reg := rotation.NewRegistry()
+	reg.Register("gate", func(string) (rotation.Function, error) { return g, nil })
+	a := newStore(t, Options{Now: clock.Now, Rotation: reg})
+	b, err := Open(ctx, a.Path(), testPass(), Options{Now: clock.Now, Rotation: reg, KDF: cheapKDF, Actor: "other@test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	created := mustCreate(t, a, "shared", "v1")
+	if _, err := a.RotateSecret(ctx, &backend.RotateSecretInput{SecretID: "shared", RotationLambdaARN: "gate",
+		RotationRules: &backend.RotationRules{AutomaticallyAfterDays: 1}, RotateImmediately: boolp(false)}); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(24 * time.Hour)
+
+	first := make(chan []DueRotation, 1)
+	go func() {
+		got, err := a.RotateDue(ctx, RotateDueOptions{})
+		if err != nil {
+			t.Error(err)
+		}
+		first <- got
+	}()
+	<-g.entered
+	second, err := b.RotateDue(ctx, RotateDueOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(second) != 1 || second[0].Action != DueBusy || second[0].Err != nil {
+		t.Fatalf("the second process: %+v", second)
+	}
+	close(g.release)
+	got := <-first
+	if len(got) != 1 || got[0].Action != DueRotate || got[0].Err != nil {
+		t.Fatalf("the first process: %+v", got)
+	}
+	st := stagesOfSecret(t, a, "shared")
+	if st[backend.StageCurrent] != got[0].VersionID || st[backend.StagePrevious] != created.VersionID || st[backend.StagePending] != "" {
+		t.Fatalf("labels = %v", st)
+	}
+	list, err := a.ListSecretVersionIds(ctx, &backend.ListSecretVersionIdsInput{SecretID: "shared", IncludeDeprecated: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// v1, the copy the configuration test made, and the one rotation.
+	if len(list.Versions) != 3 {
+		t.Fatalf("%d versions, want 3", len(list.Versions))
+	}
+}

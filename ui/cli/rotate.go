@@ -26,8 +26,9 @@ turned on whose NextRotationDate has come, and reattempts every rotation a
 failure or a crash left unfinished (its AWSPENDING version). A secret whose
 explicit Duration window passed while nothing ran waits for its next window.
 Prints one JSON object per line for each secret acted on, with Outcome
-rotated, resumed, failed, rescheduled or (with --dry-run) due; exits 254 if
-any rotation failed. exec: rotators run only from the directories named by
+rotated, resumed, failed, rescheduled, in-progress (another process got to
+it first) or, with --dry-run, due or missed-window; exits 254 if any
+rotation failed. exec: rotators run only from the directories named by
 --rotation-exec-dir.`,
 		params: []param{{name: "dry-run", kind: kBool, help: "list what is due without rotating"}},
 		run:    runRotateDue}
@@ -66,7 +67,8 @@ func runRotateDue(ctx context.Context, a *app, args *args) error {
 // dueJSON is one rotate-due line: what was due, what happened, and the
 // error by exception name and message (never a value).
 func dueJSON(r local.DueRotation, dry bool) object {
-	outcome := map[string]string{local.DueRotate: "rotated", local.DueResume: "resumed", local.DueMissedWindow: "rescheduled"}[r.Action]
+	outcome := map[string]string{local.DueRotate: "rotated", local.DueResume: "resumed", local.DueMissedWindow: "rescheduled",
+		local.DueBusy: "in-progress"}[r.Action]
 	switch {
 	case r.Err != nil:
 		outcome = "failed"
