@@ -33,6 +33,9 @@ func TestAccessKeyRoundTrip(t *testing.T) {
 	if keys, err := s.ListAccessKeys(ctx); err != nil || len(keys) != 0 {
 		t.Fatalf("a new store lists %v, %v; want no keys", keys, err)
 	}
+	if n, err := s.CountAccessKeys(ctx); err != nil || n != 0 {
+		t.Fatalf("a new store counts %d keys, %v", n, err)
+	}
 	a := mustCreateAccessKey(t, s, "payments service")
 	clock.Advance(time.Second)
 	b := mustCreateAccessKey(t, s, "")
@@ -50,6 +53,9 @@ func TestAccessKeyRoundTrip(t *testing.T) {
 	got, err := s.SecretKey(ctx, a.ID)
 	if err != nil || string(got) != a.Secret {
 		t.Fatalf("SecretKey(a) = %q, %v; want the secret CreateAccessKey returned", got, err)
+	}
+	if n, err := s.CountAccessKeys(ctx); err != nil || n != 2 {
+		t.Fatalf("CountAccessKeys = %d, %v; want 2", n, err)
 	}
 	keys, err := s.ListAccessKeys(ctx)
 	if err != nil {

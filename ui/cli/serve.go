@@ -1,0 +1,209 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+	"sync"
+
+	"github.com/secretary-sh/secretary/backend/local"
+	"github.com/secretary-sh/secretary/backend/server"
+	"github.com/secretary-sh/secretary/ui/sanitize"
+)
+
+// defaultServeAddr is where `secretary serve` listens unless told
+// otherwise: loopback only, because serving secrets to other hosts is a
+// decision the operator makes explicitly, and a fixed port, because
+// applications are configured with the endpoint.
+const defaultServeAddr = "127.0.0.1:7890"
+
+func serveCommand() *command {
+	return &command{name: "serve", usage: "[--addr HOST:PORT] [--tls-cert FILE --tls-key FILE | --tls-self-signed [--tls-cert-out FILE]] [--quiet]",
+		summary: "Serve the local store over the Secrets Manager API to AWS SDKs and the AWS CLI.",
+		details: `
+Serves the local store over the AWS Secrets Manager JSON 1.1 protocol, so
+that programs use it with any AWS SDK or the AWS CLI by setting
+AWS_ENDPOINT_URL_SECRETS_MANAGER. Every request must be signed (Signature
+Version 4) with an access key of the store: create one first with
+` + "`secretary access-key create`" + `. Each request is audited with its access
+key id as the actor, and logged on stderr as one line (operation, key,
+status, exception name; never a value) unless --quiet.
+
+Listens on ` + defaultServeAddr + ` by default (port 0 picks a free one; the endpoint
+is printed on stderr). Listening beyond loopback without TLS prints a
+warning: signatures stop tampering but not eavesdropping on values.
+SIGINT or SIGTERM stops accepting connections and lets requests in flight
+finish (up to 30 s) before exiting 0.`,
+		params: []param{
+			{name: "addr", kind: kString, help: "HOST:PORT to listen on (default " + defaultServeAddr + ")"},
+			{name: "tls-cert", kind: kString, help: "serve HTTPS with this PEM certificate (with --tls-key)"},
+			{name: "tls-key", kind: kString, help: "PEM private key of --tls-cert"},
+			{name: "tls-self-signed", kind: kBool, help: "serve HTTPS with a certificate generated at start"},
+			{name: "tls-cert-out", kind: kString, help: "write the self-signed certificate here, for clients' AWS_CA_BUNDLE"},
+			{name: "quiet", kind: kBool, help: "no line per request (errors are still logged)"},
+		},
+		run: runServe}
+}
+
+// serveOptions is what the serve flags chose.
+type serveOptions struct {
+	addr              string
+	certFile, keyFile string
+	selfSigned        bool
+	certOut           string
+	quiet             bool
+}
+
+func parseServeOptions(args *args) (serveOptions, error) {
+	o := serveOptions{addr: defaultServeAddr, certFile: args.str("tls-cert"), keyFile: args.str("tls-key"),
+		selfSigned: args.bools["tls-self-signed"], certOut: args.str("tls-cert-out"), quiet: args.bools["quiet"]}
+	if args.has("addr") {
+		o.addr = args.str("addr")
+	}
+	if _, _, err := net.SplitHostPort(o.addr); err != nil {
+		return o, usagef("argument --addr: %q is not HOST:PORT (for example %s)", o.addr, defaultServeAddr)
+	}
+	switch {
+	case (o.certFile == "") != (o.keyFile == ""):
+		return o, usagef("--tls-cert and --tls-key go together")
+	case o.certFile != "" && o.selfSigned:
+		return o, usagef("--tls-self-signed cannot be combined with --tls-cert")
+	case o.certOut != "" && !o.selfSigned:
+		return o, usagef("--tls-cert-out writes the certificate of --tls-self-signed")
+	}
+	return o, nil
+}
+
+func (o serveOptions) tls() bool { return o.certFile != "" || o.selfSigned }
+
+// loopbackOnly reports whether addr accepts connections from this host
+// only.
+func loopbackOnly(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func runServe(ctx context.Context, a *app, args *args) error {
+	if a.cfg.Backend != "local" {
+		return usagef("serve serves the local store; it has no meaning with --backend %s", a.cfg.Backend)
+	}
+	o, err := parseServeOptions(args)
+	if err != nil {
+		return err
+	}
+	s, err := a.openLocal(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	n, err := s.CountAccessKeys(ctx)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return &configError{fmt.Errorf("the store %s has no access keys, so no request could be signed; create one with `secretary access-key create`", s.Path())}
+	}
+	if !loopbackOnly(o.addr) && !o.tls() {
+		fmt.Fprintf(a.stderr, "secretary: WARNING: listening on %s without TLS: anyone on the network path can read the values served (use --tls-cert/--tls-key or --tls-self-signed)\n", o.addr)
+	}
+
+	level := slog.LevelInfo
+	if o.quiet {
+		level = slog.LevelError
+	}
+	logger := slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: level}))
+	h, err := server.New(s, server.Options{Keys: s, Log: logger})
+	if err != nil {
+		return err
+	}
+	cfg := server.Config{Handler: h, Addr: o.addr, CertFile: o.certFile, KeyFile: o.keyFile,
+		SelfSigned: o.selfSigned, SelfSignedCertOut: o.certOut,
+		Ready: func(endpoint string) { printServing(a.stderr, s, endpoint, o.certOut) }}
+
+	// Everything that lives as long as the server runs under ctx as one
+	// task: the first to fail stops the others, and SIGINT or SIGTERM
+	// (which cancel ctx) stop them all.
+	tasks := []func(context.Context) error{
+		func(ctx context.Context) error { return server.Run(ctx, cfg) },
+	}
+	// Background work on the store that lives as long as the server (a
+	// rotation scheduler, for one) is appended to tasks here, with s.
+	finished, announced := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(announced)
+		select {
+		case <-ctx.Done():
+			fmt.Fprintln(a.stderr, "secretary: stopping; requests in flight may finish")
+		case <-finished:
+		}
+	}()
+	err = runTasks(ctx, tasks)
+	close(finished)
+	<-announced
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(a.stderr, "secretary: stopped")
+	return nil
+}
+
+// runTasks runs every task under one context until all return. The first
+// error cancels the rest and is returned; a task that returns nil early
+// leaves the others running.
+func runTasks(ctx context.Context, tasks []func(context.Context) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	errs := make([]error, len(tasks))
+	for i, task := range tasks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := task(ctx); err != nil {
+				errs[i] = err
+				cancel()
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil && !errors.Is(err, context.Canceled) {
+			return err
+		}
+	}
+	return nil
+}
+
+// printServing tells the operator where the store is served and how a
+// program reaches it: the endpoint and a command to paste.
+func printServing(w io.Writer, s *local.Store, endpoint, certOut string) {
+	env := "AWS_ENDPOINT_URL_SECRETS_MANAGER=" + endpoint
+	if certOut != "" {
+		env += " AWS_CA_BUNDLE=" + shellQuote(certOut)
+	}
+	fmt.Fprintf(w, "secretary: serving %s at %s\n", sanitize.Line(s.Path()), endpoint)
+	fmt.Fprintf(w, "Try it with the AWS CLI (or any AWS SDK) and an access key of this store:\n")
+	fmt.Fprintf(w, "  %s AWS_ACCESS_KEY_ID=<key id> AWS_SECRET_ACCESS_KEY=<its secret> AWS_DEFAULT_REGION=%s aws secretsmanager list-secrets\n",
+		env, s.Info().Region)
+}
+
+// shellQuote quotes p for a POSIX shell when it needs it.
+func shellQuote(p string) string {
+	if p != "" && strings.IndexFunc(p, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-+=:,@", r))
+	}) < 0 {
+		return p
+	}
+	return "'" + strings.ReplaceAll(sanitize.Line(p), "'", `'\''`) + "'"
+}

@@ -1,0 +1,116 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/secretary-sh/secretary/backend/local"
+)
+
+// accessKeyCommand is `secretary access-key create|list|delete`: the keys
+// that sign requests to `secretary serve`. Its output has the shapes of
+// `aws iam create-access-key` and `aws iam list-access-keys`.
+func accessKeyCommand() *command {
+	return &command{name: "access-key", usage: "create [--description D] | list | delete --access-key-id ID",
+		summary: "Create, list or delete the access keys that sign requests to `secretary serve`.",
+		details: `
+create prints a new key's AccessKeyId and SecretAccessKey. The secret is
+shown this once: the store keeps it only encrypted, to check signatures.
+Give it to the application as AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+list prints every key's id, description, creation and last use, never a
+secret. delete removes a key; requests signed with it are refused at once,
+also by a server already running. Creating and deleting keys is audited.`,
+		params: []param{
+			{name: "description", kind: kString, help: "what the key is for (create)"},
+			{name: "access-key-id", kind: kString, help: "the key to delete (delete)"},
+		},
+		maxPos: 1,
+		run:    runAccessKey}
+}
+
+func runAccessKey(ctx context.Context, a *app, args *args) error {
+	if a.cfg.Backend != "local" {
+		return usagef("access-key manages the local store's keys for `secretary serve`; on AWS use `aws iam create-access-key`")
+	}
+	if len(args.pos) == 0 {
+		return usagef("access-key needs an action: create, list or delete")
+	}
+	action := args.pos[0]
+	var op string
+	switch action {
+	case "create":
+		op = "CreateAccessKey"
+		if args.has("access-key-id") {
+			return usagef("access-key create: --access-key-id is for delete")
+		}
+	case "list":
+		op = "ListAccessKeys"
+		if args.has("access-key-id") || args.has("description") {
+			return usagef("access-key list takes no parameters")
+		}
+	case "delete":
+		op = "DeleteAccessKey"
+		if !args.has("access-key-id") {
+			return usagef("the following arguments are required: --access-key-id")
+		}
+		if args.has("description") {
+			return usagef("access-key delete: --description is for create")
+		}
+	default:
+		return usagef("argument action: Invalid choice: %q (choose from 'create', 'list', 'delete')", action)
+	}
+	s, err := a.openLocal(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	switch action {
+	case "create":
+		err = createAccessKey(ctx, a, s, args.str("description"))
+	case "list":
+		err = listAccessKeys(ctx, a, s)
+	case "delete":
+		err = s.DeleteAccessKey(ctx, args.str("access-key-id"))
+	}
+	if err != nil {
+		// One command, three operations: the error line names the one
+		// that failed, as the AWS CLI's does.
+		return &exitCodeError{code: a.fail(op, err)}
+	}
+	return nil
+}
+
+func createAccessKey(ctx context.Context, a *app, s *local.Store, description string) error {
+	k, err := s.CreateAccessKey(ctx, description)
+	if err != nil {
+		return err
+	}
+	out := object{}.add("AccessKey", object{}.
+		add("AccessKeyId", k.ID).
+		add("SecretAccessKey", k.Secret).
+		add("Status", "Active").
+		add("CreateDate", k.Created).
+		add("Description", k.Description))
+	if err := writeJSON(a.stdout, out); err != nil {
+		return err
+	}
+	fmt.Fprintln(a.stderr, "Keep the SecretAccessKey now: it cannot be shown again.")
+	return nil
+}
+
+func listAccessKeys(ctx context.Context, a *app, s *local.Store) error {
+	keys, err := s.ListAccessKeys(ctx)
+	if err != nil {
+		return err
+	}
+	list := make([]any, 0, len(keys))
+	for _, k := range keys {
+		list = append(list, object{}.
+			add("AccessKeyId", k.ID).
+			add("Description", k.Description).
+			add("Status", "Active").
+			add("CreateDate", k.Created).
+			add("LastUsedDate", k.LastUsed))
+	}
+	return writeJSON(a.stdout, object{}.addAlways("AccessKeyMetadata", list))
+}
