@@ -56,6 +56,8 @@ type RotateDueOptions struct {
 	DryRun bool
 	// Progress, when set, is told about each step of each rotation.
 	Progress func(backend.RotationProgress)
+	// Skip, when set, leaves out the secrets (by ARN) it returns true for.
+	Skip func(arn string) bool
 }
 
 // dueRow is what the scheduler reads about a secret with rotation on.
@@ -75,6 +77,15 @@ func (s *Store) RotateDue(ctx context.Context, opts RotateDueOptions) ([]DueRota
 	plan, err := s.dueRotations(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if opts.Skip != nil {
+		kept := plan[:0]
+		for _, d := range plan {
+			if !opts.Skip(d.ARN) {
+				kept = append(kept, d)
+			}
+		}
+		plan = kept
 	}
 	for i := range plan {
 		d := &plan[i]
@@ -215,20 +226,53 @@ func (s *Store) reschedule(ctx context.Context, arn string, next time.Time) erro
 	})
 }
 
+// maxRetryDelay caps how long the scheduler waits before retrying a
+// secret whose rotation keeps failing.
+const maxRetryDelay = time.Hour
+
 // RunRotationScheduler runs RotateDue now and then every interval until ctx
 // ends, as `secretary serve` does in the background. report, when set, is
 // told about every secret acted on; a failure to read the store is
 // reported as a DueRotation with only Err set, and the scheduler carries
-// on. An interval of zero or less disables the scheduler: it returns at
-// once. It returns nil when ctx ends.
+// on. A secret whose rotation failed is retried after twice the interval,
+// then four times, and so on up to an hour, so a database that refuses
+// every login is not hammered every minute. An interval of zero or less
+// disables the scheduler: it returns at once. It returns nil when ctx ends.
 func (s *Store) RunRotationScheduler(ctx context.Context, interval time.Duration, report func(DueRotation)) error {
 	if interval <= 0 {
 		return nil
 	}
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
+	type backoff struct {
+		failures int
+		until    time.Time
+	}
+	retry := map[string]*backoff{}
+	skip := func(arn string) bool {
+		b := retry[arn]
+		return b != nil && s.opts.Now().Before(b.until)
+	}
 	for {
-		results, err := s.RotateDue(ctx, RotateDueOptions{})
+		results, err := s.RotateDue(ctx, RotateDueOptions{Skip: skip})
+		for _, r := range results {
+			switch {
+			case r.Err != nil:
+				b := retry[r.ARN]
+				if b == nil {
+					b = &backoff{}
+					retry[r.ARN] = b
+				}
+				b.failures++
+				delay := maxRetryDelay
+				if b.failures < 12 {
+					delay = min(interval<<b.failures, maxRetryDelay)
+				}
+				b.until = s.opts.Now().Add(delay)
+			case r.Action != DueBusy:
+				delete(retry, r.ARN)
+			}
+		}
 		if report != nil {
 			for _, r := range results {
 				report(r)

@@ -606,3 +606,44 @@ func TestRotateDueInTwoProcessesRotatesOnce(t *testing.T) {
 		t.Fatalf("%d versions, want 3", len(list.Versions))
 	}
 }
+
+// A rotation that keeps failing is retried after a growing delay, not on
+// every tick.
+func TestRotationSchedulerBacksOffAfterFailure(t *testing.T) {
+	clock := newClock()
+	s, f := flakyStore(t, clock)
+	mustCreate(t, s, "db", "v1")
+	if _, err := s.RotateSecret(context.Background(), &backend.RotateSecretInput{SecretID: "db", RotationLambdaARN: "flaky",
+		RotationRules: &backend.RotationRules{AutomaticallyAfterDays: 1}, RotateImmediately: boolp(false)}); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(24 * time.Hour)
+	ctx, cancel := context.WithCancel(context.Background())
+	reports := make(chan DueRotation, 100)
+	stopped := make(chan struct{})
+	go func() { s.RunRotationScheduler(ctx, 5*time.Millisecond, func(d DueRotation) { reports <- d }); close(stopped) }()
+	defer func() { cancel(); <-stopped }()
+	next := func() DueRotation {
+		t.Helper()
+		select {
+		case d := <-reports:
+			return d
+		case <-time.After(10 * time.Second):
+			t.Fatal("no report")
+		}
+		return DueRotation{}
+	}
+	if d := next(); d.Err == nil {
+		t.Fatalf("first attempt: %+v", d)
+	}
+	// The store's clock stands still: many ticks pass, none retries.
+	time.Sleep(100 * time.Millisecond)
+	if len(reports) != 0 {
+		t.Fatalf("retried %d times within the back-off", len(reports))
+	}
+	f.set(false)
+	clock.Advance(time.Hour)
+	if d := next(); d.Err != nil || d.Action != DueResume {
+		t.Fatalf("retry after the back-off: %+v", d)
+	}
+}
