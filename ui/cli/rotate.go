@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/secretary-sh/secretary/backend"
 	"github.com/secretary-sh/secretary/backend/local"
@@ -129,4 +131,54 @@ func parseExecDirs(v string) ([]string, error) {
 		dirs = append(dirs, d)
 	}
 	return dirs, nil
+}
+
+// defaultRotationInterval is how often `serve` looks for due rotations:
+// windows open on the hour, so a minute is prompt without being busy.
+const defaultRotationInterval = time.Minute
+
+// rotationInterval reads serve's --rotation-interval.
+func rotationInterval(args *args) (time.Duration, error) {
+	v, ok := args.strs["rotation-interval"]
+	if !ok {
+		return defaultRotationInterval, nil
+	}
+	if v == "0" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		return 0, usagef("argument --rotation-interval: invalid duration %q (for example 1m or 30s; 0 turns rotation off)", v)
+	}
+	return d, nil
+}
+
+// logRotation logs one scheduled rotation as serve logs requests: names,
+// outcome and exception name, never a value.
+func logRotation(l *slog.Logger, r local.DueRotation) {
+	if r.ARN == "" && r.Err != nil {
+		l.Error("rotation scheduler", "error", r.Err.Error())
+		return
+	}
+	attrs := []any{"secret", r.Name, "function", r.Function}
+	for _, f := range dueJSON(r, false) {
+		switch f.key {
+		case "Outcome":
+			attrs = append(attrs, "outcome", f.val)
+		case "VersionId":
+			attrs = append(attrs, "version", f.val)
+		}
+	}
+	if !r.NextRotationDate.IsZero() {
+		attrs = append(attrs, "next", r.NextRotationDate.UTC().Format(time.RFC3339))
+	}
+	if r.Err != nil {
+		code := backend.Code(r.Err)
+		if code == "" {
+			code = backend.CodeInternalServiceError
+		}
+		l.Error("rotation", append(attrs, "error", code, "message", backend.Message(r.Err))...)
+		return
+	}
+	l.Info("rotation", attrs...)
 }

@@ -1,13 +1,17 @@
 package cli_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -203,4 +207,67 @@ func TestRotateDueReportsFailureWithoutValues(t *testing.T) {
 	if r.code != 254 || lines["due/broken"]["Outcome"] != "failed" || lines["due/broken"]["VersionId"] != l["VersionId"] {
 		t.Fatalf("second rotate-due: %d %q %q", r.code, r.stdout, r.stderr)
 	}
+}
+
+// serve rotates due secrets in the background and logs each one.
+func TestServeRunsTheRotationScheduler(t *testing.T) {
+	e := newKeyFileStore(t)
+	prepareDueStore(t, e, "")
+	if r := e.run("", "access-key", "create"); r.code != 0 {
+		t.Fatalf("access-key create: %d %s", r.code, r.stderr)
+	}
+	cmd := exec.Command(binary, "serve", "--addr", "127.0.0.1:0", "--rotation-interval", "100ms")
+	cmd.Env = append(cleanEnviron(), e.vars...)
+	var stderr syncBuffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
+	}()
+	deadline := time.Now().Add(20 * time.Second)
+	for e.run("", "get", "due/app").stdout == "initial-due/app" {
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not rotate the due secret; stderr:\n%s", stderr.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("serve after SIGTERM: %v\n%s", err, stderr.String())
+	}
+	log := stderr.String()
+	if !strings.Contains(log, "msg=rotation secret=due/app function=password outcome=rotated") {
+		t.Fatalf("no rotation line in serve's log:\n%s", log)
+	}
+	if strings.Contains(log, "later/app") || strings.Contains(log, "manual/app") {
+		t.Fatalf("serve acted on a secret that was not due:\n%s", log)
+	}
+	if got := e.run("", "get", "due/app").stdout; strings.Contains(log, got) {
+		t.Fatal("serve's log holds the new value")
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe to read while a process writes to it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

@@ -22,7 +22,7 @@ import (
 const defaultServeAddr = "127.0.0.1:7890"
 
 func serveCommand() *command {
-	return &command{name: "serve", usage: "[--addr HOST:PORT] [--tls-cert FILE --tls-key FILE | --tls-self-signed [--tls-cert-out FILE]] [--quiet]",
+	return &command{name: "serve", usage: "[--addr HOST:PORT] [--tls-cert FILE --tls-key FILE | --tls-self-signed [--tls-cert-out FILE]] [--rotation-interval D] [--quiet]",
 		summary: "Serve the local store over the Secrets Manager API to AWS SDKs and the AWS CLI.",
 		details: `
 Serves the local store over the AWS Secrets Manager JSON 1.1 protocol, so
@@ -37,7 +37,11 @@ Listens on ` + defaultServeAddr + ` by default (port 0 picks a free one; the end
 is printed on stderr). Listening beyond loopback without TLS prints a
 warning: signatures stop tampering but not eavesdropping on values.
 SIGINT or SIGTERM stops accepting connections and lets requests in flight
-finish (up to 30 s) before exiting 0.`,
+finish (up to 30 s) before exiting 0.
+
+Rotates due secrets in the background as rotate-due does, every
+--rotation-interval (default 1m; 0 turns it off, as does --read-only), and
+logs one line per secret acted on.`,
 		params: []param{
 			{name: "addr", kind: kString, help: "HOST:PORT to listen on (default " + defaultServeAddr + ")"},
 			{name: "tls-cert", kind: kString, help: "serve HTTPS with this PEM certificate (with --tls-key)"},
@@ -45,6 +49,7 @@ finish (up to 30 s) before exiting 0.`,
 			{name: "tls-self-signed", kind: kBool, help: "serve HTTPS with a certificate generated at start"},
 			{name: "tls-cert-out", kind: kString, help: "write the self-signed certificate here, for clients' AWS_CA_BUNDLE"},
 			{name: "quiet", kind: kBool, help: "no line per request (errors are still logged)"},
+			{name: "rotation-interval", kind: kString, help: "how often to rotate due secrets (default 1m; 0 turns it off)"},
 		},
 		run: runServe}
 }
@@ -102,6 +107,10 @@ func runServe(ctx context.Context, a *app, args *args) error {
 	if err != nil {
 		return err
 	}
+	rotationEvery, err := rotationInterval(args)
+	if err != nil {
+		return err
+	}
 	s, err := a.openLocal(ctx)
 	if err != nil {
 		return err
@@ -139,6 +148,11 @@ func runServe(ctx context.Context, a *app, args *args) error {
 	}
 	// Background work on the store that lives as long as the server (a
 	// rotation scheduler, for one) is appended to tasks here, with s.
+	if rotationEvery > 0 && !a.cfg.ReadOnly {
+		tasks = append(tasks, func(ctx context.Context) error {
+			return s.RunRotationScheduler(ctx, rotationEvery, func(r local.DueRotation) { logRotation(logger, r) })
+		})
+	}
 	finished, announced := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(announced)
