@@ -208,7 +208,7 @@ func printServing(w io.Writer, s *local.Store, endpoint, certOut string) {
 	}
 	fmt.Fprintf(w, "secretary: serving %s at %s\n", sanitize.Line(s.Path()), endpoint)
 	fmt.Fprintf(w, "Try it with the AWS CLI (or any AWS SDK) and an access key of this store:\n")
-	fmt.Fprintf(w, "  %s AWS_ACCESS_KEY_ID=<key id> AWS_SECRET_ACCESS_KEY=<its secret> AWS_DEFAULT_REGION=%s aws secretsmanager list-secrets\n",
+	fmt.Fprintf(w, "  %s AWS_ACCESS_KEY_ID=<access-key-id> AWS_SECRET_ACCESS_KEY=<secret-access-key> AWS_DEFAULT_REGION=%s aws secretsmanager list-secrets\n",
 		env, s.Info().Region)
 }
 
