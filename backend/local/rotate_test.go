@@ -621,7 +621,10 @@ func TestRotationSchedulerBacksOffAfterFailure(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	reports := make(chan DueRotation, 100)
 	stopped := make(chan struct{})
-	go func() { s.RunRotationScheduler(ctx, 5*time.Millisecond, func(d DueRotation) { reports <- d }); close(stopped) }()
+	go func() {
+		s.RunRotationScheduler(ctx, 5*time.Millisecond, func(d DueRotation) { reports <- d })
+		close(stopped)
+	}()
 	defer func() { cancel(); <-stopped }()
 	next := func() DueRotation {
 		t.Helper()
