@@ -214,6 +214,12 @@ func (d *detailPage) updateKeys(msg tea.KeyMsg) tea.Cmd {
 		return forceDeleteSecret(d.c, d.name)
 	case key.Matches(msg, k.Restore):
 		return restoreSecret(d.c, d.name, d.meta.Deleted())
+	case key.Matches(msg, k.ConfigureRotation):
+		return configureRotation(d.c, d.meta)
+	case key.Matches(msg, k.RotateNow):
+		return rotateNow(d.c, d.meta)
+	case key.Matches(msg, k.CancelRotation):
+		return cancelRotation(d.c, d.meta)
 	}
 	return nil
 }
@@ -222,12 +228,14 @@ func (d *detailPage) help() keyHelp {
 	k := d.keys
 	ro := d.c.readOnly
 	muts := []key.Binding{k.Edit, k.External, k.Description, k.Tags, k.Delete, k.ForceDelete, k.Restore}
+	rot := []key.Binding{k.ConfigureRotation, k.RotateNow, k.CancelRotation}
 	return keyHelp{
 		short: visible(ro, []key.Binding{k.Reveal, k.Copy, k.Format, k.Versions, k.Edit, k.Delete, d.c.keys.global.Back}, muts...),
 		full: [][]key.Binding{
 			{k.Up, k.Down, k.PageUp, k.PageDown, d.c.keys.global.Back},
 			{k.Reveal, k.Format, k.Copy, k.CopyField, k.Versions, k.Refresh},
 			visible(ro, muts, muts...),
+			visible(ro, rot, rot...),
 		},
 	}
 }
@@ -284,7 +292,9 @@ func (d *detailPage) lines() []string {
 	add("Changed", stamp(now, m.LastChangedDate))
 	add("Accessed", stamp(now, m.LastAccessedDate))
 	add("Rotated", stamp(now, m.LastRotatedDate))
-	add("Rotation", rotationText(m))
+	for _, r := range rotationRows(m) {
+		add(r[0], r[1])
+	}
 	if m.Deleted() {
 		del := "scheduled; deleted " + stamp(now, m.DeletedDate)
 		if !m.DeletionDate.IsZero() {
@@ -313,41 +323,6 @@ func (d *detailPage) lines() []string {
 	out = append(out, "")
 	out = append(out, d.valueLines()...)
 	return out
-}
-
-func rotationText(m *backend.SecretMetadata) string {
-	if !m.RotationEnabled {
-		return "off"
-	}
-	parts := []string{"on"}
-	if r := m.RotationRules; r != nil {
-		switch {
-		case r.AutomaticallyAfterDays > 0:
-			parts = append(parts, fmt.Sprintf("every %d days", r.AutomaticallyAfterDays))
-		case r.ScheduleExpression != "":
-			parts = append(parts, line(r.ScheduleExpression))
-		}
-		if r.Duration != "" {
-			parts = append(parts, "window "+line(r.Duration))
-		}
-	}
-	if !m.NextRotationDate.IsZero() {
-		parts = append(parts, "next "+m.NextRotationDate.UTC().Format("2006-01-02"))
-	}
-	if m.RotationLambdaARN != "" {
-		parts = append(parts, "by "+line(m.RotationLambdaARN))
-	}
-	for _, stages := range m.VersionIdsToStages {
-		cur, pend := false, false
-		for _, s := range stages {
-			cur = cur || s == backend.StageCurrent
-			pend = pend || s == backend.StagePending
-		}
-		if pend && !cur {
-			parts = append(parts, "rotation pending")
-		}
-	}
-	return strings.Join(parts, " · ")
 }
 
 func (d *detailPage) valueLines() []string {

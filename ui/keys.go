@@ -41,6 +41,11 @@ type listKeys struct {
 	Delete      key.Binding
 	ForceDelete key.Binding
 	Restore     key.Binding
+
+	// Rotation of the selected secret.
+	ConfigureRotation key.Binding
+	RotateNow         key.Binding
+	CancelRotation    key.Binding
 }
 
 type detailKeys struct {
@@ -58,6 +63,22 @@ type detailKeys struct {
 	Delete      key.Binding
 	ForceDelete key.Binding
 	Restore     key.Binding
+
+	// Rotation.
+	ConfigureRotation key.Binding
+	RotateNow         key.Binding
+	CancelRotation    key.Binding
+}
+
+// rotationKeys drive the rotation form and the rotation progress panel.
+type rotationKeys struct {
+	Next     key.Binding
+	Prev     key.Binding
+	Choose   key.Binding
+	Toggle   key.Binding
+	Submit   key.Binding
+	Cancel   key.Binding
+	Versions key.Binding
 }
 
 type versionKeys struct {
@@ -97,6 +118,7 @@ type keyMaps struct {
 	version versionKeys
 	dialog  dialogKeys
 	unlock  unlockKeys
+	rotate  rotationKeys
 }
 
 func defaultNav() navKeys {
@@ -134,6 +156,12 @@ func defaultKeyMaps() keyMaps {
 			Delete:      bind("d", "delete", "d"),
 			ForceDelete: bind("D", "force delete", "D"),
 			Restore:     bind("u", "restore", "u"),
+
+			// r is reveal on the detail page, ctrl+r refresh everywhere:
+			// rotation takes capitals and o, the same on both pages.
+			ConfigureRotation: bind("R", "rotation settings", "R"),
+			RotateNow:         bind("o", "rotate now", "o"),
+			CancelRotation:    bind("O", "turn rotation off", "O"),
 		},
 		detail: detailKeys{
 			navKeys:     defaultNav(),
@@ -150,6 +178,10 @@ func defaultKeyMaps() keyMaps {
 			Delete:      bind("d", "delete", "d"),
 			ForceDelete: bind("D", "force delete", "D"),
 			Restore:     bind("u", "restore", "u"),
+
+			ConfigureRotation: bind("R", "rotation settings", "R"),
+			RotateNow:         bind("o", "rotate now", "o"),
+			CancelRotation:    bind("O", "turn rotation off", "O"),
 		},
 		version: versionKeys{
 			navKeys:    defaultNav(),
@@ -175,6 +207,15 @@ func defaultKeyMaps() keyMaps {
 			Submit: bind("enter", "submit", "enter"),
 			Switch: bind("tab", "passphrase / key file", "tab"),
 			Quit:   bind("ctrl+c", "quit", "ctrl+c"),
+		},
+		rotate: rotationKeys{
+			Next:     bind("tab/↓", "next field", "tab", "down"),
+			Prev:     bind("shift+tab/↑", "previous field", "shift+tab", "up"),
+			Choose:   bind("←/→", "choose function", "left", "right"),
+			Toggle:   bind("space", "toggle", " "),
+			Submit:   bind("ctrl+s", "save", "ctrl+s"),
+			Cancel:   bind("esc", "cancel", "esc"),
+			Versions: bind("v", "versions", "v"),
 		},
 	}
 }

@@ -488,6 +488,12 @@ func (l *listPage) updateKeys(msg tea.KeyMsg) tea.Cmd {
 		return forceDeleteSecret(l.c, name)
 	case key.Matches(msg, k.Restore):
 		return restoreSecret(l.c, name, l.selectedRow().deleted)
+	case key.Matches(msg, k.ConfigureRotation):
+		return withMeta(l.c, name, "configuring rotation", configureRotation)
+	case key.Matches(msg, k.RotateNow):
+		return withMeta(l.c, name, "rotating", rotateNow)
+	case key.Matches(msg, k.CancelRotation):
+		return withMeta(l.c, name, "turning rotation off", cancelRotation)
 	}
 	return nil
 }
@@ -506,6 +512,7 @@ func (l *listPage) help() keyHelp {
 	}
 	ro := l.c.readOnly
 	muts := []key.Binding{k.Create, k.Delete, k.ForceDelete, k.Restore}
+	rot := []key.Binding{k.ConfigureRotation, k.RotateNow, k.CancelRotation}
 	return keyHelp{
 		short: visible(ro, []key.Binding{k.Open, k.Filter, k.Sort, k.ShowDeleted, k.Versions, k.Delete}, muts...),
 		full: [][]key.Binding{
@@ -513,6 +520,7 @@ func (l *listPage) help() keyHelp {
 			{k.Open, k.Versions, k.Copy, k.Filter, k.ClearFilter, k.Refresh},
 			{k.Sort, k.Reverse, k.ShowDeleted},
 			visible(ro, muts, muts...),
+			visible(ro, rot, rot...),
 		},
 	}
 }

@@ -214,6 +214,8 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.push(newDetailPage(m.c, msg.name))
 	case openVersionsMsg:
 		return m, m.push(newVersionsPage(m.c, msg.name))
+	case rotationMetaMsg:
+		return m, msg.open(m.c)
 	case backMsg:
 		m.pop()
 		return m, nil
