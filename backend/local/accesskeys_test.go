@@ -272,3 +272,24 @@ func TestAuditActorFromContext(t *testing.T) {
 		t.Fatalf("LastUsed: %+v, %v; want %v", keys, err, clock.Now())
 	}
 }
+
+// BenchmarkSecretKey is the cost every served request pays to look up the
+// secret its signature is checked against.
+func BenchmarkSecretKey(b *testing.B) {
+	ctx := context.Background()
+	s := newStore(b, Options{})
+	k, err := s.CreateAccessKey(ctx, "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			secret, err := s.SecretKey(ctx, k.ID)
+			if err != nil {
+				b.Fatal(err)
+			}
+			wipe(secret)
+		}
+	})
+}
