@@ -1,0 +1,148 @@
+package e2e
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// rotationWait bounds a rotation seen on screen: four steps against the
+// embedded store take milliseconds, an exec rotator a process per step.
+const rotationWait = 15 * time.Second
+
+// Configure password rotation on a secret in the console, rotate at once,
+// see the four steps done, and find the new AWSCURRENT and the old
+// AWSPREVIOUS in the version history, on screen and through the CLI.
+func TestRotatePasswordFromTheConsole(t *testing.T) {
+	s := newStore(t)
+	const name = "prod/app/db"
+	old := `{"username":"app","password":"old-Pa55word"}`
+	s.cli(t, "create-secret", "--name", name, "--secret-string", old)
+	before := versionsOf(t, s, name)
+
+	tm := start(t, s, 100, 30)
+	tm.waitFor(10*time.Second, name, "off")
+	tm.keys("R")
+	tm.waitFor(10*time.Second, "Rotation of "+name, "‹ password ›", "NEXT ROTATIONS")
+	// Length, Exclude, JSON keys: rotate only the password key.
+	tm.keys("Tab", "Tab", "Tab")
+	tm.typeText("password")
+	tm.keys("Tab", "Tab") // punctuation, schedule
+	tm.keys("BSpace", "BSpace")
+	tm.typeText("rate(2 hours)")
+	tm.waitFor(5*time.Second, "as often as every 4 hours")
+	tm.keys("BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace")
+	tm.typeText("7")
+	tm.waitFor(5*time.Second, "RotationLambdaARN password?keys=password")
+	tm.keys("C-s")
+	scr := tm.waitFor(rotationWait, "Rotated.")
+	for _, step := range []string{"createSecret", "setSecret", "testSecret", "finishSecret"} {
+		if !rowWith(scr, "✓", step, "done") {
+			t.Fatalf("step %s is not shown done:\n%s", step, frame(scr))
+		}
+	}
+
+	after := versionsOf(t, s, name)
+	if after["AWSCURRENT"] == before["AWSCURRENT"] || after["AWSPREVIOUS"] != before["AWSCURRENT"] {
+		t.Fatalf("labels after rotating: %v (before %v)", after, before)
+	}
+	if _, pending := after["AWSPENDING"]; pending {
+		t.Fatalf("AWSPENDING left after a rotation that finished: %v", after)
+	}
+	cur, _ := valueOf(t, s, name, "AWSCURRENT")
+	var v struct{ Username, Password string }
+	if err := json.Unmarshal([]byte(cur), &v); err != nil {
+		t.Fatalf("the rotated value is not JSON: %v", err)
+	}
+	if v.Username != "app" || v.Password == "" || v.Password == "old-Pa55word" {
+		t.Fatalf("the rotated value: username %q, password changed %v", v.Username, v.Password != "old-Pa55word")
+	}
+	if strings.Contains(string(tm.raw()), v.Password) {
+		t.Fatal("the new password reached the terminal")
+	}
+	prev, _ := valueOf(t, s, name, "AWSPREVIOUS")
+	if prev != old {
+		t.Fatal("AWSPREVIOUS is not the value before the rotation")
+	}
+
+	// The version history from the panel.
+	tm.keys("v")
+	scr = tm.waitFor(10*time.Second, "AWSCURRENT", "AWSPREVIOUS")
+	if !rowWith(scr, after["AWSCURRENT"][:8], "AWSCURRENT") || !rowWith(scr, before["AWSCURRENT"][:8], "AWSPREVIOUS") {
+		t.Fatalf("the versions screen does not show the new labels (%v):\n%s", after, frame(scr))
+	}
+	// Back on the detail page: the rotation settings.
+	tm.keys("Escape", "Escape")
+	tm.keys("Enter")
+	tm.waitFor(10*time.Second, "Function    password?keys=password", "Schedule    every 7 days", "Next")
+}
+
+// failingRotator is an exec rotator whose setSecret fails the way a
+// service refusing a new credential does.
+const failingRotator = `#!/bin/sh
+req=$(cat)
+case "$req" in
+*'"Step":"createSecret"'*) printf '{"SecretString":"token-%s"}\n' "$$" ;;
+*'"Step":"setSecret"'*) echo "the service refused the new credential" >&2; exit 3 ;;
+esac
+exit 0
+`
+
+// A rotation whose setSecret fails shows which step failed and why,
+// leaves AWSCURRENT alone, and the new version stays AWSPENDING in the
+// version history.
+func TestFailingRotationShowsTheStep(t *testing.T) {
+	s := newStore(t)
+	dir := filepath.Join(s.dir, "rotators")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	script := filepath.Join(dir, "refuse-set.sh")
+	if err := os.WriteFile(script, []byte(failingRotator), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	const name = "prod/app/token"
+	s.cli(t, "create-secret", "--name", name, "--secret-string", "token-old")
+	s.cli(t, "--rotation-exec-dir", dir, "rotate-secret", "--secret-id", name, "--rotation-lambda-arn", "exec:"+script,
+		"--rotation-rules", `{"AutomaticallyAfterDays":30}`, "--no-rotate-immediately")
+	before := versionsOf(t, s, name)
+
+	tm := start(t, s, 100, 30, "--rotation-exec-dir", dir)
+	tm.waitFor(10*time.Second, name, "on ")
+	tm.keys("o")
+	tm.waitFor(10*time.Second, "Rotate "+name+" now?", "Function:", "refuse-set.sh")
+	tm.keys("y")
+	scr := tm.waitFor(rotationWait, "Rotation failed at setSecret.")
+	switch {
+	case !rowWith(scr, "✓", "createSecret"), !rowWith(scr, "✗", "setSecret", "failed"),
+		!rowWith(scr, "testSecret", "not run"), !rowWith(scr, "finishSecret", "not run"):
+		t.Fatalf("the steps do not show the failure at setSecret:\n%s", frame(scr))
+	}
+	flat := strings.Join(strings.Fields(scr), " ")
+	for _, want := range []string{"the service refused the new credential", "AWSCURRENT is unchanged.", "stays AWSPENDING"} {
+		if !strings.Contains(flat, want) {
+			t.Fatalf("the panel lacks %q:\n%s", want, frame(scr))
+		}
+	}
+
+	after := versionsOf(t, s, name)
+	if after["AWSCURRENT"] != before["AWSCURRENT"] || after["AWSPENDING"] == "" || after["AWSPENDING"] == after["AWSCURRENT"] {
+		t.Fatalf("labels after the failed rotation: %v (before %v)", after, before)
+	}
+	if cur, _ := valueOf(t, s, name, "AWSCURRENT"); cur != "token-old" {
+		t.Fatal("AWSCURRENT changed although the rotation failed")
+	}
+	tm.keys("v")
+	scr = tm.waitFor(10*time.Second, "AWSPENDING")
+	if !rowWith(scr, after["AWSPENDING"][:8], "AWSPENDING") || !rowWith(scr, before["AWSCURRENT"][:8], "AWSCURRENT") {
+		t.Fatalf("the versions screen does not show the pending version:\n%s", frame(scr))
+	}
+	tm.keys("Escape", "Escape")
+	scr = tm.waitFor(10*time.Second, name)
+	if !rowWith(scr, name, "pending") {
+		t.Fatalf("the list does not show the rotation pending:\n%s", frame(scr))
+	}
+}
