@@ -20,7 +20,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
 	"github.com/secretary-sh/secretary/backend"
@@ -57,9 +56,10 @@ type Config struct {
 	// ReadOnly refuses every change locally, before any request is sent.
 	ReadOnly bool
 	// SkipIdentity skips the background STS GetCallerIdentity call. It is
-	// implied whenever the Secrets Manager endpoint is overridden (flag,
-	// AWS_ENDPOINT_URL or AWS_ENDPOINT_URL_SECRETS_MANAGER): the account STS
-	// would name is then not the one holding the secrets.
+	// implied when only the Secrets Manager endpoint is overridden (flag or
+	// AWS_ENDPOINT_URL_SECRETS_MANAGER) and STS has no endpoint of its own:
+	// the account the real STS would name is not the one holding the
+	// secrets (see callerIdentity).
 	SkipIdentity bool
 }
 
@@ -73,8 +73,12 @@ type Backend struct {
 	cancel context.CancelFunc
 	done   chan struct{} // closed when background resolution finished
 
+	// trail reads the audit history (CloudTrail LookupEvents).
+	trail *trailClient
+
 	mu       sync.Mutex
 	account  string
+	arn      string
 	identErr error
 }
 
@@ -135,9 +139,6 @@ func New(ctx context.Context, cfg Config) (*Backend, error) {
 	if profile == "" {
 		profile = profileFromConfig(awsCfg)
 	}
-	if client.Options().BaseEndpoint != nil {
-		cfg.SkipIdentity = true
-	}
 	bgCtx, cancel := context.WithCancel(context.Background())
 	b := &Backend{
 		client:   client,
@@ -146,6 +147,7 @@ func New(ctx context.Context, cfg Config) (*Backend, error) {
 		readOnly: cfg.ReadOnly,
 		cancel:   cancel,
 		done:     make(chan struct{}),
+		trail:    newTrailClient(awsCfg, client.Options().BaseEndpoint != nil),
 	}
 	go b.resolve(bgCtx, awsCfg, cfg)
 	return b, nil
@@ -175,38 +177,13 @@ func (b *Backend) resolve(ctx context.Context, awsCfg awssdk.Config, cfg Config)
 	} else if _, cerr := awsCfg.Credentials.Retrieve(ctx); cerr != nil {
 		err = errNoCredentials(cerr)
 	}
-	var account string
-	if err == nil && !cfg.SkipIdentity {
-		stsClient := sts.NewFromConfig(awsCfg, func(o *sts.Options) {
-			// One quick attempt: the account is decoration, not a
-			// reason to hold anything up.
-			o.RetryMaxAttempts = 1
-		})
-		idCtx, cancel := context.WithTimeout(ctx, cfg.CredentialTimeout)
-		out, ierr := stsClient.GetCallerIdentity(idCtx, &sts.GetCallerIdentityInput{})
-		cancel()
-		if ierr != nil {
-			err = fmt.Errorf("get caller identity: %w", mapError(ierr))
-		} else {
-			account = awssdk.ToString(out.Account)
-		}
+	var account, arn string
+	if err == nil {
+		account, arn, err = callerIdentity(ctx, awsCfg, cfg, b.client.Options().BaseEndpoint != nil)
 	}
 	b.mu.Lock()
-	b.account, b.identErr = account, err
+	b.account, b.arn, b.identErr = account, arn, err
 	b.mu.Unlock()
-}
-
-// Identity waits for the background resolution and returns the account id,
-// or the reason it is unknown (no credentials, STS unreachable).
-func (b *Backend) Identity(ctx context.Context) (string, error) {
-	select {
-	case <-b.done:
-	case <-ctx.Done():
-		return "", ctx.Err()
-	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.account, b.identErr
 }
 
 // Info implements backend.Backend; it never does I/O.

@@ -47,7 +47,7 @@ func TestConformanceAgainstAWS(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { b.Close() })
-	if _, err := b.Identity(context.Background()); err != nil {
+	if _, _, err := b.Identity(context.Background()); err != nil {
 		t.Fatalf("profile %s: %v", profile, err)
 	}
 	backendtest.Run(t, backendtest.Harness{

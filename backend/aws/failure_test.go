@@ -260,7 +260,7 @@ func TestSlowCredentialsNeverBlockNewAndBoundTheFirstCall(t *testing.T) {
 	if f.count("DescribeSecret") != 0 {
 		t.Error("a request went out without credentials")
 	}
-	if _, err := b.Identity(context.Background()); !errors.As(err, &ce) {
+	if _, _, err := b.Identity(context.Background()); !errors.As(err, &ce) {
 		t.Errorf("Identity err = %v, want the credentials error", err)
 	}
 }
@@ -404,7 +404,7 @@ func TestProfileRegionAndEndpointFromEnvironment(t *testing.T) {
 	}
 	// With the endpoint overridden, STS would describe some other account:
 	// the status bar shows none rather than a wrong one.
-	if acct, err := b.Identity(context.Background()); err != nil || acct != "" {
+	if acct, _, err := b.Identity(context.Background()); err != nil || acct != "" {
 		t.Errorf("Identity = %q, %v; want no account and no error", acct, err)
 	}
 }
@@ -433,9 +433,9 @@ func TestAccountComesFromSTSInTheBackground(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	acct, err := b.Identity(context.Background())
-	if err != nil || acct != "210987654321" {
-		t.Fatalf("Identity = %q, %v", acct, err)
+	acct, arn, err := b.Identity(context.Background())
+	if err != nil || acct != "210987654321" || arn != "arn:aws:iam::210987654321:user/ops" {
+		t.Fatalf("Identity = %q, %q, %v", acct, arn, err)
 	}
 	if got := b.Info().Account; got != "210987654321" {
 		t.Errorf("Info().Account = %q after identity resolved", got)
