@@ -456,6 +456,19 @@ func TestRotationWithALambdaBackend(t *testing.T) {
 		t.Fatalf("after starting a Lambda rotation the top page is %T", h.m.top())
 	}
 	h.wantStatus("Rotation started by Lambda " + arn + "; versions refresh")
+
+	// Rotate now asks, then starts the secret's Lambda without a panel.
+	configure(t, s, rotated, "password")
+	h.press("ctrl+r", "o")
+	h.wantView("Rotate "+rotated+" now?", "Function: password")
+	h.press("y")
+	if len(lr.calls) != 2 || lr.calls[1].SecretID != rotated || lr.calls[1].RotationLambdaARN != "" || lr.calls[1].ClientRequestToken == "" {
+		t.Fatalf("rotate now sent %+v", lr.calls[1:])
+	}
+	if _, ok := h.m.top().(*detailPage); !ok {
+		t.Fatalf("rotate now on a Lambda backend opened %T", h.m.top())
+	}
+	h.wantStatus("Rotation started by Lambda password; versions refresh")
 }
 
 // Step events arrive in order through tea.Sequence, but the panel must
