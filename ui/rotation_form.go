@@ -85,15 +85,15 @@ func newRotationForm(c *common, m *backend.SecretMetadata) *rotationForm {
 		ti.CharLimit = 2048
 		f.inputs[i] = ti
 	}
-	f.inputs[rfFunction].Placeholder = "arn:aws:lambda:region:account:function:name"
-	f.inputs[rfProgram].Placeholder = "/absolute/path/to/rotator"
+	f.inputs[rfFunction].Placeholder = "(arn:aws:lambda:region:account:function:name)"
+	f.inputs[rfProgram].Placeholder = "(absolute path)"
 	f.inputs[rfLength].CharLimit = 4
 	f.inputs[rfLength].SetValue(strconv.Itoa(defaultPasswordLength))
-	f.inputs[rfExclude].Placeholder = "characters to leave out"
-	f.inputs[rfKeys].Placeholder = "whole value; or JSON keys, e.g. password"
+	f.inputs[rfExclude].Placeholder = "(none)"
+	f.inputs[rfKeys].Placeholder = "(the whole value)"
 	f.inputs[rfSchedule].Placeholder = "30"
 	f.inputs[rfSchedule].CharLimit = schedule.MaxExpressionLen
-	f.inputs[rfWindow].Placeholder = "default: the rest of the day (or hour)"
+	f.inputs[rfWindow].Placeholder = "(default)"
 	f.inputs[rfWindow].CharLimit = 4
 	f.prefill(m)
 	f.recompute()
