@@ -89,7 +89,9 @@ func startServe(t *testing.T, e *env, args ...string) *serveProc {
 	})
 	deadline := time.After(30 * time.Second)
 	for {
-		if m := servingRE.FindStringSubmatch(s.stderr.String()); m != nil {
+		// The endpoint comes first, then the example command to try.
+		out := s.stderr.String()
+		if m := servingRE.FindStringSubmatch(out); m != nil && strings.Contains(out, " aws secretsmanager list-secrets\n") {
 			s.endpoint = m[1]
 			return s
 		}
