@@ -33,9 +33,15 @@ func (t *txn) b() *txBackend { return &txBackend{t} }
 // error from fn rolls back every change; each operation is still audited
 // (its records roll back with it, and the failure of the batch is
 // recorded).
+//
+// The batch's statements do not watch ctx: with a context that can be
+// cancelled, the SQLite driver starts a goroutine per statement to watch
+// it, and a batch runs thousands of statements. ctx is checked before each
+// operation instead, and its end rolls the whole batch back.
 func (s *Store) Batch(ctx context.Context, fn func(ctx context.Context, b backend.Backend) error) error {
 	err := s.run(ctx, true, func(t *txn) error {
 		t.shared = true
+		t.ctx = context.WithoutCancel(ctx)
 		if err := fn(ctx, t.b()); err != nil {
 			return fatal(err)
 		}
@@ -154,7 +160,27 @@ func (b *txBackend) CreateSecret(ctx context.Context, in *backend.CreateSecretIn
 			return "", "", err
 		}
 		kind, value, hasValue := valueKind(in.SecretString, in.SecretBinary)
-		if prev, err := t.find(in.Name); err == nil {
+		arn, err := t.s.newARN(in.Name)
+		if err != nil {
+			return "", "", err
+		}
+		// Insert first and look the name up only when it is taken: a new
+		// name is the common case, and a bulk import pays for every
+		// statement. The ARN holds the name, so only a taken name
+		// conflicts. A failure below rolls the insert back.
+		now := t.now.UnixNano()
+		res, err := t.exec(`INSERT INTO secrets(arn, name, description, kms_key_id, created, last_changed)
+			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, arn, in.Name, in.Description, in.KmsKeyID, now, now)
+		if err != nil {
+			return "", "", internal(err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return "", "", internal(err)
+		} else if n == 0 {
+			prev, err := t.find(in.Name)
+			if err != nil {
+				return "", "", err
+			}
 			if prev.deleted.Valid {
 				return prev.arn, "", backend.Errorf(backend.CodeInvalidRequest,
 					"You can't create this secret because a secret with this name is already scheduled for deletion.")
@@ -174,25 +200,13 @@ func (b *txBackend) CreateSecret(ctx context.Context, in *backend.CreateSecretIn
 			}
 			return prev.arn, "", backend.Errorf(backend.CodeResourceExists,
 				"The operation failed because the secret %s already exists.", in.Name)
-		} else if backend.Code(err) != backend.CodeResourceNotFound {
-			return "", "", err
-		}
-		if _, err := t.resolveKey(in.KmsKeyID); err != nil {
-			return "", "", err
-		}
-		arn, err := t.s.newARN(in.Name)
-		if err != nil {
-			return "", "", err
-		}
-		now := t.now.UnixNano()
-		res, err := t.exec(`INSERT INTO secrets(arn, name, description, kms_key_id, created, last_changed)
-			VALUES (?, ?, ?, ?, ?, ?)`, arn, in.Name, in.Description, in.KmsKeyID, now, now)
-		if err != nil {
-			return "", "", internal(err)
 		}
 		id, err := res.LastInsertId()
 		if err != nil {
 			return "", "", internal(err)
+		}
+		if _, err := t.resolveKey(in.KmsKeyID); err != nil {
+			return "", "", err
 		}
 		if err := t.upsertTags(id, in.Tags, true); err != nil {
 			return arn, "", err
@@ -221,20 +235,23 @@ func (b *txBackend) CreateSecret(ctx context.Context, in *backend.CreateSecretIn
 // so positions are known and the count was checked by validation.
 func (t *txn) upsertTags(secretID int64, tags []backend.Tag, fresh bool) error {
 	if fresh {
-		seen := map[string]bool{}
+		if len(tags) == 0 {
+			return nil
+		}
+		// One statement for all the tags. A repeated key overwrites the
+		// value and keeps the first position, as TagResource would.
+		list := make([][2]string, len(tags))
 		for i, tg := range tags {
-			if seen[tg.Key] {
-				// A repeated key overwrites, as TagResource would.
-				if _, err := t.exec(`UPDATE tags SET value = ? WHERE secret_id = ? AND key = ?`, tg.Value, secretID, tg.Key); err != nil {
-					return internal(err)
-				}
-				continue
-			}
-			seen[tg.Key] = true
-			if _, err := t.exec(`INSERT INTO tags(secret_id, key, value, pos) VALUES (?, ?, ?, ?)`,
-				secretID, tg.Key, tg.Value, i+1); err != nil {
-				return internal(err)
-			}
+			list[i] = [2]string{tg.Key, tg.Value}
+		}
+		j, err := json.Marshal(list)
+		if err != nil {
+			return internal(err)
+		}
+		if _, err := t.exec(`INSERT INTO tags(secret_id, key, value, pos)
+			SELECT ?1, j.value ->> 0, j.value ->> 1, j.key + 1 FROM json_each(?2) AS j WHERE true
+			ON CONFLICT (secret_id, key) DO UPDATE SET value = excluded.value`, secretID, string(j)); err != nil {
+			return internal(err)
 		}
 		return nil
 	}

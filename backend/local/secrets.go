@@ -181,6 +181,18 @@ func stagesOf(labels map[string]string, versionID string) []string {
 // setLabel attaches stage to versionID, taking it off whichever version
 // held it.
 func (t *txn) setLabel(secretID int64, stage, versionID string) error {
+	return t.attachLabel(secretID, stage, versionID, true)
+}
+
+// attachLabel is setLabel; checkLimit false skips counting the version's
+// labels, for a version written in this operation that is given no more
+// than the limit.
+func (t *txn) attachLabel(secretID int64, stage, versionID string, checkLimit bool) error {
+	if !checkLimit {
+		_, err := t.exec(`INSERT INTO stages(secret_id, stage, version_id) VALUES (?, ?, ?)
+		ON CONFLICT (secret_id, stage) DO UPDATE SET version_id = excluded.version_id`, secretID, stage, versionID)
+		return internal(err)
+	}
 	var n int
 	if err := t.queryRow(`SELECT count(*) FROM stages WHERE secret_id = ? AND version_id = ? AND stage <> ?`,
 		secretID, versionID, stage).Scan(&n); err != nil {
@@ -316,7 +328,9 @@ func (t *txn) writeVersion(sec *secretRow, versionID string, kind byte, value []
 				}
 			}
 		}
-		if err := t.setLabel(sec.id, st, versionID); err != nil {
+		// The new version starts with no labels, so the limit can only be
+		// reached if more stages than it allows are given.
+		if err := t.attachLabel(sec.id, st, versionID, len(stages) > maxLabelsPerVersion); err != nil {
 			return nil, err
 		}
 	}
@@ -374,11 +388,14 @@ func (t *txn) prune(secretID int64) error {
 // UpdateSecret, with AWS's idempotency: a token that names an existing
 // version succeeds when the value is the same and fails otherwise.
 func (t *txn) putValue(sec *secretRow, token string, kind byte, value []byte, stages []string) (versionID string, outStages []string, err error) {
-	if token == "" {
+	generated := token == ""
+	if generated {
 		token = newVersionID()
 	}
 	var existing *versionRow
-	if !sec.fresh {
+	// A version id made here is new; only a caller's token can name an
+	// existing version.
+	if !sec.fresh && !generated {
 		existing, err = t.version(sec.id, token)
 		if err != nil {
 			return "", nil, err

@@ -98,8 +98,9 @@ type Store struct {
 	// commit (guarded by mu); it saves a query per operation.
 	tail auditTail
 
-	stmtMu sync.Mutex
-	stmts  map[*sql.DB]map[string]*sql.Stmt
+	// pinned holds the connection each pool's transactions run on
+	// (guarded by mu).
+	pinned map[*sql.DB]*pinnedConn
 
 	keyMu sync.Mutex
 	root  []byte
@@ -322,7 +323,7 @@ func Init(ctx context.Context, path string, cred Credential, opts Options) (*Sto
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{path: path, opts: opts, db: db, rdb: rdb, keks: map[kekRef]cipher.AEAD{}, stmts: map[*sql.DB]map[string]*sql.Stmt{}}
+	s := &Store{path: path, opts: opts, db: db, rdb: rdb, keks: map[kekRef]cipher.AEAD{}, pinned: map[*sql.DB]*pinnedConn{}}
 	if _, err := db.ExecContext(ctx, "PRAGMA journal_mode=WAL"); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("create store: %w", err)
@@ -390,7 +391,7 @@ func Open(ctx context.Context, path string, cred Credential, opts Options) (*Sto
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{path: path, opts: opts, db: db, rdb: rdb, keks: map[kekRef]cipher.AEAD{}, stmts: map[*sql.DB]map[string]*sql.Stmt{}}
+	s := &Store{path: path, opts: opts, db: db, rdb: rdb, keks: map[kekRef]cipher.AEAD{}, pinned: map[*sql.DB]*pinnedConn{}}
 	if err := s.unlock(ctx, kind, secret, cred); err != nil {
 		s.Close()
 		return nil, err
@@ -538,14 +539,7 @@ func (s *Store) Close() error {
 	s.keks = map[kekRef]cipher.AEAD{}
 	s.keyMu.Unlock()
 	var errs []error
-	s.stmtMu.Lock()
-	for _, cache := range s.stmts {
-		for _, st := range cache {
-			errs = append(errs, st.Close())
-		}
-	}
-	s.stmts = map[*sql.DB]map[string]*sql.Stmt{}
-	s.stmtMu.Unlock()
+	errs = append(errs, s.closePinned())
 	if s.rdb != nil {
 		errs = append(errs, s.rdb.Close())
 	}

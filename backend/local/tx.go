@@ -3,6 +3,7 @@ package local
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"time"
@@ -103,14 +104,79 @@ var schema = []string{
 	// of one secret scans backwards from the newest record instead.
 }
 
+// pinnedConn is the connection of one pool that the store's transactions
+// run on, with the statements prepared on it. Transactions are serialized
+// by Store.mu, so one connection per pool is all they need, and holding it
+// spares every statement database/sql's per-transaction work: re-binding
+// the statement to the transaction, and a goroutine per query that watches
+// the transaction's context. Guarded by Store.mu.
+type pinnedConn struct {
+	conn  *sql.Conn
+	stmts map[string]*sql.Stmt
+}
+
+// pin returns db's pinned connection, taking one from the pool on first
+// use. The caller holds s.mu.
+func (s *Store) pin(ctx context.Context, db *sql.DB) (*pinnedConn, error) {
+	if pc := s.pinned[db]; pc != nil {
+		return pc, nil
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pc := &pinnedConn{conn: conn, stmts: map[string]*sql.Stmt{}}
+	s.pinned[db] = pc
+	return pc, nil
+}
+
+// discard drops db's pinned connection and has database/sql close it
+// instead of returning it to the pool: after a failed COMMIT or ROLLBACK
+// its transaction state is unknown, and closing it rolls back whatever is
+// open. The next transaction pins a fresh one. The caller holds s.mu.
+func (s *Store) discard(db *sql.DB) {
+	pc := s.pinned[db]
+	if pc == nil {
+		return
+	}
+	delete(s.pinned, db)
+	for _, st := range pc.stmts {
+		st.Close()
+	}
+	_ = pc.conn.Raw(func(any) error { return driver.ErrBadConn })
+	pc.conn.Close()
+}
+
+// closePinned returns every pinned connection to its pool. The caller
+// holds s.mu.
+func (s *Store) closePinned() error {
+	var errs []error
+	for db, pc := range s.pinned {
+		for _, st := range pc.stmts {
+			errs = append(errs, st.Close())
+		}
+		errs = append(errs, pc.conn.Close())
+		delete(s.pinned, db)
+	}
+	return errors.Join(errs...)
+}
+
 // txn is one SQLite write transaction. Each operation inside it runs under
 // a savepoint, so a failed operation leaves no trace but its audit record.
 type txn struct {
-	s   *Store
-	ctx context.Context
-	db  *sql.DB
-	tx  *sql.Tx
+	s *Store
+	// ctx is what statements run under. In a Batch it drops the caller's
+	// cancellation, which op checks between operations instead (see
+	// Store.Batch); caller is the context the transaction was started with.
+	ctx    context.Context
+	caller context.Context
+	db     *sql.DB
+	pc     *pinnedConn
+	// tx is the pinned connection, between BEGIN IMMEDIATE and COMMIT.
+	tx  *sql.Conn
 	now time.Time
+	// done is set once the transaction is committed or rolled back.
+	done bool
 	// shared is set when several operations share the transaction (Batch):
 	// each then runs under a savepoint so one failure undoes only itself.
 	shared bool
@@ -121,9 +187,36 @@ type txn struct {
 	tail auditTail
 }
 
+// begin starts a write transaction on db's pinned connection. The caller
+// holds s.mu.
+func (s *Store) begin(ctx context.Context, db *sql.DB) (*txn, error) {
+	pc, err := s.pin(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	t := &txn{s: s, ctx: ctx, caller: ctx, db: db, pc: pc, tx: pc.conn, now: s.opts.Now().UTC()}
+	if _, err := t.exec("BEGIN IMMEDIATE"); err != nil {
+		if ctx.Err() != nil {
+			// The driver reports a cancellation that races with a
+			// statement even when the statement took effect: make sure
+			// no transaction is left open on the pinned connection.
+			if st, serr := t.stmt("ROLLBACK"); serr == nil {
+				_, _ = st.ExecContext(context.WithoutCancel(ctx))
+			}
+		}
+		return nil, err
+	}
+	return t, nil
+}
+
 // commit ends the transaction and publishes its audit tail.
 func (t *txn) commit() error {
-	if err := t.tx.Commit(); err != nil {
+	t.done = true
+	// Once every operation has succeeded the transaction commits, even if
+	// the caller gives up now: a cancelled COMMIT could have taken effect
+	// and still report failure.
+	if err := t.end("COMMIT"); err != nil {
+		// end discarded the connection, which rolls back what is open.
 		t.s.tail = auditTail{}
 		return err
 	}
@@ -136,38 +229,37 @@ func (t *txn) commit() error {
 // rollback ends the transaction; the cached tail may have been built on
 // records that are now gone, so it is dropped.
 func (t *txn) rollback() {
-	t.tx.Rollback()
+	t.done = true
+	t.end("ROLLBACK")
 	t.s.tail = auditTail{}
 }
 
-// stmt returns query prepared on this transaction's connection. Statements
-// are cached per pool: parsing SQL costs more than running these small
-// queries, and it would dominate a read.
+// end runs COMMIT or ROLLBACK even when the caller's context is done. If
+// that fails, the connection's state is unknown and it is discarded.
+func (t *txn) end(stmt string) error {
+	st, err := t.stmt(stmt)
+	if err == nil {
+		_, err = st.ExecContext(context.WithoutCancel(t.ctx))
+	}
+	if err != nil {
+		t.s.discard(t.db)
+	}
+	return err
+}
+
+// stmt returns query prepared on the pinned connection. Statements are
+// cached: parsing SQL costs more than running these small queries, and it
+// would dominate a read.
 func (t *txn) stmt(query string) (*sql.Stmt, error) {
-	t.s.stmtMu.Lock()
-	cache := t.s.stmts[t.db]
-	if cache == nil {
-		cache = map[string]*sql.Stmt{}
-		t.s.stmts[t.db] = cache
+	if st, ok := t.pc.stmts[query]; ok {
+		return st, nil
 	}
-	st, ok := cache[query]
-	t.s.stmtMu.Unlock()
-	if !ok {
-		var err error
-		st, err = t.db.PrepareContext(t.ctx, query)
-		if err != nil {
-			return nil, err
-		}
-		t.s.stmtMu.Lock()
-		if prev, ok := cache[query]; ok {
-			st.Close()
-			st = prev
-		} else {
-			cache[query] = st
-		}
-		t.s.stmtMu.Unlock()
+	st, err := t.tx.PrepareContext(t.ctx, query)
+	if err != nil {
+		return nil, err
 	}
-	return t.tx.StmtContext(t.ctx, st), nil
+	t.pc.stmts[query] = st
+	return st, nil
 }
 
 // exec, query and queryRow run a fixed query through the statement cache.
@@ -254,11 +346,16 @@ func (s *Store) run(ctx context.Context, durable bool, fn func(t *txn) error) er
 	if s.root == nil {
 		return errors.New("the store is closed")
 	}
-	tx, err := db.BeginTx(ctx, nil)
+	t, err := s.begin(ctx, db)
 	if err != nil {
 		return toOperatorErr(internal(err))
 	}
-	t := &txn{s: s, ctx: ctx, db: db, tx: tx, now: s.opts.Now().UTC()}
+	// A panic must not leave the pinned connection inside a transaction.
+	defer func() {
+		if !t.done {
+			t.rollback()
+		}
+	}()
 	// Reads skip the purge (they treat expired secrets as absent), so
 	// they stay one statement shorter.
 	if durable {
@@ -287,11 +384,10 @@ func (s *Store) run(ctx context.Context, durable bool, fn func(t *txn) error) er
 // recordFailure writes the audit record of an operation whose changes were
 // rolled back, and returns the operation's error (or the audit failure).
 func (s *Store) recordFailure(ctx context.Context, db *sql.DB, f *failedOp) error {
-	tx, err := db.BeginTx(ctx, nil)
+	t, err := s.begin(ctx, db)
 	if err != nil {
 		return toOperatorErr(internal(err))
 	}
-	t := &txn{s: s, ctx: ctx, db: db, tx: tx, now: s.opts.Now().UTC()}
 	if err := t.audit(f.name, f.arn, f.version, f.err); err != nil {
 		t.rollback()
 		return toOperatorErr(err)
@@ -333,6 +429,11 @@ func (t *txn) op(name string, fn func() (arn, versionID string, err error)) erro
 			return err
 		}
 		return t.audit(name, arn, ver, nil)
+	}
+	// Statements in a batch ignore the caller's cancellation (see
+	// Store.Batch); it is honoured here, between operations.
+	if err := t.caller.Err(); err != nil {
+		return fatal(err)
 	}
 	// Operations never nest, so one savepoint name serves them all.
 	const sp = "op"
