@@ -22,8 +22,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/secretary-sh/secretary/backend"
 )
 
@@ -345,8 +343,9 @@ func Fill(ctx context.Context, b backend.Backend, opts Options) (Stats, error) {
 // create writes one secret and its history. Later calls name the secret by
 // its name rather than its ARN: that is the store's indexed lookup.
 func create(ctx context.Context, b backend.Backend, s *Spec, st *Stats) error {
-	in := &backend.CreateSecretInput{Name: s.Name, Description: s.Description, Tags: s.Tags,
-		ClientRequestToken: uuid.NewString()}
+	// No ClientRequestTokens: the store makes the version ids, and a token
+	// of our own would cost a lookup per version to check it is new.
+	in := &backend.CreateSecretInput{Name: s.Name, Description: s.Description, Tags: s.Tags}
 	in.SecretString, in.SecretBinary = value(s)
 	out, err := b.CreateSecret(ctx, in)
 	if err != nil {
@@ -357,7 +356,7 @@ func create(ctx context.Context, b backend.Backend, s *Spec, st *Stats) error {
 	first := out.VersionID
 	for v := 1; v < s.Versions; v++ {
 		str, bin := value(s)
-		put := &backend.PutSecretValueInput{SecretID: s.Name, ClientRequestToken: uuid.NewString(), SecretString: str, SecretBinary: bin}
+		put := &backend.PutSecretValueInput{SecretID: s.Name, SecretString: str, SecretBinary: bin}
 		if s.Pending && v == s.Versions-1 {
 			put.VersionStages = []string{backend.StagePending}
 			st.Pending++
