@@ -186,6 +186,14 @@ func (d *detailPage) updateKeys(msg tea.KeyMsg) tea.Cmd {
 		return navigate(openVersionsMsg{name: d.name})
 	case key.Matches(msg, k.Refresh):
 		return d.load()
+	case key.Matches(msg, k.Audit):
+		id := d.name
+		if d.meta != nil && d.meta.ARN != "" {
+			// The ARN spares the AWS backend a lookup and finds the
+			// history of this secret, not of a later one of the name.
+			id = d.meta.ARN
+		}
+		return openAudit(d.c, id, d.name)
 	case d.meta == nil:
 		return nil
 	case key.Matches(msg, k.Edit):
@@ -233,7 +241,7 @@ func (d *detailPage) help() keyHelp {
 		short: visible(ro, []key.Binding{k.Reveal, k.Copy, k.Format, k.Versions, k.Edit, k.Delete, d.c.keys.global.Back}, muts...),
 		full: [][]key.Binding{
 			{k.Up, k.Down, k.PageUp, k.PageDown, d.c.keys.global.Back},
-			{k.Reveal, k.Format, k.Copy, k.CopyField, k.Versions, k.Refresh},
+			{k.Reveal, k.Format, k.Copy, k.CopyField, k.Versions, k.Audit, k.Refresh},
 			visible(ro, muts, muts...),
 			visible(ro, rot, rot...),
 		},

@@ -46,6 +46,11 @@ type listKeys struct {
 	ConfigureRotation key.Binding
 	RotateNow         key.Binding
 	CancelRotation    key.Binding
+
+	// Audit shows every secret's audit records; Profiles switches the AWS
+	// profile and region.
+	Audit    key.Binding
+	Profiles key.Binding
 }
 
 type detailKeys struct {
@@ -68,6 +73,9 @@ type detailKeys struct {
 	ConfigureRotation key.Binding
 	RotateNow         key.Binding
 	CancelRotation    key.Binding
+
+	// Audit shows this secret's audit records.
+	Audit key.Binding
 }
 
 // rotationKeys drive the rotation form and the rotation progress panel.
@@ -119,6 +127,8 @@ type keyMaps struct {
 	dialog  dialogKeys
 	unlock  unlockKeys
 	rotate  rotationKeys
+	profile profileKeys
+	audit   auditKeys
 }
 
 func defaultNav() navKeys {
@@ -162,6 +172,9 @@ func defaultKeyMaps() keyMaps {
 			ConfigureRotation: bind("R", "rotation settings", "R"),
 			RotateNow:         bind("o", "rotate now", "o"),
 			CancelRotation:    bind("O", "turn rotation off", "O"),
+
+			Audit:    bind("A", "audit log", "A"),
+			Profiles: bind("P", "AWS profile/region", "P"),
 		},
 		detail: detailKeys{
 			navKeys:     defaultNav(),
@@ -182,6 +195,8 @@ func defaultKeyMaps() keyMaps {
 			ConfigureRotation: bind("R", "rotation settings", "R"),
 			RotateNow:         bind("o", "rotate now", "o"),
 			CancelRotation:    bind("O", "turn rotation off", "O"),
+
+			Audit: bind("a", "audit", "a"),
 		},
 		version: versionKeys{
 			navKeys:    defaultNav(),
@@ -217,6 +232,8 @@ func defaultKeyMaps() keyMaps {
 			Cancel:   bind("esc", "cancel", "esc"),
 			Versions: bind("v", "versions", "v"),
 		},
+		profile: defaultProfileKeys(),
+		audit:   defaultAuditKeys(),
 	}
 }
 

@@ -469,6 +469,10 @@ func (l *listPage) updateKeys(msg tea.KeyMsg) tea.Cmd {
 		return tea.Batch(l.recompute(), flash("secrets scheduled for deletion "+state, false))
 	case key.Matches(msg, k.Refresh):
 		return l.load(true)
+	case key.Matches(msg, k.Audit):
+		return openAudit(l.c, "", "")
+	case key.Matches(msg, k.Profiles):
+		return navigate(openProfilesMsg{})
 	case !has:
 		if key.Matches(msg, k.Create) {
 			return l.create()
@@ -518,11 +522,22 @@ func (l *listPage) help() keyHelp {
 		full: [][]key.Binding{
 			{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
 			{k.Open, k.Versions, k.Copy, k.Filter, k.ClearFilter, k.Refresh},
-			{k.Sort, k.Reverse, k.ShowDeleted},
+			l.viewKeys(),
 			visible(ro, muts, muts...),
 			visible(ro, rot, rot...),
 		},
 	}
+}
+
+// viewKeys are the keys that change what is shown; the profile switcher
+// only exists on AWS.
+func (l *listPage) viewKeys() []key.Binding {
+	k := l.keys
+	ks := []key.Binding{k.Sort, k.Reverse, k.ShowDeleted, k.Audit}
+	if l.c.info.Kind == "aws" {
+		ks = append(ks, k.Profiles)
+	}
+	return ks
 }
 
 // status is the right-hand side of the status bar.

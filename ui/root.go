@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -58,6 +59,9 @@ type model struct {
 	// external is the $EDITOR run in progress, if any.
 	external      *externalEdit
 	width, height int
+	// reopen and getenv serve the AWS profile switcher.
+	reopen ReopenFunc
+	getenv func(string) string
 }
 
 // options are what tests and Run may override.
@@ -66,6 +70,8 @@ type options struct {
 	clip    *clipboard.Clipboard
 	tick    func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
 	animate bool
+	// getenv finds the AWS shared files (os.Getenv when nil).
+	getenv func(string) string
 }
 
 func newModel(ctx context.Context, cfg *Config, r *lipgloss.Renderer, st theme.Styles, o options) *model {
@@ -102,7 +108,10 @@ func newModel(ctx context.Context, cfg *Config, r *lipgloss.Renderer, st theme.S
 	h.Styles.ShortDesc, h.Styles.FullDesc = st.Muted, st.Text
 	h.Styles.ShortSeparator, h.Styles.FullSeparator = st.Muted, st.Muted
 	h.Styles.Ellipsis = st.Muted
-	m := &model{c: c, help: h, clip: o.clip, status: statusBar{c: c}}
+	if o.getenv == nil {
+		o.getenv = os.Getenv
+	}
+	m := &model{c: c, help: h, clip: o.clip, status: statusBar{c: c}, reopen: cfg.ReopenAWS, getenv: o.getenv}
 	if cfg.Backend != nil {
 		m.pages = []page{newListPage(c)}
 	} else {
@@ -113,7 +122,7 @@ func newModel(ctx context.Context, cfg *Config, r *lipgloss.Renderer, st theme.S
 
 func (m *model) top() page { return m.pages[len(m.pages)-1] }
 
-func (m *model) Init() tea.Cmd { return m.top().Init() }
+func (m *model) Init() tea.Cmd { return tea.Batch(m.top().Init(), m.status.fetchIdentity()) }
 
 // pageSize is the area left for pages: the terminal minus the status bar
 // and the footer.
@@ -214,6 +223,13 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.push(newDetailPage(m.c, msg.name))
 	case openVersionsMsg:
 		return m, m.push(newVersionsPage(m.c, msg.name))
+	case openProfilesMsg:
+		return m, m.openProfiles()
+	case backendSwitchedMsg:
+		return m, m.switchBackend(msg.backend)
+	case identityMsg:
+		m.status.setIdentity(msg)
+		return m, nil
 	case rotationMetaMsg:
 		return m, msg.open(m.c)
 	case backMsg:

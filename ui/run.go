@@ -34,6 +34,9 @@ type Config struct {
 	Init func(ctx context.Context, passphrase []byte, keyFile string) (backend.Backend, error)
 	// Unlock opens the existing store with a passphrase.
 	Unlock func(ctx context.Context, passphrase []byte) (backend.Backend, error)
+	// ReopenAWS, when set, opens the AWS backend again with another
+	// profile and region: the console then offers the profile switcher.
+	ReopenAWS ReopenFunc
 	// ReadOnly disables every mutation.
 	ReadOnly bool
 	// Theme is "auto", "dark", "light" or "mono".

@@ -102,6 +102,7 @@ type statusBar struct {
 	text  string
 	isErr bool
 	seq   uint64
+	ident identity
 }
 
 func (s *statusBar) set(msg flashMsg) tea.Cmd {
@@ -126,7 +127,7 @@ func (s *statusBar) View(width int, right string) string {
 	if s.c.readOnly {
 		badge = st.Badge.Render(" READ-ONLY ") + " "
 	}
-	loc := backendLabel(s.c)
+	loc := s.backendLabel()
 	var mid string
 	switch {
 	case len(s.c.tasks.running) > 0:
@@ -158,20 +159,108 @@ func (s *statusBar) View(width int, right string) string {
 	return s.c.styles.Bar.Width(width).MaxWidth(width).Render(truncate(bar, width))
 }
 
-func backendLabel(c *common) string {
+// identifier is implemented by backends that can say whose credentials
+// they use (AWS: STS GetCallerIdentity). Identity may block on the network;
+// it is only ever called from a command.
+type identifier interface {
+	Identity(ctx context.Context) (account, arn string, err error)
+}
+
+// expirer is implemented by credential errors that can tell credentials
+// that ran out (log in again) from none at all.
+type expirer interface {
+	error
+	Expired() bool
+}
+
+// identityMsg delivers the caller identity asked for by fetchIdentity.
+type identityMsg struct {
+	id           uint64
+	account, arn string
+	err          error
+}
+
+// identity is what the status bar knows of whose credentials are in use.
+type identity struct {
+	id           uint64 // request whose answer is awaited; 0 when none
+	loading      bool
+	account, arn string
+	err          error
+}
+
+// identityTimeout bounds the wait for the background resolution; the
+// backend bounds its own calls too, this only makes sure "account …" ends.
+const identityTimeout = 20 * time.Second
+
+// fetchIdentity asks the backend, in the background, whose credentials it
+// uses. Backends that cannot say (the local store) leave the bar as it is.
+func (s *statusBar) fetchIdentity() tea.Cmd {
+	s.ident = identity{}
+	idb, ok := s.c.backend.(identifier)
+	if !ok {
+		return nil
+	}
+	id := s.c.nextID()
+	s.ident = identity{id: id, loading: true}
+	ctx := s.c.ctx
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, identityTimeout)
+		defer cancel()
+		account, arn, err := idb.Identity(ctx)
+		return identityMsg{id: id, account: account, arn: arn, err: err}
+	}
+}
+
+func (s *statusBar) setIdentity(msg identityMsg) {
+	if msg.id != s.ident.id {
+		return
+	}
+	s.ident = identity{account: msg.account, arn: msg.arn, err: msg.err}
+}
+
+// accountText is the account part of the AWS label: the account id, or in
+// a few words why there is none and what to do about it.
+func (s *statusBar) accountText() string {
+	id := s.ident
+	switch {
+	case id.loading:
+		return "account …"
+	case id.account != "":
+		return line(id.account)
+	case id.err != nil:
+		login := "aws sso login"
+		if p := s.c.info.Location; p != "" && p != "default" {
+			login += " --profile " + p
+		}
+		var ex expirer
+		if errors.As(id.err, &ex) {
+			if ex.Expired() {
+				return "AWS credentials expired (run " + line(login) + ")"
+			}
+			return "no AWS credentials (run " + line(login) + ")"
+		}
+	}
+	if s.c.info.Account != "" {
+		return line(s.c.info.Account)
+	}
+	return "account unknown"
+}
+
+func (s *statusBar) backendLabel() string {
+	c := s.c
 	if c.backend == nil {
 		return "local " + line(c.location)
 	}
 	info := c.info
 	switch info.Kind {
 	case "aws":
-		parts := []string{"aws"}
-		for _, p := range []string{info.Location, info.Region, info.Account} {
+		var parts []string
+		for _, p := range []string{info.Location, info.Region} {
 			if p != "" {
 				parts = append(parts, line(p))
 			}
 		}
-		return strings.Join(parts, " ")
+		return "aws " + strings.Join(append(parts, s.accountText()), " · ")
 	default:
 		loc := info.Location
 		if loc == "" {

@@ -87,17 +87,27 @@ func (a *app) openBackend(ctx context.Context) (backend.Backend, error) {
 		}
 		return s, nil
 	case "aws":
-		// Credentials and the account resolve in the background; nothing
-		// here touches the network.
-		b, err := aws.New(ctx, aws.Config{Profile: a.cfg.Profile, Region: a.cfg.Region,
-			EndpointURL: a.cfg.EndpointURL, ReadOnly: a.cfg.ReadOnly})
+		b, err := a.openAWS(ctx, a.cfg.Profile, a.cfg.Region)
 		if err != nil {
-			return nil, &configError{fmt.Errorf("configuring AWS: %w", err)}
+			return nil, err
 		}
 		return b, nil
 	default:
 		return nil, usagef("argument --backend: invalid choice: %q (choose from 'local', 'aws')", a.cfg.Backend)
 	}
+}
+
+// openAWS opens the AWS backend with a profile and region (the flags', or
+// those the console's switcher chose) and the other global flags.
+// Credentials and the account resolve in the background; nothing here
+// touches the network.
+func (a *app) openAWS(ctx context.Context, profile, region string) (*aws.Backend, error) {
+	b, err := aws.New(ctx, aws.Config{Profile: profile, Region: region,
+		EndpointURL: a.cfg.EndpointURL, ReadOnly: a.cfg.ReadOnly})
+	if err != nil {
+		return nil, &configError{fmt.Errorf("configuring AWS: %w", err)}
+	}
+	return b, nil
 }
 
 // localOptions are the store options every command uses.

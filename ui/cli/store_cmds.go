@@ -141,6 +141,22 @@ func (a *app) console(ctx context.Context, argv []string, demoMode bool) error {
 		defer b.Close()
 		cfg.Backend = b
 		cfg.Location = b.Info().Location
+		if a.cfg.Backend == "aws" {
+			var reopened []backend.Backend
+			defer func() {
+				for _, b := range reopened {
+					b.Close()
+				}
+			}()
+			cfg.ReopenAWS = func(ctx context.Context, profile, region string) (backend.Backend, error) {
+				b, err := a.openAWS(ctx, profile, region)
+				if err != nil {
+					return nil, err
+				}
+				reopened = append(reopened, b)
+				return b, nil
+			}
+		}
 		return ui.Run(ctx, cfg)
 	}
 	path, err := a.storePath()

@@ -1,0 +1,367 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/secretary-sh/secretary/backend"
+)
+
+// auditKeys drive the audit view.
+type auditKeys struct {
+	navKeys
+	Refresh key.Binding
+}
+
+func defaultAuditKeys() auditKeys {
+	return auditKeys{navKeys: defaultNav(), Refresh: bind("ctrl+r", "refresh", "ctrl+r")}
+}
+
+// auditPager reads the audit history one page at a time: the AWS backend
+// pages through CloudTrail, where every lookup counts against a rate of two
+// a second, so the view asks for the next page only when the operator
+// scrolls to it.
+type auditPager interface {
+	AuditPage(ctx context.Context, q backend.AuditQuery, token string) ([]backend.AuditRecord, string, error)
+}
+
+// localAuditPage is the page size for auditors that cannot page; the
+// token is then the number of records already shown.
+const localAuditPage = 200
+
+// pagerFor pages any Auditor: one that cannot page is asked for a longer
+// list each time and the records already shown are skipped, which costs
+// little on the embedded store (an indexed read of its own file).
+func pagerFor(a backend.Auditor) auditPager {
+	if p, ok := a.(auditPager); ok {
+		return p
+	}
+	return offsetPager{a}
+}
+
+type offsetPager struct{ a backend.Auditor }
+
+func (o offsetPager) AuditPage(ctx context.Context, q backend.AuditQuery, token string) ([]backend.AuditRecord, string, error) {
+	skip, _ := strconv.Atoi(token)
+	q.Limit = skip + localAuditPage
+	recs, err := o.a.AuditLog(ctx, q)
+	if err != nil {
+		return nil, "", err
+	}
+	if len(recs) < q.Limit {
+		token = ""
+	} else {
+		token = strconv.Itoa(q.Limit)
+	}
+	if skip >= len(recs) {
+		return nil, token, nil
+	}
+	return recs[skip:], token, nil
+}
+
+// auditPageMsg delivers one page of audit records.
+type auditPageMsg struct {
+	id   uint64
+	recs []backend.AuditRecord
+	next string
+	err  error
+}
+
+// auditVerifyMsg delivers the result of checking the audit chain.
+type auditVerifyMsg struct {
+	id  uint64
+	err error
+}
+
+// auditPage shows audit records, newest first: one secret's, or every
+// secret's. On the embedded store the hash chain is verified in the
+// background while the records show.
+type auditPage struct {
+	c      *common
+	keys   *auditKeys
+	pager  auditPager
+	verify func(ctx context.Context) error
+	// secretID is what the backend is asked for ("" for every secret);
+	// name is what the title shows.
+	secretID, name string
+
+	recs    []backend.AuditRecord
+	next    string
+	loadID  uint64
+	loading bool
+	loadErr error
+
+	verifyID  uint64
+	verifying bool
+	verifyErr error
+
+	cursor, offset int
+	width, height  int
+}
+
+// openAudit opens the audit view on a secret (secretID and name set) or on
+// every secret (both empty), if the backend keeps an audit history.
+func openAudit(c *common, secretID, name string) tea.Cmd {
+	a, ok := c.backend.(backend.Auditor)
+	if !ok {
+		return flash("this backend keeps no audit history", true)
+	}
+	p := &auditPage{c: c, keys: &c.keys.audit, pager: pagerFor(a), verify: a.VerifyAudit, secretID: secretID, name: name}
+	return navigate(pushPageMsg{p})
+}
+
+func (a *auditPage) Init() tea.Cmd {
+	a.recs, a.next, a.cursor, a.offset = nil, "", 0, 0
+	return tea.Batch(a.load(""), a.startVerify())
+}
+
+func (a *auditPage) load(token string) tea.Cmd {
+	id := a.c.nextID()
+	a.loadID, a.loading, a.loadErr = id, true, nil
+	ctx, pager, q := a.c.ctx, a.pager, backend.AuditQuery{SecretID: a.secretID}
+	return func() tea.Msg {
+		recs, next, err := pager.AuditPage(ctx, q, token)
+		return auditPageMsg{id: id, recs: recs, next: next, err: err}
+	}
+}
+
+// startVerify walks the whole chain, which takes a while on a long log;
+// the records show meanwhile.
+func (a *auditPage) startVerify() tea.Cmd {
+	id := a.c.nextID()
+	a.verifyID, a.verifying, a.verifyErr = id, true, nil
+	ctx, verify := a.c.ctx, a.verify
+	return func() tea.Msg {
+		return auditVerifyMsg{id: id, err: verify(ctx)}
+	}
+}
+
+func (a *auditPage) SetSize(w, h int) { a.width, a.height = w, h }
+
+func (a *auditPage) inputFocused() bool { return false }
+
+func (a *auditPage) close() {}
+
+// bodyHeight is the number of rows: the page minus the title, the chain
+// line, the column header and the selected record's full line.
+func (a *auditPage) bodyHeight() int { return max(1, a.height-4) }
+
+func (a *auditPage) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case auditPageMsg:
+		if msg.id != a.loadID {
+			return nil
+		}
+		a.loading = false
+		if msg.err != nil {
+			a.loadErr = msg.err
+			return flashErr(msg.err)
+		}
+		a.recs = append(a.recs, msg.recs...)
+		a.next = msg.next
+		return a.more()
+	case auditVerifyMsg:
+		if msg.id != a.verifyID {
+			return nil
+		}
+		a.verifying, a.verifyErr = false, msg.err
+		return nil
+	case tea.KeyMsg:
+		return a.updateKeys(msg)
+	}
+	return nil
+}
+
+// more fetches the next page once the cursor comes within a screen of the
+// end of what is loaded, or while the screen is not yet full.
+func (a *auditPage) more() tea.Cmd {
+	if a.loading || a.loadErr != nil || a.next == "" || a.cursor+a.bodyHeight() < len(a.recs) {
+		return nil
+	}
+	return a.load(a.next)
+}
+
+func (a *auditPage) updateKeys(msg tea.KeyMsg) tea.Cmd {
+	k := a.keys
+	n := len(a.recs)
+	switch {
+	case key.Matches(msg, k.Up):
+		a.cursor = max(0, a.cursor-1)
+	case key.Matches(msg, k.Down):
+		a.cursor = max(0, min(n-1, a.cursor+1))
+	case key.Matches(msg, k.PageUp):
+		a.cursor = max(0, a.cursor-a.bodyHeight())
+	case key.Matches(msg, k.PageDown):
+		a.cursor = max(0, min(n-1, a.cursor+a.bodyHeight()))
+	case key.Matches(msg, k.Home):
+		a.cursor = 0
+	case key.Matches(msg, k.End):
+		a.cursor = max(0, n-1)
+	case key.Matches(msg, k.Refresh):
+		return a.Init()
+	default:
+		return nil
+	}
+	return a.more()
+}
+
+func auditColumns(all bool) []column {
+	cols := []column{
+		{title: "TIME (UTC)", width: 19},
+		{title: "ACTOR", width: 10, flex: 2, min: 10},
+		{title: "OPERATION", width: 16, flex: 1, min: 16},
+	}
+	if all {
+		cols = append(cols, column{title: "SECRET", width: 12, flex: 3, min: 12})
+	}
+	return append(cols, column{title: "VERSION", width: 8}, column{title: "OUTCOME", width: 12})
+}
+
+// secretSuffix is the random suffix Secrets Manager appends to a name in
+// an ARN.
+var secretSuffix = regexp.MustCompile(`-[A-Za-z0-9]{6}$`)
+
+// secretName is the name inside a secret's ARN, for a narrow column.
+func secretName(arn string) string {
+	_, name, ok := strings.Cut(arn, ":secret:")
+	if !ok {
+		return arn
+	}
+	return secretSuffix.ReplaceAllString(name, "")
+}
+
+func outcomeText(r *backend.AuditRecord) string {
+	if r.ErrorCode != "" {
+		return r.ErrorCode
+	}
+	return r.Outcome
+}
+
+func (a *auditPage) View() string {
+	st := a.c.styles
+	var b strings.Builder
+	title := "Audit log"
+	if a.name != "" {
+		title = "Audit · " + line(a.name)
+	}
+	info := " " + comma(len(a.recs)) + " records, newest first"
+	if a.next != "" {
+		info += " · more as you scroll"
+	}
+	if a.loading {
+		info += " · loading…"
+	}
+	b.WriteString(fit(st.Title.Render(title)+st.Muted.Render(info), a.width))
+	b.WriteByte('\n')
+	b.WriteString(fit(a.chainText(), a.width))
+	b.WriteByte('\n')
+	all := a.secretID == ""
+	cols := auditColumns(all)
+	widths := layout(cols, a.width-2)
+	titles := make([]string, len(cols))
+	for i, c := range cols {
+		titles[i] = c.title
+	}
+	b.WriteString(st.Header.Render("  " + joinCells(titles, widths)))
+	h := a.bodyHeight()
+	a.offset = scroll(a.cursor, a.offset, h, len(a.recs))
+	for i := a.offset; i < a.offset+h; i++ {
+		b.WriteByte('\n')
+		if i >= len(a.recs) {
+			if i == 0 {
+				switch {
+				case a.loading:
+					b.WriteString(st.Muted.Render("loading…"))
+				case a.loadErr != nil:
+					b.WriteString(st.Danger.Render(errorText(a.loadErr)))
+				default:
+					b.WriteString(st.Muted.Render("No audit records."))
+				}
+			}
+			continue
+		}
+		r := &a.recs[i]
+		cells := []string{r.Time.UTC().Format("2006-01-02 15:04:05"), line(r.Actor), line(r.Operation)}
+		if all {
+			cells = append(cells, line(secretName(r.SecretARN)))
+		}
+		cells = append(cells, line(r.VersionID), line(outcomeText(r)))
+		row := joinCells(cells, widths)
+		switch {
+		case i == a.cursor:
+			b.WriteString(st.Selected.Render(fit("› "+row, a.width)))
+		case r.Outcome != "ok":
+			b.WriteString(st.Warning.Render("  " + row))
+		default:
+			b.WriteString("  " + row)
+		}
+	}
+	b.WriteByte('\n')
+	b.WriteString(fit(st.Muted.Render(a.selectedText()), a.width))
+	return b.String()
+}
+
+// chainText says whether the audit chain verified.
+func (a *auditPage) chainText() string {
+	st := a.c.styles
+	switch {
+	case a.verifying:
+		return st.Muted.Render("verifying the audit chain…")
+	case a.verifyErr == nil:
+		return st.Success.Render("✓ chain verified") + st.Muted.Render(": no record was altered, removed or reordered")
+	case errors.Is(a.verifyErr, errors.ErrUnsupported):
+		return st.Muted.Render(errorText(a.verifyErr))
+	case errors.Is(a.verifyErr, context.Canceled):
+		return st.Muted.Render("chain not verified (cancelled)")
+	default:
+		msg := strings.TrimPrefix(errorText(a.verifyErr), "audit log: ")
+		if strings.HasPrefix(msg, "record ") {
+			return st.Danger.Render("✗ chain broken at " + msg)
+		}
+		return st.Danger.Render("✗ chain not verified: " + msg)
+	}
+}
+
+// selectedText spells out the selected record in full: the columns cut
+// version ids and ARNs short.
+func (a *auditPage) selectedText() string {
+	if a.cursor >= len(a.recs) {
+		return ""
+	}
+	r := &a.recs[a.cursor]
+	parts := []string{}
+	if r.Seq > 0 {
+		parts = append(parts, fmt.Sprintf("#%d", r.Seq))
+	}
+	if r.SecretARN != "" {
+		parts = append(parts, line(r.SecretARN))
+	}
+	if r.VersionID != "" {
+		parts = append(parts, "version "+line(r.VersionID))
+	}
+	if r.ErrorCode != "" {
+		parts = append(parts, "failed: "+line(r.ErrorCode))
+	}
+	return strings.Join(parts, " · ")
+}
+
+func (a *auditPage) help() keyHelp {
+	k := a.keys
+	return keyHelp{
+		short: []key.Binding{k.Up, k.Down, k.Refresh, a.c.keys.global.Back},
+		full:  [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End}, {k.Refresh, a.c.keys.global.Back}},
+	}
+}
+
+func (a *auditPage) status() string {
+	if len(a.recs) == 0 {
+		return "0/0"
+	}
+	return fmt.Sprintf("%s/%s", comma(a.cursor+1), comma(len(a.recs)))
+}
