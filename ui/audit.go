@@ -220,7 +220,8 @@ func auditColumns(all bool) []column {
 	if all {
 		cols = append(cols, column{title: "SECRET", width: 12, flex: 3, min: 12})
 	}
-	return append(cols, column{title: "VERSION", width: 8}, column{title: "OUTCOME", width: 12})
+	// The outcome matters more than the version when one must go.
+	return append(cols, column{title: "OUTCOME", width: 12}, column{title: "VERSION", width: 8})
 }
 
 // secretSuffix is the random suffix Secrets Manager appends to a name in
@@ -291,7 +292,7 @@ func (a *auditPage) View() string {
 		if all {
 			cells = append(cells, line(secretName(r.SecretARN)))
 		}
-		cells = append(cells, line(r.VersionID), line(outcomeText(r)))
+		cells = append(cells, line(outcomeText(r)), line(r.VersionID))
 		row := joinCells(cells, widths)
 		switch {
 		case i == a.cursor:
@@ -335,10 +336,11 @@ func (a *auditPage) selectedText() string {
 		return ""
 	}
 	r := &a.recs[a.cursor]
-	parts := []string{}
+	var parts []string
 	if r.Seq > 0 {
 		parts = append(parts, fmt.Sprintf("#%d", r.Seq))
 	}
+	parts = append(parts, line(r.Actor), line(r.Operation))
 	if r.SecretARN != "" {
 		parts = append(parts, line(r.SecretARN))
 	}

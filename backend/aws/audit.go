@@ -28,9 +28,17 @@ const (
 
 var _ backend.Auditor = (*Backend)(nil)
 
-// ErrNoTrail says the audit history cannot be read here. It wraps
+// ErrNoTrail says the audit history cannot be read here. It matches
 // errors.ErrUnsupported so a console can show it as a note, not a failure.
-var ErrNoTrail = fmt.Errorf("no CloudTrail history here: the secrets come from an overridden Secrets Manager endpoint and CloudTrail records only AWS itself (set AWS_ENDPOINT_URL_CLOUDTRAIL to read a stand-in's): %w", errors.ErrUnsupported)
+var ErrNoTrail error = unsupported("no CloudTrail history here: the secrets come from an overridden Secrets Manager endpoint and CloudTrail records only AWS itself (set AWS_ENDPOINT_URL_CLOUDTRAIL to read a stand-in's)")
+
+// unsupported is an error that matches errors.ErrUnsupported without
+// appending its "unsupported operation" to a message meant for operators.
+type unsupported string
+
+func (e unsupported) Error() string { return string(e) }
+
+func (e unsupported) Is(target error) bool { return target == errors.ErrUnsupported }
 
 // trailClient reads CloudTrail. client is nil when CloudTrail must not be
 // asked (see newTrailClient).
@@ -121,7 +129,7 @@ func (b *Backend) AuditPage(ctx context.Context, q backend.AuditQuery, token str
 // VerifyAudit has nothing to verify: CloudTrail's own digest files prove
 // its logs intact, and LookupEvents does not expose them.
 func (b *Backend) VerifyAudit(context.Context) error {
-	return fmt.Errorf("CloudTrail log integrity is verified by CloudTrail digest files (aws cloudtrail validate-logs), not by secretary: %w", errors.ErrUnsupported)
+	return unsupported("CloudTrail log integrity is verified by CloudTrail digest files (aws cloudtrail validate-logs)")
 }
 
 // trailError maps a LookupEvents failure; an AccessDenied names the
