@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/secretary-sh/secretary/backend"
 	"github.com/secretary-sh/secretary/backend/aws"
@@ -343,5 +344,38 @@ func TestProfileGolden(t *testing.T) {
 				golden.RequireEqual(t, []byte(p.finish()))
 			})
 		}
+	}
+}
+
+// The switcher's two steps and the audit view fill every size exactly, as
+// the other screens do.
+func TestProfileAndAuditRedrawEverySize(t *testing.T) {
+	writeAWSFiles(t)
+	s, clk, _ := newStore(t)
+	fill(t, s, clk, fixtureSecrets())
+	r := &reopener{s: s}
+	h := newHarness(t, Config{Backend: &fakeAWS{Store: s, profile: "ops", region: "eu-west-1", account: "123456789012"}, ReopenAWS: r.reopen}, 80, 24)
+	screens := map[string][]string{
+		"profiles": {"P"},
+		"regions":  {"P", "enter"},
+		"audit":    {"A"},
+	}
+	for name, keys := range screens {
+		h.press(keys...)
+		for w := minWidth; w <= 250; w += 13 {
+			for ht := minHeight; ht <= 80; ht += 7 {
+				h.send(tea.WindowSizeMsg{Width: w, Height: ht})
+				lines := strings.Split(h.view(), "\n")
+				if len(lines) != ht {
+					t.Fatalf("%s %dx%d: %d lines", name, w, ht, len(lines))
+				}
+				for i, l := range lines {
+					if ansiWidth(l) != w {
+						t.Fatalf("%s %dx%d: line %d is %d cells: %q", name, w, ht, i, ansiWidth(l), l)
+					}
+				}
+			}
+		}
+		h.press("esc", "esc")
 	}
 }
