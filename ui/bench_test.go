@@ -74,7 +74,7 @@ func benchModel(b *testing.B, n, w, h int, profile termenv.Profile) *model {
 	ms := benchMetadata(n)
 	// The store lists by name; so does this.
 	slices.SortFunc(ms, func(a, b backend.SecretMetadata) int { return strings.Compare(a.Name, b.Name) })
-	l.onBatch(listBatchMsg{id: l.loadID, rows: newRows(ms, interner{}), done: true})
+	l.onBatch(listBatchMsg{id: l.loadID, rows: newRows(ms), done: true})
 	runSync(m, l.recompute())
 	if len(l.view) == 0 {
 		b.Fatal("no rows in the view")

@@ -98,6 +98,11 @@ type listPage struct {
 	release bool
 
 	viewID uint64
+	// viewBusy says a view is being computed; viewStale that rows arrived
+	// since it started. While a listing loads, batches then wait for it
+	// instead of each starting a pass over every row so far: at 100,000
+	// secrets those passes were most of the load's garbage.
+	viewBusy, viewStale bool
 	// orders caches every row sorted by each key, for rows generation gen;
 	// filtering then only selects, it never sorts.
 	orders [sortKeys][]int32
@@ -173,7 +178,7 @@ func (l *listPage) load(refresh bool) tea.Cmd {
 	if s, ok := l.c.backend.(backend.Streamer); ok {
 		first = streamList(ctx, id, s, in)
 	} else {
-		first = pageList(ctx, id, l.c.backend, in, interner{})
+		first = pageList(ctx, id, l.c.backend, in)
 	}
 	if !l.c.animate {
 		return first
@@ -191,11 +196,10 @@ func streamList(ctx context.Context, id uint64, s backend.Streamer, in *backend.
 		err  error
 	}
 	ch := make(chan batch, 8)
-	strs := interner{}
 	go func() {
 		err := s.StreamSecrets(ctx, in, func(ms []backend.SecretMetadata) error {
 			select {
-			case ch <- batch{rows: newRows(ms, strs)}:
+			case ch <- batch{rows: newRows(ms)}:
 				return nil
 			case <-ctx.Done():
 				return ctx.Err()
@@ -229,7 +233,7 @@ func streamList(ctx context.Context, id uint64, s backend.Streamer, in *backend.
 }
 
 // pageList lists with ListSecrets, one page per message, as AWS serves it.
-func pageList(ctx context.Context, id uint64, b backend.Backend, in *backend.ListSecretsInput, strs interner) tea.Cmd {
+func pageList(ctx context.Context, id uint64, b backend.Backend, in *backend.ListSecretsInput) tea.Cmd {
 	return func() tea.Msg {
 		req := *in
 		req.MaxResults = listPageSize
@@ -237,13 +241,13 @@ func pageList(ctx context.Context, id uint64, b backend.Backend, in *backend.Lis
 		if err != nil {
 			return listBatchMsg{id: id, err: err, done: true}
 		}
-		msg := listBatchMsg{id: id, rows: newRows(out.Secrets, strs)}
+		msg := listBatchMsg{id: id, rows: newRows(out.Secrets)}
 		if out.NextToken == "" {
 			msg.done = true
 		} else {
 			next := *in
 			next.NextToken = out.NextToken
-			msg.next = pageList(ctx, id, b, &next, strs)
+			msg.next = pageList(ctx, id, b, &next)
 		}
 		return msg
 	}
@@ -253,6 +257,7 @@ func pageList(ctx context.Context, id uint64, b backend.Backend, in *backend.Lis
 func (l *listPage) recompute() tea.Cmd {
 	id := l.c.nextID()
 	l.viewID = id
+	l.viewBusy, l.viewStale = true, false
 	rows, q := l.rows, l.filter.Value()
 	key, rev, del, gen := l.sortKey, l.reverse, l.showDeleted, l.gen
 	var from []int32
@@ -274,31 +279,7 @@ func (l *listPage) Update(msg tea.Msg) tea.Cmd {
 	case listBatchMsg:
 		return l.onBatch(msg)
 	case listViewMsg:
-		if msg.gen == l.gen {
-			l.orders[msg.key] = msg.order
-		}
-		if msg.id != l.viewID {
-			return nil
-		}
-		l.view, l.viewQuery, l.viewGen = msg.view, msg.query, msg.gen
-		l.cursor = min(l.cursor, max(0, len(l.view)-1))
-		if l.keep != "" {
-			for i, ri := range l.view {
-				if l.rows[ri].name == l.keep {
-					l.cursor = i
-					break
-				}
-			}
-			if !l.loading {
-				l.keep = ""
-			}
-		}
-		l.offset = scroll(l.cursor, l.offset, l.bodyHeight(), len(l.view))
-		if l.release && !l.loading {
-			l.release = false
-			return releaseMemory
-		}
-		return nil
+		return l.onView(msg)
 	case spinner.TickMsg:
 		if !l.loading || !l.c.animate {
 			return nil
@@ -313,6 +294,40 @@ func (l *listPage) Update(msg tea.Msg) tea.Cmd {
 			return l.updateFilter(msg)
 		}
 		return l.updateKeys(msg)
+	}
+	return nil
+}
+
+func (l *listPage) onView(msg listViewMsg) tea.Cmd {
+	if msg.gen == l.gen {
+		l.orders[msg.key] = msg.order
+	}
+	if msg.id != l.viewID {
+		return nil
+	}
+	l.viewBusy = false
+	l.view, l.viewQuery, l.viewGen = msg.view, msg.query, msg.gen
+	l.cursor = min(l.cursor, max(0, len(l.view)-1))
+	if l.keep != "" {
+		for i, ri := range l.view {
+			if l.rows[ri].name == l.keep {
+				l.cursor = i
+				break
+			}
+		}
+		if !l.loading {
+			l.keep = ""
+		}
+	}
+	l.offset = scroll(l.cursor, l.offset, l.bodyHeight(), len(l.view))
+	if l.viewStale {
+		// Rows arrived while this view was computed: it is shown, and the
+		// next one catches up with them.
+		return l.recompute()
+	}
+	if l.release && !l.loading {
+		l.release = false
+		return releaseMemory
 	}
 	return nil
 }
@@ -360,7 +375,14 @@ func (l *listPage) onBatch(msg listBatchMsg) tea.Cmd {
 	if msg.err != nil {
 		cmds = append(cmds, flashErr(msg.err))
 	}
-	if !l.refreshing || msg.done {
+	switch {
+	case msg.done:
+		cmds = append(cmds, l.recompute())
+	case l.refreshing:
+		// The old list stays on screen until the new one is complete.
+	case l.viewBusy:
+		l.viewStale = true
+	default:
 		cmds = append(cmds, l.recompute())
 	}
 	if !msg.done && msg.next != nil {
