@@ -231,8 +231,10 @@ func dsn(path string, sync string) string {
 	return path + "?_pragma=busy_timeout(" + fmt.Sprint(busyTimeoutMS) + ")" +
 		"&_pragma=foreign_keys(1)&_pragma=synchronous(" + sync + ")" +
 		// Statement journals (savepoints) stay in memory instead of temp
-		// files; a larger page cache keeps 100k-secret listings off disk.
-		"&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32000)&_txlock=immediate"
+		// files. The page cache stays at SQLite's default 2 MB: a 32 MB
+		// one listed 100,000 secrets no faster (the operating system
+		// caches the file too) but kept 30 MB per connection resident.
+		"&_pragma=temp_store(MEMORY)&_pragma=cache_size(-2000)&_txlock=immediate"
 }
 
 func (o Options) withDefaults() Options {
