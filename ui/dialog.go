@@ -210,6 +210,9 @@ func (d *promptDialog) View(width int) string {
 	return st.Dialog.Width(inner + 2).Render(b.String())
 }
 
+// inputFocused: the prompt is a text field, so a burst of keys is text.
+func (d *promptDialog) inputFocused() bool { return true }
+
 func (d *promptDialog) help() keyHelp {
 	k := d.c.keys.dialog
 	return keyHelp{short: []key.Binding{k.Confirm, k.Cancel}}

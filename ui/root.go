@@ -294,6 +294,9 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *model) updateKey(msg tea.KeyMsg) tea.Cmd {
+	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !msg.Alt && !m.typing() {
+		return m.keyBurst(msg.Runes)
+	}
 	g := m.c.keys.global
 	if key.Matches(msg, g.ForceQuit) {
 		return m.quit()
@@ -327,6 +330,39 @@ func (m *model) updateKey(msg tea.KeyMsg) tea.Cmd {
 		}
 	}
 	return p.Update(msg)
+}
+
+// keyBurst handles keys typed faster than the terminal reports them (tmux,
+// a slow SSH link): they arrive as one message with several runes, which
+// no key binding matches. Each rune is handled as its own key, in order,
+// while no text field has the focus; once one does (after "/", say), it
+// gets the rest as typed. A key whose handling returns a command (it
+// opens, closes or answers something, or quits) ends the burst: the rest
+// was typed before the operator saw the result, and is dropped rather
+// than sent to whatever the screen becomes, so "ny" in a confirmation
+// never turns into a yes.
+func (m *model) keyBurst(runes []rune) tea.Cmd {
+	for i, r := range runes {
+		if m.typing() {
+			return m.updateKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: runes[i:]})
+		}
+		if cmd := m.updateKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}}); cmd != nil {
+			return cmd
+		}
+	}
+	return nil
+}
+
+// typing says a text field has the keys.
+func (m *model) typing() bool {
+	if m.showing {
+		return false
+	}
+	if m.dialog != nil {
+		d, ok := m.dialog.(interface{ inputFocused() bool })
+		return ok && d.inputFocused()
+	}
+	return m.top().inputFocused()
 }
 
 func (m *model) View() string {
