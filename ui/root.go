@@ -165,7 +165,9 @@ func (m *model) quit() tea.Cmd {
 	for _, p := range m.pages {
 		p.close()
 	}
-	return tea.Quit
+	// A copied value whose clear timer is still running is cleared now:
+	// the timer ends with the program.
+	return tea.Sequence(m.clip.ClearPending(), tea.Quit)
 }
 
 // broadcast hands a message to every page; each drops what it did not ask

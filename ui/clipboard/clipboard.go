@@ -238,6 +238,18 @@ func (c *Clipboard) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
+// ClearPending returns the command that clears a copy whose timer has not
+// fired yet, on the same terms as the timer (the system clipboard only if
+// it still holds the value), and nil when there is none. The console runs
+// it when it quits: the timer dies with the program, and the value must
+// not outlive it on the clipboard.
+func (c *Clipboard) ClearPending() tea.Cmd {
+	if c.pending == "" {
+		return nil
+	}
+	return c.clear(c.seq)
+}
+
 // clear returns the command that clears the latest copy and forgets it.
 func (c *Clipboard) clear(id int) tea.Cmd {
 	text, method := c.pending, c.pendingMethod

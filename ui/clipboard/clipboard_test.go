@@ -241,3 +241,40 @@ func TestTimeoutOption(t *testing.T) {
 		t.Errorf("got %v", got)
 	}
 }
+
+// A copy whose timer has not fired is cleared when the console quits, if
+// the clipboard still holds it; after the timer, or with nothing copied,
+// there is nothing to do.
+func TestClearPendingOnQuit(t *testing.T) {
+	sys := &fakeSystem{available: true}
+	var out bytes.Buffer
+	c := newTest(sys, &out, nil)
+	if c.ClearPending() != nil {
+		t.Fatal("nothing was copied, yet ClearPending has work")
+	}
+	c.Update(c.Copy("s3cret")())
+	cmd := c.ClearPending()
+	if cmd == nil {
+		t.Fatal("a pending copy gives no clear")
+	}
+	if msg, ok := cmd().(ClearedMsg); !ok || !msg.Cleared || sys.content != "" {
+		t.Fatalf("clear on quit: %#v, clipboard %q", msg, sys.content)
+	}
+	if c.ClearPending() != nil {
+		t.Fatal("the copy was cleared, yet ClearPending has work again")
+	}
+	// The operator copied something else since: it stays.
+	c.Update(c.Copy("s3cret")())
+	sys.content = "their own text"
+	if msg, ok := c.ClearPending()().(ClearedMsg); !ok || msg.Cleared || sys.content != "their own text" {
+		t.Fatalf("clear on quit over the operator's text: %#v, clipboard %q", msg, sys.content)
+	}
+	// Over SSH the terminal gets an empty selection.
+	out.Reset()
+	c = newTest(sys, &out, map[string]string{"SSH_TTY": "/dev/pts/1"})
+	c.Update(c.Copy("s3cret")())
+	out.Reset()
+	if _, ok := c.ClearPending()().(ClearedMsg); !ok || out.String() != OSC52("", false) {
+		t.Fatalf("clear on quit over SSH wrote %q", out.String())
+	}
+}
