@@ -295,7 +295,7 @@ func TestRotateNowShowsFourStepsAndMovesLabels(t *testing.T) {
 // the detail page and the list show it pending.
 func TestRotationFailingAtSetSecretShowsTheStep(t *testing.T) {
 	h, s := rotationFixture(t, false)
-	configure(t, s, rotated, "fail-at-set")
+	configure(t, s, rotated, "fail-at-set?keys=password")
 	before := labels(t, s, rotated)
 	h.selectName(rotated)
 	h.press("o") // from the list
@@ -343,7 +343,11 @@ func TestRotationFormRotatesImmediately(t *testing.T) {
 	h, s := rotationFixture(t, false)
 	before := labels(t, s, rotated)
 	h.openDetail(rotated)
-	h.press("R", "ctrl+s")
+	// The secret holds JSON credentials: rotate its password key, not the
+	// whole value (which the password function refuses).
+	h.press("R", "tab", "tab", "tab")
+	h.typeText("password")
+	h.press("ctrl+s")
 	p := h.progress()
 	h.wantView("✓ finishSecret", "✓ Rotated.")
 	if got := labels(t, s, rotated); got[backend.StageCurrent] != p.in.ClientRequestToken || got[backend.StagePrevious] != before[backend.StageCurrent] {
@@ -524,7 +528,7 @@ func TestRotationGolden(t *testing.T) {
 			p.press("y")
 			p.waitFor("Rotated.")
 		}},
-		{"rotation-failed-set", "fail-at-set", func(p *program) {
+		{"rotation-failed-set", "fail-at-set?keys=password", func(p *program) {
 			p.press("j", "j", "j", "enter")
 			p.waitFor("Function")
 			p.press("o")

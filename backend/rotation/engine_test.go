@@ -38,6 +38,7 @@ func TestEngine(t *testing.T) {
 	}{
 		{"PasswordRotationWholeString", testPasswordRotationWholeString},
 		{"PasswordRotationJSONKeys", testPasswordRotationJSONKeys},
+		{"PasswordRefusesToFlattenJSON", testPasswordRefusesToFlattenJSON},
 		{"StartRule", testStartRule},
 		{"CrashAfterEachStepConverges", testCrashAfterEachStepConverges},
 		{"FailingSetSecretLeavesCurrent", testFailingSetSecretLeavesCurrent},
@@ -150,6 +151,30 @@ func testPasswordRotationWholeString(t *testing.T, newBackend factory) {
 	}
 	if len(audited) != 4 || audited[3].Step != rotation.StepFinish || audited[3].Phase != rotation.Finished {
 		t.Fatalf("audited %+v", audited)
+	}
+}
+
+// A whole-value password rotation of a JSON credentials secret would leave
+// clients with a bare password instead of host, username and password.
+func testPasswordRefusesToFlattenJSON(t *testing.T, newBackend factory) {
+	ctx := context.Background()
+	b := newBackend(t)
+	const val = `{"username":"app","password":"old-pw","host":"db"}`
+	oldID := create(t, b, "app/db", val)
+	e := &rotation.Engine{Backend: b, Functions: registry(t)}
+	_, err := e.Rotate(ctx, "app/db", "password", "")
+	var se *rotation.StepError
+	if !errors.As(err, &se) || se.Step != rotation.StepCreate {
+		t.Fatalf("err = %v, want a createSecret StepError", err)
+	}
+	if !strings.Contains(err.Error(), "password?keys=password") || strings.Contains(err.Error(), "old-pw") {
+		t.Fatalf("message %q should name the keys option and hold no value", err)
+	}
+	if got, curID := value(t, b, "app/db", backend.StageCurrent); curID != oldID || got != val {
+		t.Fatalf("AWSCURRENT moved to %s", curID)
+	}
+	if n := versionCount(t, b, "app/db"); n != 1 {
+		t.Fatalf("%d versions, want the original only", n)
 	}
 }
 

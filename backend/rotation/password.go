@@ -120,6 +120,13 @@ func (p *Password) create(ctx context.Context, req Request) error {
 	}
 	var next string
 	if len(p.Keys) == 0 {
+		// A whole-value rotation of a JSON object would replace a set of
+		// credentials (host, username, …) with one bare password, breaking
+		// every client on the next finishSecret. Refuse and say how to
+		// rotate the right key instead.
+		if err := refuseJSONObject(ctx, req); err != nil {
+			return err
+		}
 		if next, err = p.Generate(ctx, req.Backend); err != nil {
 			return err
 		}
@@ -176,6 +183,24 @@ func (p *Password) test(ctx context.Context, req Request) error {
 		}
 	}
 	return nil
+}
+
+// refuseJSONObject fails when the AWSCURRENT value is a JSON object.
+func refuseJSONObject(ctx context.Context, req Request) error {
+	cur, err := GetStage(ctx, req.Backend, req.SecretID, backend.StageCurrent)
+	if err != nil {
+		return err
+	}
+	defer cur.Wipe()
+	if cur.SecretString == nil {
+		return nil
+	}
+	s := strings.TrimSpace(*cur.SecretString)
+	if !strings.HasPrefix(s, "{") || !json.Valid([]byte(s)) {
+		return nil
+	}
+	return backend.Errorf(backend.CodeInvalidRequest,
+		"the current value is a JSON object: rotating it whole would replace every key with one password; name the keys to rotate, as in password?keys=password")
 }
 
 // jsonObject decodes a SecretString holding a JSON object. Its error never
