@@ -136,6 +136,9 @@ func (b *Backend) VerifyAudit(context.Context) error {
 // permission the audit view needs, since the policy that allows reading
 // secrets often does not allow reading CloudTrail.
 func trailError(err error) error {
+	if ce := certificateError(err); ce != nil {
+		return fmt.Errorf("cannot reach CloudTrail: %w", ce)
+	}
 	if isConnRefused(err) {
 		return fmt.Errorf("cannot reach CloudTrail: connection refused: %w", err)
 	}

@@ -241,7 +241,10 @@ func errNoCredentials(err error) error {
 // newRetryer retries throttling, 5xx and transient network errors with
 // jittered exponential backoff, but not a refused connection: an endpoint
 // nobody listens on will not start listening within the retry budget, and
-// the operator should learn that at once. Nor LimitExceededException, which
+// the operator should learn that at once. Nor a certificate the client does
+// not trust (unknown authority, wrong host name, expired): the SDK counts a
+// failed handshake as a connection error, but the same certificate comes
+// back on every attempt. Nor LimitExceededException, which
 // the SDK counts as throttling for other services but which Secrets Manager
 // uses for quotas (labels per version, versions per secret) that no amount
 // of waiting lifts.
@@ -257,7 +260,7 @@ func newRetryer(maxAttempts int, maxBackoff time.Duration) awssdk.Retryer {
 type noRetryRefused struct{ awssdk.Retryer }
 
 func (r noRetryRefused) IsErrorRetryable(err error) bool {
-	if isConnRefused(err) {
+	if isConnRefused(err) || certificateReason(err) != nil {
 		return false
 	}
 	var apiErr smithy.APIError

@@ -2,9 +2,12 @@ package aws
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"syscall"
 
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
@@ -37,6 +40,9 @@ func mapError(err error) error {
 		}
 		return &backend.Error{Code: apiErr.ErrorCode(), Message: msg}
 	}
+	if ce := certificateError(err); ce != nil {
+		return ce
+	}
 	if isConnRefused(err) {
 		return fmt.Errorf("cannot reach Secrets Manager: connection refused (check --endpoint-url / AWS_ENDPOINT_URL): %w", err)
 	}
@@ -49,4 +55,84 @@ func mapError(err error) error {
 
 func isConnRefused(err error) bool {
 	return errors.Is(err, syscall.ECONNREFUSED)
+}
+
+// CertificateError means the endpoint's TLS certificate was not accepted
+// (unknown authority, a name the certificate does not cover, expired). No
+// retry can fix that, so it is reported at once, naming the endpoint and
+// what the operator can change.
+type CertificateError struct {
+	// Endpoint is the scheme and host the client talked to, or empty when
+	// the SDK did not say.
+	Endpoint string
+	// Reason is the verification failure (an x509 error).
+	Reason error
+	// Err is the whole SDK error, for errors.As and errors.Is.
+	Err error
+}
+
+func (e *CertificateError) Error() string {
+	endpoint := e.Endpoint
+	if endpoint == "" {
+		endpoint = "the endpoint"
+	}
+	var hint string
+	var host x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	switch {
+	case errors.As(e.Reason, &host):
+		hint = "check --endpoint-url / AWS_ENDPOINT_URL: the certificate is for another host name"
+	case errors.As(e.Reason, &invalid) && invalid.Reason == x509.Expired:
+		hint = "the server's certificate must be renewed (or this host's clock is wrong); check --endpoint-url / AWS_ENDPOINT_URL"
+	default:
+		hint = "set AWS_CA_BUNDLE to the CA certificate that signed it, or check --endpoint-url / AWS_ENDPOINT_URL"
+	}
+	return fmt.Sprintf("TLS certificate of %s is not trusted: %v — %s", endpoint, e.Reason, hint)
+}
+
+func (e *CertificateError) Unwrap() error { return e.Err }
+
+// certificateError returns a *CertificateError when err is a failed
+// verification of the server's certificate, and nil otherwise.
+func certificateError(err error) *CertificateError {
+	var ce *CertificateError
+	if errors.As(err, &ce) {
+		return ce
+	}
+	reason := certificateReason(err)
+	if reason == nil {
+		return nil
+	}
+	ce = &CertificateError{Reason: reason, Err: err}
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		// Scheme and host only: the path and query say nothing useful
+		// about trust.
+		if u, perr := url.Parse(urlErr.URL); perr == nil && u.Host != "" {
+			ce.Endpoint = u.Scheme + "://" + u.Host
+		}
+	}
+	return ce
+}
+
+// certificateReason digs the x509 failure out of err. crypto/tls wraps it
+// in a *tls.CertificateVerificationError; a custom VerifyPeerCertificate
+// may return the x509 error bare.
+func certificateReason(err error) error {
+	var verr *tls.CertificateVerificationError
+	if errors.As(err, &verr) {
+		return verr.Err
+	}
+	var unknown x509.UnknownAuthorityError
+	var host x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	switch {
+	case errors.As(err, &unknown):
+		return unknown
+	case errors.As(err, &host):
+		return host
+	case errors.As(err, &invalid):
+		return invalid
+	}
+	return nil
 }
