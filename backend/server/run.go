@@ -15,6 +15,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"time"
 )
 
@@ -44,7 +45,9 @@ type Config struct {
 	// DefaultShutdownTimeout.
 	ShutdownTimeout time.Duration
 	// Ready is called once the listener is bound, with the endpoint URL
-	// clients should use (the kernel-chosen port filled in).
+	// clients should use (the kernel-chosen port filled in). A listener on
+	// every interface (0.0.0.0, ::, or no host) is given as 127.0.0.1:
+	// clients cannot connect to an unspecified address.
 	Ready func(endpoint string)
 }
 
@@ -103,7 +106,7 @@ func Run(ctx context.Context, cfg Config) error {
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	if cfg.Ready != nil {
-		cfg.Ready(scheme + "://" + ln.Addr().String())
+		cfg.Ready(scheme + "://" + dialable(ln.Addr()))
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -121,6 +124,16 @@ func Run(ctx context.Context, cfg Config) error {
 		return fmt.Errorf("serve: %w", err)
 	}
 	return nil
+}
+
+// dialable is addr as a client on this host reaches it: an unspecified
+// address (a listener on every interface) becomes the IPv4 loopback, which
+// every such listener accepts (Go listens dual-stack on "::").
+func dialable(addr net.Addr) string {
+	if tcp, ok := addr.(*net.TCPAddr); ok && (tcp.IP == nil || tcp.IP.IsUnspecified()) {
+		return net.JoinHostPort("127.0.0.1", strconv.Itoa(tcp.Port))
+	}
+	return addr.String()
 }
 
 // selfSigned makes an ECDSA P-256 certificate valid for a year for

@@ -142,3 +142,45 @@ func TestRunReportsListenErrors(t *testing.T) {
 		t.Fatalf("missing certificate: err = %v", err)
 	}
 }
+
+// TestRunOnEveryInterfaceGivesAnEndpointClientsCanUse: 0.0.0.0, :: and an
+// empty host are not addresses a client can connect to; Ready gives the
+// loopback address instead, and a request to it is served.
+func TestRunOnEveryInterfaceGivesAnEndpointClientsCanUse(t *testing.T) {
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, "served") })
+	// ":0" listens on "::" where the host has IPv6 (reported as [::]), and
+	// on 0.0.0.0 where it has not; "[::]:0" itself would fail on hosts
+	// without IPv6.
+	for _, addr := range []string{"0.0.0.0:0", ":0"} {
+		t.Run(addr, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			endpoint := make(chan string, 1)
+			runErr := make(chan error, 1)
+			go func() { runErr <- Run(ctx, Config{Handler: h, Addr: addr, Ready: func(e string) { endpoint <- e }}) }()
+			defer func() {
+				cancel()
+				if err := <-runErr; err != nil {
+					t.Errorf("Run: %v", err)
+				}
+			}()
+			var url string
+			select {
+			case url = <-endpoint:
+			case err := <-runErr:
+				t.Fatalf("Run on %s: %v", addr, err)
+			}
+			if !strings.HasPrefix(url, "http://127.0.0.1:") || strings.HasSuffix(url, ":0") {
+				t.Fatalf("endpoint = %q, want http://127.0.0.1 and the port bound", url)
+			}
+			resp, err := http.Get(url + "/")
+			if err != nil {
+				t.Fatalf("GET %s: %v", url, err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if string(b) != "served" {
+				t.Fatalf("GET %s = %q", url, b)
+			}
+		})
+	}
+}
