@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/url"
 	"strings"
 	"sync"
 
@@ -34,7 +35,7 @@ key id as the actor, and logged on stderr as one line (operation, key,
 status, exception name; never a value) unless --quiet.
 
 Listens on ` + defaultServeAddr + ` by default (port 0 picks a free one; the endpoint
-is printed on stderr). Listening beyond loopback without TLS prints a
+is printed on stderr, with 127.0.0.1 for a host of 0.0.0.0 or ::). Listening beyond loopback without TLS prints a
 warning: signatures stop tampering but not eavesdropping on values.
 SIGINT or SIGTERM stops accepting connections and lets requests in flight
 finish (up to 30 s) before exiting 0.
@@ -84,6 +85,18 @@ func parseServeOptions(args *args) (serveOptions, error) {
 }
 
 func (o serveOptions) tls() bool { return o.certFile != "" || o.selfSigned }
+
+// everyInterface reports whether addr listens on every interface (no
+// host, 0.0.0.0 or ::), which the endpoint printed cannot show: it names
+// the loopback address, from which this host reaches the server.
+func everyInterface(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return host == "" || ip != nil && ip.IsUnspecified()
+}
 
 // loopbackOnly reports whether addr accepts connections from this host
 // only.
@@ -138,7 +151,7 @@ func runServe(ctx context.Context, a *app, args *args) error {
 	}
 	cfg := server.Config{Handler: h, Addr: o.addr, CertFile: o.certFile, KeyFile: o.keyFile,
 		SelfSigned: o.selfSigned, SelfSignedCertOut: o.certOut,
-		Ready: func(endpoint string) { printServing(a.stderr, s, endpoint, o.certOut) }}
+		Ready: func(endpoint string) { printServing(a.stderr, s, endpoint, o.certOut, everyInterface(o.addr)) }}
 
 	// Everything that lives as long as the server runs under ctx as one
 	// task: the first to fail stops the others, and SIGINT or SIGTERM
@@ -200,13 +213,22 @@ func runTasks(ctx context.Context, tasks []func(context.Context) error) error {
 }
 
 // printServing tells the operator where the store is served and how a
-// program reaches it: the endpoint and a command to paste.
-func printServing(w io.Writer, s *local.Store, endpoint, certOut string) {
+// program reaches it: the endpoint and a command to paste. everywhere says
+// the server listens on every interface, which the endpoint (loopback,
+// the address this host reaches it at) does not show.
+func printServing(w io.Writer, s *local.Store, endpoint, certOut string, everywhere bool) {
 	env := "AWS_ENDPOINT_URL_SECRETS_MANAGER=" + endpoint
 	if certOut != "" {
 		env += " AWS_CA_BUNDLE=" + shellQuote(certOut)
 	}
 	fmt.Fprintf(w, "secretary: serving %s at %s\n", sanitize.Line(s.Path()), endpoint)
+	if everywhere {
+		port := "its port"
+		if u, err := url.Parse(endpoint); err == nil && u.Port() != "" {
+			port = "port " + u.Port()
+		}
+		fmt.Fprintf(w, "secretary: listening on all interfaces: other hosts reach it at this host's name or address, %s\n", port)
+	}
 	fmt.Fprintf(w, "Try it with the AWS CLI (or any AWS SDK) and an access key of this store:\n")
 	fmt.Fprintf(w, "  %s AWS_ACCESS_KEY_ID=<access-key-id> AWS_SECRET_ACCESS_KEY=<secret-access-key> AWS_DEFAULT_REGION=%s aws secretsmanager list-secrets\n",
 		env, s.Info().Region)

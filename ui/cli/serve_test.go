@@ -252,8 +252,8 @@ func TestServeThroughTheSDK(t *testing.T) {
 		!strings.Contains(srv.stderr.String(), " aws secretsmanager list-secrets\n") {
 		t.Fatalf("no example command:\n%s", srv.stderr.String())
 	}
-	if strings.Contains(srv.stderr.String(), "WARNING") {
-		t.Fatalf("a loopback server warned:\n%s", srv.stderr.String())
+	if strings.Contains(srv.stderr.String(), "WARNING") || strings.Contains(srv.stderr.String(), "all interfaces") {
+		t.Fatalf("a loopback server warned or claimed to listen on all interfaces:\n%s", srv.stderr.String())
 	}
 
 	sdk := sdkClient(t, srv.endpoint, k.id, k.secret)
@@ -431,20 +431,58 @@ func TestServeTLSSelfSigned(t *testing.T) {
 	}
 }
 
+// TestServeWarnsBeyondLoopbackWithoutTLS also checks the endpoint printed
+// for a server on every interface: 0.0.0.0 or :: is no address a client
+// can connect to, so the loopback address is printed, with a line saying
+// that other hosts reach the server too, and the example works as printed.
 func TestServeWarnsBeyondLoopbackWithoutTLS(t *testing.T) {
 	e := newKeyFileStore(t)
-	createKey(t, e, "net")
+	k := createKey(t, e, "net")
 	const warning = "secretary: WARNING: listening on 0.0.0.0:0 without TLS"
 	srv := startServe(t, e, "--addr", "0.0.0.0:0")
 	if !strings.Contains(srv.stderr.String(), warning) {
 		t.Fatalf("no warning:\n%s", srv.stderr.String())
 	}
+	checkEveryInterface(t, srv, "http://127.0.0.1:")
+	if r := sdkClient(t, srv.endpoint, k.id, k.secret)("list-secrets"); r.code != 0 {
+		t.Fatalf("list-secrets at the printed endpoint %s: %d %s", srv.endpoint, r.code, r.stderr)
+	}
 	srv.stop(syscall.SIGTERM)
-	srv = startServe(t, e, "--addr", "0.0.0.0:0", "--tls-self-signed")
+
+	// No host at all listens on :: (or 0.0.0.0 without IPv6); the
+	// self-signed certificate covers 127.0.0.1, so the printed endpoint
+	// works over TLS too.
+	cert := filepath.Join(e.dir, "serve.pem")
+	srv = startServe(t, e, "--addr", ":0", "--tls-self-signed", "--tls-cert-out", cert)
 	if strings.Contains(srv.stderr.String(), "WARNING") {
 		t.Fatalf("warned although serving TLS:\n%s", srv.stderr.String())
 	}
+	checkEveryInterface(t, srv, "https://127.0.0.1:")
+	if r := sdkClient(t, srv.endpoint, k.id, k.secret, "AWS_CA_BUNDLE="+cert)("list-secrets"); r.code != 0 {
+		t.Fatalf("list-secrets at the printed endpoint %s: %d %s", srv.endpoint, r.code, r.stderr)
+	}
 	srv.stop(syscall.SIGTERM)
+}
+
+// checkEveryInterface checks what serve printed when listening on every
+// interface: the endpoint on loopback with the port bound, the same in the
+// example command, and a line saying other hosts reach it at that port.
+func checkEveryInterface(t *testing.T, srv *serveProc, prefix string) {
+	t.Helper()
+	out := srv.stderr.String()
+	u, err := url.Parse(srv.endpoint)
+	if err != nil || !strings.HasPrefix(srv.endpoint, prefix) || u.Port() == "" || u.Port() == "0" {
+		t.Fatalf("endpoint %q, want %sPORT with the port bound:\n%s", srv.endpoint, prefix, out)
+	}
+	if !strings.Contains(out, "AWS_ENDPOINT_URL_SECRETS_MANAGER="+srv.endpoint+" ") {
+		t.Fatalf("the example command does not use the endpoint %s:\n%s", srv.endpoint, out)
+	}
+	if want := "\nsecretary: listening on all interfaces: other hosts reach it at this host's name or address, port " + u.Port() + "\n"; !strings.Contains(out, want) {
+		t.Fatalf("no line saying it listens on all interfaces (%q):\n%s", want, out)
+	}
+	if strings.Contains(out, "0.0.0.0:"+u.Port()) || strings.Contains(out, "[::]:"+u.Port()) {
+		t.Fatalf("serve printed an address no client can connect to:\n%s", out)
+	}
 }
 
 // TestServeExampleWithAWSCLI runs the command serve prints, with the key
