@@ -57,6 +57,7 @@ type Stats struct {
 	Labeled   int // secrets with a custom staging label
 	Pending   int // secrets with an AWSPENDING version
 	Scheduled int // secrets scheduled for deletion
+	Rotating  int // secrets with rotation configured
 }
 
 // Clock is a settable clock for the store Fill writes to. Before Set it
@@ -337,7 +338,75 @@ func Fill(ctx context.Context, b backend.Backend, opts Options) (Stats, error) {
 		return st, err
 	}
 	st.Scheduled = len(deletions)
-	return st, nil
+	st.Rotating, err = configureRotation(ctx, b, specs)
+	return st, err
+}
+
+// maxRotating bounds how many secrets get rotation settings. RotateSecret
+// cannot join a batch, so each is a durable write of its own; a hundred is
+// enough to fill the rotation column and screens with realistic schedules.
+const maxRotating = 100
+
+// rotationRules are schedules as teams write them: AWS's default 30 days, a
+// quarterly one, a rate and a weekly maintenance window.
+func rotationRules() []backend.RotationRules {
+	return []backend.RotationRules{
+		{AutomaticallyAfterDays: 30},
+		{AutomaticallyAfterDays: 90},
+		{ScheduleExpression: "rate(7 days)"},
+		{ScheduleExpression: "cron(0 4 ? * SUN *)", Duration: "3h"},
+	}
+}
+
+// configureRotation turns rotation on, without rotating now, for about one
+// database-style secret in forty. The function is the built-in password
+// rotation of the JSON key "password": the demo's hosts do not exist, so a
+// database rotation function could not run.
+func configureRotation(ctx context.Context, b backend.Backend, specs []Spec) (int, error) {
+	r, ok := b.(backend.Rotator)
+	if !ok || len(specs) == 0 {
+		return 0, nil
+	}
+	var eligible []string
+	for i := range specs {
+		s := &specs[i]
+		if hasPasswordKey(s.Kind) && !s.Pending && s.DeleteInDays == 0 {
+			eligible = append(eligible, s.Name)
+		}
+	}
+	want := min(maxRotating, max(1, len(specs)/40), len(eligible))
+	if want == 0 {
+		return 0, nil
+	}
+	sort.Strings(eligible) // Plan's order, not the clock's
+	step := len(eligible) / want
+	rules := rotationRules()
+	no := false
+	n := 0
+	for i := 0; n < want; i += step {
+		rr := rules[n%len(rules)]
+		_, err := r.RotateSecret(ctx, &backend.RotateSecretInput{
+			SecretID:          eligible[i],
+			RotationLambdaARN: "password?keys=password&exclude-characters=%22%27%5C%2F%40",
+			RotationRules:     &rr,
+			RotateImmediately: &no,
+		})
+		if err != nil {
+			return n, fmt.Errorf("demo: configuring rotation of %s: %w", eligible[i], err)
+		}
+		n++
+	}
+	return n, nil
+}
+
+// hasPasswordKey says whether values of kind are JSON objects with a
+// "password" key.
+func hasPasswordKey(kind string) bool {
+	switch kind {
+	case "postgres", "aurora-postgres", "mysql", "mariadb", "elastic", "opensearch", "rabbitmq":
+		return true
+	}
+	return false
 }
 
 // create writes one secret and its history. Later calls name the secret by

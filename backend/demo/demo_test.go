@@ -110,6 +110,22 @@ func TestFillCreatesTheEstate(t *testing.T) {
 	if len(all) != n || len(active) != n-wantDeleted {
 		t.Fatalf("listed %d (active %d), want %d (active %d)", len(all), len(active), n, n-wantDeleted)
 	}
+	// Some secrets rotate on a schedule (600/40 = 15), none was rotated
+	// yet, and each has a next date in the future.
+	var rotating int
+	for _, m := range all {
+		if !m.RotationEnabled {
+			continue
+		}
+		rotating++
+		if m.RotationRules == nil || m.NextRotationDate.Before(time.Now()) || !m.LastRotatedDate.IsZero() ||
+			!strings.HasPrefix(m.RotationLambdaARN, "password?keys=password") {
+			t.Fatalf("%s: rotation %q rules %+v next %v last %v", m.Name, m.RotationLambdaARN, m.RotationRules, m.NextRotationDate, m.LastRotatedDate)
+		}
+	}
+	if rotating != n/40 || st.Rotating != rotating {
+		t.Fatalf("%d secrets rotate (stats say %d), want %d", rotating, st.Rotating, n/40)
+	}
 	// Dates spread over the past instead of all being "now".
 	oldest := time.Now()
 	for _, m := range all {

@@ -109,7 +109,7 @@ func runDemoData(ctx context.Context, a *app, args *args) error {
 		fmt.Fprintf(a.stderr, "Created %d secrets in %.1fs.\n", st.Secrets, time.Since(start).Seconds())
 		return writeJSON(a.stdout, object{}.addAlways("Secrets", st.Secrets).addAlways("Versions", st.Versions).
 			addAlways("CustomLabels", st.Labeled).addAlways("PendingRotations", st.Pending).
-			addAlways("ScheduledForDeletion", st.Scheduled))
+			addAlways("ScheduledForDeletion", st.Scheduled).addAlways("RotationEnabled", st.Rotating))
 	})
 }
 
