@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/secretary-sh/secretary/backend"
@@ -19,9 +18,6 @@ func newLocalStore(t *testing.T) backend.Backend {
 	_, _ = rand.Read(key)
 	s, err := local.Init(context.Background(), filepath.Join(t.TempDir(), "store.db"), local.Credential{Key: key}, local.Options{Actor: "rotation-test"})
 	if err != nil {
-		if strings.Contains(err.Error(), "not implemented") {
-			t.Skipf("skipped: the embedded store is not built yet (%v)", err)
-		}
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })

@@ -24,6 +24,9 @@ type tmux struct {
 func newTmux(t *testing.T, env []string, command string) *tmux {
 	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("tmux is not installed; CI must install it (.ci/run does)")
+		}
 		t.Skip("tmux is not installed (.ci/run installs it); terminal tests need it")
 	}
 	m := &tmux{t: t, socket: fmt.Sprintf("secretary-cli-%d-%d", os.Getpid(), time.Now().UnixNano())}
