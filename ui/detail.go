@@ -118,7 +118,9 @@ func (d *detailPage) Update(msg tea.Msg) tea.Cmd {
 		d.cursor = 0
 		switch d.afterFetch {
 		case afterEdit:
-			d.revealed = true
+			// The value is fetched for the editor, which masks it; the
+			// page itself stays masked, so discarding the edit does not
+			// leave the value on screen.
 			return d.edit()
 		case afterExternal:
 			return d.editExternal()

@@ -362,3 +362,23 @@ func TestCreateSecretThroughTheForm(t *testing.T) {
 		t.Fatal("after creating, the list does not show the new secret")
 	}
 }
+
+func TestDiscardedEditLeavesTheValueMasked(t *testing.T) {
+	h, _ := fixture(t, false, 120, 40)
+	d := h.openDetail("prod/payments/postgres")
+	h.press("e")
+	if _, ok := h.m.top().(*editPage); !ok {
+		t.Fatalf("e opened %T", h.m.top())
+	}
+	h.press("esc")
+	if h.detail() != d {
+		t.Fatalf("esc left %T on top", h.m.top())
+	}
+	if v := h.view(); d.revealed || strings.Contains(v, "S3cret-Pa55word") || !strings.Contains(v, "masked") {
+		t.Fatalf("after a discarded edit the value is on screen:\n%s", v)
+	}
+	h.press("r")
+	if !strings.Contains(h.view(), "S3cret-Pa55word") {
+		t.Fatalf("r does not reveal after a discarded edit:\n%s", h.view())
+	}
+}
