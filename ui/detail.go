@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/secretary-sh/secretary/backend"
 )
 
@@ -47,6 +48,10 @@ type detailPage struct {
 	cursor     int  // selected JSON field
 	offset     int
 	fieldLine  int // line index of the first field, for scrolling
+	valueLine  int // line index of the VALUE heading
+	// showValue asks the next View to scroll the value into sight: it
+	// sits below the metadata, off screen on a small terminal.
+	showValue bool
 
 	width, height int
 }
@@ -125,7 +130,7 @@ func (d *detailPage) Update(msg tea.Msg) tea.Cmd {
 		case afterExternal:
 			return d.editExternal()
 		}
-		d.revealed = true
+		d.revealed, d.showValue = true, true
 		return nil
 	case reloadMsg:
 		if msg.name == "" || msg.name == d.name {
@@ -174,6 +179,7 @@ func (d *detailPage) updateKeys(msg tea.KeyMsg) tea.Cmd {
 		} else {
 			d.raw = !d.raw
 		}
+		d.showValue = d.revealed
 	case key.Matches(msg, k.Copy):
 		if d.value != nil {
 			return navigate(copyField(d.value, d.name, ""))
@@ -331,6 +337,7 @@ func (d *detailPage) lines() []string {
 		add(label, st.Label.Render(strings.Join(vs.stages, ", "))+st.Muted.Render(" → "+line(vs.id)))
 	}
 	out = append(out, "")
+	d.valueLine = len(out)
 	out = append(out, d.valueLines()...)
 	return out
 }
@@ -387,8 +394,12 @@ func (d *detailPage) valueLines() []string {
 			out = append(out, st.Muted.Render("{} (empty object)"))
 		}
 	default:
+		// Wrapped, not cut: a value is read (or typed from) in full, and
+		// a certificate or one-line JSON is wider than any terminal.
 		for _, l := range strings.Split(text(valueText(v)), "\n") {
-			out = append(out, fit(l, w))
+			for _, part := range strings.Split(ansi.Hardwrap(l, max(1, w), true), "\n") {
+				out = append(out, fit(part, w))
+			}
 		}
 	}
 	return out
@@ -439,6 +450,11 @@ func (d *detailPage) View() string {
 	h := max(1, d.height)
 	if d.fieldLine >= 0 && d.revealed && d.isJSON && !d.raw {
 		d.offset = scroll(d.fieldLine+d.cursor, d.offset, h, len(ls))
+	}
+	if d.showValue {
+		// As much of the value as fits, never scrolling its heading away.
+		d.showValue = false
+		d.offset = max(d.offset, min(d.valueLine, len(ls)-h))
 	}
 	d.offset = max(0, min(d.offset, len(ls)-h))
 	var b strings.Builder

@@ -382,3 +382,42 @@ func TestDiscardedEditLeavesTheValueMasked(t *testing.T) {
 		t.Fatalf("r does not reveal after a discarded edit:\n%s", h.view())
 	}
 }
+
+// valueOnScreen is what the screen shows below the VALUE heading, wrapped
+// lines joined back together.
+func valueOnScreen(screen string) string {
+	ls := strings.Split(screen, "\n")
+	var b strings.Builder
+	in := false
+	for _, l := range ls[:len(ls)-2] { // the status bar and key help
+		if strings.HasPrefix(l, "VALUE") {
+			in = true
+			continue
+		}
+		if in {
+			b.WriteString(strings.TrimRight(l, " "))
+		}
+	}
+	return b.String()
+}
+
+func TestRevealedRawValueWrapsAndScrollsIntoSight(t *testing.T) {
+	h, _ := fixture(t, false, 60, 20)
+	h.openDetail("prod/payments/postgres")
+	h.press("r", "f")
+	want := `{"engine":"postgres","host":"pg.payments.internal","port":5432,"username":"payments","password":"S3cret-Pa55word","dbname":"payments"}`
+	if got := valueOnScreen(h.view()); got != want {
+		t.Fatalf("raw value on a 60-column screen is %q, want all of it:\n%s", got, h.view())
+	}
+	for _, l := range strings.Split(h.view(), "\n") {
+		if ansiWidth(l) > 60 {
+			t.Fatalf("line wider than the terminal: %q", l)
+		}
+	}
+	h.press("esc")
+	h.openDetail("dev/cart/redis")
+	h.press("r")
+	if got := valueOnScreen(h.view()); got != "redis-token-dev" {
+		t.Fatalf("revealed text value not in sight (%q):\n%s", got, h.view())
+	}
+}
