@@ -275,6 +275,19 @@ func stamp(now time.Time, t time.Time) string {
 	return s
 }
 
+// dayStamp formats a date kept only to the day (LastAccessedDate) without
+// the midnight an hour-and-minute format would invent.
+func dayStamp(now time.Time, t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	s := t.UTC().Format("2006-01-02")
+	if rel := day(now.Unix(), t.Unix()); rel != s {
+		s += " (" + rel + ")"
+	}
+	return s
+}
+
 func (d *detailPage) lines() []string {
 	st := d.c.styles
 	w := d.width
@@ -306,7 +319,7 @@ func (d *detailPage) lines() []string {
 	add("KMS key", kms)
 	add("Created", stamp(now, m.CreatedDate))
 	add("Changed", stamp(now, m.LastChangedDate))
-	add("Accessed", stamp(now, m.LastAccessedDate))
+	add("Accessed", dayStamp(now, m.LastAccessedDate))
 	add("Rotated", stamp(now, m.LastRotatedDate))
 	for _, r := range rotationRows(m) {
 		add(r[0], r[1])

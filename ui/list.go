@@ -689,7 +689,7 @@ func (l *listPage) cells(cells []string, r *row, now int64) {
 	cells[0] = name
 	cells[1] = line(r.desc)
 	cells[2] = ago(now, r.changed)
-	cells[3] = ago(now, r.accessed)
+	cells[3] = day(now, r.accessed)
 	switch {
 	case r.deleted:
 		d := r.deleting
@@ -731,6 +731,23 @@ func ago(now, t int64) string {
 		return strconv.FormatInt(d/3600, 10) + "h ago"
 	case d < 60*86400:
 		return strconv.FormatInt(d/86400, 10) + "d ago"
+	}
+	return time.Unix(t, 0).UTC().Format("2006-01-02")
+}
+
+// day formats a date kept only to the day, as AWS keeps LastAccessedDate:
+// "today" rather than "4h ago", which would claim an hour nobody recorded.
+func day(now, t int64) string {
+	if t == 0 {
+		return "—"
+	}
+	switch d := now/86400 - t/86400; {
+	case d == 0:
+		return "today"
+	case d == 1:
+		return "yesterday"
+	case d > 1 && d < 60:
+		return strconv.FormatInt(d, 10) + "d ago"
 	}
 	return time.Unix(t, 0).UTC().Format("2006-01-02")
 }

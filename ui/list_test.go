@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/secretary-sh/secretary/backend"
 )
@@ -18,7 +19,7 @@ func TestListLoadsEverySecretSortedByName(t *testing.T) {
 		t.Fatalf("list = %v, want %v (the deleted secret hidden)", got, want)
 	}
 	v := h.view()
-	for _, s := range []string{"Secrets 7 · by name · 1 deleted hidden (x)", "prod/payments/postgres", "PostgreSQL credentials", "1d ago", "3 blue"} {
+	for _, s := range []string{"Secrets 7 · by name · 1 deleted hidden (x)", "prod/payments/postgres", "PostgreSQL credentials", "yesterday", "3 blue"} {
 		if !strings.Contains(v, s) {
 			t.Errorf("view lacks %q:\n%s", s, v)
 		}
@@ -272,5 +273,31 @@ func TestLayoutFitsEveryWidth(t *testing.T) {
 		if widths[0] < 20 {
 			t.Fatalf("width %d: name column %d too narrow", w, widths[0])
 		}
+	}
+}
+
+func TestAccessedDatesAreDaysNotHours(t *testing.T) {
+	now := time.Date(2026, 11, 27, 4, 0, 0, 0, time.UTC)
+	midnight := time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		at   time.Time
+		want string
+	}{
+		{time.Time{}, "—"},
+		{midnight, "today"},
+		{midnight.AddDate(0, 0, -1), "yesterday"},
+		{midnight.AddDate(0, 0, -5), "5d ago"},
+		{midnight.AddDate(0, 0, -90), "2026-08-29"},
+	} {
+		at := int64(0)
+		if !c.at.IsZero() {
+			at = c.at.Unix()
+		}
+		if got := day(now.Unix(), at); got != c.want {
+			t.Errorf("day(%v) = %q, want %q", c.at, got, c.want)
+		}
+	}
+	if got := dayStamp(now, midnight); got != "2026-11-27 (today)" {
+		t.Errorf("dayStamp = %q: an access date has no hour", got)
 	}
 }

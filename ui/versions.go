@@ -585,7 +585,7 @@ func (v *versionsPage) tableView() []string {
 			cells[2] = line(strings.Join(ver.VersionStages, ", "))
 		}
 		cells[3] = ver.CreatedDate.UTC().Format("2006-01-02 15:04")
-		cells[4] = ago(now, unix(ver.LastAccessedDate))
+		cells[4] = day(now, unix(ver.LastAccessedDate))
 		s := joinCells(cells, widths)
 		switch {
 		case i == v.cursor:
