@@ -95,7 +95,8 @@ func TestDetailCopyValueAndField(t *testing.T) {
 	if got, _ := h.clip.ReadAll(); !strings.Contains(got, `"password":"S3cret-Pa55word"`) {
 		t.Fatalf("clipboard holds %q", got)
 	}
-	h.wantStatus("The value of prod/payments/postgres: Copied to the system clipboard; clears at")
+	h.wantStatus("Copied to the system clipboard; clears at")
+	h.wantStatus("value of prod/payments/postgres")
 	if d := h.detail(); d.revealed {
 		t.Fatal("copying revealed the value")
 	}
@@ -419,5 +420,16 @@ func TestRevealedRawValueWrapsAndScrollsIntoSight(t *testing.T) {
 	h.press("r")
 	if got := valueOnScreen(h.view()); got != "redis-token-dev" {
 		t.Fatalf("revealed text value not in sight (%q):\n%s", got, h.view())
+	}
+}
+
+func TestCopyStatusSaysWhereAndWhenAt80Columns(t *testing.T) {
+	h, _ := fixture(t, false, 80, 24)
+	h.openDetail("prod/payments/postgres")
+	h.press("r", "y")
+	ls := strings.Split(h.view(), "\n")
+	bar := ls[len(ls)-2]
+	if !strings.Contains(bar, "Copied to the system clipboard; clears at") {
+		t.Fatalf("the status bar hides where the copy went or when it clears: %q", bar)
 	}
 }

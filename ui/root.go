@@ -281,7 +281,10 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case clipboard.CopiedMsg:
 		text := msg.Status()
 		if m.copying != "" {
-			text = "The " + m.copying + ": " + text
+			// Where it went and when it clears come first: a narrow
+			// status bar cuts the end, and the operator knows what they
+			// copied.
+			text += " · " + m.copying
 		}
 		return m, tea.Batch(m.clip.Update(msg), m.status.set(flashMsg{text: text}))
 	case clipboard.ErrorMsg:

@@ -77,8 +77,9 @@ func (m CopiedMsg) Status() string {
 	if m.Method == MethodSystem {
 		return fmt.Sprintf("Copied to the system clipboard; clears at %s if unchanged", at)
 	}
-	// A terminal clipboard cannot be read back: the clear is blind.
-	return fmt.Sprintf("Copied via %s; empty selection sent at %s", m.Method, at)
+	// A terminal clipboard cannot be read back: the clear is blind, and
+	// ClearedMsg says so when it happens.
+	return fmt.Sprintf("Copied via %s; clears at %s", m.Method, at)
 }
 
 // ErrorMsg reports a copy or clear that failed.

@@ -101,7 +101,7 @@ func TestCopyOverSSHUsesOSC52EvenWithSystemClipboard(t *testing.T) {
 		if out.String() != "\x1b]52;c;cHc=\x07" {
 			t.Errorf("%s: terminal got %q", v, out.String())
 		}
-		if !strings.Contains(copied.Status(), "Copied via OSC 52; empty selection sent at 10:00:00") {
+		if !strings.Contains(copied.Status(), "Copied via OSC 52; clears at 10:00:00") {
 			t.Errorf("status must say how it clears: %q", copied.Status())
 		}
 	}
