@@ -325,11 +325,14 @@ func (d *detailPage) lines() []string {
 		add(r[0], r[1])
 	}
 	if m.Deleted() {
-		del := "scheduled; deleted " + stamp(now, m.DeletedDate)
+		// When it is gone comes first, on its own line: one line with
+		// both dates was cut before it at 80 columns.
+		gone := "scheduled"
 		if !m.DeletionDate.IsZero() {
-			del += ", gone on " + m.DeletionDate.UTC().Format("2006-01-02 15:04 UTC")
+			gone = "gone for good on " + m.DeletionDate.UTC().Format("2006-01-02 15:04 UTC")
 		}
-		add("Deletion", st.Warning.Render(del))
+		add("Deletion", st.Warning.Render(gone))
+		add("", st.Muted.Render("scheduled "+stamp(now, m.DeletedDate)))
 	}
 	if len(m.Tags) == 0 {
 		add("Tags", st.Muted.Render("—"))
