@@ -444,3 +444,13 @@ func TestDeletionDateFitsAt60Columns(t *testing.T) {
 		t.Fatalf("detail of a deleted secret lacks %q at 60 columns:\n%s", want, v)
 	}
 }
+
+func TestKeyValueEditorFooterShowsHowToSaveAt80Columns(t *testing.T) {
+	h, _ := fixture(t, false, 80, 24)
+	h.openDetail("prod/payments/postgres")
+	h.press("e")
+	ls := strings.Split(h.view(), "\n")
+	if footer := ls[len(ls)-1]; !strings.Contains(footer, "ctrl+s review & save") || !strings.Contains(footer, "esc discard") {
+		t.Fatalf("the editor's footer hides how to save or leave: %q", footer)
+	}
+}

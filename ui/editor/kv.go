@@ -257,7 +257,9 @@ func (m KV) ShortHelp() []key.Binding {
 	if m.mode != modeBrowse {
 		return []key.Binding{m.keys.Accept, m.keys.Abort, m.keys.RevealInput}
 	}
-	return []key.Binding{m.keys.Edit, m.keys.Add, m.keys.Delete, m.keys.Reveal, m.keys.Save, m.keys.Cancel}
+	// Saving and leaving first: a narrow footer cuts the end, and an
+	// operator who cannot see how to save is stuck in the editor.
+	return []key.Binding{m.keys.Save, m.keys.Cancel, m.keys.Edit, m.keys.Add, m.keys.Delete, m.keys.Reveal}
 }
 
 // FullHelp implements help.KeyMap.
