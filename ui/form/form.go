@@ -18,6 +18,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/google/uuid"
 
 	"github.com/secretary-sh/secretary/backend"
@@ -236,6 +237,16 @@ func (m *Model) SetSize(w, h int) {
 	}
 	m.kv.SetSize(w-2, max(h-12, 3))
 	m.text.SetSize(w-2, max(h-12, 3))
+}
+
+// wrap word-wraps a message to the form's width less indent: the end of
+// an AWS message (which characters a name may hold) is the useful part.
+func (m Model) wrap(s string, indent int) []string {
+	w := m.width - indent
+	if m.width <= 0 || w < 10 {
+		return []string{s}
+	}
+	return strings.Split(ansi.Wrap(s, w, ""), "\n")
 }
 
 // Kind is the value type chosen.
@@ -662,7 +673,9 @@ func (m Model) View() string {
 			if strings.HasPrefix(m.nameErr, notePrefix) {
 				style = st.Hint
 			}
-			lines = append(lines, style.Render("    "+m.nameErr))
+			for _, l := range m.wrap(m.nameErr, 4) {
+				lines = append(lines, style.Render("    "+l))
+			}
 		}
 	}
 	var kinds []string
@@ -717,7 +730,10 @@ func (m Model) View() string {
 	}
 	var footer []string
 	if m.err != "" {
-		footer = []string{"", st.Error.Render(sanitize.Line(m.err))}
+		footer = []string{""}
+		for _, l := range m.wrap(sanitize.Line(m.err), 0) {
+			footer = append(footer, st.Error.Render(l))
+		}
 	}
 	if room := m.height - len(footer); m.height > 0 && len(lines) > room {
 		// Keep the focused line in view, and the error under it.

@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/secretary-sh/secretary/backend"
 )
@@ -356,5 +357,21 @@ func TestNameLikePartialARNGetsANote(t *testing.T) {
 	m, _ = press(t, New(Options{}), "db/app-a1B2c")
 	if strings.Contains(m.View(), "partial ARN") {
 		t.Fatalf("note for a name that cannot be confused:\n%s", m.View())
+	}
+}
+
+func TestNameErrorWrapsToTheWidth(t *testing.T) {
+	m := New(Options{})
+	m.SetSize(80, 24)
+	m, _ = press(t, m, "bad name!")
+	var got strings.Builder
+	for _, l := range strings.Split(m.View(), "\n") {
+		if ansi.StringWidth(l) > 80 {
+			t.Errorf("line wider than 80 columns: %q", l)
+		}
+		got.WriteString(strings.TrimSpace(l) + " ")
+	}
+	if !strings.Contains(got.String(), "any of the following: -/_+=.@!") {
+		t.Fatalf("the characters a name may hold are cut off:\n%s", m.View())
 	}
 }
