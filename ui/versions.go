@@ -319,7 +319,9 @@ func (v *versionsPage) updateTable(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		v.mark = sel.VersionID
-		return flash("marked "+line(sel.VersionID)+"; move to another version and press = to diff", false)
+		// The row's * says which version; the id would push what to do
+		// next off an 80-column status bar.
+		return flash("marked *; press = on another version to diff", false)
 	case key.Matches(msg, k.Diff):
 		return v.startDiff(sel)
 	case key.Matches(msg, k.AddLabel):
@@ -452,7 +454,9 @@ func (v *versionsPage) rollback(sel *backend.SecretVersion) tea.Cmd {
 		"Move AWSCURRENT of " + line(name) + ":",
 		"  from " + line(cur) + " (current)",
 		"  to   " + line(target) + " (created " + sel.CreatedDate.UTC().Format("2006-01-02 15:04 UTC") + ")",
-		"The current version becomes AWSPREVIOUS; applications read the older value from now on.",
+		// Not "the older value": moving AWSCURRENT forward again after a
+		// rollback uses the same confirmation.
+		"The current version becomes AWSPREVIOUS; applications read the chosen version's value from now on.",
 	}
 	d := newConfirm(c, "Roll back", "Roll back", body, func(int) tea.Cmd {
 		return c.task("Rolling back "+line(name)+"…", "AWSCURRENT of "+line(name)+" moved to "+line(target),

@@ -181,3 +181,28 @@ func TestLongVersionValueScrolls(t *testing.T) {
 		t.Fatalf("G did not reach the end:\n%s", v)
 	}
 }
+
+func TestMarkForDiffSaysWhatNextAt80Columns(t *testing.T) {
+	h, _ := fixture(t, false, 80, 24)
+	h.selectName("prod/payments/postgres")
+	h.press("v", "m")
+	ls := strings.Split(h.view(), "\n")
+	if bar := ls[len(ls)-2]; !strings.Contains(bar, "press =") {
+		t.Fatalf("the status bar cuts how to diff after marking: %q", bar)
+	}
+}
+
+func TestMovingCurrentForwardDoesNotCallItOlder(t *testing.T) {
+	h, _ := fixture(t, false, 120, 40)
+	name := "prod/payments/postgres"
+	h.selectName(name)
+	h.press("v", "j", "b", "y") // roll back to the previous version
+	h.press("g", "b")           // and forward again, to the newest
+	d, ok := h.m.dialog.(*confirmDialog)
+	if !ok {
+		t.Fatalf("no confirmation, dialog %T", h.m.dialog)
+	}
+	if body := strings.Join(d.body, "\n"); strings.Contains(body, "older value") || !strings.Contains(body, "to   "+versionID(name, 2)) {
+		t.Fatalf("confirmation for moving AWSCURRENT to the newest version:\n%s", body)
+	}
+}
