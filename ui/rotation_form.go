@@ -507,16 +507,29 @@ func (f *rotationForm) View() string {
 	}
 	if next := f.nextRotations(); len(next) > 0 {
 		add("")
-		loc := f.c.now().Location()
-		add(st.Header.Render("NEXT ROTATIONS") + st.Muted.Render("  window opens (UTC) · local time "+loc.String()))
+		now := f.c.now()
+		loc := now.Location()
+		// The zone's abbreviation, not the location's name: with TZ unset
+		// that name is "Local". On a UTC machine (most servers) the
+		// local column would repeat the UTC one.
+		zone, off := now.Zone()
+		showLocal := off != 0 || zone != "UTC"
+		head := "  window opens (UTC)"
+		if showLocal {
+			head += " · local time " + zone
+		}
+		add(st.Header.Render("NEXT ROTATIONS") + st.Muted.Render(head))
 		for i, t := range next {
 			end := f.sched.WindowEnd(t)
 			win := end.Format("15:04")
 			if end.Sub(t) >= 24*time.Hour || (end.Hour() == 0 && end.Minute() == 0 && !end.Equal(t)) {
 				win = "24:00"
 			}
-			add(fmt.Sprintf("  %d. %s–%s UTC  %s", i+1, t.UTC().Format("Mon 2006-01-02 15:04"), win,
-				st.Muted.Render("· "+t.In(loc).Format("Mon 2006-01-02 15:04 MST"))))
+			row := fmt.Sprintf("  %d. %s–%s UTC", i+1, t.UTC().Format("Mon 2006-01-02 15:04"), win)
+			if showLocal {
+				row += "  " + st.Muted.Render("· "+t.In(loc).Format("Mon 2006-01-02 15:04 MST"))
+			}
+			add(row)
 		}
 	}
 	return strings.Join(out, "\n")

@@ -237,6 +237,22 @@ func TestRotationFormShowsLocalTimes(t *testing.T) {
 		"local time CET")
 }
 
+// On a machine whose local time is UTC (TZ unset, a server) the next
+// rotations are not listed twice, nor labelled "local time Local".
+func TestRotationFormOnAUTCMachineShowsOneTime(t *testing.T) {
+	h, _ := rotationFixture(t, false)
+	h.m.c.now = func() time.Time { return testNow.In(time.FixedZone("UTC", 0)) }
+	h.selectName(rotated)
+	h.press("R")
+	h.press("down", "down", "down", "down", "down")
+	h.press("backspace", "backspace")
+	h.typeText("rate(12 hours)")
+	v := h.wantView("1. Sat 2026-11-21 00:00–01:00 UTC")
+	if strings.Contains(v, "local time") || strings.Contains(v, "· Sat 2026-11-21 00:00 UTC") {
+		t.Fatalf("UTC shown twice as local time:\n%s", v)
+	}
+}
+
 // Rotate now asks first (naming the secret and the function, defaulting
 // to No), then shows the four steps done and leaves a new AWSCURRENT with
 // the old one AWSPREVIOUS; the list and the detail page show the state.
