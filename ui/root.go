@@ -51,9 +51,14 @@ type model struct {
 	pages   []page
 	dialog  dialog
 	showing bool // help screen
-	status  statusBar
-	help    help.Model
-	clip    *clipboard.Clipboard
+	// helpOffset is the first help line shown: on a small terminal the
+	// help is taller than the screen and scrolls.
+	helpOffset int
+	// helpScrolls says the last help drawn was taller than the screen.
+	helpScrolls bool
+	status      statusBar
+	help        help.Model
+	clip        *clipboard.Clipboard
 	// copying names what the latest copy holds, for its status message.
 	copying string
 	// external is the $EDITOR run in progress, if any.
@@ -307,9 +312,26 @@ func (m *model) updateKey(msg tea.KeyMsg) tea.Cmd {
 		return m.quit()
 	}
 	if m.showing {
-		if key.Matches(msg, g.Help) || key.Matches(msg, g.Back) || key.Matches(msg, g.Quit) {
+		nav := m.c.keys.list.navKeys
+		_, h := m.pageSize()
+		switch {
+		case key.Matches(msg, g.Help) || key.Matches(msg, g.Back) || key.Matches(msg, g.Quit):
 			m.showing = false
+		case key.Matches(msg, nav.Down):
+			m.helpOffset++
+		case key.Matches(msg, nav.Up):
+			m.helpOffset--
+		case key.Matches(msg, nav.PageDown):
+			m.helpOffset += h - 1
+		case key.Matches(msg, nav.PageUp):
+			m.helpOffset -= h - 1
+		case key.Matches(msg, nav.Home):
+			m.helpOffset = 0
+		case key.Matches(msg, nav.End):
+			m.helpOffset = 1 << 30
 		}
+		// View clamps the other end, where the help's height is known.
+		m.helpOffset = max(0, m.helpOffset)
 		return nil
 	}
 	if m.dialog != nil {
@@ -323,7 +345,7 @@ func (m *model) updateKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, g.Quit):
 		return m.quit()
 	case key.Matches(msg, g.Help):
-		m.showing = true
+		m.showing, m.helpOffset = true, 0
 		return nil
 	case key.Matches(msg, g.Back):
 		if v, ok := p.(*versionsPage); ok && v.back() {
@@ -394,6 +416,10 @@ func (m *model) View() string {
 	switch {
 	case m.showing:
 		hk = keyHelp{short: []key.Binding{m.c.keys.global.Back}}
+		if m.helpScrolls {
+			nav := m.c.keys.list.navKeys
+			hk.short = append(hk.short, nav.Down, nav.Up)
+		}
 	case m.dialog != nil:
 		hk = m.dialog.help()
 	default:
@@ -450,6 +476,17 @@ func (m *model) helpView(w, h int) string {
 	out := []string{""}
 	for _, l := range strings.Split(body, "\n") {
 		out = append(out, "  "+ansi.Truncate(l, inner, ""))
+	}
+	m.helpScrolls = len(out) > h
+	if !m.helpScrolls {
+		return strings.Join(out, "\n")
+	}
+	total := len(out)
+	m.helpOffset = min(m.helpOffset, total-h)
+	out = out[m.helpOffset : m.helpOffset+h]
+	if m.helpOffset+h < total {
+		// Say that the rest is there and how to reach it.
+		out[h-1] = "  " + st.Muted.Render("↓ more: j/↓ scrolls")
 	}
 	return strings.Join(out, "\n")
 }
