@@ -23,7 +23,12 @@ type awsCLI struct {
 
 func newAWSCLI(t testing.TB, s *servedStore) *awsCLI {
 	t.Helper()
-	bin, err := exec.LookPath("aws")
+	// Debian's awscli package (what CI installs, AWS CLI v2) comes first:
+	// an `aws` earlier on PATH may be version 1, a different client.
+	bin, err := "/usr/bin/aws", error(nil)
+	if _, serr := os.Stat(bin); serr != nil {
+		bin, err = exec.LookPath("aws")
+	}
 	if err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatal("the AWS CLI (`aws`) is not installed; CI must install Debian's awscli package")
