@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/secretary-sh/secretary/backend"
@@ -209,6 +210,39 @@ func TestDamagedFilesGiveClearErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Check tells a file that is not a store from one that may be, without a
+// credential, so nobody is asked for a passphrase a damaged file could never
+// accept.
+func TestCheckWithoutCredential(t *testing.T) {
+	s := newStore(t, Options{})
+	good := s.Path()
+	s.Close()
+	if err := Check(good); err != nil {
+		t.Fatalf("Check of a good store: %v", err)
+	}
+	dir := t.TempDir()
+	if err := Check(filepath.Join(dir, "none.db")); !errors.Is(err, ErrStoreNotFound) {
+		t.Fatalf("Check of a missing file: %v, want ErrStoreNotFound", err)
+	}
+	if err := Check(dir); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("Check of a directory: %v, want ErrCorrupt", err)
+	}
+	for name, content := range map[string][]byte{
+		"empty":   {},
+		"garbage": []byte("not a database at all"),
+		"text":    []byte("SQLite format 2\n"),
+	} {
+		p := filepath.Join(dir, name+".db")
+		if err := os.WriteFile(p, content, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		err := Check(p)
+		if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), p) {
+			t.Errorf("Check(%s): %v, want ErrCorrupt naming the file", name, err)
+		}
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/user"
@@ -135,6 +136,36 @@ func Exists(path string) (bool, error) {
 		return false, nil
 	}
 	return false, fmt.Errorf("store %s: %w", path, err)
+}
+
+// sqliteMagic starts every SQLite database file.
+const sqliteMagic = "SQLite format 3\x00"
+
+// Check looks at a store file without unlocking it, so a damaged or foreign
+// file is reported before anyone is asked for a passphrase. It returns
+// ErrStoreNotFound, ErrCorrupt (wrapped, with the path) or nil. Damage past
+// the file header is found only when the store is opened.
+func Check(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("%s: %w", path, ErrStoreNotFound)
+		}
+		return fmt.Errorf("store %s: %w", path, err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("store %s: %w", path, err)
+	}
+	if fi.IsDir() {
+		return fmt.Errorf("%s is a directory: %w", path, ErrCorrupt)
+	}
+	head := make([]byte, len(sqliteMagic))
+	if _, err := io.ReadFull(f, head); err != nil || string(head) != sqliteMagic {
+		return fmt.Errorf("%s: %w (not an SQLite database: %d bytes, wrong header)", path, ErrCorrupt, fi.Size())
+	}
+	return nil
 }
 
 // GenerateKeyFile writes a random 256-bit key to path with mode 0600; it

@@ -334,6 +334,26 @@ func TestNoStore(t *testing.T) {
 		"list-secrets")
 }
 
+// A file that is not a store is reported, naming it once, before anything
+// asks for a passphrase: with no credential at all, the message is about the
+// file, not about the missing passphrase.
+func TestDamagedStoreBeforeAnyPrompt(t *testing.T) {
+	dir := t.TempDir()
+	store := filepath.Join(dir, "store.db")
+	if err := os.WriteFile(store, []byte("not a database at all\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	want := "\nsecretary: " + store + ": the store file is damaged or is not a secretary store (not an SQLite database: 22 bytes, wrong header)\n"
+	e := &env{t: t, dir: dir, vars: []string{"SECRETARY_STORE=" + store}}
+	e.fails(253, want, "list-secrets")
+	withPass := &env{t: t, dir: dir, vars: []string{"SECRETARY_STORE=" + store, "SECRETARY_PASSPHRASE=x"}}
+	withPass.fails(253, want, "get", "app/x")
+	// The console, too, says so instead of showing an unlock screen.
+	if r := e.run(""); r.code != 253 || r.stderr != want {
+		t.Fatalf("console on a damaged store: code %d, stderr %q", r.code, r.stderr)
+	}
+}
+
 func TestListFiltersPagingAndDeletion(t *testing.T) {
 	e := newKeyFileStore(t)
 	for _, n := range []string{"prod/a", "prod/b", "dev/c", "staging/d"} {

@@ -141,6 +141,9 @@ func (a *app) openLocal(ctx context.Context) (*local.Store, error) {
 	if !exists {
 		return nil, &configError{fmt.Errorf("no secret store at %s; create one with `secretary init` (or choose one with --store or %s)", path, envStore)}
 	}
+	if err := local.Check(path); err != nil {
+		return nil, storeError(path, err)
+	}
 	cred, ok := a.nonInteractiveCredential()
 	if !ok {
 		pass, err := a.promptPassphrase(fmt.Sprintf("Passphrase for %s: ", path))
@@ -164,7 +167,8 @@ func storeError(path string, err error) error {
 	case errors.Is(err, local.ErrWrongCredential):
 		return &configError{fmt.Errorf("%s: %w", path, local.ErrWrongCredential)}
 	case errors.Is(err, local.ErrStoreNotFound), errors.Is(err, local.ErrCorrupt):
-		return &configError{fmt.Errorf("%s: %w", path, err)}
+		// The store's own errors already name the file.
+		return &configError{err}
 	}
 	return err
 }

@@ -167,6 +167,13 @@ func (a *app) console(ctx context.Context, argv []string, demoMode bool) error {
 	if err != nil {
 		return &configError{fmt.Errorf("cannot use the store at %s: %w", path, err)}
 	}
+	if exists {
+		// A damaged or foreign file is reported before the unlock screen
+		// asks for a passphrase it could never accept.
+		if err := local.Check(path); err != nil {
+			return storeError(path, err)
+		}
+	}
 	cfg.Location = path
 	cfg.NeedsInit = !exists
 	var opened []backend.Backend
