@@ -1,0 +1,89 @@
+package e2e
+
+import (
+	"encoding/json"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestDeadEndpointKeepsTheConsoleUsable opens the console on the AWS
+// backend with an endpoint where nothing listens. It must say so plainly,
+// keep answering keys, and once the endpoint comes up (here: `secretary
+// serve` on that port) a refresh lists the secrets without a restart.
+func TestDeadEndpointKeepsTheConsoleUsable(t *testing.T) {
+	s := newStore(t)
+	s.cli(t, "create-secret", "--name", "prod/e2e/after-outage", "--secret-string", "x")
+	var key struct{ AccessKey map[string]string }
+	if err := json.Unmarshal([]byte(s.cli(t, "access-key", "create", "--description", "e2e")), &key); err != nil {
+		t.Fatal(err)
+	}
+
+	// A port that was free a moment ago: connections to it are refused.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+
+	aws := s.withEnv("AWS_ACCESS_KEY_ID="+key.AccessKey["AccessKeyId"], "AWS_SECRET_ACCESS_KEY="+key.AccessKey["SecretAccessKey"],
+		"AWS_EC2_METADATA_DISABLED=true", "AWS_CONFIG_FILE="+filepath.Join(s.dir, "none"), "AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(s.dir, "none"))
+	tm := start(t, aws, 100, 30, "--backend", "aws", "--region", "us-east-1", "--endpoint-url", "http://"+addr)
+	scr := tm.waitFor(20*time.Second, "cannot reach Secrets Manager", "connection refused")
+	if strings.Contains(scr, "panic") || strings.Contains(scr, "goroutine ") {
+		t.Fatalf("the console crashed:\n%s", frame(scr))
+	}
+
+	// Still usable: help opens and closes.
+	tm.keys("?")
+	tm.waitFor(5*time.Second, "Keys", "refresh")
+	tm.keys("Escape")
+	tm.waitGone(5*time.Second, "Keys ·")
+
+	// The endpoint comes up; a refresh lists what it serves.
+	serve := exec.Command(suite.bin, "serve", "--addr", addr, "--quiet")
+	serve.Env = s.env()
+	serve.Dir = s.dir
+	logPath := filepath.Join(s.dir, "serve.log")
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer logFile.Close()
+	serve.Stdout, serve.Stderr = logFile, logFile
+	if err := serve.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = serve.Process.Kill()
+		_ = serve.Wait()
+	})
+	waitListening(t, addr, logPath)
+	tm.keys("C-r")
+	tm.waitFor(20*time.Second, "prod/e2e/after-outage")
+	tm.waitGone(20*time.Second, "cannot reach Secrets Manager")
+	tm.keys("q")
+}
+
+// waitListening waits until something accepts connections at addr.
+func waitListening(t *testing.T, addr, logPath string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", addr, time.Second)
+		if err == nil {
+			c.Close()
+			return
+		}
+		if time.Now().After(deadline) {
+			log, _ := os.ReadFile(logPath)
+			t.Fatalf("nothing listens at %s after 30 s: %v\n%s", addr, err, log)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
