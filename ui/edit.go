@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -124,26 +125,30 @@ func (p *editPage) View() string {
 // savedMsg says a new version of name was written.
 type savedMsg struct{ name string }
 
-// confirmSave validates an edit, summarizes it and asks before writing.
-// binary says new is base64 for a SecretBinary.
-func confirmSave(c *common, name, old, new string, binary bool) tea.Cmd {
-	var raw []byte
-	var warnings []string
+// checkEdit validates an edit before anything is written: binary says new
+// is base64 for a SecretBinary. It returns the decoded bytes of a binary
+// value and the warnings for a text one.
+func checkEdit(old, new string, binary bool) (raw []byte, warnings []string, err error) {
 	if binary {
 		b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(new))
 		switch {
 		case err != nil:
-			return flash("the edited value is not valid base64; nothing saved", true)
+			return nil, nil, errors.New("the edited value is not valid base64")
 		case len(b) == 0 || len(b) > maxValueBytes:
-			return flash("a binary value must be 1 to 65,536 bytes; nothing saved", true)
+			return nil, nil, errors.New("a binary value must be 1 to 65,536 bytes")
 		}
-		raw = b
-	} else {
-		var err error
-		warnings, err = editor.ValidateEdit(old, new)
-		if err != nil {
-			return flash(line(err.Error())+"; nothing saved", true)
-		}
+		return b, nil, nil
+	}
+	warnings, err = editor.ValidateEdit(old, new)
+	return nil, warnings, err
+}
+
+// confirmSave validates an edit, summarizes it and asks before writing.
+// binary says new is base64 for a SecretBinary.
+func confirmSave(c *common, name, old, new string, binary bool) tea.Cmd {
+	raw, warnings, err := checkEdit(old, new, binary)
+	if err != nil {
+		return flash(line(err.Error())+"; nothing saved", true)
 	}
 	sum := editor.Summarize(old, new)
 	if sum.Unchanged() {
@@ -188,6 +193,16 @@ type startExternalMsg struct{ e externalEdit }
 func editExternal(c *common, name string, v *backend.SecretValue) tea.Cmd {
 	e := externalEdit{name: name, old: valueText(v), binary: v.IsBinary()}
 	return tea.Sequence(navigate(startExternalMsg{e}), editor.External(c.ctx, []byte(e.old), ""))
+}
+
+// reopenRefusedEdit hands an edit the store would refuse back to $EDITOR,
+// as kubectl edit does, so a long edit is not lost to a size limit or a
+// typo in base64. Quitting the editor without a change then discards it.
+func reopenRefusedEdit(c *common, e externalEdit, edited string, err error) tea.Cmd {
+	return tea.Sequence(
+		flash(line(err.Error())+"; nothing saved — reopening the editor with your edit", true),
+		navigate(startExternalMsg{e}),
+		editor.External(c.ctx, []byte(edited), ""))
 }
 
 // createPage is the create-secret form.

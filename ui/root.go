@@ -219,6 +219,9 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if e == nil {
 			return m, nil
 		}
+		if _, _, err := checkEdit(e.old, edited, e.binary); err != nil {
+			return m, reopenRefusedEdit(m.c, *e, edited, err)
+		}
 		return m, confirmSave(m.c, e.name, e.old, edited, e.binary)
 	case editor.CancelledMsg:
 		m.external = nil

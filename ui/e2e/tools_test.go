@@ -108,3 +108,50 @@ func TestExternalEditor(t *testing.T) {
 		t.Errorf("the editor's directory %s is still there (%v)", filepath.Dir(f[0]), err)
 	}
 }
+
+// refusingEditorScript makes a value AWS would refuse (65,537 bytes) on its
+// first run; on the second it records how many bytes it was handed back and
+// writes a value that fits.
+const refusingEditorScript = `#!/bin/sh
+f="$1"
+if [ ! -e "$E2E_RECORD.first" ]; then
+	: > "$E2E_RECORD.first"
+	head -c 65537 /dev/zero | tr '\0' 'x' > "$f"
+	exit 0
+fi
+wc -c < "$f" | tr -d ' ' > "$E2E_RECORD"
+printf '%s' 'fits-now' > "$f"
+`
+
+// TestExternalEditRefusedIsReopened checks that an edit the store would
+// refuse is not lost: the console says why and hands the edit back to
+// $EDITOR, and the corrected value is saved.
+func TestExternalEditRefusedIsReopened(t *testing.T) {
+	s := newStore(t)
+	s.cli(t, "create-secret", "--name", "ops/big", "--secret-string", "small")
+	script := filepath.Join(s.dir, "refusing-editor")
+	writeFile(t, script, refusingEditorScript)
+	if err := os.Chmod(script, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	record := filepath.Join(s.dir, "editor-record")
+	s = s.withEnv("EDITOR="+script, "E2E_RECORD="+record)
+	tm := start(t, s, 120, 40)
+	tm.waitFor(15*time.Second, "ops/big")
+	tm.keys("Enter")
+	tm.waitFor(5*time.Second, "arn:aws:secretsmanager:")
+	tm.keys("E")
+	tm.waitFor(10*time.Second, "Save new version", "text changed")
+	rec, err := os.ReadFile(record)
+	if err != nil {
+		t.Fatalf("the editor was not reopened: %v", err)
+	}
+	if got := strings.TrimSpace(string(rec)); got != "65537" {
+		t.Fatalf("the reopened editor got %s bytes, want the refused edit's 65537", got)
+	}
+	tm.keys("y")
+	tm.waitUntil(10*time.Second, "the corrected value is saved", func(string) bool {
+		v, _ := valueOf(t, s, "ops/big", "AWSCURRENT")
+		return v == "fits-now"
+	})
+}
