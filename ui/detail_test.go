@@ -362,6 +362,9 @@ func TestCreateSecretThroughTheForm(t *testing.T) {
 	if _, ok := h.m.top().(*listPage); !ok || !slices.Contains(h.listNames(), "prod/new/api-key") {
 		t.Fatal("after creating, the list does not show the new secret")
 	}
+	if name, ok := h.list().selected(); !ok || name != "prod/new/api-key" {
+		t.Fatalf("after creating, the cursor is on %q, not the new secret", name)
+	}
 }
 
 func TestDiscardedEditLeavesTheValueMasked(t *testing.T) {

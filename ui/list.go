@@ -288,7 +288,13 @@ func (l *listPage) Update(msg tea.Msg) tea.Cmd {
 		l.spinner, cmd = l.spinner.Update(msg)
 		return cmd
 	case reloadMsg:
-		return l.load(true)
+		cmd := l.load(true)
+		if msg.name != "" {
+			// The secret just acted on (a new one, say) is where the
+			// operator's attention is: keep the cursor on it.
+			l.keep = msg.name
+		}
+		return cmd
 	case tea.KeyMsg:
 		if l.filtering {
 			return l.updateFilter(msg)
