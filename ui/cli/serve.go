@@ -217,9 +217,9 @@ func runTasks(ctx context.Context, tasks []func(context.Context) error) error {
 // the server listens on every interface, which the endpoint (loopback,
 // the address this host reaches it at) does not show.
 func printServing(w io.Writer, s *local.Store, endpoint, certOut string, everywhere bool) {
-	env := "AWS_ENDPOINT_URL_SECRETS_MANAGER=" + endpoint
+	ca := ""
 	if certOut != "" {
-		env += " AWS_CA_BUNDLE=" + shellQuote(certOut)
+		ca = " AWS_CA_BUNDLE=" + shellQuote(certOut)
 	}
 	fmt.Fprintf(w, "secretary: serving %s at %s\n", sanitize.Line(s.Path()), endpoint)
 	if everywhere {
@@ -229,9 +229,13 @@ func printServing(w io.Writer, s *local.Store, endpoint, certOut string, everywh
 		}
 		fmt.Fprintf(w, "secretary: listening on all interfaces: other hosts reach it at this host's name or address, %s\n", port)
 	}
-	fmt.Fprintf(w, "Try it with the AWS CLI (or any AWS SDK) and an access key of this store:\n")
-	fmt.Fprintf(w, "  %s AWS_ACCESS_KEY_ID=<access-key-id> AWS_SECRET_ACCESS_KEY=<secret-access-key> AWS_DEFAULT_REGION=%s aws secretsmanager list-secrets\n",
-		env, s.Info().Region)
+	// --endpoint-url works with every AWS CLI; the service-specific
+	// variable only with recent ones (Debian 12's 2.9 ignores it), so it is
+	// offered for the SDKs.
+	fmt.Fprintf(w, "AWS SDKs find it through AWS_ENDPOINT_URL_SECRETS_MANAGER=%s%s\n", endpoint, ca)
+	fmt.Fprintf(w, "Try it with the AWS CLI and an access key of this store:\n")
+	fmt.Fprintf(w, "  AWS_ACCESS_KEY_ID=<access-key-id> AWS_SECRET_ACCESS_KEY=<secret-access-key> AWS_DEFAULT_REGION=%s%s aws --endpoint-url %s secretsmanager list-secrets\n",
+		s.Info().Region, ca, endpoint)
 }
 
 // shellQuote quotes p for a POSIX shell when it needs it.

@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -91,7 +92,7 @@ func startServe(t *testing.T, e *env, args ...string) *serveProc {
 	for {
 		// The endpoint comes first, then the example command to try.
 		out := s.stderr.String()
-		if m := servingRE.FindStringSubmatch(out); m != nil && strings.Contains(out, " aws secretsmanager list-secrets\n") {
+		if m := servingRE.FindStringSubmatch(out); m != nil && strings.Contains(out, " secretsmanager list-secrets\n") {
 			s.endpoint = m[1]
 			return s
 		}
@@ -248,8 +249,8 @@ func TestServeThroughTheSDK(t *testing.T) {
 	if !strings.HasPrefix(srv.endpoint, "http://127.0.0.1:") {
 		t.Fatalf("endpoint %q", srv.endpoint)
 	}
-	if !strings.Contains(srv.stderr.String(), "AWS_ENDPOINT_URL_SECRETS_MANAGER="+srv.endpoint+" ") ||
-		!strings.Contains(srv.stderr.String(), " aws secretsmanager list-secrets\n") {
+	if !strings.Contains(srv.stderr.String(), " aws --endpoint-url "+srv.endpoint+" secretsmanager list-secrets\n") ||
+		!strings.Contains(srv.stderr.String(), "AWS_ENDPOINT_URL_SECRETS_MANAGER="+srv.endpoint+"\n") {
 		t.Fatalf("no example command:\n%s", srv.stderr.String())
 	}
 	if strings.Contains(srv.stderr.String(), "WARNING") || strings.Contains(srv.stderr.String(), "all interfaces") {
@@ -471,7 +472,7 @@ func checkEveryInterface(t *testing.T, srv *serveProc, prefix string) {
 	if err != nil || !strings.HasPrefix(srv.endpoint, prefix) || u.Port() == "" || u.Port() == "0" {
 		t.Fatalf("endpoint %q, want %sPORT with the port bound:\n%s", srv.endpoint, prefix, out)
 	}
-	if !strings.Contains(out, "AWS_ENDPOINT_URL_SECRETS_MANAGER="+srv.endpoint+" ") {
+	if !strings.Contains(out, " --endpoint-url "+srv.endpoint+" ") || !strings.Contains(out, "AWS_ENDPOINT_URL_SECRETS_MANAGER="+srv.endpoint) {
 		t.Fatalf("the example command does not use the endpoint %s:\n%s", srv.endpoint, out)
 	}
 	if want := "\nsecretary: listening on all interfaces: other hosts reach it at this host's name or address, port " + u.Port() + "\n"; !strings.Contains(out, want) {
@@ -483,10 +484,17 @@ func checkEveryInterface(t *testing.T, srv *serveProc, prefix string) {
 }
 
 // TestServeExampleWithAWSCLI runs the command serve prints, with the key
-// filled in, through the official AWS CLI.
+// filled in, through the official AWS CLI: the first on PATH and Debian's
+// (what CI installs), which differ in the endpoint variables they honour.
 func TestServeExampleWithAWSCLI(t *testing.T) {
-	bin, err := exec.LookPath("aws")
-	if err != nil {
+	var clis []string
+	if bin, err := exec.LookPath("aws"); err == nil {
+		clis = append(clis, bin)
+	}
+	if fi, err := os.Stat("/usr/bin/aws"); err == nil && !fi.IsDir() && !slices.Contains(clis, "/usr/bin/aws") {
+		clis = append(clis, "/usr/bin/aws")
+	}
+	if len(clis) == 0 {
 		if os.Getenv("CI") == "true" {
 			t.Fatal("the AWS CLI (`aws`) is not installed; CI must install Debian's awscli package")
 		}
@@ -496,7 +504,7 @@ func TestServeExampleWithAWSCLI(t *testing.T) {
 	k := createKey(t, e, "cli")
 	e.ok("create-secret", "--name", "prod/api", "--secret-string", "k")
 	srv := startServe(t, e, "--addr", "127.0.0.1:0")
-	line := regexp.MustCompile(`(?m)^  (AWS_ENDPOINT_URL_SECRETS_MANAGER=.* aws secretsmanager list-secrets)$`).FindStringSubmatch(srv.stderr.String())
+	line := regexp.MustCompile(`(?m)^  (AWS_ACCESS_KEY_ID=.* aws --endpoint-url \S+ secretsmanager list-secrets)$`).FindStringSubmatch(srv.stderr.String())
 	if line == nil {
 		t.Fatalf("no example line:\n%s", srv.stderr.String())
 	}
@@ -522,19 +530,21 @@ func TestServeExampleWithAWSCLI(t *testing.T) {
 			argv = append(argv, f)
 		}
 	}
-	if len(argv) != 3 || argv[0] != "aws" {
+	if len(argv) != 5 || argv[0] != "aws" || argv[1] != "--endpoint-url" || argv[2] != srv.endpoint {
 		t.Fatalf("example line %q", line[1])
 	}
-	cmd := exec.Command(bin, argv[1:]...)
-	cmd.Env = cmdEnv
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("%s: %v\n%s", line[1], err, stderr.String())
-	}
-	var out struct{ SecretList []struct{ Name string } }
-	if err := json.Unmarshal(stdout.Bytes(), &out); err != nil || len(out.SecretList) != 1 || out.SecretList[0].Name != "prod/api" {
-		t.Fatalf("aws secretsmanager list-secrets printed %s (%v)", stdout.String(), err)
+	for _, bin := range clis {
+		cmd := exec.Command(bin, argv[1:]...)
+		cmd.Env = cmdEnv
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("%s: %s: %v\n%s", bin, line[1], err, stderr.String())
+		}
+		var out struct{ SecretList []struct{ Name string } }
+		if err := json.Unmarshal(stdout.Bytes(), &out); err != nil || len(out.SecretList) != 1 || out.SecretList[0].Name != "prod/api" {
+			t.Fatalf("%s secretsmanager list-secrets printed %s (%v)", bin, stdout.String(), err)
+		}
 	}
 	if code := srv.stop(syscall.SIGTERM); code != 0 {
 		t.Fatalf("serve exited %d", code)
