@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/secretary-sh/secretary/backend"
+	"github.com/secretary-sh/secretary/backend/aws"
 	"github.com/secretary-sh/secretary/ui/sanitize"
 )
 
@@ -261,6 +262,13 @@ func (a *app) fail(op string, err error) int {
 		fmt.Fprintln(a.stderr)
 		return 130
 	}
+	// Missing or unusable AWS credentials are configuration, as for the
+	// AWS CLI (253), not a failure of the service.
+	var cred *aws.CredentialsError
+	if errors.As(err, &cred) {
+		fmt.Fprintf(a.stderr, "\nsecretary: %s\n", sanitize.Line(err.Error()))
+		return exitConfig
+	}
 	if code := backend.Code(err); code != "" {
 		if op == "" {
 			op = "secretary"
@@ -307,7 +315,7 @@ Unlocking the local store, in order: --key-file or %s; %s
 (automation only: other processes of the same user can read it); otherwise
 a passphrase prompt on the terminal.
 
-Exit codes: 0 success, 252 bad command line, 253 no store or cannot unlock,
+Exit codes: 0 success, 252 bad command line, 253 no store, cannot unlock or no AWS credentials,
 254 the store returned an error, 255 other errors.
 `, envKeyFile, envPassphrase)
 }

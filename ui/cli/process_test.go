@@ -354,6 +354,19 @@ func TestDamagedStoreBeforeAnyPrompt(t *testing.T) {
 	}
 }
 
+// No AWS credentials is a configuration problem (253, as the AWS CLI
+// says), reported at once with what to do, not a service failure.
+func TestAWSWithoutCredentials(t *testing.T) {
+	dir := t.TempDir()
+	e := &env{t: t, dir: dir, vars: []string{"HOME=" + dir, "AWS_CONFIG_FILE=" + filepath.Join(dir, "config"),
+		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "credentials"), "AWS_EC2_METADATA_DISABLED=true",
+		"AWS_ACCESS_KEY_ID=", "AWS_SECRET_ACCESS_KEY=", "AWS_PROFILE=", "AWS_SESSION_TOKEN="}}
+	r := e.run("", "--backend", "aws", "--region", "eu-west-1", "list-secrets")
+	if r.code != 253 || !strings.HasPrefix(r.stderr, "\nsecretary: no AWS credentials found: ") || r.stdout != "" {
+		t.Fatalf("code %d, stderr %q, stdout %q", r.code, r.stderr, r.stdout)
+	}
+}
+
 func TestListFiltersPagingAndDeletion(t *testing.T) {
 	e := newKeyFileStore(t)
 	for _, n := range []string{"prod/a", "prod/b", "dev/c", "staging/d"} {
