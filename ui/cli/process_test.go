@@ -31,7 +31,10 @@ func TestMain(m *testing.M) {
 	if runtime.GOOS == "windows" {
 		binary += ".exe"
 	}
-	build := exec.Command("go", "build", "-o", binary, "github.com/secretary-sh/secretary")
+	// Built as releases are (.goreleaser.yaml): static, without cgo, so
+	// the tests and BenchmarkGetProcess run what operators install.
+	build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", binary, "github.com/secretary-sh/secretary")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "building secretary:", err)
