@@ -92,6 +92,9 @@ type listPage struct {
 	refreshing bool
 	pending    []row
 	loadErr    error
+	// failedLast says the previous listing ended in an error, so a
+	// listing that succeeds replaces that error in the status bar.
+	failedLast bool
 	// deleted counts the rows scheduled for deletion.
 	deleted int
 	// release asks for the load's garbage to go back to the system.
@@ -378,8 +381,13 @@ func (l *listPage) onBatch(msg listBatchMsg) tea.Cmd {
 		// Once the first view of the whole listing is drawn.
 		l.release = true
 	}
-	if msg.err != nil {
+	switch {
+	case msg.err != nil:
+		l.failedLast = true
 		cmds = append(cmds, flashErr(msg.err))
+	case msg.done && l.failedLast:
+		l.failedLast = false
+		cmds = append(cmds, flash(fmt.Sprintf("listed again: %s secrets", comma(len(l.rows))), false))
 	}
 	switch {
 	case msg.done:

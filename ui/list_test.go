@@ -301,3 +301,19 @@ func TestAccessedDatesAreDaysNotHours(t *testing.T) {
 		t.Errorf("dayStamp = %q: an access date has no hour", got)
 	}
 }
+
+// After a listing fails (a dead endpoint, say), the next listing that
+// succeeds replaces the error in the status bar instead of leaving it up.
+func TestSuccessfulListingReplacesTheLoadError(t *testing.T) {
+	h, _ := fixture(t, false, 120, 40)
+	l := h.list()
+	n := len(l.rows)
+	h.send(listBatchMsg{id: l.loadID, done: true,
+		err: backend.Errorf(backend.CodeInternalServiceError, "cannot reach Secrets Manager")})
+	h.wantStatus("cannot reach Secrets Manager")
+	h.press("ctrl+r")
+	h.wantStatus("listed again: " + comma(n) + " secrets")
+	if h.m.status.isErr {
+		t.Fatal("the status bar still shows an error after a listing succeeded")
+	}
+}
