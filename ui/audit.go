@@ -188,26 +188,14 @@ func (a *auditPage) more() tea.Cmd {
 }
 
 func (a *auditPage) updateKeys(msg tea.KeyMsg) tea.Cmd {
-	k := a.keys
-	n := len(a.recs)
-	switch {
-	case key.Matches(msg, k.Up):
-		a.cursor = max(0, a.cursor-1)
-	case key.Matches(msg, k.Down):
-		a.cursor = max(0, min(n-1, a.cursor+1))
-	case key.Matches(msg, k.PageUp):
-		a.cursor = max(0, a.cursor-a.bodyHeight())
-	case key.Matches(msg, k.PageDown):
-		a.cursor = max(0, min(n-1, a.cursor+a.bodyHeight()))
-	case key.Matches(msg, k.Home):
-		a.cursor = 0
-	case key.Matches(msg, k.End):
-		a.cursor = max(0, n-1)
-	case key.Matches(msg, k.Refresh):
+	if key.Matches(msg, a.keys.Refresh) {
 		return a.Init()
-	default:
+	}
+	cursor, ok := a.keys.move(msg, a.cursor, len(a.recs), a.bodyHeight())
+	if !ok {
 		return nil
 	}
+	a.cursor = cursor
 	return a.more()
 }
 

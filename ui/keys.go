@@ -1,6 +1,9 @@
 package ui
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+)
 
 func bind(help, desc string, keys ...string) key.Binding {
 	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
@@ -15,6 +18,29 @@ type globalKeys struct {
 }
 
 // navKeys move a cursor through rows; every page with rows embeds them.
+// move applies a navigation key to a cursor over n rows shown page rows
+// at a time. It returns the new cursor, within [0, n-1] (0 when n is 0),
+// and whether msg was a navigation key.
+func (k navKeys) move(msg tea.KeyMsg, cursor, n, page int) (int, bool) {
+	switch {
+	case key.Matches(msg, k.Up):
+		cursor--
+	case key.Matches(msg, k.Down):
+		cursor++
+	case key.Matches(msg, k.PageUp):
+		cursor -= page
+	case key.Matches(msg, k.PageDown):
+		cursor += page
+	case key.Matches(msg, k.Home):
+		cursor = 0
+	case key.Matches(msg, k.End):
+		cursor = n - 1
+	default:
+		return cursor, false
+	}
+	return max(0, min(cursor, n-1)), true
+}
+
 type navKeys struct {
 	Up       key.Binding
 	Down     key.Binding

@@ -449,24 +449,11 @@ func (l *listPage) updateFilter(msg tea.KeyMsg) tea.Cmd {
 // move handles the navigation keys; it reports whether msg was one.
 func (l *listPage) move(msg tea.KeyMsg) bool {
 	n, h := len(l.view), l.bodyHeight()
-	k := l.keys
-	switch {
-	case key.Matches(msg, k.Up):
-		l.cursor--
-	case key.Matches(msg, k.Down):
-		l.cursor++
-	case key.Matches(msg, k.PageUp):
-		l.cursor -= h
-	case key.Matches(msg, k.PageDown):
-		l.cursor += h
-	case key.Matches(msg, k.Home):
-		l.cursor = 0
-	case key.Matches(msg, k.End):
-		l.cursor = n - 1
-	default:
+	cursor, ok := l.keys.move(msg, l.cursor, n, h)
+	if !ok {
 		return false
 	}
-	l.cursor = max(0, min(l.cursor, n-1))
+	l.cursor = cursor
 	l.offset = scroll(l.cursor, l.offset, h, n)
 	return true
 }

@@ -130,19 +130,11 @@ func (p *profilePage) Update(msg tea.Msg) tea.Cmd {
 func (p *profilePage) updateProfiles(msg tea.KeyMsg) tea.Cmd {
 	k := p.keys
 	n := len(p.profiles)
+	if cursor, ok := k.move(msg, p.cursor, n, p.bodyHeight()); ok {
+		p.cursor = cursor
+		return nil
+	}
 	switch {
-	case key.Matches(msg, k.Up):
-		p.cursor = max(0, p.cursor-1)
-	case key.Matches(msg, k.Down):
-		p.cursor = max(0, min(n-1, p.cursor+1))
-	case key.Matches(msg, k.PageUp):
-		p.cursor = max(0, p.cursor-p.bodyHeight())
-	case key.Matches(msg, k.PageDown):
-		p.cursor = max(0, min(n-1, p.cursor+p.bodyHeight()))
-	case key.Matches(msg, k.Home):
-		p.cursor = 0
-	case key.Matches(msg, k.End):
-		p.cursor = max(0, n-1)
 	case key.Matches(msg, k.Choose):
 		if p.cursor >= n {
 			return nil

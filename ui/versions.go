@@ -284,19 +284,10 @@ func (v *versionsPage) updateDiff(msg tea.KeyMsg) tea.Cmd {
 func (v *versionsPage) updateTable(msg tea.KeyMsg) tea.Cmd {
 	k := v.keys
 	n, h := len(v.versions), v.bodyHeight()
+	if cursor, ok := k.move(msg, v.cursor, n, h); ok {
+		v.cursor = cursor
+	}
 	switch {
-	case key.Matches(msg, k.Up):
-		v.cursor--
-	case key.Matches(msg, k.Down):
-		v.cursor++
-	case key.Matches(msg, k.PageUp):
-		v.cursor -= h
-	case key.Matches(msg, k.PageDown):
-		v.cursor += h
-	case key.Matches(msg, k.Home):
-		v.cursor = 0
-	case key.Matches(msg, k.End):
-		v.cursor = n - 1
 	case key.Matches(msg, k.Deprecated):
 		v.deprecated = !v.deprecated
 		return v.load()
