@@ -38,13 +38,6 @@ func (f rotField) label() string {
 	return [...]string{"Function", "Program", "Length", "Exclude", "JSON keys", "Punctuation", "Schedule", "Window", "Rotate now"}[f]
 }
 
-// Password lengths GetRandomPassword accepts.
-const (
-	minPasswordLength     = 1
-	maxPasswordLength     = 4096
-	defaultPasswordLength = 32
-)
-
 // rotationForm configures a secret's rotation: the function (with the
 // password function's options), the schedule, the window and whether to
 // rotate at once. The schedule is checked as it is typed, with the same
@@ -88,7 +81,7 @@ func newRotationForm(c *common, m *backend.SecretMetadata) *rotationForm {
 	f.inputs[rfFunction].Placeholder = "(arn:aws:lambda:region:account:function:name)"
 	f.inputs[rfProgram].Placeholder = "(absolute path)"
 	f.inputs[rfLength].CharLimit = 4
-	f.inputs[rfLength].SetValue(strconv.Itoa(defaultPasswordLength))
+	f.inputs[rfLength].SetValue(strconv.Itoa(backend.DefaultPasswordLength))
 	f.inputs[rfExclude].Placeholder = "(none)"
 	f.inputs[rfKeys].Placeholder = "(the whole value)"
 	f.inputs[rfSchedule].Placeholder = "30"
@@ -257,8 +250,8 @@ func (f *rotationForm) checkFunction() (rotField, string) {
 		}
 	case "password":
 		v := strings.TrimSpace(f.inputs[rfLength].Value())
-		if n, err := strconv.Atoi(v); v != "" && (err != nil || n < minPasswordLength || n > maxPasswordLength) {
-			return rfLength, fmt.Sprintf("The password length must be a number from %d to %d.", minPasswordLength, maxPasswordLength)
+		if n, err := strconv.Atoi(v); v != "" && (err != nil || n < backend.MinPasswordLength || n > backend.MaxPasswordLength) {
+			return rfLength, fmt.Sprintf("The password length must be a number from %d to %d.", backend.MinPasswordLength, backend.MaxPasswordLength)
 		}
 		if _, err := rotation.NewPassword(strings.TrimPrefix(f.function(), "password?")); err != nil && f.function() != "password" {
 			return rfKeys, "The password options are not valid: " + line(err.Error()) + "."
@@ -546,7 +539,7 @@ func (f *rotationForm) hint() string {
 	case rfProgram:
 		return "An executable allowed by --rotation-exec-dir; it gets one JSON request per step."
 	case rfLength:
-		return fmt.Sprintf("Password length, %d to %d characters.", minPasswordLength, maxPasswordLength)
+		return fmt.Sprintf("Password length, %d to %d characters.", backend.MinPasswordLength, backend.MaxPasswordLength)
 	case rfExclude:
 		return "Characters the new password must not contain, e.g. \"'\\ for shell-safe values."
 	case rfKeys:
