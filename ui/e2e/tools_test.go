@@ -66,19 +66,26 @@ printf '%s\n%s\n%s\n' "$f" "$(ls -ld "$f" | cut -c1-10)" "$(ls -ld "$d" | cut -c
 printf '%s' 'edited-in-editor' > "$f"
 `
 
+// withEditor makes script the store's $EDITOR and returns the file the
+// script records what it saw in (E2E_RECORD).
+func withEditor(t *testing.T, s store, script string) (store, string) {
+	t.Helper()
+	path := filepath.Join(s.dir, "fake-editor")
+	writeFile(t, path, script)
+	if err := os.Chmod(path, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	record := filepath.Join(s.dir, "editor-record")
+	return s.withEnv("EDITOR="+path, "E2E_RECORD="+record), record
+}
+
 // TestExternalEditor edits a value in $EDITOR through the console: the
 // editor gets a 0600 file in a 0700 directory under $XDG_RUNTIME_DIR, the
 // change is confirmed and saved as AWSCURRENT, and the file is gone.
 func TestExternalEditor(t *testing.T) {
 	s := newStore(t)
 	s.cli(t, "create-secret", "--name", "ops/plain", "--secret-string", "before-editor")
-	script := filepath.Join(s.dir, "fake-editor")
-	writeFile(t, script, editorScript)
-	if err := os.Chmod(script, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	record := filepath.Join(s.dir, "editor-record")
-	s = s.withEnv("EDITOR="+script, "E2E_RECORD="+record)
+	s, record := withEditor(t, s, editorScript)
 	tm := start(t, s, 120, 40)
 	tm.waitFor(15*time.Second, "ops/plain")
 	tm.keys("Enter")
@@ -129,13 +136,7 @@ printf '%s' 'fits-now' > "$f"
 func TestExternalEditRefusedIsReopened(t *testing.T) {
 	s := newStore(t)
 	s.cli(t, "create-secret", "--name", "ops/big", "--secret-string", "small")
-	script := filepath.Join(s.dir, "refusing-editor")
-	writeFile(t, script, refusingEditorScript)
-	if err := os.Chmod(script, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	record := filepath.Join(s.dir, "editor-record")
-	s = s.withEnv("EDITOR="+script, "E2E_RECORD="+record)
+	s, record := withEditor(t, s, refusingEditorScript)
 	tm := start(t, s, 120, 40)
 	tm.waitFor(15*time.Second, "ops/big")
 	tm.keys("Enter")
