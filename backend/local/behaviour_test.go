@@ -39,7 +39,9 @@ func TestReadOnlyRefusesEveryMutation(t *testing.T) {
 	mutations["UntagResource"] = ro.UntagResource(ctx, &backend.UntagResourceInput{SecretID: "app/a", TagKeys: []string{"k"}})
 	_, mutations["CreateKey"] = ro.CreateKey(ctx, "k")
 	mutations["RotateKey"] = ro.RotateKey(ctx, "aws/secretsmanager")
-	mutations["AddKeySlot"] = ro.AddKeySlot(ctx, Credential{Key: make([]byte, 32)})
+	_, mutations["AddKeySlot"] = ro.AddKeySlot(ctx, Credential{Key: make([]byte, 32)})
+	mutations["RemoveKeySlot"] = ro.RemoveKeySlot(ctx, 99)
+	_, mutations["ChangePassphrase"] = ro.ChangePassphrase(ctx, []byte("another passphrase"))
 	for op, err := range mutations {
 		if backend.Code(err) != backend.CodeInvalidRequest || !strings.Contains(err.Error(), "read-only") {
 			t.Errorf("%s on a read-only store: %v", op, err)

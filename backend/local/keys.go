@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/secretary-sh/secretary/backend"
@@ -267,4 +268,50 @@ func keyLabel(id, alias string) string {
 		return "alias/" + alias
 	}
 	return id
+}
+
+// Key describes a named key-encryption key; it never holds key material.
+type Key struct {
+	ID      string
+	Alias   string
+	Version int64 // the current version; rotation adds one
+	Created time.Time
+	// Rotated is when the current version was made; zero before the
+	// first rotation.
+	Rotated time.Time
+	// SecretVersions counts the secret versions whose data keys it wraps.
+	SecretVersions int64
+}
+
+// ListKeys returns the store's keys, the default key first.
+func (s *Store) ListKeys(ctx context.Context) ([]Key, error) {
+	var keys []Key
+	err := s.run(ctx, false, func(t *txn) error {
+		return t.readOp("ListKeys", func() (string, string, error) {
+			rows, err := t.query(`SELECT k.id, k.alias, k.current_version, k.created, kv.created,
+					(SELECT count(*) FROM versions v WHERE v.key_id = k.id)
+				FROM keys k JOIN key_versions kv ON kv.key_id = k.id AND kv.version = k.current_version
+				ORDER BY k.alias <> ?, k.created, k.id`, defaultKeyAlias)
+			if err != nil {
+				return "", "", internal(err)
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var k Key
+				var alias sql.NullString
+				var created, rotated int64
+				if err := rows.Scan(&k.ID, &alias, &k.Version, &created, &rotated, &k.SecretVersions); err != nil {
+					return "", "", internal(err)
+				}
+				k.Alias = alias.String
+				k.Created = time.Unix(0, created).UTC()
+				if k.Version > 1 {
+					k.Rotated = time.Unix(0, rotated).UTC()
+				}
+				keys = append(keys, k)
+			}
+			return "", "", rows.Err()
+		})
+	})
+	return keys, err
 }

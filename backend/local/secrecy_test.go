@@ -383,7 +383,7 @@ func TestKeySlotsAndKeyFiles(t *testing.T) {
 	if _, err := Init(ctx, path, Credential{KeyFile: kf}, Options{KDF: cheapKDF}); err == nil {
 		t.Fatal("Init over an existing store succeeded")
 	}
-	if err := s.AddKeySlot(ctx, testPass()); err != nil {
+	if _, err := s.AddKeySlot(ctx, testPass()); err != nil {
 		t.Fatal(err)
 	}
 	mustCreate(t, s, "a", "b")

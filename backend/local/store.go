@@ -105,7 +105,11 @@ type Store struct {
 
 	keyMu sync.Mutex
 	root  []byte
-	keks  map[kekRef]cipher.AEAD
+	// slot is the id of the keyslot that unlocked the store (guarded by
+	// mu once open): RemoveKeySlot refuses it, so removing a slot always
+	// leaves one the operator has just proved they can open.
+	slot int64
+	keks map[kekRef]cipher.AEAD
 }
 
 type kekRef struct {
@@ -385,9 +389,11 @@ func Init(ctx context.Context, path string, cred Credential, opts Options) (*Sto
 			fmt.Sprint(schemaVersion), s.storeID, t.now.UnixNano()); err != nil {
 			return fatal(fmt.Errorf("create schema: %w", err))
 		}
-		if err := t.addSlot(kind, secret, cred, kdf); err != nil {
+		slot, err := t.addSlot(kind, secret, cred, kdf)
+		if err != nil {
 			return fatal(err)
 		}
+		s.slot = slot
 		if _, err := t.createKey(defaultKeyAlias); err != nil {
 			return fatal(err)
 		}
@@ -455,18 +461,19 @@ func (s *Store) unlock(ctx context.Context, kind string, secret []byte, cred Cre
 	if len(s.storeID) != 16 {
 		return fmt.Errorf("%s: %w (bad store id)", s.path, ErrCorrupt)
 	}
-	rows, err := s.rdb.QueryContext(ctx, `SELECT salt, kdf_time, kdf_mem, kdf_threads, wrapped FROM keyslots WHERE kind = ? ORDER BY id`, kind)
+	rows, err := s.rdb.QueryContext(ctx, `SELECT id, salt, kdf_time, kdf_mem, kdf_threads, wrapped FROM keyslots WHERE kind = ? ORDER BY id`, kind)
 	if err != nil {
 		return corrupt(err)
 	}
 	type slot struct {
+		id            int64
 		salt, wrapped []byte
 		p             KDFParams
 	}
 	var slots []slot
 	for rows.Next() {
 		var sl slot
-		if err := rows.Scan(&sl.salt, &sl.p.Time, &sl.p.MemoryKiB, &sl.p.Threads, &sl.wrapped); err != nil {
+		if err := rows.Scan(&sl.id, &sl.salt, &sl.p.Time, &sl.p.MemoryKiB, &sl.p.Threads, &sl.wrapped); err != nil {
 			rows.Close()
 			return corrupt(err)
 		}
@@ -496,61 +503,44 @@ func (s *Store) unlock(ctx context.Context, kind string, secret []byte, cred Cre
 		root, err := unwrap(a, sl.wrapped, slotAAD(s.storeID, kind))
 		if err == nil && len(root) == keyLen {
 			s.root = root
+			s.slot = sl.id
 			return nil
 		}
 	}
 	return fmt.Errorf("%s: %w", s.path, ErrWrongCredential)
 }
 
-// AddKeySlot adds another way to unlock the store: a second passphrase, a
-// key file or a raw key.
-func (s *Store) AddKeySlot(ctx context.Context, cred Credential) error {
-	secret, kind, err := credSecret(cred)
-	if err != nil {
-		return err
-	}
-	defer wipe(secret)
-	kdf := DefaultKDF()
-	if s.opts.KDF != nil {
-		kdf = *s.opts.KDF
-	}
-	return s.run(ctx, true, func(t *txn) error {
-		return t.op("AddKeySlot", func() (string, string, error) {
-			if err := t.writable(); err != nil {
-				return "", "", err
-			}
-			return "", "", t.addSlot(kind, secret, cred, kdf)
-		})
-	})
-}
-
-func (t *txn) addSlot(kind string, secret []byte, cred Credential, kdf KDFParams) error {
+func (t *txn) addSlot(kind string, secret []byte, cred Credential, kdf KDFParams) (int64, error) {
 	salt, err := randomBytes(16)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if kind != slotPassphrase {
 		kdf = KDFParams{}
 	}
 	k, err := slotKeyFor(cred, secret, salt, kdf)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	a, err := newGCM(k)
 	wipe(k)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	w, err := wrap(a, t.s.root, slotAAD(t.s.storeID, kind))
 	if err != nil {
-		return err
+		return 0, err
 	}
-	_, err = t.exec(`INSERT INTO keyslots(kind, salt, kdf_time, kdf_mem, kdf_threads, wrapped, created)
+	res, err := t.exec(`INSERT INTO keyslots(kind, salt, kdf_time, kdf_mem, kdf_threads, wrapped, created)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, kind, salt, kdf.Time, kdf.MemoryKiB, kdf.Threads, w, t.now.UnixNano())
 	if err != nil {
-		return fmt.Errorf("add keyslot: %w", err)
+		return 0, fmt.Errorf("add keyslot: %w", err)
 	}
-	return nil
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, fmt.Errorf("add keyslot: %w", err)
+	}
+	return id, nil
 }
 
 // Path returns the store file's path.
