@@ -5,6 +5,7 @@ import (
 	"crypto/cipher"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -288,30 +289,68 @@ func (s *Store) ListKeys(ctx context.Context) ([]Key, error) {
 	var keys []Key
 	err := s.run(ctx, false, func(t *txn) error {
 		return t.readOp("ListKeys", func() (string, string, error) {
-			rows, err := t.query(`SELECT k.id, k.alias, k.current_version, k.created, kv.created,
-					(SELECT count(*) FROM versions v WHERE v.key_id = k.id)
-				FROM keys k JOIN key_versions kv ON kv.key_id = k.id AND kv.version = k.current_version
-				ORDER BY k.alias <> ?, k.created, k.id`, defaultKeyAlias)
-			if err != nil {
-				return "", "", internal(err)
-			}
-			defer rows.Close()
-			for rows.Next() {
-				var k Key
-				var alias sql.NullString
-				var created, rotated int64
-				if err := rows.Scan(&k.ID, &alias, &k.Version, &created, &rotated, &k.SecretVersions); err != nil {
-					return "", "", internal(err)
-				}
-				k.Alias = alias.String
-				k.Created = time.Unix(0, created).UTC()
-				if k.Version > 1 {
-					k.Rotated = time.Unix(0, rotated).UTC()
-				}
-				keys = append(keys, k)
-			}
-			return "", "", rows.Err()
+			var err error
+			keys, err = t.keys("")
+			return "", "", err
 		})
 	})
 	return keys, err
+}
+
+// DescribeKey returns one key by id, alias, "alias/<alias>" or KMS-style ARN.
+func (s *Store) DescribeKey(ctx context.Context, keyIDOrAlias string) (Key, error) {
+	var key Key
+	err := s.run(ctx, false, func(t *txn) error {
+		return t.readOp("DescribeKey", func() (string, string, error) {
+			k, err := t.resolveKey(keyIDOrAlias)
+			if err != nil {
+				if backend.Code(err) == backend.CodeEncryptionFailure {
+					return "", "", backend.Errorf(backend.CodeResourceNotFound, "no key %q in this store", keyIDOrAlias)
+				}
+				return "", "", err
+			}
+			keys, err := t.keys(k.id)
+			if err != nil {
+				return "", "", err
+			}
+			if len(keys) != 1 {
+				return "", "", internal(fmt.Errorf("key %s has no current version", k.id))
+			}
+			key = keys[0]
+			return "", "", nil
+		})
+	})
+	return key, err
+}
+
+// keys lists the keys, or only the one with id when it is not empty.
+func (t *txn) keys(id string) ([]Key, error) {
+	rows, err := t.query(`SELECT k.id, k.alias, k.current_version, k.created, kv.created,
+			(SELECT count(*) FROM versions v WHERE v.key_id = k.id)
+		FROM keys k JOIN key_versions kv ON kv.key_id = k.id AND kv.version = k.current_version
+		WHERE ? = '' OR k.id = ?
+		ORDER BY k.alias <> ?, k.created, k.id`, id, id, defaultKeyAlias)
+	if err != nil {
+		return nil, internal(err)
+	}
+	defer rows.Close()
+	keys := []Key{}
+	for rows.Next() {
+		var k Key
+		var alias sql.NullString
+		var created, rotated int64
+		if err := rows.Scan(&k.ID, &alias, &k.Version, &created, &rotated, &k.SecretVersions); err != nil {
+			return nil, internal(err)
+		}
+		k.Alias = alias.String
+		k.Created = time.Unix(0, created).UTC()
+		if k.Version > 1 {
+			k.Rotated = time.Unix(0, rotated).UTC()
+		}
+		keys = append(keys, k)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, internal(err)
+	}
+	return keys, nil
 }

@@ -102,7 +102,7 @@ func (s *Store) RemoveKeySlot(ctx context.Context, id int64) error {
 			}
 			if id == s.slot {
 				return "", "", backend.Errorf(backend.CodeInvalidRequest,
-					"keyslot %d unlocked this session; to remove it, open the store with another passphrase or key", id)
+					"keyslot %d is the one the store was unlocked with; to remove it, unlock the store with another passphrase or key", id)
 			}
 			res, err := t.exec(`DELETE FROM keyslots WHERE id = ?`, id)
 			if err != nil {

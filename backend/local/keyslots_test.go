@@ -67,7 +67,7 @@ func TestKeySlotLifecycle(t *testing.T) {
 	// The slot in use cannot be removed, nor one that does not exist.
 	err = s.RemoveKeySlot(ctx, passID)
 	wantCode(t, err, backend.CodeInvalidRequest)
-	if !strings.Contains(err.Error(), "unlocked this session") {
+	if !strings.Contains(err.Error(), "the store was unlocked with") {
 		t.Errorf("removing the current slot: %v", err)
 	}
 	wantCode(t, s.RemoveKeySlot(ctx, 99), backend.CodeResourceNotFound)
@@ -195,4 +195,12 @@ func TestListKeys(t *testing.T) {
 	if pay.ID != id || pay.Alias != "payments" || pay.Version != 2 || pay.Rotated.IsZero() || pay.SecretVersions != 2 {
 		t.Errorf("rotated key: %+v", pay)
 	}
+	for _, ref := range []string{id, "payments", "alias/payments", "arn:aws:kms:local:000000000000:alias/payments"} {
+		k, err := s.DescribeKey(ctx, ref)
+		if err != nil || k != pay {
+			t.Errorf("DescribeKey(%s) = %+v, %v; want %+v", ref, k, err, pay)
+		}
+	}
+	_, err = s.DescribeKey(ctx, "alias/nope")
+	wantCode(t, err, backend.CodeResourceNotFound)
 }

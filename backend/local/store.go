@@ -224,6 +224,20 @@ func readKeyFile(path string) ([]byte, error) {
 	return b, nil
 }
 
+// DecodeKey reads a key given as text, as a key file holds it (base64), for
+// a key handed over in the environment.
+func DecodeKey(text string) ([]byte, error) {
+	k, err := base64.StdEncoding.DecodeString(strings.TrimSpace(text))
+	if err != nil {
+		return nil, errors.New("the key is not base64 text (as `secretary init --key-file` writes it)")
+	}
+	if len(k) < minKeyLen {
+		wipe(k)
+		return nil, fmt.Errorf("the key holds %d bytes; at least %d are needed", len(k), minKeyLen)
+	}
+	return k, nil
+}
+
 // credSecret returns the secret bytes of a credential and its slot kind.
 func credSecret(cred Credential) (secret []byte, kind string, err error) {
 	n := 0

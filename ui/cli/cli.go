@@ -311,13 +311,14 @@ Commands:
 		fmt.Fprintf(w, "  %-30s %s\n", arg, p.help)
 	}
 	fmt.Fprintf(w, `
-Unlocking the local store, in order: --key-file or %s; %s
-(automation only: other processes of the same user can read it); otherwise
-a passphrase prompt on the terminal.
+Unlocking the local store, in order: --key-file or %s; %s (a key
+as a key file holds it) or %s (both for automation only: other processes
+of the same user can read them); otherwise a passphrase prompt on the
+terminal.
 
 Exit codes: 0 success, 252 bad command line, 253 no store, cannot unlock or no AWS credentials,
 254 the store returned an error, 255 other errors.
-`, envKeyFile, envPassphrase)
+`, envKeyFile, envKey, envPassphrase)
 }
 
 func (a *app) printCommandHelp(w io.Writer, c *command) {

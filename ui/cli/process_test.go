@@ -474,13 +474,14 @@ func TestExec(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("exec test uses /bin/sh")
 	}
-	// The store opens with its key file; SECRETARY_PASSPHRASE is set as
-	// well and must still not reach the child.
+	// The store opens with its key file; the other variables that unlock
+	// a store are set as well and must still not reach the child.
 	e := newKeyFileStore(t)
-	e.vars = append(e.vars, "SECRETARY_PASSPHRASE=correct horse battery staple")
+	e.vars = append(e.vars, "SECRETARY_PASSPHRASE=correct horse battery staple",
+		"SECRETARY_KEY=c2l4dGVlbiBieXRlcyBsb25n", "SECRETARY_NEW_PASSPHRASE=another one")
 	e.ok("create-secret", "--name", "prod/payments/db", "--secret-string", `{"username":"app","password":"pa ss","port":5432}`)
 	e.ok("create-secret", "--name", "prod/payments/stripe-api-key", "--secret-string", "sk_live_1")
-	script := `printf '%s|%s|%s|%s|%s' "$USERNAME" "$PASSWORD" "$PORT" "$STRIPE_API_KEY" "${SECRETARY_PASSPHRASE-unset}"; exit 42`
+	script := `printf '%s|%s|%s|%s|%s%s%s' "$USERNAME" "$PASSWORD" "$PORT" "$STRIPE_API_KEY" "${SECRETARY_PASSPHRASE-unset}" "${SECRETARY_KEY-}" "${SECRETARY_NEW_PASSPHRASE-}"; exit 42`
 	r := e.run("", "exec", "--secret", "prod/payments/db", "--secret", "prod/payments/stripe-api-key", "--", "/bin/sh", "-c", script)
 	if r.code != 42 || r.stdout != "app|pa ss|5432|sk_live_1|unset" {
 		t.Fatalf("exec: code %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
@@ -512,7 +513,7 @@ func TestWrongPassphraseAndNoTerminal(t *testing.T) {
 		t.Fatal("a wrong passphrase changed the store file")
 	}
 	locked := &env{t: t, dir: dir, vars: []string{"SECRETARY_STORE=" + store}}
-	locked.fails(253, "\nsecretary: the store is locked and there is no terminal to ask for its passphrase: use --key-file, SECRETARY_KEY_FILE or SECRETARY_PASSPHRASE\n", "list-secrets")
+	locked.fails(253, "\nsecretary: the store is locked and there is no terminal to ask for its passphrase: use --key-file, SECRETARY_KEY_FILE, SECRETARY_KEY or SECRETARY_PASSPHRASE\n", "list-secrets")
 }
 
 func TestDemoData(t *testing.T) {

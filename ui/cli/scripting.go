@@ -123,7 +123,8 @@ func execCommand() *command {
     element of the secret's name: prod/payments/stripe-api-key gives
     STRIPE_API_KEY.
 Two values mapping to the same name is an error. The variables override the
-inherited environment; ` + envPassphrase + ` is never passed on. The command's
+inherited environment; ` + envKey + `, ` + envPassphrase + ` and
+` + envNewPassphrase + ` are never passed on. The command's
 exit code is secretary's.`,
 		params: []param{{name: "secret", kind: kList, required: true, help: "secret to export (repeatable)"}},
 		run:    runExec}
@@ -177,7 +178,7 @@ func secretEnv(v *backend.SecretValue) ([]envVar, error) {
 }
 
 // buildEnv merges the secrets' variables over the inherited environment,
-// dropping SECRETARY_PASSPHRASE.
+// dropping the variables that unlock a store.
 func buildEnv(inherited []string, vars []envVar) ([]string, error) {
 	seen := map[string]envVar{}
 	for _, v := range vars {
@@ -192,7 +193,7 @@ func buildEnv(inherited []string, vars []envVar) ([]string, error) {
 	out := make([]string, 0, len(inherited)+len(vars))
 	for _, kv := range inherited {
 		name, _, _ := strings.Cut(kv, "=")
-		if name == envPassphrase {
+		if isCredentialEnv(name) {
 			continue
 		}
 		if _, overridden := seen[name]; overridden {

@@ -16,15 +16,23 @@ import (
 	"github.com/secretary-sh/secretary/backend/local"
 )
 
-// Environment variables. SECRETARY_PASSPHRASE is for automation only: the
-// environment of a process can be read by other processes of the same user
-// (/proc/PID/environ) and is inherited by every child, so `exec` removes it
-// from the command it runs.
+// Environment variables. SECRETARY_KEY and the passphrases are for
+// automation only: the environment of a process can be read by other
+// processes of the same user (/proc/PID/environ) and is inherited by every
+// child, so `exec` removes them from the command it runs.
 const (
-	envStore      = "SECRETARY_STORE"
-	envKeyFile    = "SECRETARY_KEY_FILE"
-	envPassphrase = "SECRETARY_PASSPHRASE"
+	envStore         = "SECRETARY_STORE"
+	envKeyFile       = "SECRETARY_KEY_FILE"
+	envKey           = "SECRETARY_KEY"
+	envPassphrase    = "SECRETARY_PASSPHRASE"
+	envNewPassphrase = "SECRETARY_NEW_PASSPHRASE"
 )
+
+// isCredentialEnv reports whether an environment variable unlocks a store;
+// `exec` never passes those on.
+func isCredentialEnv(name string) bool {
+	return name == envKey || name == envPassphrase || name == envNewPassphrase
+}
 
 // Config is what the global flags and the environment select.
 type Config struct {
@@ -116,15 +124,22 @@ func (a *app) localOptions() local.Options {
 }
 
 // nonInteractiveCredential returns a credential that needs no prompt (key
-// file or SECRETARY_PASSPHRASE), or ok=false.
-func (a *app) nonInteractiveCredential() (local.Credential, bool) {
+// file, SECRETARY_KEY or SECRETARY_PASSPHRASE), or ok=false.
+func (a *app) nonInteractiveCredential() (cred local.Credential, ok bool, err error) {
 	if kf := a.keyFile(); kf != "" {
-		return local.Credential{KeyFile: kf}, true
+		return local.Credential{KeyFile: kf}, true, nil
 	}
-	if p, ok := os.LookupEnv(envPassphrase); ok && p != "" {
-		return local.Credential{Passphrase: []byte(p)}, true
+	if k, set := os.LookupEnv(envKey); set && k != "" {
+		key, err := local.DecodeKey(k)
+		if err != nil {
+			return local.Credential{}, false, &configError{fmt.Errorf("%s: %w", envKey, err)}
+		}
+		return local.Credential{Key: key}, true, nil
 	}
-	return local.Credential{}, false
+	if p, set := os.LookupEnv(envPassphrase); set && p != "" {
+		return local.Credential{Passphrase: []byte(p)}, true, nil
+	}
+	return local.Credential{}, false, nil
 }
 
 // openLocal unlocks the local store with a key file, SECRETARY_PASSPHRASE,
@@ -144,7 +159,10 @@ func (a *app) openLocal(ctx context.Context) (*local.Store, error) {
 	if err := local.Check(path); err != nil {
 		return nil, storeError(path, err)
 	}
-	cred, ok := a.nonInteractiveCredential()
+	cred, ok, err := a.nonInteractiveCredential()
+	if err != nil {
+		return nil, err
+	}
 	if !ok {
 		pass, err := a.promptPassphrase(fmt.Sprintf("Passphrase for %s: ", path))
 		if err != nil {
@@ -154,6 +172,7 @@ func (a *app) openLocal(ctx context.Context) (*local.Store, error) {
 	}
 	s, err := local.Open(ctx, path, cred, a.localOptions())
 	wipe(cred.Passphrase)
+	wipe(cred.Key)
 	if err != nil {
 		return nil, storeError(path, err)
 	}
@@ -198,7 +217,7 @@ func (a *app) terminalOutput() bool {
 // command itself.
 func (a *app) promptPassphrase(prompt string) ([]byte, error) {
 	if !a.terminalInput() {
-		return nil, &configError{fmt.Errorf("the store is locked and there is no terminal to ask for its passphrase: use --key-file, %s or %s", envKeyFile, envPassphrase)}
+		return nil, &configError{fmt.Errorf("the store is locked and there is no terminal to ask for its passphrase: use --key-file, %s, %s or %s", envKeyFile, envKey, envPassphrase)}
 	}
 	in, out, closeTTY, err := openTTY(a.stdin, a.stderr)
 	if err != nil {
@@ -231,10 +250,14 @@ func openTTY(stdin io.Reader, stderr io.Writer) (in *os.File, out io.Writer, clo
 	return tty, tty, func() { tty.Close() }, nil
 }
 
-// newPassphrase asks for a new passphrase twice.
-func (a *app) newPassphrase() ([]byte, error) {
-	if p, ok := os.LookupEnv(envPassphrase); ok && p != "" {
+// newPassphrase asks for a new passphrase twice, unless the environment
+// variable env holds it.
+func (a *app) newPassphrase(env string) ([]byte, error) {
+	if p, ok := os.LookupEnv(env); ok && p != "" {
 		return []byte(p), nil
+	}
+	if !a.terminalInput() {
+		return nil, &configError{fmt.Errorf("there is no terminal to type the new passphrase on: set %s", env)}
 	}
 	first, err := a.promptPassphrase("New passphrase: ")
 	if err != nil {

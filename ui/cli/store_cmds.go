@@ -52,7 +52,7 @@ func runInit(ctx context.Context, a *app, args *args) error {
 		}
 		cred = local.Credential{KeyFile: kf}
 	} else {
-		pass, err := a.newPassphrase()
+		pass, err := a.newPassphrase(envPassphrase)
 		if err != nil {
 			return err
 		}
@@ -210,9 +210,13 @@ func (a *app) console(ctx context.Context, argv []string, demoMode bool) error {
 		opened = append(opened, s)
 		return s, nil
 	}
-	// With a key file or SECRETARY_PASSPHRASE there is nothing to ask:
-	// open the store first so the console starts on the list.
-	if cred, ok := a.nonInteractiveCredential(); exists && ok {
+	// With a key file, SECRETARY_KEY or SECRETARY_PASSPHRASE there is
+	// nothing to ask: open the store first so the console starts on the list.
+	cred, ok, err := a.nonInteractiveCredential()
+	if err != nil {
+		return err
+	}
+	if exists && ok {
 		s, err := local.Open(ctx, path, cred, opts)
 		if err != nil {
 			return storeError(path, err)
