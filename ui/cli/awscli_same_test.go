@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -17,22 +18,34 @@ import (
 	"github.com/secretary-sh/secretary/backend/server"
 )
 
-// awsCLIBinary finds the official AWS CLI. Debian's awscli package (what CI
-// installs) comes first: another `aws` earlier on PATH may be version 1,
-// which prints dates as epoch numbers rather than as version 2 does.
+// awsCLIBinary finds the official AWS CLI, version 2: the output this
+// package must match. Debian's awscli package (what CI installs) comes
+// first, since another `aws` earlier on PATH may be version 1, which prints
+// dates as epoch numbers and exits 255 for service errors.
 func awsCLIBinary(t *testing.T) string {
 	t.Helper()
-	if _, err := os.Stat("/usr/bin/aws"); err == nil {
-		return "/usr/bin/aws"
-	}
-	bin, err := exec.LookPath("aws")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("the AWS CLI (`aws`) is not installed; CI must install Debian's awscli package")
+	var found []string
+	for _, bin := range []string{"/usr/bin/aws", "aws"} {
+		path, err := exec.LookPath(bin)
+		if err != nil {
+			continue
 		}
-		t.Skip("skipping: the AWS CLI (`aws`) is not installed (apt-get install awscli); CI runs this test")
+		out, _ := exec.Command(path, "--version").CombinedOutput()
+		version := strings.TrimSpace(string(out))
+		if strings.HasPrefix(version, "aws-cli/2.") {
+			return path
+		}
+		found = append(found, fmt.Sprintf("%s is %q", path, version))
 	}
-	return bin
+	why := "the AWS CLI (`aws`) is not installed"
+	if len(found) > 0 {
+		why = "this test compares with AWS CLI version 2, and " + strings.Join(found, ", ")
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s; CI must install Debian's awscli package (version 2)", why)
+	}
+	t.Skipf("skipping: %s (apt-get install awscli); CI runs this test", why)
+	return ""
 }
 
 // TestAWSCLIAndSecretaryPrintTheSameJSON runs one scenario twice against
