@@ -84,23 +84,21 @@ func runKeyslot(ctx context.Context, a *app, args *args) error {
 		}
 	}
 
-	// A new passphrase is read before the store is unlocked so that a
-	// mistyped confirmation costs no Argon2id second; a new key file is
-	// made only once the store has opened, so a wrong credential leaves
-	// nothing behind.
-	var newPass []byte
-	if action == "change-passphrase" || args.bools["passphrase"] {
-		var err error
-		if newPass, err = a.newPassphrase(envNewPassphrase); err != nil {
-			return err
-		}
-		defer wipe(newPass)
-	}
+	// The store is unlocked first, as passwd asks for the current
+	// password before the new one; a new key file is made only after that,
+	// so a wrong credential leaves nothing behind.
 	s, err := a.openLocal(ctx)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	var newPass []byte
+	if action == "change-passphrase" || args.bools["passphrase"] {
+		if newPass, err = a.newPassphrase(envNewPassphrase); err != nil {
+			return err
+		}
+		defer wipe(newPass)
+	}
 	switch action {
 	case "list":
 		err = listKeySlots(ctx, a, s)

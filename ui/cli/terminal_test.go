@@ -117,6 +117,53 @@ func TestPassphrasePromptOnTerminal(t *testing.T) {
 	}
 }
 
+// TestChangePassphraseOnTerminal changes a passphrase as an operator
+// would: the current one first, then the new one twice, none echoed.
+func TestChangePassphraseOnTerminal(t *testing.T) {
+	dir := t.TempDir()
+	store := filepath.Join(dir, "store.db")
+	const old, fresh = "old-passphrase-1", "new-passphrase-2"
+	vars := []string{"SECRETARY_STORE=" + store, "TZ=UTC"}
+	byOld := &env{t: t, dir: dir, vars: append(append([]string{}, vars...), "SECRETARY_PASSPHRASE="+old)}
+	if r := byOld.run("", "init"); r.code != 0 {
+		t.Fatalf("init: %s", r.stderr)
+	}
+
+	m := newTmux(t, vars, binary+" keyslot change-passphrase")
+	m.waitFor("Passphrase for "+store+":", 10*time.Second)
+	m.send("-l", old)
+	m.send("Enter")
+	m.waitFor("New passphrase:", 30*time.Second)
+	m.send("-l", fresh)
+	m.send("Enter")
+	m.waitFor("Repeat passphrase:", 10*time.Second)
+	m.send("-l", "a typo")
+	m.send("Enter")
+	s := m.waitFor("EXIT=", 30*time.Second)
+	if !strings.Contains(s, "the passphrases do not match") || !strings.Contains(s, "EXIT=253") {
+		t.Fatalf("mismatched confirmation:\n%s", s)
+	}
+
+	m = newTmux(t, vars, binary+" keyslot change-passphrase")
+	m.waitFor("Passphrase for "+store+":", 10*time.Second)
+	m.send("-l", old)
+	m.send("Enter")
+	m.waitFor("New passphrase:", 30*time.Second)
+	m.send("-l", fresh)
+	m.send("Enter")
+	m.waitFor("Repeat passphrase:", 10*time.Second)
+	m.send("-l", fresh)
+	m.send("Enter")
+	s = m.waitFor("EXIT=", 60*time.Second)
+	if !strings.Contains(s, "Changed the passphrase") || !strings.Contains(s, "EXIT=0") ||
+		strings.Contains(s, old) || strings.Contains(s, fresh) {
+		t.Fatalf("change-passphrase screen:\n%s", s)
+	}
+	byOld.fails(253, "\nsecretary: "+store+": the passphrase or key does not unlock this store\n", "list-secrets")
+	byNew := &env{t: t, dir: dir, vars: append(append([]string{}, vars...), "SECRETARY_PASSPHRASE="+fresh)}
+	byNew.ok("list-secrets")
+}
+
 func TestDemoConsoleStartsAndCleansUp(t *testing.T) {
 	tmp := t.TempDir()
 	m := newTmux(t, []string{"TMPDIR=" + tmp, "TZ=UTC"}, binary+" --demo --secrets 80 --seed 2")
