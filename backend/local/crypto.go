@@ -208,3 +208,14 @@ func slotKeyFor(cred Credential, secret []byte, salt []byte, p KDFParams) ([]byt
 	}
 	return hkdf.Key(sha256.New, secret, salt, "secretary keyslot v1", keyLen)
 }
+
+// slotCipher returns the cipher that wraps the root key in one slot; the
+// derived key is wiped once the cipher holds it.
+func slotCipher(cred Credential, secret []byte, salt []byte, p KDFParams) (cipher.AEAD, error) {
+	k, err := slotKeyFor(cred, secret, salt, p)
+	if err != nil {
+		return nil, err
+	}
+	defer wipe(k)
+	return newGCM(k)
+}

@@ -186,12 +186,7 @@ func (t *txn) slotOpenedBy(cred Credential, secret []byte) (int64, error) {
 		if err := rows.Scan(&id, &salt, &wrapped); err != nil {
 			return 0, internal(err)
 		}
-		k, err := slotKeyFor(cred, secret, salt, KDFParams{})
-		if err != nil {
-			return 0, err
-		}
-		a, err := newGCM(k)
-		wipe(k)
+		a, err := slotCipher(cred, secret, salt, KDFParams{})
 		if err != nil {
 			return 0, err
 		}

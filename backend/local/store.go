@@ -505,12 +505,7 @@ func (s *Store) unlock(ctx context.Context, kind string, secret []byte, cred Cre
 		if kind == slotPassphrase && (sl.p.Time == 0 || sl.p.MemoryKiB == 0 || sl.p.Threads == 0 || sl.p.MemoryKiB > 4<<20) {
 			return fmt.Errorf("%s: %w (bad keyslot parameters)", s.path, ErrCorrupt)
 		}
-		k, err := slotKeyFor(cred, secret, sl.salt, sl.p)
-		if err != nil {
-			return err
-		}
-		a, err := newGCM(k)
-		wipe(k)
+		a, err := slotCipher(cred, secret, sl.salt, sl.p)
 		if err != nil {
 			return err
 		}
@@ -532,12 +527,7 @@ func (t *txn) addSlot(kind string, secret []byte, cred Credential, kdf KDFParams
 	if kind != slotPassphrase {
 		kdf = KDFParams{}
 	}
-	k, err := slotKeyFor(cred, secret, salt, kdf)
-	if err != nil {
-		return 0, err
-	}
-	a, err := newGCM(k)
-	wipe(k)
+	a, err := slotCipher(cred, secret, salt, kdf)
 	if err != nil {
 		return 0, err
 	}

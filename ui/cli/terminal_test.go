@@ -129,32 +129,12 @@ func TestChangePassphraseOnTerminal(t *testing.T) {
 		t.Fatalf("init: %s", r.stderr)
 	}
 
-	m := newTmux(t, vars, binary+" keyslot change-passphrase")
-	m.waitFor("Passphrase for "+store+":", 10*time.Second)
-	m.send("-l", old)
-	m.send("Enter")
-	m.waitFor("New passphrase:", 30*time.Second)
-	m.send("-l", fresh)
-	m.send("Enter")
-	m.waitFor("Repeat passphrase:", 10*time.Second)
-	m.send("-l", "a typo")
-	m.send("Enter")
-	s := m.waitFor("EXIT=", 30*time.Second)
+	s := changePassphraseOnTerminal(t, vars, store, old, fresh, "a typo")
 	if !strings.Contains(s, "the passphrases do not match") || !strings.Contains(s, "EXIT=253") {
 		t.Fatalf("mismatched confirmation:\n%s", s)
 	}
 
-	m = newTmux(t, vars, binary+" keyslot change-passphrase")
-	m.waitFor("Passphrase for "+store+":", 10*time.Second)
-	m.send("-l", old)
-	m.send("Enter")
-	m.waitFor("New passphrase:", 30*time.Second)
-	m.send("-l", fresh)
-	m.send("Enter")
-	m.waitFor("Repeat passphrase:", 10*time.Second)
-	m.send("-l", fresh)
-	m.send("Enter")
-	s = m.waitFor("EXIT=", 60*time.Second)
+	s = changePassphraseOnTerminal(t, vars, store, old, fresh, fresh)
 	if !strings.Contains(s, "Changed the passphrase") || !strings.Contains(s, "EXIT=0") ||
 		strings.Contains(s, old) || strings.Contains(s, fresh) {
 		t.Fatalf("change-passphrase screen:\n%s", s)
@@ -162,6 +142,24 @@ func TestChangePassphraseOnTerminal(t *testing.T) {
 	byOld.fails(253, "\nsecretary: "+store+": the passphrase or key does not unlock this store\n", "list-secrets")
 	byNew := &env{t: t, dir: dir, vars: append(append([]string{}, vars...), "SECRETARY_PASSPHRASE="+fresh)}
 	byNew.ok("list-secrets")
+}
+
+// changePassphraseOnTerminal types the current passphrase, the new one
+// and its confirmation at the prompts of `keyslot change-passphrase`, and
+// returns the screen once the command has exited.
+func changePassphraseOnTerminal(t *testing.T, vars []string, store, current, fresh, confirm string) string {
+	t.Helper()
+	m := newTmux(t, vars, binary+" keyslot change-passphrase")
+	for _, step := range []struct{ prompt, typed string }{
+		{"Passphrase for " + store + ":", current},
+		{"New passphrase:", fresh},
+		{"Repeat passphrase:", confirm},
+	} {
+		m.waitFor(step.prompt, 30*time.Second)
+		m.send("-l", step.typed)
+		m.send("Enter")
+	}
+	return m.waitFor("EXIT=", 60*time.Second)
 }
 
 func TestDemoConsoleStartsAndCleansUp(t *testing.T) {
