@@ -116,6 +116,15 @@ func (d *detailPage) Update(msg tea.Msg) tea.Cmd {
 			return flashErr(msg.err)
 		}
 		d.value = msg.value
+		if d.meta != nil {
+			// Reading a value stamps the secret's access date (to the
+			// day, in UTC) in the store as on AWS; show it without
+			// fetching the metadata again. A copy, since the metadata may
+			// be shared with the list.
+			m := *d.meta
+			m.LastAccessedDate = d.c.now().UTC().Truncate(24 * time.Hour)
+			d.meta = &m
+		}
 		d.fields, d.isJSON = jsonFields(valueText(d.value))
 		if d.value.IsBinary() {
 			d.isJSON = false

@@ -44,6 +44,19 @@ func TestDetailShowsMetadataAndMasksTheValue(t *testing.T) {
 	}
 }
 
+func TestDetailAccessedDateFollowsAReveal(t *testing.T) {
+	h, _ := fixture(t, false, 120, 40)
+	h.openDetail("prod/payments/postgres")
+	// The fixture's secret was last read the day before the fixture's now.
+	if v := h.view(); !strings.Contains(v, "(yesterday)") || strings.Contains(v, "(today)") {
+		t.Fatalf("access date before the reveal:\n%s", v)
+	}
+	h.press("r")
+	if v := h.view(); !strings.Contains(v, "(today)") {
+		t.Fatalf("the access date did not follow the reveal:\n%s", v)
+	}
+}
+
 func TestDetailRevealHideAndLeaveWipe(t *testing.T) {
 	h, _ := fixture(t, false, 120, 40)
 	d := h.openDetail("prod/payments/postgres")
