@@ -328,23 +328,34 @@ func runListSecrets(ctx context.Context, a *app, args *args) error {
 	in := &backend.ListSecretsInput{Filters: filters, IncludePlannedDeletion: args.bools["include-planned-deletion"],
 		MaxResults: args.ints["max-results"], NextToken: args.str("next-token"), SortOrder: args.str("sort-order"), SortBy: args.str("sort-by")}
 	return a.withBackend(ctx, func(b backend.Backend) error {
-		list := []any{}
-		next := ""
-		for {
-			out, err := b.ListSecrets(ctx, in)
-			if err != nil {
-				return err
-			}
+		out, err := b.ListSecrets(ctx, in)
+		if err != nil {
+			return err
+		}
+		if manualPaging(args) || out.NextToken == "" {
+			list := make([]any, 0, len(out.Secrets))
 			for i := range out.Secrets {
 				list = append(list, listEntryJSON(&out.Secrets[i]))
 			}
-			next = out.NextToken
-			if manualPaging(args) || next == "" {
-				break
-			}
-			in.NextToken = next
+			return writeJSON(a.stdout, object{}.addAlways("SecretList", list).add("NextToken", out.NextToken))
 		}
-		return writeJSON(a.stdout, object{}.addAlways("SecretList", list).add("NextToken", next))
+		// Paging through everything: stream it. A failure on the first
+		// page prints nothing, as with the AWS CLI; one on a later page
+		// leaves JSON cut short on stdout, which no parser accepts, and
+		// the error on stderr with a non-zero exit.
+		stream := newListStream(a.stdout, "SecretList")
+		for {
+			for i := range out.Secrets {
+				stream.add(listEntryJSON(&out.Secrets[i]))
+			}
+			if out.NextToken == "" {
+				return stream.close()
+			}
+			in.NextToken = out.NextToken
+			if out, err = b.ListSecrets(ctx, in); err != nil {
+				return err
+			}
+		}
 	})
 }
 

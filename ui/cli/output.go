@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/base64"
 	"io"
@@ -78,6 +79,51 @@ func writeJSON(w io.Writer, v any) error {
 	buf.WriteByte('\n')
 	_, err := w.Write(buf.Bytes())
 	return err
+}
+
+// listStream writes a response that is one list, {"Key": [...]}, item by
+// item as pages arrive, byte for byte as writeJSON would write it whole.
+// Listing 100,000 secrets then holds one page at a time instead of every
+// entry and the whole text (over 500 MB), and output starts at once.
+type listStream struct {
+	w   *bufio.Writer
+	key string
+	n   int
+	buf bytes.Buffer
+}
+
+func newListStream(w io.Writer, key string) *listStream {
+	return &listStream{w: bufio.NewWriterSize(w, 64<<10), key: key}
+}
+
+// add writes one item; errors surface from close.
+func (l *listStream) add(v any) {
+	l.buf.Reset()
+	if l.n == 0 {
+		l.buf.WriteByte('{')
+		indent(&l.buf, 1)
+		encodeString(&l.buf, l.key)
+		l.buf.WriteString(": [")
+	} else {
+		l.buf.WriteByte(',')
+	}
+	indent(&l.buf, 2)
+	encodeValue(&l.buf, v, 2)
+	l.n++
+	l.w.Write(l.buf.Bytes())
+}
+
+// close ends the list and the response and flushes.
+func (l *listStream) close() error {
+	if l.n == 0 {
+		// Every page was empty (AWS can return such pages with a token).
+		if err := writeJSON(l.w, object{}.addAlways(l.key, []any{})); err != nil {
+			return err
+		}
+	} else {
+		l.w.WriteString("\n    ]\n}\n")
+	}
+	return l.w.Flush()
 }
 
 func indent(buf *bytes.Buffer, depth int) {

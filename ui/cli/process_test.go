@@ -542,6 +542,33 @@ func TestDemoData(t *testing.T) {
 	if got := count("--filters", "Key=tag-key,Values=cost-center"); got != n-scheduled {
 		t.Fatalf("tagged with cost-center: %d", got)
 	}
+	// Listing everything streams page after page; it must hold what
+	// reading the pages one by one holds, in the same order.
+	names := func(list any) []string {
+		var out []string
+		for _, s := range list.([]any) {
+			out = append(out, s.(map[string]any)["Name"].(string))
+		}
+		return out
+	}
+	all := names(e.ok("list-secrets", "--sort-by", "name")["SecretList"])
+	var paged []string
+	for token := ""; ; {
+		args := []string{"list-secrets", "--sort-by", "name", "--max-results", "100"}
+		if token != "" {
+			args = append(args, "--next-token", token)
+		}
+		page := e.ok(args...)
+		paged = append(paged, names(page["SecretList"])...)
+		next, _ := page["NextToken"].(string)
+		if next == "" {
+			break
+		}
+		token = next
+	}
+	if !equalLines(all, paged) || len(all) != n-scheduled {
+		t.Fatalf("streamed listing (%d names) differs from the pages read one by one (%d names)", len(all), len(paged))
+	}
 }
 
 func TestVersionFlag(t *testing.T) {

@@ -173,6 +173,34 @@ func TestJSONOutputLikeTheAWSCLI(t *testing.T) {
 	}
 }
 
+// TestListStreamWritesWhatWriteJSONWrites holds the streamed listing to
+// the bytes of the whole-response encoder, for no, one and several items.
+func TestListStreamWritesWhatWriteJSONWrites(t *testing.T) {
+	item := func(i int) any {
+		return object{}.add("Name", strings.Repeat("n", i+1)).
+			add("Tags", []any{object{}.add("Key", "k").add("Value", "v")}).
+			add("SecretVersionsToStages", map[string][]string{"v1": {"AWSCURRENT"}})
+	}
+	for _, n := range []int{0, 1, 3} {
+		var whole, streamed bytes.Buffer
+		list := []any{}
+		s := newListStream(&streamed, "SecretList")
+		for i := 0; i < n; i++ {
+			list = append(list, item(i))
+			s.add(item(i))
+		}
+		if err := writeJSON(&whole, object{}.addAlways("SecretList", list)); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.close(); err != nil {
+			t.Fatal(err)
+		}
+		if whole.String() != streamed.String() {
+			t.Errorf("%d items: streamed\n%s\nwant\n%s", n, streamed.String(), whole.String())
+		}
+	}
+}
+
 func TestFormatTime(t *testing.T) {
 	zone := time.FixedZone("X", -7*3600)
 	if got := formatTime(time.Date(2023, 8, 17, 15, 55, 25, 695_000_000, zone).In(time.Local)); !strings.HasPrefix(got, "2023-08-1") || !strings.Contains(got, ".695000") {
