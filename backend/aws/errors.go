@@ -21,6 +21,13 @@ import (
 // (cancelled contexts, missing credentials, unreachable endpoints) keep their
 // type so callers can still match them, with a message an operator can act on.
 func mapError(err error) error {
+	return mapServiceError("Secrets Manager", "AWS_ENDPOINT_URL_SECRETS_MANAGER", err)
+}
+
+// mapServiceError is mapError for a call to service, whose own endpoint
+// variable is endpointEnv: an operator told "cannot reach Secrets Manager"
+// when STS was the one down would look in the wrong place.
+func mapServiceError(service, endpointEnv string, err error) error {
 	if err == nil {
 		return nil
 	}
@@ -44,11 +51,11 @@ func mapError(err error) error {
 		return ce
 	}
 	if isConnRefused(err) {
-		return fmt.Errorf("cannot reach Secrets Manager: connection refused (check --endpoint-url / AWS_ENDPOINT_URL): %w", err)
+		return fmt.Errorf("cannot reach %s: connection refused (check --endpoint-url / %s / AWS_ENDPOINT_URL): %w", service, endpointEnv, err)
 	}
 	var netErr net.Error
 	if errors.As(err, &netErr) {
-		return fmt.Errorf("cannot reach Secrets Manager: %w", err)
+		return fmt.Errorf("cannot reach %s: %w", service, err)
 	}
 	return err
 }

@@ -76,7 +76,7 @@ func callerIdentity(ctx context.Context, awsCfg awssdk.Config, cfg Config, smOve
 		if errors.As(err, &apiErr) && expiredCodes[apiErr.ErrorCode()] {
 			return "", "", &CredentialsError{Err: err}
 		}
-		return "", "", fmt.Errorf("get caller identity: %w", mapError(err))
+		return "", "", fmt.Errorf("get caller identity: %w", mapServiceError("AWS STS", "AWS_ENDPOINT_URL_STS", err))
 	}
 	return awssdk.ToString(out.Account), awssdk.ToString(out.Arn), nil
 }

@@ -127,6 +127,28 @@ func TestIdentityOnAStandInWithoutSTS(t *testing.T) {
 	}
 }
 
+// With STS down, the error names STS and its endpoint variable, not
+// Secrets Manager.
+func TestIdentityUnreachableNamesSTS(t *testing.T) {
+	dead := httptest.NewServer(http.NotFoundHandler())
+	url := dead.URL
+	dead.Close()
+	for _, k := range []string{"AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SECRETS_MANAGER", "AWS_ENDPOINT_URL_CLOUDTRAIL"} {
+		t.Setenv(k, "")
+	}
+	t.Setenv("AWS_ENDPOINT_URL_STS", url)
+	b, err := New(context.Background(), testConfig(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	_, _, err = b.Identity(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "cannot reach AWS STS: connection refused") ||
+		!strings.Contains(err.Error(), "AWS_ENDPOINT_URL_STS") || strings.Contains(err.Error(), "Secrets Manager") {
+		t.Fatalf("Identity with STS down: %v", err)
+	}
+}
+
 func TestCredentialsErrorExpired(t *testing.T) {
 	for _, tc := range []struct {
 		err  error
