@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
 	"syscall"
 
@@ -49,6 +50,9 @@ func mapServiceError(service, endpointEnv string, err error) error {
 	}
 	if ce := certificateError(err); ce != nil {
 		return ce
+	}
+	if plainHTTP(err) {
+		return &plainHTTPError{endpoint: endpointOf(err), env: endpointEnv, err: err}
 	}
 	if isConnRefused(err) {
 		return fmt.Errorf("cannot reach %s: connection refused (check --endpoint-url / %s / AWS_ENDPOINT_URL): %w", service, endpointEnv, err)
@@ -110,17 +114,46 @@ func certificateError(err error) *CertificateError {
 	if reason == nil {
 		return nil
 	}
-	ce = &CertificateError{Reason: reason, Err: err}
+	return &CertificateError{Reason: reason, Err: err, Endpoint: endpointOf(err)}
+}
+
+// endpointOf returns the scheme and host a failed request went to, or "".
+// The path and query say nothing useful about a connection's failure.
+func endpointOf(err error) string {
 	var urlErr *url.Error
 	if errors.As(err, &urlErr) {
-		// Scheme and host only: the path and query say nothing useful
-		// about trust.
 		if u, perr := url.Parse(urlErr.URL); perr == nil && u.Host != "" {
-			ce.Endpoint = u.Scheme + "://" + u.Host
+			return u.Scheme + "://" + u.Host
 		}
 	}
-	return ce
+	return ""
 }
+
+// plainHTTP reports whether an https:// request reached a server that
+// answered in plain HTTP: net/http says so with ErrSchemeMismatch, or
+// crypto/tls with a record header that is not TLS.
+func plainHTTP(err error) bool {
+	var rec tls.RecordHeaderError
+	return errors.Is(err, http.ErrSchemeMismatch) || errors.As(err, &rec)
+}
+
+// plainHTTPError is an https:// endpoint that speaks plain HTTP (secretary
+// serve without TLS, say). It answers the same on every attempt, so it is
+// not retried.
+type plainHTTPError struct {
+	endpoint, env string
+	err           error
+}
+
+func (e *plainHTTPError) Error() string {
+	endpoint := e.endpoint
+	if endpoint == "" {
+		endpoint = "the endpoint"
+	}
+	return fmt.Sprintf("%s answered in plain HTTP, not TLS: use http:// in --endpoint-url (or %s / AWS_ENDPOINT_URL), or serve it with TLS", endpoint, e.env)
+}
+
+func (e *plainHTTPError) Unwrap() error { return e.err }
 
 // certificateReason digs the x509 failure out of err. crypto/tls wraps it
 // in a *tls.CertificateVerificationError; a custom VerifyPeerCertificate

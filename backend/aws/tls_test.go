@@ -212,3 +212,38 @@ func TestUntrustedCertificateOfCloudTrailFailsAtOnce(t *testing.T) {
 		t.Errorf("connections = %d, want 1", n)
 	}
 }
+
+// TestHTTPSToAPlainHTTPServerFailsAtOnce: an https:// endpoint that speaks
+// plain HTTP (secretary serve without TLS, say) answers the same way on
+// every attempt, so it is reported after one connection with the fix.
+func TestHTTPSToAPlainHTTPServerFailsAtOnce(t *testing.T) {
+	var conns atomic.Int32
+	srv := httptest.NewUnstartedServer(http.NotFoundHandler())
+	srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	endpoint := "https://" + strings.TrimPrefix(srv.URL, "http://")
+	b, err := New(context.Background(), testConfig(endpoint))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	start := time.Now()
+	_, err = b.ListSecrets(context.Background(), &backend.ListSecretsInput{})
+	if err == nil {
+		t.Fatal("ListSecrets succeeded over TLS against a plain HTTP server")
+	}
+	if n := conns.Load(); n != 1 {
+		t.Errorf("connections = %d, want 1 (%v)", n, time.Since(start))
+	}
+	msg := err.Error()
+	for _, want := range []string{endpoint + " answered in plain HTTP, not TLS", "use http:// in --endpoint-url"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message %q lacks %q", msg, want)
+		}
+	}
+}
