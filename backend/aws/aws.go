@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/logging"
 
 	"github.com/secretary-sh/secretary/backend"
 )
@@ -104,6 +105,10 @@ func New(ctx context.Context, cfg Config) (*Backend, error) {
 	}
 	opts := []func(*config.LoadOptions) error{
 		config.WithRetryer(func() awssdk.Retryer { return newRetryer(cfg.MaxAttempts, cfg.MaxBackoff) }),
+		// The SDK logs warnings to stderr on its own (an instance metadata
+		// service refusing tokens, say), which would land in the middle of
+		// the console's screen. Every failure comes back as an error anyway.
+		config.WithLogger(logging.Nop{}),
 	}
 	if cfg.Profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(cfg.Profile))
@@ -244,7 +249,8 @@ func errNoCredentials(err error) error {
 // the operator should learn that at once. Nor a certificate the client does
 // not trust (unknown authority, wrong host name, expired): the SDK counts a
 // failed handshake as a connection error, but the same certificate comes
-// back on every attempt. Nor LimitExceededException, which
+// back on every attempt; nor an https:// endpoint that answers in plain
+// HTTP. Nor LimitExceededException, which
 // the SDK counts as throttling for other services but which Secrets Manager
 // uses for quotas (labels per version, versions per secret) that no amount
 // of waiting lifts.
@@ -260,7 +266,7 @@ func newRetryer(maxAttempts int, maxBackoff time.Duration) awssdk.Retryer {
 type noRetryRefused struct{ awssdk.Retryer }
 
 func (r noRetryRefused) IsErrorRetryable(err error) bool {
-	if isConnRefused(err) || certificateReason(err) != nil {
+	if isConnRefused(err) || certificateReason(err) != nil || plainHTTP(err) {
 		return false
 	}
 	var apiErr smithy.APIError

@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -367,6 +369,28 @@ func TestAWSWithoutCredentials(t *testing.T) {
 	r := e.run("", "--backend", "aws", "--region", "eu-west-1", "list-secrets")
 	if r.code != 253 || !strings.HasPrefix(r.stderr, "\nsecretary: no AWS credentials found: ") || r.stdout != "" {
 		t.Fatalf("code %d, stderr %q, stdout %q", r.code, r.stderr, r.stdout)
+	}
+}
+
+// TestAWSSDKLogsStayOffTheTerminal: on a host whose instance metadata
+// service refuses tokens (403), the SDK logs a warning before it falls
+// back; that line must not reach stderr, where it would land in the middle
+// of the console's screen.
+func TestAWSSDKLogsStayOffTheTerminal(t *testing.T) {
+	imds := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "forbidden", http.StatusForbidden)
+	}))
+	defer imds.Close()
+	dir := t.TempDir()
+	e := &env{t: t, dir: dir, vars: []string{"HOME=" + dir, "AWS_CONFIG_FILE=" + filepath.Join(dir, "config"),
+		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "credentials"), "AWS_EC2_METADATA_SERVICE_ENDPOINT=" + imds.URL,
+		"AWS_ACCESS_KEY_ID=", "AWS_SECRET_ACCESS_KEY=", "AWS_PROFILE=", "AWS_SESSION_TOKEN="}}
+	r := e.run("", "--backend", "aws", "--region", "eu-west-1", "list-secrets")
+	if r.code != 253 || !strings.HasPrefix(r.stderr, "\nsecretary: no AWS credentials found: ") {
+		t.Fatalf("code %d, stderr %q", r.code, r.stderr)
+	}
+	if strings.Contains(r.stderr, "WARN") || strings.Contains(r.stderr, "SDK ") {
+		t.Fatalf("the SDK's log reached stderr: %q", r.stderr)
 	}
 }
 
