@@ -61,6 +61,7 @@ func External(ctx context.Context, value []byte, editor string) tea.Cmd {
 			return ErrorMsg{Err: err}
 		}
 		cmd := exec.CommandContext(ctx, args[0], append(args[1:], path)...)
+		cmd.Env = editorEnv(os.Environ())
 		done := func(runErr error) tea.Msg {
 			// Runs once the editor has exited; the file is small and on
 			// tmpfs, and it must go before anything else happens.
@@ -88,6 +89,19 @@ func External(ctx context.Context, value []byte, editor string) tea.Cmd {
 		// terminal; returning it from this command delivers it.
 		return tea.ExecProcess(cmd, done)()
 	}
+}
+
+// editorEnv is the console's environment without secretary's own
+// variables: the editor, its plugins and whatever it runs have no business
+// with the store's passphrase or key, as with exec and rotation functions.
+func editorEnv(environ []string) []string {
+	env := make([]string, 0, len(environ))
+	for _, kv := range environ {
+		if !strings.HasPrefix(kv, "SECRETARY_") {
+			env = append(env, kv)
+		}
+	}
+	return env
 }
 
 // tmpfsBase picks where the edit file lives: memory-backed where there is

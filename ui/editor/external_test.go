@@ -15,7 +15,8 @@ import (
 
 // editorScript checks what the editor is given — a 0600 file in a 0700
 // directory under the tmpfs base — records the path, and then does
-// $ACTION to the file.
+// $ACTION to the file. The store's passphrase and key, set in the console's
+// environment, must not reach it.
 const editorScript = `#!/bin/sh
 f="$1"
 d=$(dirname "$f")
@@ -23,6 +24,7 @@ echo "$f" > "$RECORD"
 fm=$(ls -ld "$f" | cut -c1-10); dm=$(ls -ld "$d" | cut -c1-10)
 [ "$fm" = "-rw-------" ] || { echo "file mode $fm" >> "$RECORD"; exit 3; }
 [ "$dm" = "drwx------" ] || { echo "dir mode $dm" >> "$RECORD"; exit 4; }
+[ -z "$SECRETARY_PASSPHRASE$SECRETARY_KEY" ] || { echo "the store's credential reached the editor" >> "$RECORD"; exit 5; }
 case "$ACTION" in
   replace) printf '%s' "$NEWVALUE" > "$f" ;;
   newline) printf '\n' >> "$f" ;;
@@ -81,6 +83,8 @@ func runExternal(t *testing.T, value, action, newValue string) (tea.Msg, string)
 	t.Setenv("RECORD", record)
 	t.Setenv("ACTION", action)
 	t.Setenv("NEWVALUE", newValue)
+	t.Setenv("SECRETARY_PASSPHRASE", "the console's passphrase")
+	t.Setenv("SECRETARY_KEY", "c2l4dGVlbiBieXRlcyBsb25n")
 
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
