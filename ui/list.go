@@ -359,8 +359,15 @@ func (l *listPage) onBatch(msg listBatchMsg) tea.Cmd {
 			}
 		}
 	}
+	keptOld := false
 	if msg.done {
 		l.loading = false
+		if l.refreshing && msg.err != nil {
+			// A refresh that failed part way (throttling, a dropped
+			// connection) would leave a partial or empty list: keep the
+			// complete one from before and say so.
+			l.pending, l.refreshing, keptOld = nil, false, true
+		}
 		if l.refreshing {
 			l.rows, l.pending, l.refreshing = l.pending, nil, false
 			l.newGen()
@@ -382,6 +389,9 @@ func (l *listPage) onBatch(msg listBatchMsg) tea.Cmd {
 		l.release = true
 	}
 	switch {
+	case msg.err != nil && keptOld:
+		l.failedLast = true
+		cmds = append(cmds, flash(errorText(msg.err)+" · showing the list from before", true))
 	case msg.err != nil:
 		l.failedLast = true
 		cmds = append(cmds, flashErr(msg.err))

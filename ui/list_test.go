@@ -302,6 +302,56 @@ func TestAccessedDatesAreDaysNotHours(t *testing.T) {
 	}
 }
 
+// failingList fails every listing while fail is set, as AWS does once its
+// throttling outlasts the retries.
+type failingList struct {
+	backend.Backend
+	fail bool
+}
+
+func (f *failingList) ListSecrets(ctx context.Context, in *backend.ListSecretsInput) (*backend.ListSecretsOutput, error) {
+	if f.fail {
+		return nil, backend.Errorf("ThrottlingException", "Rate exceeded")
+	}
+	return f.Backend.ListSecrets(ctx, in)
+}
+
+// A refresh that fails keeps the list from before instead of emptying the
+// screen, and says so; the next refresh that succeeds shows the new list.
+func TestFailedRefreshKeepsTheList(t *testing.T) {
+	_, s := fixture(t, false, 120, 40)
+	fb := &failingList{Backend: s}
+	h := newHarness(t, Config{Backend: fb}, 120, 40)
+	l := h.list()
+	n := len(l.rows)
+	if n == 0 {
+		t.Fatal("the fixture listed nothing")
+	}
+	h.press("j")
+	before, _ := l.selected()
+	fb.fail = true
+	h.press("ctrl+r")
+	if len(l.rows) != n || len(l.view) == 0 {
+		t.Fatalf("after a failed refresh %d rows (%d shown), want the %d from before", len(l.rows), len(l.view), n)
+	}
+	if after, _ := l.selected(); after != before {
+		t.Errorf("cursor moved from %s to %s", before, after)
+	}
+	h.wantStatus("ThrottlingException: Rate exceeded · showing the list from before")
+	if v := h.view(); !strings.Contains(v, "prod/payments/postgres") {
+		t.Fatalf("the list is gone from the screen:\n%s", v)
+	}
+	fb.fail = false
+	if _, err := s.CreateSecret(context.Background(), &backend.CreateSecretInput{Name: "prod/new/after-throttling", SecretString: str("v")}); err != nil {
+		t.Fatal(err)
+	}
+	h.press("ctrl+r")
+	if len(l.rows) != n+1 {
+		t.Fatalf("a refresh that succeeded shows %d rows, want %d", len(l.rows), n+1)
+	}
+	h.wantStatus("listed again: " + comma(n+1) + " secrets")
+}
+
 // After a listing fails (a dead endpoint, say), the next listing that
 // succeeds replaces the error in the status bar instead of leaving it up.
 func TestSuccessfulListingReplacesTheLoadError(t *testing.T) {
