@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -296,8 +297,13 @@ func (l *listPage) Update(msg tea.Msg) tea.Cmd {
 			// The secret just acted on (a new one, say) is where the
 			// operator's attention is: keep the cursor on it.
 			l.keep = msg.name
+			// Reloading 100,000 secrets takes seconds; its row is made
+			// right at once from one DescribeSecret.
+			cmd = tea.Batch(l.fetchRow(msg.name), cmd)
 		}
 		return cmd
+	case rowMsg:
+		return l.onRow(msg)
 	case tea.KeyMsg:
 		if l.filtering {
 			return l.updateFilter(msg)
@@ -305,6 +311,55 @@ func (l *listPage) Update(msg tea.Msg) tea.Cmd {
 		return l.updateKeys(msg)
 	}
 	return nil
+}
+
+// rowMsg carries the metadata of the secret an action just changed, for
+// its row while the listing is reloaded.
+type rowMsg struct {
+	loadID uint64
+	meta   *backend.SecretMetadata
+	err    error
+}
+
+func (l *listPage) fetchRow(name string) tea.Cmd {
+	ctx, b, id := l.c.ctx, l.c.backend, l.loadID
+	if b == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		m, err := b.DescribeSecret(ctx, name)
+		return rowMsg{loadID: id, meta: m, err: err}
+	}
+}
+
+// onRow puts one secret's fresh metadata into its row, or adds the row of
+// a new secret, while the reload it came with is still running; once the
+// reload is done its rows are at least as new. A failure changes nothing:
+// the reload reports it.
+func (l *listPage) onRow(msg rowMsg) tea.Cmd {
+	if msg.loadID != l.loadID || !l.refreshing || msg.err != nil || msg.meta == nil {
+		return nil
+	}
+	r := newRow(msg.meta)
+	i := slices.IndexFunc(l.rows, func(x row) bool { return x.name == r.name })
+	// A copy, not a write in place: a view computed in the background may
+	// still be reading the old rows. Appending keeps the indices the
+	// current view holds valid.
+	rows := slices.Clone(l.rows)
+	if i < 0 {
+		rows = append(rows, r)
+	} else {
+		if rows[i].deleted {
+			l.deleted--
+		}
+		rows[i] = r
+	}
+	l.rows = rows
+	if r.deleted {
+		l.deleted++
+	}
+	l.newGen()
+	return l.recompute()
 }
 
 func (l *listPage) onView(msg listViewMsg) tea.Cmd {

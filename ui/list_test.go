@@ -352,6 +352,36 @@ func TestFailedRefreshKeepsTheList(t *testing.T) {
 	h.wantStatus("listed again: " + comma(n+1) + " secrets")
 }
 
+// The row of a secret just acted on is right at once, from one
+// DescribeSecret, without waiting for the reload of the whole list (which
+// takes seconds at 100,000 secrets); here the reload fails outright, so
+// only that fetch can have changed the row.
+func TestActedOnRowIsFreshBeforeTheReload(t *testing.T) {
+	_, s := fixture(t, false, 120, 40)
+	fb := &failingList{Backend: s}
+	h := newHarness(t, Config{Backend: fb}, 120, 40)
+	l := h.list()
+	n, deleted := len(l.rows), l.deleted
+	name := "qa/notifications/sendgrid-api-key"
+	h.selectName(name)
+	fb.fail = true
+	h.press("d", "y")
+	if m, _ := s.DescribeSecret(context.Background(), name); !m.Deleted() {
+		t.Fatal("the secret was not deleted")
+	}
+	if len(l.rows) != n || l.deleted != deleted+1 {
+		t.Fatalf("%d rows, %d deleted; want %d rows, %d deleted", len(l.rows), l.deleted, n, deleted+1)
+	}
+	if slices.Contains(h.listNames(), name) {
+		t.Fatal("the deleted secret is still listed among the live ones")
+	}
+	h.press("x") // show deleted
+	h.selectName(name)
+	if r := l.selectedRow(); r == nil || !r.deleted {
+		t.Fatalf("the row of the deleted secret is not marked deleted: %+v", r)
+	}
+}
+
 // After a listing fails (a dead endpoint, say), the next listing that
 // succeeds replaces the error in the status bar instead of leaving it up.
 func TestSuccessfulListingReplacesTheLoadError(t *testing.T) {
