@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -167,4 +168,45 @@ func parseArgs(argv []string, specs []param, maxPos int) (*args, error) {
 		return nil, usagef("the following arguments are required: %s", strings.Join(missing, ", "))
 	}
 	return a, nil
+}
+
+// actionSpec is one verb of a command like `keyslot add`: the parameters it
+// may take and those it must have.
+type actionSpec struct {
+	name     string
+	allowed  []string
+	required []string
+}
+
+// parseAction reads the verb of a command with actions (access-key,
+// keyslot, kms-key) and checks that every parameter given belongs to it and
+// that none it needs is missing, so each command states its rules once.
+func parseAction(command string, args *args, actions []actionSpec) (string, error) {
+	names := make([]string, len(actions))
+	for i, ac := range actions {
+		names[i] = ac.name
+	}
+	if len(args.pos) == 0 {
+		return "", usagef("%s needs an action: %s or %s", command, strings.Join(names[:len(names)-1], ", "), names[len(names)-1])
+	}
+	verb := args.pos[0]
+	i := slices.IndexFunc(actions, func(ac actionSpec) bool { return ac.name == verb })
+	if i < 0 {
+		return "", usagef("argument action: Invalid choice: %q (choose from '%s')", verb, strings.Join(names, "', '"))
+	}
+	var all []string
+	for _, ac := range actions {
+		all = append(all, ac.allowed...)
+	}
+	for _, p := range all {
+		if args.has(p) && !slices.Contains(actions[i].allowed, p) {
+			return "", usagef("%s %s does not take --%s", command, verb, p)
+		}
+	}
+	for _, p := range actions[i].required {
+		if !args.has(p) {
+			return "", usagef("the following arguments are required: --%s", p)
+		}
+	}
+	return verb, nil
 }

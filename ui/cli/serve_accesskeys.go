@@ -32,33 +32,15 @@ func runAccessKey(ctx context.Context, a *app, args *args) error {
 	if a.cfg.Backend != "local" {
 		return usagef("access-key manages the local store's keys for `secretary serve`; on AWS use `aws iam create-access-key`")
 	}
-	if len(args.pos) == 0 {
-		return usagef("access-key needs an action: create, list or delete")
+	action, err := parseAction("access-key", args, []actionSpec{
+		{name: "create", allowed: []string{"description"}},
+		{name: "list"},
+		{name: "delete", allowed: []string{"access-key-id"}, required: []string{"access-key-id"}},
+	})
+	if err != nil {
+		return err
 	}
-	action := args.pos[0]
-	var op string
-	switch action {
-	case "create":
-		op = "CreateAccessKey"
-		if args.has("access-key-id") {
-			return usagef("access-key create: --access-key-id is for delete")
-		}
-	case "list":
-		op = "ListAccessKeys"
-		if args.has("access-key-id") || args.has("description") {
-			return usagef("access-key list takes no parameters")
-		}
-	case "delete":
-		op = "DeleteAccessKey"
-		if !args.has("access-key-id") {
-			return usagef("the following arguments are required: --access-key-id")
-		}
-		if args.has("description") {
-			return usagef("access-key delete: --description is for create")
-		}
-	default:
-		return usagef("argument action: Invalid choice: %q (choose from 'create', 'list', 'delete')", action)
-	}
+	op := map[string]string{"create": "CreateAccessKey", "list": "ListAccessKeys", "delete": "DeleteAccessKey"}[action]
 	s, err := a.openLocal(ctx)
 	if err != nil {
 		return err
@@ -72,12 +54,9 @@ func runAccessKey(ctx context.Context, a *app, args *args) error {
 	case "delete":
 		err = s.DeleteAccessKey(ctx, args.str("access-key-id"))
 	}
-	if err != nil {
-		// One command, three operations: the error line names the one
-		// that failed, as the AWS CLI's does.
-		return &exitCodeError{code: a.fail(op, err)}
-	}
-	return nil
+	// One command, three operations: the error line names the one that
+	// failed, as the AWS CLI's does.
+	return a.opErr(op, err)
 }
 
 func createAccessKey(ctx context.Context, a *app, s *local.Store, description string) error {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"slices"
 
 	"github.com/secretary-sh/secretary/backend/local"
 )
@@ -51,24 +50,14 @@ func runKeyslot(ctx context.Context, a *app, args *args) error {
 	if a.cfg.Backend != "local" {
 		return usagef("keyslot manages how the local store unlocks; it has no meaning with --backend %s", a.cfg.Backend)
 	}
-	if len(args.pos) == 0 {
-		return usagef("keyslot needs an action: list, add, remove or change-passphrase")
-	}
-	action := args.pos[0]
-	allowed := map[string][]string{
-		"list":              nil,
-		"add":               {"passphrase", "new-key-file"},
-		"remove":            {"key-slot-id"},
-		"change-passphrase": nil,
-	}
-	ok, known := allowed[action]
-	if !known {
-		return usagef("argument action: Invalid choice: %q (choose from 'list', 'add', 'remove', 'change-passphrase')", action)
-	}
-	for _, p := range []string{"passphrase", "new-key-file", "key-slot-id"} {
-		if args.has(p) && !slices.Contains(ok, p) {
-			return usagef("keyslot %s does not take --%s", action, p)
-		}
+	action, err := parseAction("keyslot", args, []actionSpec{
+		{name: "list"},
+		{name: "add", allowed: []string{"passphrase", "new-key-file"}},
+		{name: "remove", allowed: []string{"key-slot-id"}, required: []string{"key-slot-id"}},
+		{name: "change-passphrase"},
+	})
+	if err != nil {
+		return err
 	}
 	switch action {
 	case "add":
@@ -76,9 +65,6 @@ func runKeyslot(ctx context.Context, a *app, args *args) error {
 			return usagef("keyslot add needs exactly one of --passphrase and --new-key-file PATH")
 		}
 	case "remove":
-		if !args.has("key-slot-id") {
-			return usagef("the following arguments are required: --key-slot-id")
-		}
 		if args.ints["key-slot-id"] <= 0 {
 			return usagef("--key-slot-id must be a slot id as `keyslot list` prints it")
 		}
@@ -199,31 +185,13 @@ func runKMSKey(ctx context.Context, a *app, args *args) error {
 	if a.cfg.Backend != "local" {
 		return usagef("kms-key manages the local store's keys; on AWS use `aws kms`")
 	}
-	if len(args.pos) == 0 {
-		return usagef("kms-key needs an action: list, create or rotate")
-	}
-	action := args.pos[0]
-	switch action {
-	case "list":
-		if args.has("alias") || args.has("key-id") {
-			return usagef("kms-key list takes no parameters")
-		}
-	case "create":
-		if args.has("key-id") {
-			return usagef("kms-key create does not take --key-id")
-		}
-		if !args.has("alias") {
-			return usagef("the following arguments are required: --alias")
-		}
-	case "rotate":
-		if args.has("alias") {
-			return usagef("kms-key rotate does not take --alias; name the key with --key-id")
-		}
-		if !args.has("key-id") {
-			return usagef("the following arguments are required: --key-id")
-		}
-	default:
-		return usagef("argument action: Invalid choice: %q (choose from 'list', 'create', 'rotate')", action)
+	action, err := parseAction("kms-key", args, []actionSpec{
+		{name: "list"},
+		{name: "create", allowed: []string{"alias"}, required: []string{"alias"}},
+		{name: "rotate", allowed: []string{"key-id"}, required: []string{"key-id"}},
+	})
+	if err != nil {
+		return err
 	}
 	s, err := a.openLocal(ctx)
 	if err != nil {

@@ -201,6 +201,40 @@ func TestListStreamWritesWhatWriteJSONWrites(t *testing.T) {
 	}
 }
 
+func TestParseAction(t *testing.T) {
+	actions := []actionSpec{
+		{name: "list"},
+		{name: "rotate", allowed: []string{"key-id", "force"}, required: []string{"key-id"}},
+	}
+	specs := []param{{name: "key-id", kind: kString}, {name: "force", kind: kBool}}
+	for _, c := range []struct {
+		argv []string
+		verb string
+		err  string
+	}{
+		{[]string{"list"}, "list", ""},
+		{[]string{"rotate", "--key-id", "k"}, "rotate", ""},
+		{[]string{"rotate", "--key-id", "k", "--force"}, "rotate", ""},
+		{nil, "", "kms needs an action: list or rotate"},
+		{[]string{"drop"}, "", `argument action: Invalid choice: "drop" (choose from 'list', 'rotate')`},
+		{[]string{"list", "--force"}, "", "kms list does not take --force"},
+		{[]string{"rotate", "--force"}, "", "the following arguments are required: --key-id"},
+	} {
+		a, err := parseArgs(c.argv, specs, 1)
+		if err != nil {
+			t.Fatalf("%q: %v", c.argv, err)
+		}
+		verb, err := parseAction("kms", a, actions)
+		got := ""
+		if err != nil {
+			got = err.Error()
+		}
+		if verb != c.verb || got != c.err {
+			t.Errorf("%q: %q, %q; want %q, %q", c.argv, verb, got, c.verb, c.err)
+		}
+	}
+}
+
 func TestFormatTime(t *testing.T) {
 	zone := time.FixedZone("X", -7*3600)
 	if got := formatTime(time.Date(2023, 8, 17, 15, 55, 25, 695_000_000, zone).In(time.Local)); !strings.HasPrefix(got, "2023-08-1") || !strings.Contains(got, ".695000") {
