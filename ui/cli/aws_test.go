@@ -24,24 +24,33 @@ func (k fixedKeys) SecretKey(_ context.Context, id string) ([]byte, error) {
 	return []byte(s), nil
 }
 
-// TestAWSBackendPrintsTheSameJSON runs the same commands against one store
-// directly and through --backend aws (the AWS SDK, over HTTP, to the
-// Secrets Manager API served from that store): the output must not differ.
-func TestAWSBackendPrintsTheSameJSON(t *testing.T) {
-	e := newKeyFileStore(t)
-	ctx := context.Background()
-	s, err := local.Open(ctx, filepath.Join(e.dir, "store.db"), local.Credential{KeyFile: filepath.Join(e.dir, "key")}, local.Options{})
+// serveStore serves e's store over the Secrets Manager API, signed with one
+// access key, until the test ends.
+func serveStore(t *testing.T, e *env, id, secret string) *httptest.Server {
+	t.Helper()
+	s, err := local.Open(context.Background(), filepath.Join(e.dir, "store.db"), local.Credential{KeyFile: filepath.Join(e.dir, "key")}, local.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
-	const id, secret = "AKIDSECRETARYTEST01", "c2VjcmV0LWtleS1mb3ItdGVzdHM"
+	t.Cleanup(func() { s.Close() })
 	h, err := server.New(s, server.Options{Keys: fixedKeys{id: secret}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(h)
-	defer srv.Close()
+	// Registered after the store's cleanup, so it runs first: the server
+	// stops before the store closes.
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// TestAWSBackendPrintsTheSameJSON runs the same commands against one store
+// directly and through --backend aws (the AWS SDK, over HTTP, to the
+// Secrets Manager API served from that store): the output must not differ.
+func TestAWSBackendPrintsTheSameJSON(t *testing.T) {
+	e := newKeyFileStore(t)
+	const id, secret = "AKIDSECRETARYTEST01", "c2VjcmV0LWtleS1mb3ItdGVzdHM"
+	srv := serveStore(t, e, id, secret)
 	awsEnv := &env{t: t, dir: e.dir, vars: []string{"AWS_ACCESS_KEY_ID=" + id, "AWS_SECRET_ACCESS_KEY=" + secret,
 		"AWS_CONFIG_FILE=" + filepath.Join(e.dir, "none"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(e.dir, "none"), "AWS_EC2_METADATA_DISABLED=true"}}
 	viaAWS := func(args ...string) result {

@@ -2,10 +2,8 @@ package cli_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,8 +12,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/secretary-sh/secretary/backend/local"
-	"github.com/secretary-sh/secretary/backend/server"
 )
 
 // awsCLIBinary finds the official AWS CLI, version 2: the output this
@@ -57,19 +53,8 @@ func awsCLIBinary(t *testing.T) string {
 func TestAWSCLIAndSecretaryPrintTheSameJSON(t *testing.T) {
 	awsBin := awsCLIBinary(t)
 	e := newKeyFileStore(t)
-	ctx := context.Background()
-	s, err := local.Open(ctx, filepath.Join(e.dir, "store.db"), local.Credential{KeyFile: filepath.Join(e.dir, "key")}, local.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
 	const id, secret = "AKIDSECRETARYTEST02", "c2VjcmV0LWtleS1mb3ItYXdzLWNsaQ"
-	h, err := server.New(s, server.Options{Keys: fixedKeys{id: secret}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	defer srv.Close()
+	srv := serveStore(t, e, id, secret)
 
 	home := t.TempDir()
 	clientEnv := []string{"HOME=" + home, "AWS_ACCESS_KEY_ID=" + id, "AWS_SECRET_ACCESS_KEY=" + secret,
