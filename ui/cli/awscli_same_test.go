@@ -11,7 +11,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
 )
 
 // awsCLIBinary finds the official AWS CLI, version 2: the output this
