@@ -110,18 +110,6 @@ func fit(s string, w int) string {
 	return s
 }
 
-// fitRight is fit aligned to the right.
-func fitRight(s string, w int) string {
-	if w <= 0 {
-		return ""
-	}
-	sw := ansi.StringWidth(s)
-	if sw > w {
-		return ansi.Truncate(s, w, "…")
-	}
-	return strings.Repeat(" ", w-sw) + s
-}
-
 // truncate cuts s to at most w cells.
 func truncate(s string, w int) string {
 	if w <= 0 {

@@ -338,6 +338,7 @@ func parseFilters(args []string) ([]backend.Filter, error) {
 			switch p.key {
 			case "Key":
 				if p.val.isList {
+					//lint:ignore ST1005 "Key" is the parameter's name, capitalised as the AWS CLI spells it
 					return f, fmt.Errorf("Key takes one value")
 				}
 				f.Key = p.val.scalar
