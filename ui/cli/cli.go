@@ -129,6 +129,9 @@ func Main(ctx context.Context, argv []string, stdin io.Reader, stdout, stderr io
 }
 
 func (a *app) run(ctx context.Context, argv []string) int {
+	if len(argv) > 0 && argv[0] == completeCommand {
+		return a.runComplete(ctx, argv[1:])
+	}
 	globals, rest, err := splitGlobals(argv)
 	if err != nil {
 		return a.fail("", err)
@@ -316,9 +319,8 @@ as a key file holds it) or %s (both for automation only: other processes
 of the same user can read them); otherwise a passphrase prompt on the
 terminal.
 
-Exit codes: 0 success, 252 bad command line, 253 no store, cannot unlock or no AWS credentials,
-254 the store returned an error, 255 other errors.
-`, envKeyFile, envKey, envPassphrase)
+Exit codes: %s
+`, envKeyFile, envKey, envPassphrase, exitCodesText)
 }
 
 func (a *app) printCommandHelp(w io.Writer, c *command) {
