@@ -60,6 +60,11 @@ type app struct {
 	stderr io.Writer
 	cfg    Config
 	build  Build
+	// settings are the global settings in force and where each came
+	// from; context and configFile are the configuration that chose them.
+	settings   []effective
+	context    string
+	configFile *configFile
 }
 
 // globalSpecs are the flags accepted before or after the command, as the
@@ -78,6 +83,7 @@ func globalSpecs() []param {
 		{name: "output", kind: kString, help: "output format: json"},
 		{name: "rotation-exec-dir", kind: kString, help: "allow exec: rotation functions from these directories (separated by " + string(filepath.ListSeparator) + "); off by default"},
 		{name: "demo", kind: kBool, help: "open the console on a throwaway store full of demo data"},
+		{name: "context", kind: kString, help: "use this context of the configuration file (env " + envContext + ")"},
 		{name: "version", kind: kBool, help: "print the version and exit"},
 	}
 }
@@ -143,6 +149,9 @@ func (a *app) run(ctx context.Context, argv []string) int {
 	if g.bools["version"] {
 		fmt.Fprintln(a.stdout, a.build.String())
 		return exitOK
+	}
+	if err := a.loadSettings(g); err != nil {
+		return a.fail("", err)
 	}
 	if err := a.configure(g); err != nil {
 		return a.fail("", err)

@@ -126,7 +126,7 @@ func commandTable() []*command {
 		rotateDueCommand(),
 		getCommand(), execCommand(), initCommand(), demoDataCommand(),
 		serveCommand(), accessKeyCommand(), keyslotCommand(), kmsKeyCommand(),
-		completionCommand(),
+		completionCommand(), configCommand(),
 	}
 }
 

@@ -116,6 +116,7 @@ func (a *app) runComplete(ctx context.Context, words []string) int {
 			}
 		}
 	}
+	_ = a.loadSettings(g)
 	if err := a.configure(g); err != nil {
 		_ = a.configure(&args{strs: map[string]string{}, bools: map[string]bool{}})
 	}

@@ -1,0 +1,102 @@
+package cli_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestConfigContexts: one file with two contexts, one on a local store and
+// one on AWS (the Secrets Manager API served from another store), chooses
+// the backend for each command; flags and the environment win over it.
+func TestConfigContexts(t *testing.T) {
+	lab := newKeyFileStore(t)
+	lab.ok("create-secret", "--name", "lab/only", "--secret-string", "from-lab")
+	served := newKeyFileStore(t)
+	served.ok("create-secret", "--name", "prod/only", "--secret-string", "from-served")
+	const id, secret = "AKIDSECRETARYCONFIG1", "c2VjcmV0LWtleS1mb3ItY29uZmln"
+	srv := serveStore(t, served, id, secret)
+
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.toml")
+	write := func(text string) {
+		t.Helper()
+		if err := os.WriteFile(cfg, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	good := fmt.Sprintf(`# team contexts
+theme = "dark"
+
+[context.lab]
+store = %q
+key-file = %q
+
+[context.prod-aws]
+backend = "aws"
+region = "us-east-1"
+endpoint-url = %q
+`, filepath.Join(lab.dir, "store.db"), filepath.Join(lab.dir, "key"), srv.URL)
+	write(good)
+	e := &env{t: t, dir: dir, vars: []string{"SECRETARY_CONFIG=" + cfg,
+		"AWS_ACCESS_KEY_ID=" + id, "AWS_SECRET_ACCESS_KEY=" + secret,
+		"AWS_CONFIG_FILE=" + filepath.Join(dir, "none"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "none"),
+		"AWS_EC2_METADATA_DISABLED=true"}}
+
+	get := func(e *env, want string, args ...string) {
+		t.Helper()
+		r := e.run("", args...)
+		if r.code != 0 || r.stdout != want {
+			t.Fatalf("secretary %q: code %d, stdout %q, stderr %q; want %q", args, r.code, r.stdout, r.stderr, want)
+		}
+	}
+	get(e, "from-lab", "--context", "lab", "get", "lab/only")
+	get(e, "from-served", "--context", "prod-aws", "get", "prod/only")
+	withEnv := &env{t: t, dir: dir, vars: append([]string{"SECRETARY_CONTEXT=prod-aws"}, e.vars...)}
+	get(withEnv, "from-served", "get", "prod/only")
+	// A flag beats the environment's context choice.
+	get(withEnv, "from-lab", "--context", "lab", "get", "lab/only")
+	// A flag beats the context's setting.
+	get(e, "from-served", "--context", "lab", "--store", filepath.Join(served.dir, "store.db"), "--key-file", filepath.Join(served.dir, "key"), "get", "prod/only")
+	// The environment beats the context's setting.
+	envStore := &env{t: t, dir: dir, vars: append([]string{"SECRETARY_STORE=" + filepath.Join(served.dir, "store.db"),
+		"SECRETARY_KEY_FILE=" + filepath.Join(served.dir, "key")}, e.vars...)}
+	get(envStore, "from-served", "--context", "lab", "get", "prod/only")
+
+	r := e.run("", "--context", "lab", "config", "list")
+	for _, want := range []string{
+		"context             lab",
+		"store              " + filepath.Join(lab.dir, "store.db"),
+		"context lab (--context), " + cfg + ":5",
+		"theme              dark",
+		"configuration file, " + cfg + ":2",
+		"backend            local",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("config list lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	r = envStore.run("", "--context", "lab", "config", "list")
+	if !strings.Contains(r.stdout, "environment SECRETARY_STORE") {
+		t.Errorf("config list does not say the store came from the environment:\n%s", r.stdout)
+	}
+
+	e.fails(253, "\nsecretary: no context \"staging\" in "+cfg+" (defined: lab, prod-aws)\n", "--context", "staging", "list-secrets")
+
+	// A bad file is refused with its place, and nothing runs.
+	for _, bad := range []struct{ text, msg string }{
+		{good + "\n[context.broken]\nstore = \n", cfg + ":14:9: expected value but found '\\n' instead"},
+		{strings.Replace(good, "region =", "regoin =", 1), cfg + ":10:1: unknown setting \"regoin\""},
+		{strings.Replace(good, `theme = "dark"`, `theme = "neon"`, 1), cfg + ":2:1: theme = \"neon\": choose from auto, dark, light, mono"},
+		{strings.Replace(good, `backend = "aws"`, `backend = true`, 1), cfg + ":9:1: backend takes a value, not true or false"},
+	} {
+		write(bad.text)
+		r := e.run("", "--context", "lab", "create-secret", "--name", "lab/new", "--secret-string", "x")
+		if r.code != 253 || !strings.Contains(r.stderr, "configuration file "+bad.msg) || !strings.Contains(r.stderr, "nothing was run") {
+			t.Errorf("bad file: code %d, stderr %q; want 253 and %q", r.code, r.stderr, bad.msg)
+		}
+	}
+	lab.fails(254, "\nAn error occurred (ResourceNotFoundException) when calling the GetSecretValue operation: Secrets Manager can't find the specified secret.\n", "get", "lab/new")
+}
