@@ -37,6 +37,8 @@ type common struct {
 	// animate turns the loading spinner on.
 	animate bool
 	version string
+	// contexts says the configuration file has contexts to switch to.
+	contexts bool
 }
 
 // nextID returns a fresh request id.

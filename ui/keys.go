@@ -200,7 +200,7 @@ func defaultKeyMaps() keyMaps {
 			CancelRotation:    bind("O", "turn rotation off", "O"),
 
 			Audit:    bind("A", "audit log", "A"),
-			Profiles: bind("P", "AWS profile/region", "P"),
+			Profiles: bind("P", "switch context or AWS profile", "P"),
 		},
 		detail: detailKeys{
 			navKeys:     defaultNav(),

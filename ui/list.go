@@ -617,12 +617,12 @@ func (l *listPage) help() keyHelp {
 	}
 }
 
-// viewKeys are the keys that change what is shown; the profile switcher
-// only exists on AWS.
+// viewKeys are the keys that change what is shown; the switcher exists on
+// AWS and wherever the configuration file has contexts.
 func (l *listPage) viewKeys() []key.Binding {
 	k := l.keys
 	ks := []key.Binding{k.Sort, k.Reverse, k.ShowDeleted, k.Audit}
-	if l.c.info.Kind == "aws" {
+	if l.c.info.Kind == "aws" || l.c.contexts {
 		ks = append(ks, k.Profiles)
 	}
 	return ks

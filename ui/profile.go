@@ -35,8 +35,15 @@ func defaultProfileKeys() profileKeys {
 type openProfilesMsg struct{}
 
 // backendSwitchedMsg hands the root the backend reopened with another
-// profile or region.
-type backendSwitchedMsg struct{ backend backend.Backend }
+// profile or region, or another context (then named).
+type backendSwitchedMsg struct {
+	backend backend.Backend
+	context string
+}
+
+// openAWSProfilesMsg asks for the AWS profile switcher itself, from the
+// context switcher's last row.
+type openAWSProfilesMsg struct{}
 
 // profilesMsg delivers the profiles read from the shared files.
 type profilesMsg struct {
@@ -347,9 +354,18 @@ func (p *profilePage) status() string {
 	return fmt.Sprintf("%d/%d", p.cursor+1, len(p.profiles))
 }
 
-// openProfiles pushes the switcher; only an AWS backend given a way to
-// reopen itself has one.
+// openProfiles pushes the switcher: the configuration file's contexts when
+// it has any, else the AWS profiles, which only an AWS backend given a way
+// to reopen itself has.
 func (m *model) openProfiles() tea.Cmd {
+	if len(m.contexts) > 0 && m.switchContext != nil {
+		return m.push(newContextPage(m.c, m.contexts, m.context, m.switchContext, m.reopen != nil && m.c.info.Kind == "aws"))
+	}
+	return m.openAWSProfiles()
+}
+
+// openAWSProfiles pushes the AWS profile and region switcher.
+func (m *model) openAWSProfiles() tea.Cmd {
 	if m.reopen == nil || m.c.info.Kind != "aws" {
 		return flash("switching profiles works on the AWS backend (secretary --backend aws)", true)
 	}
@@ -359,7 +375,10 @@ func (m *model) openProfiles() tea.Cmd {
 // switchBackend puts the reopened backend in place of the old one: every
 // page is closed (they hold the old backend's answers) and the list loads
 // anew, with the account fetched again in the background.
-func (m *model) switchBackend(b backend.Backend) tea.Cmd {
+func (m *model) switchBackend(b backend.Backend, context string) tea.Cmd {
+	if context != "" {
+		m.context = context
+	}
 	for _, p := range m.pages {
 		p.close()
 	}
@@ -367,6 +386,9 @@ func (m *model) switchBackend(b backend.Backend) tea.Cmd {
 	m.dialog = nil
 	m.c.backend = b
 	m.c.info = b.Info()
+	if m.c.info.Kind == "local" {
+		m.c.location = m.c.info.Location
+	}
 	m.c.readOnly = m.c.readOnly || m.c.info.ReadOnly
 	return tea.Batch(m.push(newListPage(m.c)), m.status.fetchIdentity())
 }

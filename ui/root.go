@@ -66,7 +66,11 @@ type model struct {
 	width, height int
 	// reopen and getenv serve the AWS profile switcher.
 	reopen ReopenFunc
-	getenv func(string) string
+	// contexts, context and switchContext serve the context switcher.
+	contexts      []ContextInfo
+	context       string
+	switchContext SwitchContextFunc
+	getenv        func(string) string
 }
 
 // options are what tests and Run may override.
@@ -93,6 +97,7 @@ func newModel(ctx context.Context, cfg *Config, r *lipgloss.Renderer, st theme.S
 		ctx:      ctx,
 		backend:  cfg.Backend,
 		location: cfg.Location,
+		contexts: len(cfg.Contexts) > 0 && cfg.SwitchContext != nil,
 		readOnly: cfg.ReadOnly,
 		renderer: r,
 		styles:   st,
@@ -116,7 +121,8 @@ func newModel(ctx context.Context, cfg *Config, r *lipgloss.Renderer, st theme.S
 	if o.getenv == nil {
 		o.getenv = os.Getenv
 	}
-	m := &model{c: c, help: h, clip: o.clip, status: statusBar{c: c}, reopen: cfg.ReopenAWS, getenv: o.getenv}
+	m := &model{c: c, help: h, clip: o.clip, status: statusBar{c: c}, reopen: cfg.ReopenAWS, getenv: o.getenv,
+		contexts: cfg.Contexts, context: cfg.Context, switchContext: cfg.SwitchContext}
 	if cfg.Backend != nil {
 		m.pages = []page{newListPage(c)}
 	} else {
@@ -235,8 +241,10 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.push(newVersionsPage(m.c, msg.name))
 	case openProfilesMsg:
 		return m, m.openProfiles()
+	case openAWSProfilesMsg:
+		return m, m.openAWSProfiles()
 	case backendSwitchedMsg:
-		return m, m.switchBackend(msg.backend)
+		return m, m.switchBackend(msg.backend, msg.context)
 	case identityMsg:
 		m.status.setIdentity(msg)
 		return m, nil

@@ -37,6 +37,12 @@ type Config struct {
 	// ReopenAWS, when set, opens the AWS backend again with another
 	// profile and region: the console then offers the profile switcher.
 	ReopenAWS ReopenFunc
+	// Contexts are the configuration file's named contexts; with
+	// SwitchContext set, the profile switcher (P) lists them and switches
+	// the console to the one chosen. Context is the one in use.
+	Contexts      []ContextInfo
+	Context       string
+	SwitchContext SwitchContextFunc
 	// ReadOnly disables every mutation.
 	ReadOnly bool
 	// Theme is "auto", "dark", "light" or "mono".

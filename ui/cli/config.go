@@ -11,9 +11,13 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"text/tabwriter"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/secretary-sh/secretary/backend"
+	"github.com/secretary-sh/secretary/ui"
 )
 
 // The configuration file holds defaults for the global flags, and named
@@ -445,15 +449,89 @@ func runConfig(_ context.Context, a *app, args *args) error {
 			if n == a.context {
 				mark = "*"
 			}
-			keys := make([]string, 0, len(a.configFile.contexts[n]))
-			for k, s := range a.configFile.contexts[n] {
-				keys = append(keys, k+"="+s.value)
-			}
-			sort.Strings(keys)
-			fmt.Fprintf(tw, "%s %s\t%s\n", mark, n, strings.Join(keys, " "))
+			fmt.Fprintf(tw, "%s %s\t%s\n", mark, n, contextSummary(a.configFile.contexts[n]))
 		}
 	default:
 		return usagef("config: unknown action %q (choose from 'list', 'contexts')", args.pos[0])
 	}
 	return tw.Flush()
+}
+
+// contextSummary is a context's settings on one line, key=value sorted.
+func contextSummary(settings map[string]setting) string {
+	keys := make([]string, 0, len(settings))
+	for k, s := range settings {
+		keys = append(keys, k+"="+s.value)
+	}
+	sort.Strings(keys)
+	return strings.Join(keys, " ")
+}
+
+// contextInfos lists the contexts for the console's switcher.
+func (cf *configFile) contextInfos() []ui.ContextInfo {
+	names := make([]string, 0, len(cf.contexts))
+	for n := range cf.contexts {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	out := make([]ui.ContextInfo, len(names))
+	for i, n := range names {
+		out[i] = ui.ContextInfo{Name: n, Summary: contextSummary(cf.contexts[n])}
+	}
+	return out
+}
+
+// backendList holds the backends the console switched to, closed when it
+// exits; switches run in the console's background commands.
+type backendList struct {
+	mu sync.Mutex
+	bs []backend.Backend
+}
+
+func (l *backendList) add(b backend.Backend) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.bs = append(l.bs, b)
+}
+
+func (l *backendList) closeAll() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, b := range l.bs {
+		b.Close()
+	}
+	l.bs = nil
+}
+
+// contextSwitcher opens the backend of a named context for the console,
+// with the same precedence as --context NAME on the command line (the
+// environment still wins over the context). It never prompts: the console
+// owns the terminal.
+func (a *app) contextSwitcher(opened *backendList) ui.SwitchContextFunc {
+	return func(ctx context.Context, name string) (backend.Backend, error) {
+		n := &app{stdin: a.stdin, stdout: io.Discard, stderr: io.Discard, build: a.build}
+		g := &args{strs: map[string]string{"context": name}, bools: map[string]bool{}}
+		if err := n.loadSettings(g); err != nil {
+			return nil, err
+		}
+		if err := n.configure(g); err != nil {
+			return nil, err
+		}
+		n.cfg.ReadOnly = n.cfg.ReadOnly || a.cfg.ReadOnly
+		if n.cfg.Backend == "local" {
+			_, ok, err := n.nonInteractiveCredential()
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				return nil, fmt.Errorf("context %s opens a store that needs its passphrase, which cannot be asked for here: give the context a key-file, or start secretary --context %s", name, name)
+			}
+		}
+		b, err := n.openBackend(ctx)
+		if err != nil {
+			return nil, err
+		}
+		opened.add(b)
+		return b, nil
+	}
 }

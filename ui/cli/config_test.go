@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestConfigContexts: one file with two contexts, one on a local store and
@@ -99,4 +100,53 @@ endpoint-url = %q
 		}
 	}
 	lab.fails(254, "\nAn error occurred (ResourceNotFoundException) when calling the GetSecretValue operation: Secrets Manager can't find the specified secret.\n", "get", "lab/new")
+}
+
+// TestConsoleSwitchesContext starts the console on one context in a real
+// terminal, and switches it with P to a context on AWS (the Secrets Manager
+// API served from another store).
+func TestConsoleSwitchesContext(t *testing.T) {
+	lab := newKeyFileStore(t)
+	lab.ok("create-secret", "--name", "lab/only", "--secret-string", "from-lab")
+	served := newKeyFileStore(t)
+	served.ok("create-secret", "--name", "prod/only", "--secret-string", "from-served")
+	const id, secret = "AKIDSECRETARYCONFIG2", "c2VjcmV0LWtleS1mb3ItY29uc29sZQ"
+	srv := serveStore(t, served, id, secret)
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.toml")
+	if err := os.WriteFile(cfg, []byte(fmt.Sprintf(`[context.lab]
+store = %q
+key-file = %q
+
+[context.prod-aws]
+backend = "aws"
+region = "us-east-1"
+endpoint-url = %q
+`, filepath.Join(lab.dir, "store.db"), filepath.Join(lab.dir, "key"), srv.URL)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m := newTmux(t, []string{"SECRETARY_CONFIG=" + cfg, "TERM=xterm-256color", "HOME=" + dir,
+		"AWS_ACCESS_KEY_ID=" + id, "AWS_SECRET_ACCESS_KEY=" + secret,
+		"AWS_CONFIG_FILE=" + filepath.Join(dir, "none"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "none"),
+		"AWS_EC2_METADATA_DISABLED=true"}, binary+" --context lab")
+	m.waitFor("lab/only", 20*time.Second)
+	m.send("P")
+	s := m.waitFor("Contexts", 10*time.Second)
+	if !strings.Contains(s, "● lab") || !strings.Contains(s, "prod-aws") || !strings.Contains(s, "backend=aws") {
+		t.Fatalf("the switcher should list both contexts, lab in use:\n%s", s)
+	}
+	m.send("Down", "Enter")
+	s = m.waitFor("prod/only", 20*time.Second)
+	if strings.Contains(s, "lab/only") || !strings.Contains(s, "aws") {
+		t.Fatalf("after switching to prod-aws the list should show the served store on AWS:\n%s", s)
+	}
+	m.send("P")
+	m.waitFor("in use: prod-aws", 10*time.Second)
+	m.send("Up", "Enter")
+	s = m.waitFor("lab/only", 20*time.Second)
+	if strings.Contains(s, "prod/only") {
+		t.Fatalf("back on lab, the served store's secret is still listed:\n%s", s)
+	}
+	m.send("q")
+	m.waitFor("EXIT=0", 10*time.Second)
 }

@@ -133,6 +133,11 @@ func (a *app) console(ctx context.Context, argv []string, demoMode bool) error {
 	if demoMode {
 		return a.demoConsole(ctx, args, cfg)
 	}
+	if a.configFile != nil && len(a.configFile.contexts) > 0 {
+		switched := &backendList{}
+		defer switched.closeAll()
+		cfg.Contexts, cfg.Context, cfg.SwitchContext = a.configFile.contextInfos(), a.context, a.contextSwitcher(switched)
+	}
 	if a.cfg.Backend != "local" {
 		b, err := a.openBackend(ctx)
 		if err != nil {
