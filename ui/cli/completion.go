@@ -254,6 +254,21 @@ func (a *app) completeValue(ctx context.Context, p param, cur string) []string {
 	if secretIDParam(p.name) {
 		return a.completeSecretNames(ctx, cur)
 	}
+	if p.name == "context" {
+		path, err := configPath()
+		if err != nil {
+			return nil
+		}
+		cf, err := loadConfig(path)
+		if err != nil {
+			return nil
+		}
+		var names []string
+		for _, c := range cf.contextInfos() {
+			names = append(names, c.Name)
+		}
+		return withPrefix(names, cur)
+	}
 	if pathParam(p.name) {
 		return completePath(cur)
 	}

@@ -84,6 +84,9 @@ endpoint-url = %q
 		t.Errorf("config list does not say the store came from the environment:\n%s", r.stdout)
 	}
 
+	if got := strings.Fields(e.run("", "__complete", "--context", "").stdout); strings.Join(got, " ") != "lab prod-aws" {
+		t.Errorf("--context completes to %q, want the two contexts", got)
+	}
 	e.fails(253, "\nsecretary: no context \"staging\" in "+cfg+" (defined: lab, prod-aws)\n", "--context", "staging", "list-secrets")
 
 	// A bad file is refused with its place, and nothing runs.
