@@ -151,7 +151,10 @@ func (s *Store) AuditLog(ctx context.Context, q backend.AuditQuery) ([]backend.A
 	if q.SecretID != "" {
 		arn := q.SecretID
 		var found string
-		err := s.rdb.QueryRowContext(ctx, `SELECT arn FROM secrets WHERE name = ? OR arn = ?`, q.SecretID, q.SecretID).Scan(&found)
+		err := sql.ErrNoRows
+		if column, key, ok := s.secretKey(q.SecretID); ok {
+			err = s.rdb.QueryRowContext(ctx, `SELECT arn FROM secrets WHERE `+column+` = ?`, key).Scan(&found)
+		}
 		if err == nil {
 			arn = found
 		} else if !errors.Is(err, sql.ErrNoRows) {

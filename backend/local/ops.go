@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -333,10 +332,9 @@ func arnOf(sec *secretRow) string {
 // budget. The version is nil when the id or stage names none. The secret
 // row carries only what reads use (id, ARN, name, dates, labels).
 func (t *txn) lookupValue(secretID, versionID, stage string) (*secretRow, *versionRow, error) {
-	name, arn := secretID, ""
-	if strings.HasPrefix(secretID, "arn:") {
-		arn = secretID
-		name = strings.TrimPrefix(secretID, t.s.arnPrefix())
+	column, key, ok := t.s.secretKey(secretID)
+	if !ok {
+		return nil, nil, backend.Errorf(backend.CodeResourceNotFound, msgNotFound)
 	}
 	// Only the columns a read needs: the driver converts every column name
 	// of every query it runs, so each one costs.
@@ -344,7 +342,7 @@ func (t *txn) lookupValue(secretID, versionID, stage string) (*secretRow, *versi
 		v.version_id, v.created, v.last_accessed, v.key_id, v.key_version, v.wrapped_dek, v.ciphertext
 		FROM secrets s LEFT JOIN versions v ON v.secret_id = s.id AND v.version_id = CASE WHEN ?2 <> '' THEN ?2
 			ELSE (SELECT st.version_id FROM stages st WHERE st.secret_id = s.id AND st.stage = ?3) END
-		WHERE s.name = ?1 OR s.arn = ?4`, name, versionID, stage, arn)
+		WHERE s.`+column+` = ?1`, key, versionID, stage)
 	var sec secretRow
 	var vid, keyID sql.NullString
 	var created, accessed, keyVersion sql.NullInt64

@@ -109,20 +109,51 @@ func day(t time.Time) int64 {
 	return t.UTC().Truncate(24 * time.Hour).UnixNano()
 }
 
+// secretKey says how a SecretId is matched, as Secrets Manager matches it:
+// a full ARN (one that ends in "-" and six letters or digits) matches only
+// the secret with exactly that ARN; a partial ARN (the ARN without the
+// suffix) matches the secret of that name, and only under this store's
+// region and account; anything else is a name. A name and an ARN are never
+// tried in one lookup: a secret named like another's ARN tail
+// ("prod/db-gv9Nh3") must not answer for that other secret. ok is false
+// for an ARN no secret in this store can have.
+func (s *Store) secretKey(secretID string) (column, key string, ok bool) {
+	if !strings.HasPrefix(secretID, "arn:") {
+		return "name", secretID, true
+	}
+	rest, found := strings.CutPrefix(secretID, s.arnPrefix())
+	if !found || rest == "" {
+		return "", "", false
+	}
+	if hasARNSuffix(rest) {
+		return "arn", secretID, true
+	}
+	return "name", rest, true
+}
+
+// hasARNSuffix reports whether s ends in "-" and six characters of the
+// random ARN suffix's alphabet.
+func hasARNSuffix(s string) bool {
+	if len(s) < 8 || s[len(s)-7] != '-' {
+		return false
+	}
+	for _, c := range []byte(s[len(s)-6:]) {
+		if strings.IndexByte(suffixAlphabet, c) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // find resolves a SecretId (name, full ARN or partial ARN).
 func (t *txn) find(secretID string) (*secretRow, error) {
-	name := secretID
-	arn := ""
-	if strings.HasPrefix(secretID, "arn:") {
-		arn = secretID
-		name = strings.TrimPrefix(secretID, t.s.arnPrefix())
+	column, key, ok := t.s.secretKey(secretID)
+	if !ok {
+		return nil, backend.Errorf(backend.CodeResourceNotFound, msgNotFound)
 	}
-	q := `SELECT ` + secretColumns + ` FROM secrets WHERE name = ?`
-	args := []any{name}
-	if arn != "" {
-		q += ` OR arn = ?`
-		args = append(args, arn)
-	}
+	// column is one of two fixed names, never caller text.
+	q := `SELECT ` + secretColumns + ` FROM secrets WHERE ` + column + ` = ?`
+	args := []any{key}
 	row, err := scanSecret(t.queryRow(q, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, backend.Errorf(backend.CodeResourceNotFound, msgNotFound)
