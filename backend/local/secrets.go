@@ -357,6 +357,14 @@ func (t *txn) writeVersion(sec *secretRow, versionID string, kind byte, value []
 				if err := t.setLabel(sec.id, backend.StagePrevious, old); err != nil {
 					return nil, err
 				}
+				// As recorded from AWS: a version that loses AWSCURRENT
+				// to a new value loses AWSPENDING with it, so no finished
+				// rotation's pending label outlives its turn as current.
+				if labels[backend.StagePending] == old && !contains(stages, backend.StagePending) {
+					if err := t.removeLabel(sec.id, backend.StagePending); err != nil {
+						return nil, err
+					}
+				}
 			}
 		}
 		// The new version starts with no labels, so the limit can only be
