@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -642,6 +643,16 @@ func (b *txBackend) DeleteSecret(ctx context.Context, in *backend.DeleteSecretIn
 			return "", "", err
 		}
 		sec, err := t.find(in.SecretID)
+		if err != nil && in.ForceDeleteWithoutRecovery && backend.Code(err) == backend.CodeResourceNotFound {
+			// Secrets Manager answers a forced delete of a secret that does
+			// not exist as if it had existed, so that a retried or
+			// idempotent cleanup succeeds.
+			out, err = t.s.phantomDeletion(in.SecretID, t.now)
+			if err != nil {
+				return "", "", err
+			}
+			return out.ARN, "", nil
+		}
 		if err != nil {
 			return "", "", err
 		}
@@ -831,4 +842,25 @@ func (t *txn) listVersions(sec *secretRow, in *backend.ListSecretVersionIdsInput
 type offsetToken struct {
 	Secret string `json:"s"`
 	Offset int    `json:"o"`
+}
+
+// phantomDeletion is the answer to a forced delete of a missing secret: the
+// ARN the id names, or a new one for a name, the name, and now.
+func (s *Store) phantomDeletion(secretID string, now time.Time) (*backend.DeleteSecretOutput, error) {
+	column, key, ok := s.secretKey(secretID)
+	if !ok {
+		return nil, backend.Errorf(backend.CodeResourceNotFound, msgNotFound)
+	}
+	out := &backend.DeleteSecretOutput{Name: key, ARN: key, DeletionDate: now}
+	if column == "arn" {
+		out.Name = strings.TrimPrefix(key, s.arnPrefix())
+		out.Name = out.Name[:len(out.Name)-7]
+		return out, nil
+	}
+	arn, err := s.newARN(key)
+	if err != nil {
+		return nil, err
+	}
+	out.ARN = arn
+	return out, nil
 }
