@@ -169,8 +169,8 @@ func (b *txBackend) CreateSecret(ctx context.Context, in *backend.CreateSecretIn
 		// statement. The ARN holds the name, so only a taken name
 		// conflicts. A failure below rolls the insert back.
 		now := t.now.UnixNano()
-		res, err := t.exec(`INSERT INTO secrets(arn, name, description, kms_key_id, created, last_changed)
-			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, arn, in.Name, in.Description, in.KmsKeyID, now, now)
+		res, err := t.exec(`INSERT INTO secrets(arn, name, description, kms_key_id, created, last_changed, ident_mac)
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, arn, in.Name, in.Description, in.KmsKeyID, now, now, t.s.identityMAC(arn, in.Name))
 		if err != nil {
 			return "", "", internal(err)
 		}
@@ -234,6 +234,11 @@ func (b *txBackend) CreateSecret(ctx context.Context, in *backend.CreateSecretIn
 // upsertTags adds or overwrites tags; fresh says the secret has none yet,
 // so positions are known and the count was checked by validation.
 func (t *txn) upsertTags(secretID int64, tags []backend.Tag, fresh bool) error {
+	if len(tags) > 0 {
+		if _, err := t.exec(`UPDATE secrets SET tagged = 1 WHERE id = ? AND tagged = 0`, secretID); err != nil {
+			return internal(err)
+		}
+	}
 	if fresh {
 		if len(tags) == 0 {
 			return nil
@@ -339,7 +344,7 @@ func (t *txn) lookupValue(secretID, versionID, stage string) (*secretRow, *versi
 	}
 	// Only the columns a read needs: the driver converts every column name
 	// of every query it runs, so each one costs.
-	row := t.queryRow(`SELECT s.id, s.arn, s.name, s.last_accessed, s.deleted, s.deletion, s.stages_json,
+	row := t.queryRow(`SELECT s.id, s.arn, s.name, s.ident_mac, s.last_accessed, s.deleted, s.deletion, s.stages_json,
 		v.version_id, v.created, v.last_accessed, v.key_id, v.key_version, v.wrapped_dek, v.ciphertext
 		FROM secrets s LEFT JOIN versions v ON v.secret_id = s.id AND v.version_id = CASE WHEN ?2 <> '' THEN ?2
 			ELSE (SELECT st.version_id FROM stages st WHERE st.secret_id = s.id AND st.stage = ?3) END
@@ -348,13 +353,16 @@ func (t *txn) lookupValue(secretID, versionID, stage string) (*secretRow, *versi
 	var vid, keyID sql.NullString
 	var created, accessed, keyVersion sql.NullInt64
 	var v versionRow
-	err := row.Scan(&sec.id, &sec.arn, &sec.name, &sec.lastAccessed, &sec.deleted, &sec.deletion, &sec.stagesJSON,
+	err := row.Scan(&sec.id, &sec.arn, &sec.name, &sec.identMAC, &sec.lastAccessed, &sec.deleted, &sec.deletion, &sec.stagesJSON,
 		&vid, &created, &accessed, &keyID, &keyVersion, &v.wrappedDEK, &v.ciphertext)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && sec.deletion.Valid && sec.deletion.Int64 <= t.now.UnixNano()) {
 		return nil, nil, backend.Errorf(backend.CodeResourceNotFound, msgNotFound)
 	}
 	if err != nil {
 		return nil, nil, internal(err)
+	}
+	if err := t.s.checkIdentity(sec.arn, sec.name, sec.identMAC); err != nil {
+		return nil, nil, err
 	}
 	if sec.deleted.Valid {
 		return &sec, nil, backend.Errorf(backend.CodeInvalidRequest, msgMarkedDeletion)

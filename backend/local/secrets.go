@@ -1,6 +1,7 @@
 package local
 
 import (
+	"crypto/hmac"
 	"crypto/rand"
 	"database/sql"
 	"errors"
@@ -47,13 +48,17 @@ type secretRow struct {
 	nextRotation  sql.NullInt64
 	tagsJSON      []byte
 	stagesJSON    []byte
+	// tagged marks a secret that has had tags (AWS then answers "Tags":
+	// [] once the last is removed); identMAC is identityMAC's.
+	tagged   bool
+	identMAC []byte
 	// fresh marks a secret inserted by the running CreateSecret.
 	fresh bool
 }
 
 const secretColumns = `id, arn, name, description, kms_key_id, created, last_changed, last_accessed, deleted, deletion,
 	owning_service, primary_region, rotation_enabled, rotation_function, rotation_rules, last_rotated, next_rotation,
-	tags_json, stages_json`
+	tags_json, stages_json, tagged, ident_mac`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -61,7 +66,7 @@ func scanSecret(r scanner) (*secretRow, error) {
 	var s secretRow
 	err := r.Scan(&s.id, &s.arn, &s.name, &s.description, &s.kmsKeyID, &s.created, &s.lastChanged, &s.lastAccessed,
 		&s.deleted, &s.deletion, &s.owningService, &s.primaryRegion, &s.rotEnabled, &s.rotFunction, &s.rotRules,
-		&s.lastRotated, &s.nextRotation, &s.tagsJSON, &s.stagesJSON)
+		&s.lastRotated, &s.nextRotation, &s.tagsJSON, &s.stagesJSON, &s.tagged, &s.identMAC)
 	return &s, err
 }
 
@@ -160,6 +165,9 @@ func (t *txn) find(secretID string) (*secretRow, error) {
 	}
 	if err != nil {
 		return nil, internal(err)
+	}
+	if err := t.s.checkIdentity(row.arn, row.name, row.identMAC); err != nil {
+		return nil, err
 	}
 	if row.deletion.Valid && row.deletion.Int64 <= t.now.UnixNano() {
 		// Past its deletion date: gone, even before the next purge.
@@ -461,4 +469,14 @@ func (t *txn) putValue(sec *secretRow, token string, kind byte, value []byte, st
 	}
 	outStages, err = t.writeVersion(sec, token, kind, value, stages)
 	return token, outStages, err
+}
+
+// checkIdentity refuses a secret row whose name and ARN are not the pair
+// the store wrote (see identityMAC).
+func (s *Store) checkIdentity(arn, name string, mac []byte) error {
+	if len(mac) == 0 || !hmac.Equal(mac, s.identityMAC(arn, name)) {
+		return fmt.Errorf("%w: the record of secret %q (%s) was changed outside secretary; it is not used (restore the store from a backup)",
+			ErrIntegrity, name, arn)
+	}
+	return nil
 }
