@@ -351,6 +351,9 @@ func sqliteCorrupt(err error) bool {
 // Init creates a new store at path unlocked by cred; it fails if one exists.
 func Init(ctx context.Context, path string, cred Credential, opts Options) (*Store, error) {
 	opts = opts.withDefaults()
+	if err := checkRegionAccount(opts.Region, opts.Account); err != nil {
+		return nil, err
+	}
 	secret, kind, err := credSecret(cred)
 	if err != nil {
 		return nil, err
@@ -663,4 +666,24 @@ func createSchema(ctx context.Context, db *sql.DB) error {
 		}
 	}
 	return tx.Commit()
+}
+
+// checkRegionAccount refuses a region or account an ARN could not hold:
+// both become part of every ARN for the store's life.
+func checkRegionAccount(region, account string) error {
+	okRegion := len(region) <= 32 && region[0] >= 'a' && region[0] <= 'z' && region[len(region)-1] != '-'
+	for _, c := range []byte(region) {
+		okRegion = okRegion && (c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-')
+	}
+	if !okRegion {
+		return fmt.Errorf("region %q: use lower-case letters, digits and hyphens, as in us-west-2 (at most 32 characters)", region)
+	}
+	okAccount := len(account) == 12
+	for _, c := range []byte(account) {
+		okAccount = okAccount && c >= '0' && c <= '9'
+	}
+	if !okAccount {
+		return fmt.Errorf("account id %q: use 12 digits, as in 123456789012", account)
+	}
+	return nil
 }
