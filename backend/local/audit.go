@@ -56,6 +56,11 @@ func auditHash(r *backend.AuditRecord) string {
 // exception name is kept: messages are not needed to audit and may echo
 // input. A failure to write is fatal to the transaction.
 func (t *txn) audit(operation, arn, versionID string, opErr error) error {
+	if t.s.frozen {
+		// Nothing can be written to a frozen store; its reads go
+		// unrecorded rather than refused (see Store.frozen).
+		return nil
+	}
 	r := backend.AuditRecord{
 		Time:      t.now,
 		Actor:     t.actor(),

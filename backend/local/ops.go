@@ -400,16 +400,18 @@ func (t *txn) getValue(sec *secretRow, v *versionRow, versionID, stage string) (
 	if err != nil {
 		return nil, err
 	}
-	d := day(t.now)
-	if sec.lastAccessed != d {
-		if _, err := t.exec(`UPDATE secrets SET last_accessed = ? WHERE id = ?`, d, sec.id); err != nil {
-			return nil, internal(err)
+	// A frozen store cannot record the access date (see Store.frozen).
+	if d := day(t.now); !t.s.frozen {
+		if sec.lastAccessed != d {
+			if _, err := t.exec(`UPDATE secrets SET last_accessed = ? WHERE id = ?`, d, sec.id); err != nil {
+				return nil, internal(err)
+			}
 		}
-	}
-	if v.accessed != d {
-		if _, err := t.exec(`UPDATE versions SET last_accessed = ? WHERE secret_id = ? AND version_id = ?`,
-			d, sec.id, versionID); err != nil {
-			return nil, internal(err)
+		if v.accessed != d {
+			if _, err := t.exec(`UPDATE versions SET last_accessed = ? WHERE secret_id = ? AND version_id = ?`,
+				d, sec.id, versionID); err != nil {
+				return nil, internal(err)
+			}
 		}
 	}
 	out := &backend.SecretValue{

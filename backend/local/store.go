@@ -94,6 +94,11 @@ type Store struct {
 	// cut; that keeps a read at tens of microseconds instead of an fsync.
 	db  *sql.DB
 	rdb *sql.DB
+	// frozen is set when the file cannot be written (a read-only
+	// filesystem or mount): SQLite opens it read-only, every mutation is
+	// refused, and reads leave no audit record or access date, since
+	// nothing can be written.
+	frozen bool
 	// mu serializes this process's write transactions so they queue here
 	// instead of sleeping in SQLite's busy handler.
 	mu sync.Mutex
@@ -315,6 +320,26 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
+// openFrozen opens a store file that cannot be written. With no
+// write-ahead log to read, it is opened immutable, so SQLite needs no
+// shared-memory file either; a log left by a process that stopped without
+// checkpointing must be read through the shared-memory file, which only
+// works if it exists.
+func openFrozen(path string) (*sql.DB, error) {
+	if strings.ContainsAny(path, "?#") {
+		return nil, fmt.Errorf("store path %q must not contain '?' or '#'", path)
+	}
+	uri := "file:" + strings.ReplaceAll(path, "%", "%25") + "?mode=ro"
+	if fi, err := os.Stat(path + "-wal"); err != nil || fi.Size() == 0 {
+		uri += "&immutable=1"
+	}
+	db, err := sql.Open("sqlite", uri+"&_pragma=busy_timeout("+fmt.Sprint(busyTimeoutMS)+")&_pragma=temp_store(MEMORY)")
+	if err != nil {
+		return nil, fmt.Errorf("open store read-only: %w", err)
+	}
+	return db, nil
+}
+
 func openDBs(path string) (db, rdb *sql.DB, err error) {
 	if strings.ContainsAny(path, "?#") {
 		return nil, nil, fmt.Errorf("store path %q must not contain '?' or '#'", path)
@@ -457,17 +482,29 @@ func Open(ctx context.Context, path string, cred Credential, opts Options) (*Sto
 		return nil, err
 	}
 	defer wipe(secret)
-	db, rdb, err := openDBs(path)
+	frozen := !fileWritable(path)
+	var db, rdb *sql.DB
+	if frozen {
+		opts.ReadOnly = true
+		db, err = openFrozen(path)
+		rdb = db
+	} else {
+		db, rdb, err = openDBs(path)
+	}
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{path: path, opts: opts, db: db, rdb: rdb, keks: map[kekRef]cipher.AEAD{}, pinned: map[*sql.DB]*pinnedConn{}}
+	s := &Store{path: path, opts: opts, db: db, rdb: rdb, frozen: frozen, keks: map[kekRef]cipher.AEAD{}, pinned: map[*sql.DB]*pinnedConn{}}
 	version, err := s.unlock(ctx, kind, secret, cred)
 	if err == nil {
 		s.identKey, err = deriveIdentityKey(s.root)
 	}
 	if err == nil && version < currentSchema() {
-		err = s.upgradeFile(ctx)
+		if frozen {
+			err = fmt.Errorf("%s has schema version %d and must be upgraded to %d, which needs to write the file; open it once where it is writable", path, version, currentSchema())
+		} else {
+			err = s.upgradeFile(ctx)
+		}
 	}
 	if err == nil {
 		err = s.loadIdentity(ctx)
@@ -643,7 +680,7 @@ func (s *Store) Close() error {
 	s.keyMu.Unlock()
 	var errs []error
 	errs = append(errs, s.closePinned())
-	if s.rdb != nil {
+	if s.rdb != nil && s.rdb != s.db {
 		errs = append(errs, s.rdb.Close())
 	}
 	if s.db != nil {
