@@ -10,6 +10,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"sort"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -254,12 +255,46 @@ func deriveIdentityKey(root []byte) ([]byte, error) {
 	return k, nil
 }
 
-// identityMAC authenticates that a secret with this ARN has this name.
-// Names and ARNs are metadata in clear; values are bound to their ARN by
-// the envelope's associated data, but without this a file edited to swap
-// two names would answer a request for one secret with the other's value.
-func (s *Store) identityMAC(arn, name string) []byte {
+// identityMAC authenticates that the secret with this ARN has this name
+// and these staging labels (stagesJSON, the row's listing copy, in any
+// order). Names, ARNs and labels are metadata in clear; values are bound
+// to their ARN and version by the envelope's associated data, but without
+// this a file edited to swap two names would answer a request for one
+// secret with the other's value, and one edited to move AWSCURRENT would
+// hand out an old password.
+func (s *Store) identityMAC(arn, name string, stagesJSON []byte) ([]byte, error) {
+	labels, err := labelMap(stagesJSON)
+	if err != nil {
+		return nil, err
+	}
+	parts := [][]byte{[]byte("secretary/identity/v1"), s.storeID, []byte(arn), []byte(name)}
+	stages := make([]string, 0, len(labels))
+	for st := range labels {
+		stages = append(stages, st)
+	}
+	sort.Strings(stages)
+	for _, st := range stages {
+		parts = append(parts, []byte(st), []byte(labels[st]))
+	}
 	m := hmac.New(sha256.New, s.identKey)
-	m.Write(aad([]byte("secretary/identity/v1"), s.storeID, []byte(arn), []byte(name)))
-	return m.Sum(nil)
+	m.Write(aad(parts...))
+	return m.Sum(nil), nil
+}
+
+// labelMap reads a listing copy of labels into stage → version.
+func labelMap(stagesJSON []byte) (map[string]string, error) {
+	out := map[string]string{}
+	if len(stagesJSON) <= 2 {
+		return out, nil
+	}
+	byVersion, err := decodeStages(stagesJSON)
+	if err != nil {
+		return nil, fmt.Errorf("%w: labels: %w", ErrCorrupt, err)
+	}
+	for v, stages := range byVersion {
+		for _, st := range stages {
+			out[st] = v
+		}
+	}
+	return out, nil
 }

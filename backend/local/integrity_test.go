@@ -262,3 +262,46 @@ func TestRegionAndAccountChosenAtInit(t *testing.T) {
 		t.Fatal("the region is not recorded in the store")
 	}
 }
+
+// Moving AWSCURRENT back to an old version in the file, without the key,
+// must not hand out the old value; the edit is refused whether only the
+// stages table or also the listing copy was changed.
+func TestEditedStagingLabelsFailIntegrityCheck(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name  string
+		edits []string
+	}{
+		{"the stages table", []string{
+			`UPDATE stages SET version_id = (SELECT version_id FROM stages WHERE stage = 'AWSPREVIOUS') WHERE stage = 'AWSCURRENT'`,
+		}},
+		{"the stages table and its listing copy", []string{
+			`UPDATE stages SET version_id = (SELECT version_id FROM stages WHERE stage = 'AWSPREVIOUS') WHERE stage = 'AWSCURRENT'`,
+			`UPDATE secrets SET stages_json = (SELECT json_group_object(version_id, json(labels)) FROM
+				(SELECT version_id, json_group_array(stage) AS labels FROM stages GROUP BY version_id))`,
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path, cred := keyStore(t, Options{})
+			s := reopen(t, path, cred, Options{})
+			mustCreate(t, s, "prod/db", "old-password")
+			if _, err := s.PutSecretValue(ctx, &backend.PutSecretValueInput{SecretID: "prod/db", SecretString: str("new-password")}); err != nil {
+				t.Fatal(err)
+			}
+			s.Close()
+			rawExec(t, path, tc.edits...)
+			s = reopen(t, path, cred, Options{})
+			v, err := s.GetSecretValue(ctx, &backend.GetSecretValueInput{SecretID: "prod/db"})
+			if !errors.Is(err, ErrIntegrity) {
+				t.Fatalf("GetSecretValue = %+v, %v; want ErrIntegrity", v, err)
+			}
+			// A write must not launder the edit into a freshly sealed row.
+			if _, err := s.PutSecretValue(ctx, &backend.PutSecretValueInput{SecretID: "prod/db", SecretString: str("x")}); !errors.Is(err, ErrIntegrity) {
+				t.Fatalf("PutSecretValue = %v; want ErrIntegrity", err)
+			}
+			if _, err := s.ListSecretVersionIds(ctx, &backend.ListSecretVersionIdsInput{SecretID: "prod/db"}); !errors.Is(err, ErrIntegrity) {
+				t.Fatalf("ListSecretVersionIds = %v; want ErrIntegrity", err)
+			}
+		})
+	}
+}

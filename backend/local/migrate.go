@@ -82,25 +82,26 @@ func migrateTagged(t *txn) error {
 	return err
 }
 
-// migrateIdentityMAC adds the MAC that binds each secret's name to its ARN
-// (see identityMAC) and computes it for the secrets there are: whatever
+// migrateIdentityMAC adds the MAC that binds each secret's name and
+// labels to its ARN (see identityMAC) and computes it for the secrets there are: whatever
 // the file says at the upgrade is taken as true.
 func migrateIdentityMAC(t *txn) error {
 	if _, err := t.exec(`ALTER TABLE secrets ADD COLUMN ident_mac BLOB`); err != nil {
 		return err
 	}
-	rows, err := t.query(`SELECT id, arn, name FROM secrets`)
+	rows, err := t.query(`SELECT id, arn, name, stages_json FROM secrets`)
 	if err != nil {
 		return err
 	}
 	type ident struct {
 		id        int64
 		arn, name string
+		stages    []byte
 	}
 	var all []ident
 	for rows.Next() {
 		var r ident
-		if err := rows.Scan(&r.id, &r.arn, &r.name); err != nil {
+		if err := rows.Scan(&r.id, &r.arn, &r.name, &r.stages); err != nil {
 			rows.Close()
 			return err
 		}
@@ -111,7 +112,11 @@ func migrateIdentityMAC(t *txn) error {
 		return err
 	}
 	for _, r := range all {
-		if _, err := t.exec(`UPDATE secrets SET ident_mac = ? WHERE id = ?`, t.s.identityMAC(r.arn, r.name), r.id); err != nil {
+		mac, err := t.s.identityMAC(r.arn, r.name, r.stages)
+		if err != nil {
+			return err
+		}
+		if _, err := t.exec(`UPDATE secrets SET ident_mac = ? WHERE id = ?`, mac, r.id); err != nil {
 			return err
 		}
 	}

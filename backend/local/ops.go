@@ -164,13 +164,19 @@ func (b *txBackend) CreateSecret(ctx context.Context, in *backend.CreateSecretIn
 		if err != nil {
 			return "", "", err
 		}
+		// Sealed with no labels yet; refreshMeta below reseals it with
+		// the first version's.
+		mac, err := t.s.identityMAC(arn, in.Name, nil)
+		if err != nil {
+			return "", "", err
+		}
 		// Insert first and look the name up only when it is taken: a new
 		// name is the common case, and a bulk import pays for every
 		// statement. The ARN holds the name, so only a taken name
 		// conflicts. A failure below rolls the insert back.
 		now := t.now.UnixNano()
 		res, err := t.exec(`INSERT INTO secrets(arn, name, description, kms_key_id, created, last_changed, ident_mac)
-			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, arn, in.Name, in.Description, in.KmsKeyID, now, now, t.s.identityMAC(arn, in.Name))
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, arn, in.Name, in.Description, in.KmsKeyID, now, now, mac)
 		if err != nil {
 			return "", "", internal(err)
 		}
@@ -361,7 +367,7 @@ func (t *txn) lookupValue(secretID, versionID, stage string) (*secretRow, *versi
 	if err != nil {
 		return nil, nil, internal(err)
 	}
-	if err := t.s.checkIdentity(sec.arn, sec.name, sec.identMAC); err != nil {
+	if err := t.s.checkIdentity(sec.arn, sec.name, sec.stagesJSON, sec.identMAC); err != nil {
 		return nil, nil, err
 	}
 	if sec.deleted.Valid {
@@ -385,6 +391,7 @@ func (t *txn) getValue(sec *secretRow, v *versionRow, versionID, stage string) (
 		return nil, backend.Errorf(backend.CodeResourceNotFound,
 			"Secrets Manager can't find the specified secret value for VersionId: %s", versionID)
 	}
+	requested := versionID
 	versionID = v.versionID
 	var labels map[string][]string
 	if err := json.Unmarshal(sec.stagesJSON, &labels); err != nil {
@@ -392,6 +399,11 @@ func (t *txn) getValue(sec *secretRow, v *versionRow, versionID, stage string) (
 	}
 	stages := labels[versionID]
 	sort.Strings(stages)
+	if requested == "" && stage != "" && !contains(stages, stage) {
+		// The version came from the stages table by this label, and the
+		// MAC-covered copy disagrees: the table was edited.
+		return nil, fmt.Errorf("%w: the staging labels of %q were changed outside secretary; they are not used (restore the store from a backup)", ErrIntegrity, sec.name)
+	}
 	if stage != "" && !contains(stages, stage) {
 		return nil, backend.Errorf(backend.CodeInvalidRequest,
 			"You provided a VersionStage that is not associated to the provided VersionId.")

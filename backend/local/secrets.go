@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 	"time"
@@ -166,7 +167,7 @@ func (t *txn) find(secretID string) (*secretRow, error) {
 	if err != nil {
 		return nil, internal(err)
 	}
-	if err := t.s.checkIdentity(row.arn, row.name, row.identMAC); err != nil {
+	if err := t.s.checkIdentity(row.arn, row.name, row.stagesJSON, row.identMAC); err != nil {
 		return nil, err
 	}
 	if row.deletion.Valid && row.deletion.Int64 <= t.now.UnixNano() {
@@ -188,8 +189,30 @@ func (t *txn) findLive(secretID string) (*secretRow, error) {
 	return row, nil
 }
 
-// labels returns stage → version for one secret.
+// labels returns stage → version for one secret. They must agree with the
+// row's listing copy, which the identity MAC covers (and find checked), so
+// labels edited in the file are refused rather than built upon.
 func (t *txn) labels(secretID int64) (map[string]string, error) {
+	var copyJSON []byte
+	if err := t.queryRow(`SELECT stages_json FROM secrets WHERE id = ?`, secretID).Scan(&copyJSON); err != nil {
+		return nil, internal(err)
+	}
+	out, err := t.tableLabels(secretID)
+	if err != nil {
+		return nil, err
+	}
+	want, err := labelMap(copyJSON)
+	if err != nil {
+		return nil, internal(err)
+	}
+	if !maps.Equal(out, want) {
+		return nil, fmt.Errorf("%w: the staging labels of a secret were changed outside secretary; they are not used (restore the store from a backup)", ErrIntegrity)
+	}
+	return out, nil
+}
+
+// tableLabels reads stage → version from the stages table.
+func (t *txn) tableLabels(secretID int64) (map[string]string, error) {
 	rows, err := t.query(`SELECT stage, version_id FROM stages WHERE secret_id = ?`, secretID)
 	if err != nil {
 		return nil, internal(err)
@@ -254,13 +277,28 @@ func (t *txn) removeLabel(secretID int64, stage string) error {
 // touchChanged sets LastChangedDate and refreshes the listing copies of
 // tags and labels; every change to either ends here.
 func (t *txn) touchChanged(secretID int64) error {
-	_, err := t.exec(`UPDATE secrets SET last_changed = ?2, `+refreshMetaSQL+` WHERE id = ?1`, secretID, t.now.UnixNano())
-	return internal(err)
+	return t.reseal(secretID, t.queryRow(`UPDATE secrets SET last_changed = ?2, `+refreshMetaSQL+` WHERE id = ?1
+		RETURNING arn, name, stages_json`, secretID, t.now.UnixNano()))
 }
 
 // refreshMeta refreshes the listing copies without touching the dates.
 func (t *txn) refreshMeta(secretID int64) error {
-	_, err := t.exec(`UPDATE secrets SET `+refreshMetaSQL+` WHERE id = ?1`, secretID)
+	return t.reseal(secretID, t.queryRow(`UPDATE secrets SET `+refreshMetaSQL+` WHERE id = ?1
+		RETURNING arn, name, stages_json`, secretID))
+}
+
+// reseal recomputes the identity MAC over the labels just refreshed.
+func (t *txn) reseal(secretID int64, row scanner) error {
+	var arn, name string
+	var stages []byte
+	if err := row.Scan(&arn, &name, &stages); err != nil {
+		return internal(err)
+	}
+	mac, err := t.s.identityMAC(arn, name, stages)
+	if err != nil {
+		return internal(err)
+	}
+	_, err = t.exec(`UPDATE secrets SET ident_mac = ? WHERE id = ?`, mac, secretID)
 	return internal(err)
 }
 
@@ -471,10 +509,11 @@ func (t *txn) putValue(sec *secretRow, token string, kind byte, value []byte, st
 	return token, outStages, err
 }
 
-// checkIdentity refuses a secret row whose name and ARN are not the pair
-// the store wrote (see identityMAC).
-func (s *Store) checkIdentity(arn, name string, mac []byte) error {
-	if len(mac) == 0 || !hmac.Equal(mac, s.identityMAC(arn, name)) {
+// checkIdentity refuses a secret row whose name, ARN and labels are not
+// what the store wrote (see identityMAC).
+func (s *Store) checkIdentity(arn, name string, stagesJSON, mac []byte) error {
+	want, err := s.identityMAC(arn, name, stagesJSON)
+	if err != nil || len(mac) == 0 || !hmac.Equal(mac, want) {
 		return fmt.Errorf("%w: the record of secret %q (%s) was changed outside secretary; it is not used (restore the store from a backup)",
 			ErrIntegrity, name, arn)
 	}
