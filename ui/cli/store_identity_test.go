@@ -51,3 +51,29 @@ func TestNewerSchemaExits253(t *testing.T) {
 		t.Fatalf("list-secrets on a newer store: %d %q", r.code, r.stderr)
 	}
 }
+
+// Swapping two secrets' names in the file, without the key, makes get
+// fail with an integrity error instead of printing the other secret.
+func TestGetRefusesSwappedNames(t *testing.T) {
+	e := newKeyFileStore(t)
+	e.ok("create-secret", "--name", "prod/db", "--secret-string", "db-password")
+	e.ok("create-secret", "--name", "prod/other", "--secret-string", "other-password")
+	db, err := sql.Open("sqlite", filepath.Join(e.dir, "store.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`UPDATE secrets SET name = 'swap' WHERE name = 'prod/db'`,
+		`UPDATE secrets SET name = 'prod/db' WHERE name = 'prod/other'`,
+		`UPDATE secrets SET name = 'prod/other' WHERE name = 'swap'`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	r := e.run("", "get", "prod/db")
+	if r.code == 0 || r.stdout != "" || !strings.Contains(r.stderr, "changed outside secretary") {
+		t.Fatalf("get after a swap: code %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+}
