@@ -316,6 +316,24 @@ func deletionCases() []testCase {
 			_, err := e.B.DeleteSecret(e.ctx, &backend.DeleteSecretInput{SecretID: e.name("missing")})
 			e.wantErr("DeleteSecret", err, backend.CodeResourceNotFound, msgNotFound)
 		}},
+		{name: "DeleteSecret forced on a missing secret answers as if it had existed", fn: func(e *env) {
+			// Recorded from AWS: 200 with ARN, Name and DeletionDate.
+			n := e.name("never")
+			before := e.now()
+			out, err := e.B.DeleteSecret(e.ctx, &backend.DeleteSecretInput{SecretID: n, ForceDeleteWithoutRecovery: true})
+			if err != nil {
+				e.Fatalf("forced DeleteSecret of a missing secret: %v", err)
+			}
+			if out.Name != n {
+				e.Fatalf("Name %q, want %q", out.Name, n)
+			}
+			e.wantARN(out.ARN, n)
+			if out.DeletionDate.Before(before.Add(-time.Minute)) || out.DeletionDate.After(e.now().Add(time.Minute)) {
+				e.Fatalf("DeletionDate %v, want about now (%v)", out.DeletionDate, before)
+			}
+			_, err = e.B.DescribeSecret(e.ctx, n)
+			e.wantErr("DescribeSecret afterwards", err, backend.CodeResourceNotFound, msgNotFound)
+		}},
 		{name: "a scheduled secret is gone once its window has passed", clock: true, fn: func(e *env) {
 			e.createValue("s", "v")
 			id := e.name("s")

@@ -328,6 +328,72 @@ func identityCases() []testCase {
 				}
 			}
 		}},
+		{name: "a full ARN names only its own secret, never one named like its tail", fn: func(e *env) {
+			real := e.createValue("db", "real")
+			// A secret whose name is the real one's ARN tail ("db-AbCdEf"):
+			// a lookup that tries names and ARNs together finds it first.
+			decoyName := real.ARN[strings.Index(real.ARN, ":secret:")+len(":secret:"):]
+			decoy := e.create(backend.CreateSecretInput{Name: decoyName, SecretString: str("decoy"), ClientRequestToken: token()})
+			id := real.ARN
+			wantReal := func(op, arn, name string) {
+				e.Helper()
+				if arn != real.ARN || name != e.name("db") {
+					e.Fatalf("%s by full ARN answered %q %q, want %q", op, arn, name, real.ARN)
+				}
+			}
+			m := e.describe(id)
+			wantReal("DescribeSecret", m.ARN, m.Name)
+			v := e.get(backend.GetSecretValueInput{SecretID: id})
+			wantReal("GetSecretValue", v.ARN, v.Name)
+			if *v.SecretString != "real" {
+				e.Fatalf("GetSecretValue by full ARN read %q", *v.SecretString)
+			}
+			p := e.put(id, "real2")
+			wantReal("PutSecretValue", p.ARN, p.Name)
+			u, err := e.B.UpdateSecret(e.ctx, &backend.UpdateSecretInput{SecretID: id, Description: str("changed")})
+			if err != nil {
+				e.Fatal(err)
+			}
+			wantReal("UpdateSecret", u.ARN, u.Name)
+			e.moveStage(id, "MOVED", p.VersionID, "")
+			if err := e.B.TagResource(e.ctx, &backend.TagResourceInput{SecretID: id, Tags: []backend.Tag{{Key: "k", Value: "v"}}}); err != nil {
+				e.Fatal(err)
+			}
+			l, err := e.B.ListSecretVersionIds(e.ctx, &backend.ListSecretVersionIdsInput{SecretID: id})
+			if err != nil {
+				e.Fatal(err)
+			}
+			wantReal("ListSecretVersionIds", l.ARN, l.Name)
+			bg, err := e.B.BatchGetSecretValue(e.ctx, &backend.BatchGetSecretValueInput{SecretIDList: []string{id}})
+			if err != nil || len(bg.SecretValues) != 1 {
+				e.Fatalf("BatchGetSecretValue: %+v %v", bg, err)
+			}
+			wantReal("BatchGetSecretValue", bg.SecretValues[0].ARN, bg.SecretValues[0].Name)
+			d, err := e.B.DeleteSecret(e.ctx, &backend.DeleteSecretInput{SecretID: id, RecoveryWindowInDays: intp(7)})
+			if err != nil {
+				e.Fatal(err)
+			}
+			wantReal("DeleteSecret", d.ARN, d.Name)
+			r, err := e.B.RestoreSecret(e.ctx, id)
+			if err != nil {
+				e.Fatal(err)
+			}
+			wantReal("RestoreSecret", r.ARN, r.Name)
+			// The decoy, by its own name and its own ARN, is untouched.
+			for _, did := range []string{decoyName, decoy.ARN} {
+				dm := e.describe(did)
+				if dm.ARN != decoy.ARN || dm.Description != "" || len(dm.Tags) != 0 || dm.Deleted() {
+					e.Fatalf("the decoy changed: %+v", dm)
+				}
+				if got := e.getString(did); got != "decoy" {
+					e.Fatalf("the decoy holds %q", got)
+				}
+				e.wantStages("decoy labels", e.stages(did), map[string][]string{decoy.VersionID: {cur}})
+			}
+			if got := e.getString(e.name("db")); got != "real2" {
+				e.Fatalf("the real secret holds %q", got)
+			}
+		}},
 		{name: "a full ARN with another suffix is not found", fn: func(e *env) {
 			out := e.createValue("s", "v")
 			wrong := partialARN(out.ARN) + "-"

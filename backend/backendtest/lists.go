@@ -313,6 +313,24 @@ func batchCases() []testCase {
 
 func tagCases() []testCase {
 	return []testCase{
+		{name: "Tags is absent before any tag and [] after the last is removed", fn: func(e *env) {
+			// Recorded from AWS: DescribeSecret has no Tags key for a secret
+			// never tagged, and "Tags": [] once its last tag is removed.
+			n := e.name("s")
+			e.create(backend.CreateSecretInput{Name: n, SecretString: str("v")})
+			if tags := e.describe(n).Tags; tags != nil {
+				e.Fatalf("Tags of a secret never tagged = %#v, want absent", tags)
+			}
+			if err := e.B.TagResource(e.ctx, &backend.TagResourceInput{SecretID: n, Tags: []backend.Tag{{Key: "k", Value: "v"}}}); err != nil {
+				e.Fatal(err)
+			}
+			if err := e.B.UntagResource(e.ctx, &backend.UntagResourceInput{SecretID: n, TagKeys: []string{"k"}}); err != nil {
+				e.Fatal(err)
+			}
+			if tags := e.describe(n).Tags; tags == nil || len(tags) != 0 {
+				e.Fatalf("Tags after removing the last tag = %#v, want [] (present and empty)", tags)
+			}
+		}},
 		{name: "TagResource adds and overwrites, UntagResource removes", fn: func(e *env) {
 			n := e.name("s")
 			e.create(backend.CreateSecretInput{Name: n, Tags: []backend.Tag{{Key: "a", Value: "1"}, {Key: "b", Value: "2"}}})

@@ -14,6 +14,17 @@ const (
 
 func versionCases() []testCase {
 	return []testCase{
+		{name: "a version demoted from AWSCURRENT by PutSecretValue loses AWSPENDING too", fn: func(e *env) {
+			// Recorded from AWS: v2 held [AWSCURRENT, AWSPENDING]; after v3 it
+			// holds only AWSPREVIOUS.
+			v1 := e.createValue("s", "one").VersionID
+			id := e.name("s")
+			v2 := e.put(id, "two", pend).VersionID
+			e.moveStage(id, cur, v2, v1)
+			e.wantStages("labels after moving AWSCURRENT", e.versions(id, false), map[string][]string{v1: {prev}, v2: {cur, pend}})
+			v3 := e.put(id, "three").VersionID
+			e.wantStages("labels after a plain put", e.versions(id, false), map[string][]string{v2: {prev}, v3: {cur}})
+		}},
 		{name: "CreateSecret with a value makes one AWSCURRENT version whose id is the token", fn: func(e *env) {
 			tok := token()
 			n := e.name("s")

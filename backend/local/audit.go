@@ -56,6 +56,11 @@ func auditHash(r *backend.AuditRecord) string {
 // exception name is kept: messages are not needed to audit and may echo
 // input. A failure to write is fatal to the transaction.
 func (t *txn) audit(operation, arn, versionID string, opErr error) error {
+	if t.s.frozen {
+		// Nothing can be written to a frozen store; its reads go
+		// unrecorded rather than refused (see Store.frozen).
+		return nil
+	}
 	r := backend.AuditRecord{
 		Time:      t.now,
 		Actor:     t.actor(),
@@ -151,7 +156,10 @@ func (s *Store) AuditLog(ctx context.Context, q backend.AuditQuery) ([]backend.A
 	if q.SecretID != "" {
 		arn := q.SecretID
 		var found string
-		err := s.rdb.QueryRowContext(ctx, `SELECT arn FROM secrets WHERE name = ? OR arn = ?`, q.SecretID, q.SecretID).Scan(&found)
+		err := sql.ErrNoRows
+		if column, key, ok := s.secretKey(q.SecretID); ok {
+			err = s.rdb.QueryRowContext(ctx, `SELECT arn FROM secrets WHERE `+column+` = ?`, key).Scan(&found)
+		}
 		if err == nil {
 			arn = found
 		} else if !errors.Is(err, sql.ErrNoRows) {

@@ -9,14 +9,17 @@ import (
 
 // TestConformance runs the shared AWS-semantics suite against a fresh store
 // per case, on a fake clock so windows, pruning and access dates can be
-// tested.
+// tested. The store is made for a region and account of its own, so the
+// suite checks that every ARN holds them.
 func TestConformance(t *testing.T) {
 	clock := newClock()
 	backendtest.Run(t, backendtest.Harness{
-		New:     func(t *testing.T) backend.Backend { return newStore(t, Options{Now: clock.Now}) },
+		New: func(t *testing.T) backend.Backend {
+			return newStore(t, Options{Now: clock.Now, Region: "us-west-2", Account: "123456789012"})
+		},
 		Now:     clock.Now,
 		Advance: clock.Advance,
-		Region:  "local",
-		Account: "000000000000",
+		Region:  "us-west-2",
+		Account: "123456789012",
 	})
 }

@@ -4,11 +4,13 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/hkdf"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"sort"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -218,4 +220,81 @@ func slotCipher(cred Credential, secret []byte, salt []byte, p KDFParams) (ciphe
 	}
 	defer wipe(k)
 	return newGCM(k)
+}
+
+// Bounds on a passphrase keyslot's Argon2id cost. The cost is read from
+// the file before anything is authenticated, so an edited slot could
+// otherwise make unlocking allocate terabytes or run for days; the bounds
+// sit far above DefaultKDF and any sensible choice.
+const (
+	maxKDFTime      = 32
+	maxKDFMemoryKiB = 4 << 20 // 4 GiB
+	maxKDFThreads   = 16
+)
+
+// checkKDF refuses an Argon2id cost outside the bounds.
+func checkKDF(p KDFParams) error {
+	switch {
+	case p.Time < 1 || p.Time > maxKDFTime:
+		return fmt.Errorf("Argon2id passes %d outside 1–%d", p.Time, maxKDFTime)
+	case p.Threads < 1 || p.Threads > maxKDFThreads:
+		return fmt.Errorf("Argon2id lanes %d outside 1–%d", p.Threads, maxKDFThreads)
+	case p.MemoryKiB < 8*uint32(p.Threads) || p.MemoryKiB > maxKDFMemoryKiB:
+		return fmt.Errorf("Argon2id memory %d KiB outside %d–%d KiB", p.MemoryKiB, 8*uint32(p.Threads), maxKDFMemoryKiB)
+	}
+	return nil
+}
+
+// deriveIdentityKey derives the key of identityMAC from the root key, so
+// nobody without a keyslot's secret can make a valid one.
+func deriveIdentityKey(root []byte) ([]byte, error) {
+	k, err := hkdf.Key(sha256.New, root, nil, "secretary identity mac v1", keyLen)
+	if err != nil {
+		return nil, fmt.Errorf("derive identity key: %w", err)
+	}
+	return k, nil
+}
+
+// identityMAC authenticates that the secret with this ARN has this name
+// and these staging labels (stagesJSON, the row's listing copy, in any
+// order). Names, ARNs and labels are metadata in clear; values are bound
+// to their ARN and version by the envelope's associated data, but without
+// this a file edited to swap two names would answer a request for one
+// secret with the other's value, and one edited to move AWSCURRENT would
+// hand out an old password.
+func (s *Store) identityMAC(arn, name string, stagesJSON []byte) ([]byte, error) {
+	labels, err := labelMap(stagesJSON)
+	if err != nil {
+		return nil, err
+	}
+	parts := [][]byte{[]byte("secretary/identity/v1"), s.storeID, []byte(arn), []byte(name)}
+	stages := make([]string, 0, len(labels))
+	for st := range labels {
+		stages = append(stages, st)
+	}
+	sort.Strings(stages)
+	for _, st := range stages {
+		parts = append(parts, []byte(st), []byte(labels[st]))
+	}
+	m := hmac.New(sha256.New, s.identKey)
+	m.Write(aad(parts...))
+	return m.Sum(nil), nil
+}
+
+// labelMap reads a listing copy of labels into stage → version.
+func labelMap(stagesJSON []byte) (map[string]string, error) {
+	out := map[string]string{}
+	if len(stagesJSON) <= 2 {
+		return out, nil
+	}
+	byVersion, err := decodeStages(stagesJSON)
+	if err != nil {
+		return nil, fmt.Errorf("%w: labels: %w", ErrCorrupt, err)
+	}
+	for v, stages := range byVersion {
+		for _, st := range stages {
+			out[st] = v
+		}
+	}
+	return out, nil
 }

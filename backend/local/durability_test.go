@@ -59,6 +59,9 @@ func runWriter(mode string) int {
 	}
 	defer s.Close()
 	name := os.Getenv(writerNameEnv)
+	if mode == "rotate-hang" {
+		return runHangingRotation(ctx, os.Getenv(writerStoreEnv), key, name)
+	}
 	n, _ := strconv.Atoi(os.Getenv(writerCountEnv))
 	for i := range n {
 		switch mode {

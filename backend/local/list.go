@@ -276,6 +276,9 @@ func decodeListingCopies(m *backend.SecretMetadata, r *secretRow) error {
 		for i, tg := range tags {
 			m.Tags[i] = backend.Tag{Key: tg.key, Value: tg.value}
 		}
+	} else if r.tagged {
+		// Once tagged, a secret without tags answers "Tags": [], as AWS.
+		m.Tags = []backend.Tag{}
 	}
 	if len(r.stagesJSON) > 2 {
 		st, err := decodeStages(r.stagesJSON)

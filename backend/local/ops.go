@@ -164,13 +164,19 @@ func (b *txBackend) CreateSecret(ctx context.Context, in *backend.CreateSecretIn
 		if err != nil {
 			return "", "", err
 		}
+		// Sealed with no labels yet; refreshMeta below reseals it with
+		// the first version's.
+		mac, err := t.s.identityMAC(arn, in.Name, nil)
+		if err != nil {
+			return "", "", err
+		}
 		// Insert first and look the name up only when it is taken: a new
 		// name is the common case, and a bulk import pays for every
 		// statement. The ARN holds the name, so only a taken name
 		// conflicts. A failure below rolls the insert back.
 		now := t.now.UnixNano()
-		res, err := t.exec(`INSERT INTO secrets(arn, name, description, kms_key_id, created, last_changed)
-			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, arn, in.Name, in.Description, in.KmsKeyID, now, now)
+		res, err := t.exec(`INSERT INTO secrets(arn, name, description, kms_key_id, created, last_changed, ident_mac)
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, arn, in.Name, in.Description, in.KmsKeyID, now, now, mac)
 		if err != nil {
 			return "", "", internal(err)
 		}
@@ -234,6 +240,11 @@ func (b *txBackend) CreateSecret(ctx context.Context, in *backend.CreateSecretIn
 // upsertTags adds or overwrites tags; fresh says the secret has none yet,
 // so positions are known and the count was checked by validation.
 func (t *txn) upsertTags(secretID int64, tags []backend.Tag, fresh bool) error {
+	if len(tags) > 0 {
+		if _, err := t.exec(`UPDATE secrets SET tagged = 1 WHERE id = ? AND tagged = 0`, secretID); err != nil {
+			return internal(err)
+		}
+	}
 	if fresh {
 		if len(tags) == 0 {
 			return nil
@@ -333,29 +344,31 @@ func arnOf(sec *secretRow) string {
 // budget. The version is nil when the id or stage names none. The secret
 // row carries only what reads use (id, ARN, name, dates, labels).
 func (t *txn) lookupValue(secretID, versionID, stage string) (*secretRow, *versionRow, error) {
-	name, arn := secretID, ""
-	if strings.HasPrefix(secretID, "arn:") {
-		arn = secretID
-		name = strings.TrimPrefix(secretID, t.s.arnPrefix())
+	column, key, ok := t.s.secretKey(secretID)
+	if !ok {
+		return nil, nil, backend.Errorf(backend.CodeResourceNotFound, msgNotFound)
 	}
 	// Only the columns a read needs: the driver converts every column name
 	// of every query it runs, so each one costs.
-	row := t.queryRow(`SELECT s.id, s.arn, s.name, s.last_accessed, s.deleted, s.deletion, s.stages_json,
+	row := t.queryRow(`SELECT s.id, s.arn, s.name, s.ident_mac, s.last_accessed, s.deleted, s.deletion, s.stages_json,
 		v.version_id, v.created, v.last_accessed, v.key_id, v.key_version, v.wrapped_dek, v.ciphertext
 		FROM secrets s LEFT JOIN versions v ON v.secret_id = s.id AND v.version_id = CASE WHEN ?2 <> '' THEN ?2
 			ELSE (SELECT st.version_id FROM stages st WHERE st.secret_id = s.id AND st.stage = ?3) END
-		WHERE s.name = ?1 OR s.arn = ?4`, name, versionID, stage, arn)
+		WHERE s.`+column+` = ?1`, key, versionID, stage)
 	var sec secretRow
 	var vid, keyID sql.NullString
 	var created, accessed, keyVersion sql.NullInt64
 	var v versionRow
-	err := row.Scan(&sec.id, &sec.arn, &sec.name, &sec.lastAccessed, &sec.deleted, &sec.deletion, &sec.stagesJSON,
+	err := row.Scan(&sec.id, &sec.arn, &sec.name, &sec.identMAC, &sec.lastAccessed, &sec.deleted, &sec.deletion, &sec.stagesJSON,
 		&vid, &created, &accessed, &keyID, &keyVersion, &v.wrappedDEK, &v.ciphertext)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && sec.deletion.Valid && sec.deletion.Int64 <= t.now.UnixNano()) {
 		return nil, nil, backend.Errorf(backend.CodeResourceNotFound, msgNotFound)
 	}
 	if err != nil {
 		return nil, nil, internal(err)
+	}
+	if err := t.s.checkIdentity(sec.arn, sec.name, sec.stagesJSON, sec.identMAC); err != nil {
+		return nil, nil, err
 	}
 	if sec.deleted.Valid {
 		return &sec, nil, backend.Errorf(backend.CodeInvalidRequest, msgMarkedDeletion)
@@ -378,6 +391,7 @@ func (t *txn) getValue(sec *secretRow, v *versionRow, versionID, stage string) (
 		return nil, backend.Errorf(backend.CodeResourceNotFound,
 			"Secrets Manager can't find the specified secret value for VersionId: %s", versionID)
 	}
+	requested := versionID
 	versionID = v.versionID
 	var labels map[string][]string
 	if err := json.Unmarshal(sec.stagesJSON, &labels); err != nil {
@@ -385,6 +399,11 @@ func (t *txn) getValue(sec *secretRow, v *versionRow, versionID, stage string) (
 	}
 	stages := labels[versionID]
 	sort.Strings(stages)
+	if requested == "" && stage != "" && !contains(stages, stage) {
+		// The version came from the stages table by this label, and the
+		// MAC-covered copy disagrees: the table was edited.
+		return nil, fmt.Errorf("%w: the staging labels of %q were changed outside secretary; they are not used (restore the store from a backup)", ErrIntegrity, sec.name)
+	}
 	if stage != "" && !contains(stages, stage) {
 		return nil, backend.Errorf(backend.CodeInvalidRequest,
 			"You provided a VersionStage that is not associated to the provided VersionId.")
@@ -393,16 +412,18 @@ func (t *txn) getValue(sec *secretRow, v *versionRow, versionID, stage string) (
 	if err != nil {
 		return nil, err
 	}
-	d := day(t.now)
-	if sec.lastAccessed != d {
-		if _, err := t.exec(`UPDATE secrets SET last_accessed = ? WHERE id = ?`, d, sec.id); err != nil {
-			return nil, internal(err)
+	// A frozen store cannot record the access date (see Store.frozen).
+	if d := day(t.now); !t.s.frozen {
+		if sec.lastAccessed != d {
+			if _, err := t.exec(`UPDATE secrets SET last_accessed = ? WHERE id = ?`, d, sec.id); err != nil {
+				return nil, internal(err)
+			}
 		}
-	}
-	if v.accessed != d {
-		if _, err := t.exec(`UPDATE versions SET last_accessed = ? WHERE secret_id = ? AND version_id = ?`,
-			d, sec.id, versionID); err != nil {
-			return nil, internal(err)
+		if v.accessed != d {
+			if _, err := t.exec(`UPDATE versions SET last_accessed = ? WHERE secret_id = ? AND version_id = ?`,
+				d, sec.id, versionID); err != nil {
+				return nil, internal(err)
+			}
 		}
 	}
 	out := &backend.SecretValue{
@@ -644,6 +665,16 @@ func (b *txBackend) DeleteSecret(ctx context.Context, in *backend.DeleteSecretIn
 			return "", "", err
 		}
 		sec, err := t.find(in.SecretID)
+		if err != nil && in.ForceDeleteWithoutRecovery && backend.Code(err) == backend.CodeResourceNotFound {
+			// Secrets Manager answers a forced delete of a secret that does
+			// not exist as if it had existed, so that a retried or
+			// idempotent cleanup succeeds.
+			out, err = t.s.phantomDeletion(in.SecretID, t.now)
+			if err != nil {
+				return "", "", err
+			}
+			return out.ARN, "", nil
+		}
 		if err != nil {
 			return "", "", err
 		}
@@ -833,4 +864,25 @@ func (t *txn) listVersions(sec *secretRow, in *backend.ListSecretVersionIdsInput
 type offsetToken struct {
 	Secret string `json:"s"`
 	Offset int    `json:"o"`
+}
+
+// phantomDeletion is the answer to a forced delete of a missing secret: the
+// ARN the id names, or a new one for a name, the name, and now.
+func (s *Store) phantomDeletion(secretID string, now time.Time) (*backend.DeleteSecretOutput, error) {
+	column, key, ok := s.secretKey(secretID)
+	if !ok {
+		return nil, backend.Errorf(backend.CodeResourceNotFound, msgNotFound)
+	}
+	out := &backend.DeleteSecretOutput{Name: key, ARN: key, DeletionDate: now}
+	if column == "arn" {
+		out.Name = strings.TrimPrefix(key, s.arnPrefix())
+		out.Name = out.Name[:len(out.Name)-7]
+		return out, nil
+	}
+	arn, err := s.newARN(key)
+	if err != nil {
+		return nil, err
+	}
+	out.ARN = arn
+	return out, nil
 }

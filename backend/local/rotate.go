@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -88,6 +89,7 @@ func (s *Store) RotateSecretProgress(ctx context.Context, in *backend.RotateSecr
 	}
 	out := &backend.RotateSecretOutput{ARN: cfg.arn, Name: cfg.name, VersionID: cfg.token}
 	defer s.releaseRotation(ctx, cfg)
+	defer s.heartbeat(ctx, cfg, leaseHeartbeat)()
 	eng := s.engine(progress)
 	immediately := in.RotateImmediately == nil || *in.RotateImmediately
 	if !immediately {
@@ -353,22 +355,75 @@ func (s *Store) CancelRotateSecret(ctx context.Context, secretID string) (*backe
 	return out, nil
 }
 
-// rotationLease bounds how long a claim on a secret's rotation holds when
-// its process dies without releasing it: longer than the slowest rotation
-// (four exec steps of at most five minutes each).
-const rotationLease = 30 * time.Minute
+// A rotation's claim is a lease its process keeps alive: it rewrites the
+// claim's heartbeat every leaseHeartbeat while the steps run. Another
+// caller may take the claim over at once when the holder is gone — a
+// process id on this host that no longer exists, or a heartbeat older than
+// leaseStale (a holder on another host, or one whose process id was
+// reused) — so a rotation killed mid-way is resumed by rerunning it with
+// its token, as Secrets Manager reattempts it, instead of being blocked.
+const (
+	leaseHeartbeat = 10 * time.Second
+	leaseStale     = time.Minute
+)
 
 // claimKey is the meta row that says a rotation of arn is running.
 func claimKey(arn string) string { return "rotating:" + arn }
 
+// rotationClaim is a claim row's value: "TOKEN HOST PID HEARTBEAT-NS".
+type rotationClaim struct {
+	token, host string
+	pid         int
+	beat        int64
+}
+
+func (c rotationClaim) String() string {
+	return c.token + " " + c.host + " " + strconv.Itoa(c.pid) + " " + strconv.FormatInt(c.beat, 10)
+}
+
+func parseClaim(v string) (rotationClaim, bool) {
+	f := strings.Fields(v)
+	if len(f) != 4 {
+		return rotationClaim{}, false
+	}
+	pid, err1 := strconv.Atoi(f[2])
+	beat, err2 := strconv.ParseInt(f[3], 10, 64)
+	if err1 != nil || err2 != nil {
+		return rotationClaim{}, false
+	}
+	return rotationClaim{token: f[0], host: f[1], pid: pid, beat: beat}, true
+}
+
+// thisHost names this machine in claims; spaces would break the format.
+func thisHost() string {
+	h, _ := os.Hostname()
+	if h == "" {
+		return "localhost"
+	}
+	return strings.ReplaceAll(h, " ", "_")
+}
+
+// holderGone reports whether the process holding c can no longer be
+// running the rotation. A claim in a format this code does not write is
+// from a release that can no longer open the file, so it is gone too.
+func holderGone(c rotationClaim, ok bool, now time.Time) bool {
+	if !ok {
+		return true
+	}
+	if c.host == thisHost() && processGone(c.pid) {
+		return true
+	}
+	return now.UnixNano()-c.beat > int64(leaseStale)
+}
+
 // claimRotation records, in the transaction that checks the start rule,
-// that this caller is running the rotation with token. The start rule alone
-// cannot stop two processes (serve's scheduler and a timer's rotate-due)
-// that both see no AWSPENDING from starting two rotations whose steps would
-// interleave and leave a database password no version holds; the claim
-// makes the check and the start one step. A claim is refused even for the
-// same token, since two runs of one rotation at once would also interleave;
-// a claim left by a process that died lapses after rotationLease.
+// that this process is running the rotation with token. The start rule
+// alone cannot stop two processes (serve's scheduler and a timer's
+// rotate-due) that both see no AWSPENDING from starting two rotations
+// whose steps would interleave and leave a database password no version
+// holds; the claim makes the check and the start one step. A live claim is
+// refused even for the same token, since two runs of one rotation at once
+// would also interleave; a claim whose holder is gone is taken over.
 func (t *txn) claimRotation(arn, token string) error {
 	var held string
 	err := t.queryRow(`SELECT value FROM meta WHERE key = ?`, claimKey(arn)).Scan(&held)
@@ -376,21 +431,56 @@ func (t *txn) claimRotation(arn, token string) error {
 		return internal(err)
 	}
 	if err == nil {
-		_, until, _ := strings.Cut(held, " ")
-		expiry, perr := strconv.ParseInt(until, 10, 64)
-		if perr == nil && t.now.UnixNano() < expiry {
+		c, ok := parseClaim(held)
+		if !holderGone(c, ok, t.now) {
 			return backend.Errorf(backend.CodeInvalidRequest, rotation.MsgInProgress)
 		}
 	}
-	value := token + " " + strconv.FormatInt(t.now.Add(rotationLease).UnixNano(), 10)
+	value := rotationClaim{token: token, host: thisHost(), pid: os.Getpid(), beat: t.now.UnixNano()}.String()
 	_, err = t.exec(`INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, claimKey(arn), value)
 	return internal(err)
+}
+
+// ownClaimPrefix is how this process's claim on a rotation with token
+// starts: renewing and releasing touch only that one, never a claim
+// another process took over.
+func ownClaimPrefix(token string) string {
+	return token + " " + thisHost() + " " + strconv.Itoa(os.Getpid()) + " "
+}
+
+// heartbeat keeps this process's claim on cfg's rotation fresh, every
+// interval, until the returned function is called.
+func (s *Store) heartbeat(ctx context.Context, cfg *rotationConfig, every time.Duration) (stop func()) {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	mine := ownClaimPrefix(cfg.token)
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+			// Only a claim still ours is renewed; a failed beat is
+			// retried on the next tick, and a missed one only lets
+			// another caller take over after leaseStale.
+			_ = s.run(ctx, true, func(t *txn) error {
+				_, err := t.exec(`UPDATE meta SET value = ?1 WHERE key = ?2 AND substr(value, 1, length(?3)) = ?3`,
+					mine+strconv.FormatInt(t.now.UnixNano(), 10), claimKey(cfg.arn), mine)
+				return internal(err)
+			})
+		}
+	}()
+	return func() { cancel(); <-done }
 }
 
 // releaseRotation drops the claim once the rotation ended, however it ended.
 func (s *Store) releaseRotation(ctx context.Context, cfg *rotationConfig) {
 	_ = s.run(context.WithoutCancel(ctx), true, func(t *txn) error {
-		_, err := t.exec(`DELETE FROM meta WHERE key = ? AND value LIKE ?`, claimKey(cfg.arn), cfg.token+" %")
+		_, err := t.exec(`DELETE FROM meta WHERE key = ?1 AND substr(value, 1, length(?2)) = ?2`, claimKey(cfg.arn), ownClaimPrefix(cfg.token))
 		return internal(err)
 	})
 }

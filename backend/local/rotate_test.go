@@ -650,3 +650,31 @@ func TestRotationSchedulerBacksOffAfterFailure(t *testing.T) {
 		t.Fatalf("retry after the back-off: %+v", d)
 	}
 }
+
+// A rotation asked for by full ARN rotates that secret, not one whose name
+// is the ARN's tail.
+func TestRotateSecretByFullARNIgnoresSecretNamedLikeItsTail(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t, Options{})
+	real := mustCreate(t, s, "prod/db", `{"password":"real-Password-1"}`)
+	decoyName := strings.TrimPrefix(real.ARN, s.arnPrefix())
+	decoy := mustCreate(t, s, decoyName, `{"password":"decoy-Password-1"}`)
+	out, err := s.RotateSecret(ctx, &backend.RotateSecretInput{
+		SecretID: real.ARN, ClientRequestToken: tokenA, RotationLambdaARN: "password?keys=password",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.ARN != real.ARN {
+		t.Fatalf("rotated %s, want %s", out.ARN, real.ARN)
+	}
+	if got := stagesOfSecret(t, s, real.ARN)[backend.StageCurrent]; got != tokenA {
+		t.Fatalf("AWSCURRENT of the real secret is %s, want the rotation's %s", got, tokenA)
+	}
+	if got := *mustGet(t, s, &backend.GetSecretValueInput{SecretID: decoyName}).SecretString; got != `{"password":"decoy-Password-1"}` {
+		t.Fatalf("the decoy was rotated: %s", got)
+	}
+	if m, err := s.DescribeSecret(ctx, decoy.ARN); err != nil || m.RotationEnabled {
+		t.Fatalf("the decoy's rotation settings changed: %+v %v", m, err)
+	}
+}

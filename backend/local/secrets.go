@@ -1,10 +1,12 @@
 package local
 
 import (
+	"crypto/hmac"
 	"crypto/rand"
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 	"time"
@@ -47,13 +49,17 @@ type secretRow struct {
 	nextRotation  sql.NullInt64
 	tagsJSON      []byte
 	stagesJSON    []byte
+	// tagged marks a secret that has had tags (AWS then answers "Tags":
+	// [] once the last is removed); identMAC is identityMAC's.
+	tagged   bool
+	identMAC []byte
 	// fresh marks a secret inserted by the running CreateSecret.
 	fresh bool
 }
 
 const secretColumns = `id, arn, name, description, kms_key_id, created, last_changed, last_accessed, deleted, deletion,
 	owning_service, primary_region, rotation_enabled, rotation_function, rotation_rules, last_rotated, next_rotation,
-	tags_json, stages_json`
+	tags_json, stages_json, tagged, ident_mac`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -61,7 +67,7 @@ func scanSecret(r scanner) (*secretRow, error) {
 	var s secretRow
 	err := r.Scan(&s.id, &s.arn, &s.name, &s.description, &s.kmsKeyID, &s.created, &s.lastChanged, &s.lastAccessed,
 		&s.deleted, &s.deletion, &s.owningService, &s.primaryRegion, &s.rotEnabled, &s.rotFunction, &s.rotRules,
-		&s.lastRotated, &s.nextRotation, &s.tagsJSON, &s.stagesJSON)
+		&s.lastRotated, &s.nextRotation, &s.tagsJSON, &s.stagesJSON, &s.tagged, &s.identMAC)
 	return &s, err
 }
 
@@ -109,26 +115,60 @@ func day(t time.Time) int64 {
 	return t.UTC().Truncate(24 * time.Hour).UnixNano()
 }
 
+// secretKey says how a SecretId is matched, as Secrets Manager matches it:
+// a full ARN (one that ends in "-" and six letters or digits) matches only
+// the secret with exactly that ARN; a partial ARN (the ARN without the
+// suffix) matches the secret of that name, and only under this store's
+// region and account; anything else is a name. A name and an ARN are never
+// tried in one lookup: a secret named like another's ARN tail
+// ("prod/db-gv9Nh3") must not answer for that other secret. ok is false
+// for an ARN no secret in this store can have.
+func (s *Store) secretKey(secretID string) (column, key string, ok bool) {
+	if !strings.HasPrefix(secretID, "arn:") {
+		return "name", secretID, true
+	}
+	rest, found := strings.CutPrefix(secretID, s.arnPrefix())
+	if !found || rest == "" {
+		return "", "", false
+	}
+	if hasARNSuffix(rest) {
+		return "arn", secretID, true
+	}
+	return "name", rest, true
+}
+
+// hasARNSuffix reports whether s ends in "-" and six characters of the
+// random ARN suffix's alphabet.
+func hasARNSuffix(s string) bool {
+	if len(s) < 8 || s[len(s)-7] != '-' {
+		return false
+	}
+	for _, c := range []byte(s[len(s)-6:]) {
+		if strings.IndexByte(suffixAlphabet, c) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // find resolves a SecretId (name, full ARN or partial ARN).
 func (t *txn) find(secretID string) (*secretRow, error) {
-	name := secretID
-	arn := ""
-	if strings.HasPrefix(secretID, "arn:") {
-		arn = secretID
-		name = strings.TrimPrefix(secretID, t.s.arnPrefix())
+	column, key, ok := t.s.secretKey(secretID)
+	if !ok {
+		return nil, backend.Errorf(backend.CodeResourceNotFound, msgNotFound)
 	}
-	q := `SELECT ` + secretColumns + ` FROM secrets WHERE name = ?`
-	args := []any{name}
-	if arn != "" {
-		q += ` OR arn = ?`
-		args = append(args, arn)
-	}
+	// column is one of two fixed names, never caller text.
+	q := `SELECT ` + secretColumns + ` FROM secrets WHERE ` + column + ` = ?`
+	args := []any{key}
 	row, err := scanSecret(t.queryRow(q, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, backend.Errorf(backend.CodeResourceNotFound, msgNotFound)
 	}
 	if err != nil {
 		return nil, internal(err)
+	}
+	if err := t.s.checkIdentity(row.arn, row.name, row.stagesJSON, row.identMAC); err != nil {
+		return nil, err
 	}
 	if row.deletion.Valid && row.deletion.Int64 <= t.now.UnixNano() {
 		// Past its deletion date: gone, even before the next purge.
@@ -149,8 +189,30 @@ func (t *txn) findLive(secretID string) (*secretRow, error) {
 	return row, nil
 }
 
-// labels returns stage → version for one secret.
+// labels returns stage → version for one secret. They must agree with the
+// row's listing copy, which the identity MAC covers (and find checked), so
+// labels edited in the file are refused rather than built upon.
 func (t *txn) labels(secretID int64) (map[string]string, error) {
+	var copyJSON []byte
+	if err := t.queryRow(`SELECT stages_json FROM secrets WHERE id = ?`, secretID).Scan(&copyJSON); err != nil {
+		return nil, internal(err)
+	}
+	out, err := t.tableLabels(secretID)
+	if err != nil {
+		return nil, err
+	}
+	want, err := labelMap(copyJSON)
+	if err != nil {
+		return nil, internal(err)
+	}
+	if !maps.Equal(out, want) {
+		return nil, fmt.Errorf("%w: the staging labels of a secret were changed outside secretary; they are not used (restore the store from a backup)", ErrIntegrity)
+	}
+	return out, nil
+}
+
+// tableLabels reads stage → version from the stages table.
+func (t *txn) tableLabels(secretID int64) (map[string]string, error) {
 	rows, err := t.query(`SELECT stage, version_id FROM stages WHERE secret_id = ?`, secretID)
 	if err != nil {
 		return nil, internal(err)
@@ -215,13 +277,28 @@ func (t *txn) removeLabel(secretID int64, stage string) error {
 // touchChanged sets LastChangedDate and refreshes the listing copies of
 // tags and labels; every change to either ends here.
 func (t *txn) touchChanged(secretID int64) error {
-	_, err := t.exec(`UPDATE secrets SET last_changed = ?2, `+refreshMetaSQL+` WHERE id = ?1`, secretID, t.now.UnixNano())
-	return internal(err)
+	return t.reseal(secretID, t.queryRow(`UPDATE secrets SET last_changed = ?2, `+refreshMetaSQL+` WHERE id = ?1
+		RETURNING arn, name, stages_json`, secretID, t.now.UnixNano()))
 }
 
 // refreshMeta refreshes the listing copies without touching the dates.
 func (t *txn) refreshMeta(secretID int64) error {
-	_, err := t.exec(`UPDATE secrets SET `+refreshMetaSQL+` WHERE id = ?1`, secretID)
+	return t.reseal(secretID, t.queryRow(`UPDATE secrets SET `+refreshMetaSQL+` WHERE id = ?1
+		RETURNING arn, name, stages_json`, secretID))
+}
+
+// reseal recomputes the identity MAC over the labels just refreshed.
+func (t *txn) reseal(secretID int64, row scanner) error {
+	var arn, name string
+	var stages []byte
+	if err := row.Scan(&arn, &name, &stages); err != nil {
+		return internal(err)
+	}
+	mac, err := t.s.identityMAC(arn, name, stages)
+	if err != nil {
+		return internal(err)
+	}
+	_, err = t.exec(`UPDATE secrets SET ident_mac = ? WHERE id = ?`, mac, secretID)
 	return internal(err)
 }
 
@@ -326,6 +403,14 @@ func (t *txn) writeVersion(sec *secretRow, versionID string, kind byte, value []
 				if err := t.setLabel(sec.id, backend.StagePrevious, old); err != nil {
 					return nil, err
 				}
+				// As recorded from AWS: a version that loses AWSCURRENT
+				// to a new value loses AWSPENDING with it, so no finished
+				// rotation's pending label outlives its turn as current.
+				if labels[backend.StagePending] == old && !contains(stages, backend.StagePending) {
+					if err := t.removeLabel(sec.id, backend.StagePending); err != nil {
+						return nil, err
+					}
+				}
 			}
 		}
 		// The new version starts with no labels, so the limit can only be
@@ -422,4 +507,15 @@ func (t *txn) putValue(sec *secretRow, token string, kind byte, value []byte, st
 	}
 	outStages, err = t.writeVersion(sec, token, kind, value, stages)
 	return token, outStages, err
+}
+
+// checkIdentity refuses a secret row whose name, ARN and labels are not
+// what the store wrote (see identityMAC).
+func (s *Store) checkIdentity(arn, name string, stagesJSON, mac []byte) error {
+	want, err := s.identityMAC(arn, name, stagesJSON)
+	if err != nil || len(mac) == 0 || !hmac.Equal(mac, want) {
+		return fmt.Errorf("%w: the record of secret %q (%s) was changed outside secretary; it is not used (restore the store from a backup)",
+			ErrIntegrity, name, arn)
+	}
+	return nil
 }

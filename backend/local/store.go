@@ -36,12 +36,15 @@ type Credential struct {
 
 // Options tune how a store is opened.
 type Options struct {
-	Actor    string           // audit actor; default "<user>@<host>"
-	Now      func() time.Time // clock; default time.Now
-	Region   string           // ARN region; default "local"
-	Account  string           // ARN account; default "000000000000"
-	ReadOnly bool             // every mutation fails with InvalidRequestException
-	KDF      *KDFParams       // Argon2id cost for new passphrase slots; nil = DefaultKDF()
+	Actor string           // audit actor; default "<user>@<host>"
+	Now   func() time.Time // clock; default time.Now
+	// Region and Account go into every ARN. Init records them in the
+	// store (default "local" and "000000000000"); Open uses what the
+	// store recorded and ignores these.
+	Region   string
+	Account  string
+	ReadOnly bool       // every mutation fails with InvalidRequestException
+	KDF      *KDFParams // Argon2id cost for new passphrase slots; nil = DefaultKDF()
 	// Rotation names the rotation functions RotateSecret accepts; nil
 	// allows only "password" (see rotation/builtin for the full set).
 	Rotation *rotation.Registry
@@ -59,11 +62,10 @@ var (
 	ErrStoreNotFound   = errors.New("no secret store at this path; create one with `secretary init`")
 	ErrWrongCredential = errors.New("the passphrase or key does not unlock this store")
 	ErrCorrupt         = errors.New("the store file is damaged or is not a secretary store")
+	// ErrIntegrity says metadata the key protects (a secret's name and
+	// ARN) was edited in the file by something other than secretary.
+	ErrIntegrity = errors.New("store integrity check failed")
 )
-
-// schemaVersion is the layout this code writes. Open refuses newer files
-// rather than misreading them.
-const schemaVersion = 1
 
 // busyTimeoutMS bounds how long a write waits for another process's write
 // transaction. Writes are short (milliseconds), so ten seconds only runs out
@@ -92,6 +94,11 @@ type Store struct {
 	// cut; that keeps a read at tens of microseconds instead of an fsync.
 	db  *sql.DB
 	rdb *sql.DB
+	// frozen is set when the file cannot be written (a read-only
+	// filesystem or mount): SQLite opens it read-only, every mutation is
+	// refused, and reads leave no audit record or access date, since
+	// nothing can be written.
+	frozen bool
 	// mu serializes this process's write transactions so they queue here
 	// instead of sleeping in SQLite's busy handler.
 	mu sync.Mutex
@@ -105,6 +112,9 @@ type Store struct {
 
 	keyMu sync.Mutex
 	root  []byte
+	// identKey authenticates each secret's name and ARN (see
+	// identityMAC); derived from root, wiped with it.
+	identKey []byte
 	// slot is the id of the keyslot that unlocked the store (guarded by
 	// mu once open): RemoveKeySlot refuses it, so removing a slot always
 	// leaves one the operator has just proved they can open.
@@ -310,6 +320,26 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
+// openFrozen opens a store file that cannot be written. With no
+// write-ahead log to read, it is opened immutable, so SQLite needs no
+// shared-memory file either; a log left by a process that stopped without
+// checkpointing must be read through the shared-memory file, which only
+// works if it exists.
+func openFrozen(path string) (*sql.DB, error) {
+	if strings.ContainsAny(path, "?#") {
+		return nil, fmt.Errorf("store path %q must not contain '?' or '#'", path)
+	}
+	uri := "file:" + strings.ReplaceAll(path, "%", "%25") + "?mode=ro"
+	if fi, err := os.Stat(path + "-wal"); err != nil || fi.Size() == 0 {
+		uri += "&immutable=1"
+	}
+	db, err := sql.Open("sqlite", uri+"&_pragma=busy_timeout("+fmt.Sprint(busyTimeoutMS)+")&_pragma=temp_store(MEMORY)")
+	if err != nil {
+		return nil, fmt.Errorf("open store read-only: %w", err)
+	}
+	return db, nil
+}
+
 func openDBs(path string) (db, rdb *sql.DB, err error) {
 	if strings.ContainsAny(path, "?#") {
 		return nil, nil, fmt.Errorf("store path %q must not contain '?' or '#'", path)
@@ -346,6 +376,9 @@ func sqliteCorrupt(err error) bool {
 // Init creates a new store at path unlocked by cred; it fails if one exists.
 func Init(ctx context.Context, path string, cred Credential, opts Options) (*Store, error) {
 	opts = opts.withDefaults()
+	if err := checkRegionAccount(opts.Region, opts.Account); err != nil {
+		return nil, err
+	}
 	secret, kind, err := credSecret(cred)
 	if err != nil {
 		return nil, err
@@ -393,15 +426,24 @@ func Init(ctx context.Context, path string, cred Credential, opts Options) (*Sto
 	if opts.KDF != nil {
 		kdf = *opts.KDF
 	}
+
+	if s.identKey, err = deriveIdentityKey(s.root); err != nil {
+		s.Close()
+		return nil, err
+	}
 	if err := createSchema(ctx, db); err != nil {
 		s.Close()
 		return nil, err
 	}
 	err = s.run(ctx, true, func(t *txn) error {
 		if _, err := t.tx.ExecContext(ctx, `INSERT INTO meta(key, value) VALUES
-			('schema_version', ?), ('store_id', ?), ('created', ?)`,
-			fmt.Sprint(schemaVersion), s.storeID, t.now.UnixNano()); err != nil {
+			('schema_version', '1'), ('store_id', ?), ('created', ?)`,
+			s.storeID, t.now.UnixNano()); err != nil {
 			return fatal(fmt.Errorf("create schema: %w", err))
+		}
+		// A new store is built by the same steps that upgrade an old one.
+		if err := t.upgrade(1); err != nil {
+			return err
 		}
 		slot, err := t.addSlot(kind, secret, cred, kdf)
 		if err != nil {
@@ -440,19 +482,76 @@ func Open(ctx context.Context, path string, cred Credential, opts Options) (*Sto
 		return nil, err
 	}
 	defer wipe(secret)
-	db, rdb, err := openDBs(path)
+	frozen := !fileWritable(path)
+	var db, rdb *sql.DB
+	if frozen {
+		opts.ReadOnly = true
+		db, err = openFrozen(path)
+		rdb = db
+	} else {
+		db, rdb, err = openDBs(path)
+	}
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{path: path, opts: opts, db: db, rdb: rdb, keks: map[kekRef]cipher.AEAD{}, pinned: map[*sql.DB]*pinnedConn{}}
-	if err := s.unlock(ctx, kind, secret, cred); err != nil {
+	s := &Store{path: path, opts: opts, db: db, rdb: rdb, frozen: frozen, keks: map[kekRef]cipher.AEAD{}, pinned: map[*sql.DB]*pinnedConn{}}
+	version, err := s.unlock(ctx, kind, secret, cred)
+	if err == nil {
+		s.identKey, err = deriveIdentityKey(s.root)
+	}
+	if err == nil && version < currentSchema() {
+		if frozen {
+			err = fmt.Errorf("%s has schema version %d and must be upgraded to %d, which needs to write the file; open it once where it is writable", path, version, currentSchema())
+		} else {
+			err = s.upgradeFile(ctx)
+		}
+	}
+	if err == nil {
+		err = s.loadIdentity(ctx)
+	}
+	if err != nil {
 		s.Close()
 		return nil, err
 	}
 	return s, nil
 }
 
-func (s *Store) unlock(ctx context.Context, kind string, secret []byte, cred Credential) error {
+// upgradeFile brings an older file to the current schema, in one
+// immediate transaction that first checks no other process did it already.
+func (s *Store) upgradeFile(ctx context.Context) error {
+	return s.run(ctx, true, func(t *txn) error {
+		var text string
+		if err := t.queryRow(`SELECT value FROM meta WHERE key = 'schema_version'`).Scan(&text); err != nil {
+			return internal(err)
+		}
+		from, err := parseSchemaVersion(s.path, text)
+		if err != nil {
+			return fatal(err)
+		}
+		if from == currentSchema() {
+			return nil
+		}
+		if err := t.upgrade(from); err != nil {
+			return err
+		}
+		return t.audit("UpgradeStore", "", "", nil)
+	})
+}
+
+// loadIdentity reads the region and account the store was made with; every
+// ARN holds them, so they come from the file, not from the caller.
+func (s *Store) loadIdentity(ctx context.Context) error {
+	for key, dst := range map[string]*string{"region": &s.opts.Region, "account": &s.opts.Account} {
+		if err := s.rdb.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, key).Scan(dst); err != nil {
+			return fmt.Errorf("%s: %w (no %s: %v)", s.path, ErrCorrupt, key, err)
+		}
+	}
+	return nil
+}
+
+// unlock finds the keyslot cred opens and returns the file's schema
+// version.
+func (s *Store) unlock(ctx context.Context, kind string, secret []byte, cred Credential) (int, error) {
 	corrupt := func(err error) error {
 		if sqliteCorrupt(err) || strings.Contains(err.Error(), "no such table") {
 			return fmt.Errorf("%s: %w (%v)", s.path, ErrCorrupt, err)
@@ -462,22 +561,23 @@ func (s *Store) unlock(ctx context.Context, kind string, secret []byte, cred Cre
 	var version string
 	if err := s.rdb.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'schema_version'`).Scan(&version); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("%s: %w (no schema version)", s.path, ErrCorrupt)
+			return 0, fmt.Errorf("%s: %w (no schema version)", s.path, ErrCorrupt)
 		}
-		return corrupt(err)
+		return 0, corrupt(err)
 	}
-	if version != fmt.Sprint(schemaVersion) {
-		return fmt.Errorf("%s has schema version %s; this secretary reads version %d (upgrade secretary)", s.path, version, schemaVersion)
+	schema, err := parseSchemaVersion(s.path, version)
+	if err != nil {
+		return 0, err
 	}
 	if err := s.rdb.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'store_id'`).Scan(&s.storeID); err != nil {
-		return corrupt(err)
+		return 0, corrupt(err)
 	}
 	if len(s.storeID) != 16 {
-		return fmt.Errorf("%s: %w (bad store id)", s.path, ErrCorrupt)
+		return 0, fmt.Errorf("%s: %w (bad store id)", s.path, ErrCorrupt)
 	}
 	rows, err := s.rdb.QueryContext(ctx, `SELECT id, salt, kdf_time, kdf_mem, kdf_threads, wrapped FROM keyslots WHERE kind = ? ORDER BY id`, kind)
 	if err != nil {
-		return corrupt(err)
+		return 0, corrupt(err)
 	}
 	type slot struct {
 		id            int64
@@ -489,34 +589,36 @@ func (s *Store) unlock(ctx context.Context, kind string, secret []byte, cred Cre
 		var sl slot
 		if err := rows.Scan(&sl.id, &sl.salt, &sl.p.Time, &sl.p.MemoryKiB, &sl.p.Threads, &sl.wrapped); err != nil {
 			rows.Close()
-			return corrupt(err)
+			return 0, corrupt(err)
 		}
 		slots = append(slots, sl)
 	}
 	if err := rows.Err(); err != nil {
 		rows.Close()
-		return corrupt(err)
+		return 0, corrupt(err)
 	}
 	rows.Close()
 	if len(slots) == 0 {
-		return fmt.Errorf("%w: the store has no %s keyslot", ErrWrongCredential, kind)
+		return 0, fmt.Errorf("%w: the store has no %s keyslot", ErrWrongCredential, kind)
 	}
 	for _, sl := range slots {
-		if kind == slotPassphrase && (sl.p.Time == 0 || sl.p.MemoryKiB == 0 || sl.p.Threads == 0 || sl.p.MemoryKiB > 4<<20) {
-			return fmt.Errorf("%s: %w (bad keyslot parameters)", s.path, ErrCorrupt)
+		if kind == slotPassphrase {
+			if err := checkKDF(sl.p); err != nil {
+				return 0, fmt.Errorf("%s: %w (keyslot %d: %v)", s.path, ErrCorrupt, sl.id, err)
+			}
 		}
 		a, err := slotCipher(cred, secret, sl.salt, sl.p)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		root, err := unwrap(a, sl.wrapped, slotAAD(s.storeID, kind))
 		if err == nil && len(root) == keyLen {
 			s.root = root
 			s.slot = sl.id
-			return nil
+			return schema, nil
 		}
 	}
-	return fmt.Errorf("%s: %w", s.path, ErrWrongCredential)
+	return 0, fmt.Errorf("%s: %w", s.path, ErrWrongCredential)
 }
 
 func (t *txn) addSlot(kind string, secret []byte, cred Credential, kdf KDFParams) (int64, error) {
@@ -526,6 +628,8 @@ func (t *txn) addSlot(kind string, secret []byte, cred Credential, kdf KDFParams
 	}
 	if kind != slotPassphrase {
 		kdf = KDFParams{}
+	} else if err := checkKDF(kdf); err != nil {
+		return 0, fmt.Errorf("passphrase keyslot cost: %w", err)
 	}
 	a, err := slotCipher(cred, secret, salt, kdf)
 	if err != nil {
@@ -547,6 +651,13 @@ func (t *txn) addSlot(kind string, secret []byte, cred Credential, kdf KDFParams
 	return id, nil
 }
 
+// Region returns the region the store was made with, which every ARN
+// holds; a server checks SigV4 credential scopes against it.
+func (s *Store) Region() string { return s.opts.Region }
+
+// Account returns the account id every ARN holds.
+func (s *Store) Account() string { return s.opts.Account }
+
 // Path returns the store file's path.
 func (s *Store) Path() string { return s.path }
 
@@ -563,11 +674,13 @@ func (s *Store) Close() error {
 	s.keyMu.Lock()
 	wipe(s.root)
 	s.root = nil
+	wipe(s.identKey)
+	s.identKey = nil
 	s.keks = map[kekRef]cipher.AEAD{}
 	s.keyMu.Unlock()
 	var errs []error
 	errs = append(errs, s.closePinned())
-	if s.rdb != nil {
+	if s.rdb != nil && s.rdb != s.db {
 		errs = append(errs, s.rdb.Close())
 	}
 	if s.db != nil {
@@ -590,4 +703,24 @@ func createSchema(ctx context.Context, db *sql.DB) error {
 		}
 	}
 	return tx.Commit()
+}
+
+// checkRegionAccount refuses a region or account an ARN could not hold:
+// both become part of every ARN for the store's life.
+func checkRegionAccount(region, account string) error {
+	okRegion := len(region) <= 32 && region[0] >= 'a' && region[0] <= 'z' && region[len(region)-1] != '-'
+	for _, c := range []byte(region) {
+		okRegion = okRegion && (c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-')
+	}
+	if !okRegion {
+		return fmt.Errorf("region %q: use lower-case letters, digits and hyphens, as in us-west-2 (at most 32 characters)", region)
+	}
+	okAccount := len(account) == 12
+	for _, c := range []byte(account) {
+		okAccount = okAccount && c >= '0' && c <= '9'
+	}
+	if !okAccount {
+		return fmt.Errorf("account id %q: use 12 digits, as in 123456789012", account)
+	}
+	return nil
 }

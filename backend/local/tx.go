@@ -195,7 +195,12 @@ func (s *Store) begin(ctx context.Context, db *sql.DB) (*txn, error) {
 		return nil, err
 	}
 	t := &txn{s: s, ctx: ctx, caller: ctx, db: db, pc: pc, tx: pc.conn, now: s.opts.Now().UTC()}
-	if _, err := t.exec("BEGIN IMMEDIATE"); err != nil {
+	begin := "BEGIN IMMEDIATE"
+	if s.frozen {
+		// A file that cannot be written cannot be locked for writing.
+		begin = "BEGIN"
+	}
+	if _, err := t.exec(begin); err != nil {
 		if ctx.Err() != nil {
 			// The driver reports a cancellation that races with a
 			// statement even when the statement took effect: make sure
@@ -358,7 +363,7 @@ func (s *Store) run(ctx context.Context, durable bool, fn func(t *txn) error) er
 	}()
 	// Reads skip the purge (they treat expired secrets as absent), so
 	// they stay one statement shorter.
-	if durable {
+	if durable && !s.frozen {
 		if err := t.purgeExpired(); err != nil {
 			t.rollback()
 			return toOperatorErr(err)

@@ -98,7 +98,7 @@ type describeSecretResponse struct {
 	LastAccessedDate   *epoch              `json:"LastAccessedDate,omitempty"`
 	DeletedDate        *epoch              `json:"DeletedDate,omitempty"`
 	NextRotationDate   *epoch              `json:"NextRotationDate,omitempty"`
-	Tags               []wireTag           `json:"Tags,omitempty"`
+	Tags               *[]wireTag          `json:"Tags,omitempty"`
 	VersionIdsToStages map[string][]string `json:"VersionIdsToStages,omitempty"`
 	OwningService      string              `json:"OwningService,omitempty"`
 	CreatedDate        *epoch              `json:"CreatedDate,omitempty"`
@@ -128,7 +128,7 @@ type secretListEntry struct {
 	LastAccessedDate       *epoch              `json:"LastAccessedDate,omitempty"`
 	DeletedDate            *epoch              `json:"DeletedDate,omitempty"`
 	NextRotationDate       *epoch              `json:"NextRotationDate,omitempty"`
-	Tags                   []wireTag           `json:"Tags,omitempty"`
+	Tags                   *[]wireTag          `json:"Tags,omitempty"`
 	SecretVersionsToStages map[string][]string `json:"SecretVersionsToStages,omitempty"`
 	OwningService          string              `json:"OwningService,omitempty"`
 	CreatedDate            *epoch              `json:"CreatedDate,omitempty"`
@@ -323,15 +323,17 @@ func fromWireTags(tags []wireTag) []backend.Tag {
 	return res
 }
 
-func toWireTags(tags []backend.Tag) []wireTag {
-	if len(tags) == 0 {
+// toWireTags keeps AWS's distinction: no Tags key for a secret never
+// tagged (nil), "Tags": [] for one whose last tag was removed.
+func toWireTags(tags []backend.Tag) *[]wireTag {
+	if tags == nil {
 		return nil
 	}
 	res := make([]wireTag, len(tags))
 	for i := range tags {
 		res[i] = wireTag{Key: &tags[i].Key, Value: &tags[i].Value}
 	}
-	return res
+	return &res
 }
 
 func fromWireFilters(fs []wireFilter) []backend.Filter {

@@ -78,7 +78,7 @@ func globalSpecs() []param {
 		{name: "clipboard-clear", kind: kString, help: "how long a copied value stays on the clipboard (default 30s)"},
 		{name: "backend", kind: kString, help: "local (default) or aws"},
 		{name: "profile", kind: kString, help: "AWS profile (aws backend)"},
-		{name: "region", kind: kString, help: "AWS region (aws backend)"},
+		{name: "region", kind: kString, help: "AWS region (aws backend); with init, the local store's region"},
 		{name: "endpoint-url", kind: kString, help: "Secrets Manager endpoint URL (aws backend)"},
 		{name: "output", kind: kString, help: "output format: json"},
 		{name: "rotation-exec-dir", kind: kString, help: "allow exec: rotation functions from these directories (separated by " + string(filepath.ListSeparator) + "); off by default"},

@@ -185,7 +185,7 @@ func storeError(path string, err error) error {
 	switch {
 	case errors.Is(err, local.ErrWrongCredential):
 		return &configError{fmt.Errorf("%s: %w", path, local.ErrWrongCredential)}
-	case errors.Is(err, local.ErrStoreNotFound), errors.Is(err, local.ErrCorrupt):
+	case errors.Is(err, local.ErrStoreNotFound), errors.Is(err, local.ErrCorrupt), errors.Is(err, local.ErrNewerSchema):
 		// The store's own errors already name the file.
 		return &configError{err}
 	}

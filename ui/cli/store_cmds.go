@@ -16,12 +16,16 @@ import (
 )
 
 func initCommand() *command {
-	return &command{name: "init", usage: "[--key-file PATH]",
+	return &command{name: "init", usage: "[--key-file PATH] [--region REGION] [--account-id ID]",
 		summary: "Create the local store.",
 		details: `Without --key-file the passphrase is typed twice on the terminal (or taken
 from ` + envPassphrase + `). With --key-file PATH a random key is written to PATH
-with mode 0600 (an existing key file is used as it is) and unlocks the store.`,
-		run: runInit}
+with mode 0600 (an existing key file is used as it is) and unlocks the store.
+--region and --account-id choose what every ARN of the store holds (default
+local and 000000000000), so applications that build ARNs for a real region
+and account find their secrets; they cannot be changed later.`,
+		params: []param{{name: "account-id", kind: kString, help: "12-digit account id in every ARN (default 000000000000)"}},
+		run:    runInit}
 }
 
 func runInit(ctx context.Context, a *app, args *args) error {
@@ -59,7 +63,10 @@ func runInit(ctx context.Context, a *app, args *args) error {
 		defer wipe(pass)
 		cred = local.Credential{Passphrase: pass}
 	}
-	s, err := local.Init(ctx, path, cred, a.localOptions())
+	opts := a.localOptions()
+	opts.Region = a.cfg.Region
+	opts.Account = args.strs["account-id"]
+	s, err := local.Init(ctx, path, cred, opts)
 	if err != nil {
 		return storeError(path, err)
 	}
