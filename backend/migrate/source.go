@@ -1,0 +1,229 @@
+package migrate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/secretary-sh/secretary/backend"
+)
+
+// Source yields the secrets to copy, each with its history.
+type Source interface {
+	// Each calls total once with the number of secrets when it is known
+	// before the first one (or -1), then fn for every selected secret. fn
+	// may run on several goroutines at once; an error from fn stops Each.
+	Each(ctx context.Context, total func(n int), fn func(ctx context.Context, s *Secret) error) error
+	// Stats reports the requests made to the source and the throttled
+	// ones retried.
+	Stats() (requests, retries int64)
+}
+
+// SourceOptions selects what a BackendSource reads.
+type SourceOptions struct {
+	// Filters use the ListSecrets filter syntax.
+	Filters []backend.Filter
+	// IncludeDeprecated also copies versions without labels.
+	IncludeDeprecated bool
+	// IncludePlannedDeletion lists secrets scheduled for deletion in the
+	// report. Their values cannot be read (Secrets Manager refuses), so
+	// they are reported as not carried rather than silently left out.
+	IncludePlannedDeletion bool
+	// Workers read secrets in parallel (default 4).
+	Workers int
+	// Rate caps the requests per second to the source (0: no cap).
+	Rate float64
+}
+
+// BackendSource reads secrets from a store.
+type BackendSource struct {
+	b     backend.Backend
+	opts  SourceOptions
+	meter *meter
+}
+
+// NewBackendSource reads from b.
+func NewBackendSource(b backend.Backend, opts SourceOptions) *BackendSource {
+	if opts.Workers <= 0 {
+		opts.Workers = 4
+	}
+	return &BackendSource{b: b, opts: opts, meter: newMeter(opts.Rate)}
+}
+
+// Stats implements Source.
+func (s *BackendSource) Stats() (int64, int64) { return s.meter.requests.Load(), s.meter.retries.Load() }
+
+// Each implements Source: it lists the selection first (so progress knows
+// the total), then reads each secret's versions and values on workers.
+func (s *BackendSource) Each(ctx context.Context, total func(int), fn func(context.Context, *Secret) error) error {
+	metas, err := s.list(ctx)
+	if err != nil {
+		return fmt.Errorf("listing the source: %w", err)
+	}
+	total(len(metas))
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	jobs := make(chan *backend.SecretMetadata)
+	var wg sync.WaitGroup
+	for range s.opts.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for m := range jobs {
+				sec, err := s.read(ctx, m)
+				if err == nil {
+					err = fn(ctx, sec)
+					sec.wipe()
+				}
+				if err != nil {
+					cancel(err)
+					return
+				}
+			}
+		}()
+	}
+feed:
+	for i := range metas {
+		select {
+		case jobs <- &metas[i]:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return context.Cause(ctx)
+}
+
+func (s *BackendSource) list(ctx context.Context) ([]backend.SecretMetadata, error) {
+	in := &backend.ListSecretsInput{Filters: s.opts.Filters, IncludePlannedDeletion: s.opts.IncludePlannedDeletion, SortBy: backend.SortByName, SortOrder: backend.SortAsc}
+	var out []backend.SecretMetadata
+	if st, ok := s.b.(backend.Streamer); ok {
+		err := s.meter.do(ctx, func() error {
+			out = out[:0]
+			return st.StreamSecrets(ctx, in, func(b []backend.SecretMetadata) error {
+				out = append(out, b...)
+				return nil
+			})
+		})
+		return out, err
+	}
+	in.MaxResults = 100
+	for {
+		var page *backend.ListSecretsOutput
+		err := s.meter.do(ctx, func() (err error) {
+			page, err = s.b.ListSecrets(ctx, in)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.Secrets...)
+		if page.NextToken == "" {
+			return out, nil
+		}
+		in.NextToken = page.NextToken
+	}
+}
+
+// read fetches one secret's versions, values and policy.
+func (s *BackendSource) read(ctx context.Context, m *backend.SecretMetadata) (*Secret, error) {
+	sec := &Secret{Name: m.Name, Description: m.Description, KmsKeyID: m.KmsKeyID, Tags: m.Tags,
+		RotationEnabled: m.RotationEnabled, RotationLambdaARN: m.RotationLambdaARN, RotationRules: m.RotationRules,
+		CreatedDate: m.CreatedDate}
+	if m.Deleted() {
+		sec.NotCarried = "scheduled for deletion in the source: Secrets Manager refuses to read its values (restore it to copy it)"
+		return sec, nil
+	}
+	versions, err := listVersions(ctx, s.b, s.meter, m.Name)
+	if err != nil {
+		return nil, fmt.Errorf("%s: listing versions: %w", m.Name, err)
+	}
+	for _, v := range versions {
+		if len(v.VersionStages) == 0 && !s.opts.IncludeDeprecated {
+			sec.Skipped++
+			continue
+		}
+		var val *backend.SecretValue
+		err := s.meter.do(ctx, func() (err error) {
+			val, err = s.b.GetSecretValue(ctx, &backend.GetSecretValueInput{SecretID: m.Name, VersionID: v.VersionID})
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("%s: reading version %s: %w", m.Name, v.VersionID, err)
+		}
+		created := v.CreatedDate
+		if created.IsZero() {
+			created = val.CreatedDate
+		}
+		sec.Versions = append(sec.Versions, Version{ID: v.VersionID, Stages: sortedStages(v.VersionStages),
+			CreatedDate: created, SecretString: val.SecretString, SecretBinary: val.SecretBinary})
+	}
+	sortVersions(sec.Versions)
+	if rp, ok := s.b.(backend.ResourcePolicies); ok {
+		var pol *backend.ResourcePolicy
+		err := s.meter.do(ctx, func() (err error) {
+			pol, err = rp.GetResourcePolicy(ctx, m.Name)
+			return err
+		})
+		switch {
+		case err == nil:
+			sec.Policy = pol.Policy
+		case unsupported(err):
+			sec.PolicyUnknown = true
+		default:
+			return nil, fmt.Errorf("%s: reading the resource policy: %w", m.Name, err)
+		}
+	} else {
+		sec.PolicyUnknown = true
+	}
+	return sec, nil
+}
+
+// unsupported reports whether a store answered that it has no such
+// operation (a server without resource policies, for example).
+func unsupported(err error) bool {
+	c := backend.Code(err)
+	// The project's server names the operation and says the store lacks
+	// it, as an InvalidRequestException.
+	return c == "UnknownOperationException" || c == "NotImplemented" ||
+		c == backend.CodeInvalidRequest && strings.Contains(backend.Message(err), "does not support")
+}
+
+// sortVersions puts versions oldest first; versions written in the same
+// instant keep a stable order by id.
+func sortVersions(v []Version) {
+	sort.SliceStable(v, func(i, j int) bool {
+		if !v[i].CreatedDate.Equal(v[j].CreatedDate) {
+			return v[i].CreatedDate.Before(v[j].CreatedDate)
+		}
+		return v[i].ID < v[j].ID
+	})
+}
+
+// listVersions lists every version of a secret, deprecated ones included.
+func listVersions(ctx context.Context, b backend.Backend, m *meter, name string) ([]backend.SecretVersion, error) {
+	in := &backend.ListSecretVersionIdsInput{SecretID: name, IncludeDeprecated: true, MaxResults: 100}
+	var out []backend.SecretVersion
+	for {
+		var page *backend.ListSecretVersionIdsOutput
+		err := m.do(ctx, func() (err error) {
+			page, err = b.ListSecretVersionIds(ctx, in)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.Versions...)
+		if page.NextToken == "" {
+			return out, nil
+		}
+		in.NextToken = page.NextToken
+	}
+}
