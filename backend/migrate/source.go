@@ -54,7 +54,9 @@ func NewBackendSource(b backend.Backend, opts SourceOptions) *BackendSource {
 }
 
 // Stats implements Source.
-func (s *BackendSource) Stats() (int64, int64) { return s.meter.requests.Load(), s.meter.retries.Load() }
+func (s *BackendSource) Stats() (int64, int64) {
+	return s.meter.requests.Load(), s.meter.retries.Load()
+}
 
 // Each implements Source: it lists the selection first (so progress knows
 // the total), then reads each secret's versions and values on workers.
