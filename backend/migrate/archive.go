@@ -104,6 +104,18 @@ func archiveErrorf(path, format string, args ...any) error {
 	return fmt.Errorf("%s: %w: %s", path, ErrArchive, fmt.Sprintf(format, args...))
 }
 
+// IsArchive reports whether the file at path starts like a backup.
+func IsArchive(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, len(archiveMagic))
+	_, err = io.ReadFull(f, head)
+	return err == nil && string(head) == archiveMagic
+}
+
 func readKeyFile(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
