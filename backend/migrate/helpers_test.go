@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"net/http"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -39,6 +40,12 @@ func newStore(t testing.TB) *local.Store {
 // AWS backend (the real SDK) pointed at it.
 func serve(t testing.TB, st backend.Backend) *aws.Backend {
 	t.Helper()
+	return serveWith(t, st, func(h http.Handler) http.Handler { return h })
+}
+
+// serveWith is serve with the handler wrapped (to count requests).
+func serveWith(t testing.TB, st backend.Backend, wrap func(http.Handler) http.Handler) *aws.Backend {
+	t.Helper()
 	const keyID, secret = "SCRTMIGRATETEST00001", "migrate-test-secret-key-0123456789abcdef"
 	h, err := server.New(st, server.Options{Keys: fixedKey{keyID, secret}})
 	if err != nil {
@@ -47,7 +54,7 @@ func serve(t testing.TB, st backend.Backend) *aws.Backend {
 	ctx, cancel := context.WithCancel(context.Background())
 	endpoint := make(chan string, 1)
 	done := make(chan error, 1)
-	go func() { done <- server.Run(ctx, server.Config{Handler: h, Ready: func(e string) { endpoint <- e }}) }()
+	go func() { done <- server.Run(ctx, server.Config{Handler: wrap(h), Ready: func(e string) { endpoint <- e }}) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {

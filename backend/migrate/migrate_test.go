@@ -229,3 +229,32 @@ func (c *countingBackend) UntagResource(ctx context.Context, in *backend.UntagRe
 	}
 	return c.Backend.UntagResource(ctx, in)
 }
+
+// TestThrottlingIsRetriedAndCounted: a target that answers
+// ThrottlingException (as AWS does when an account's quota is spent) slows
+// the run down but does not fail it, and the report counts the retries.
+func TestThrottlingIsRetriedAndCounted(t *testing.T) {
+	ctx := context.Background()
+	src := newStore(t)
+	populate(t, src)
+	dst := &throttling{Backend: newStore(t)}
+	dst.left.Store(3)
+	rep, err := Migrate(ctx, NewBackendSource(src, SourceOptions{IncludeDeprecated: true}), dst, Options{})
+	wantOK(t, rep, err)
+	if rep.TargetRetries != 3 {
+		t.Errorf("retries = %d, want 3", rep.TargetRetries)
+	}
+}
+
+// throttling refuses the first left PutSecretValue calls.
+type throttling struct {
+	backend.Backend
+	left atomic.Int64
+}
+
+func (b *throttling) PutSecretValue(ctx context.Context, in *backend.PutSecretValueInput) (*backend.PutSecretValueOutput, error) {
+	if b.left.Add(-1) >= 0 {
+		return nil, backend.Errorf(backend.CodeThrottling, "Rate exceeded")
+	}
+	return b.Backend.PutSecretValue(ctx, in)
+}

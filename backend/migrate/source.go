@@ -2,7 +2,6 @@ package migrate
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -68,16 +67,18 @@ func (s *BackendSource) Each(ctx context.Context, total func(int), fn func(conte
 	total(len(metas))
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	jobs := make(chan *backend.SecretMetadata)
+	jobs := make(chan []backend.SecretMetadata)
 	var wg sync.WaitGroup
 	for range s.opts.Workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for m := range jobs {
-				sec, err := s.read(ctx, m)
-				if err == nil {
-					err = fn(ctx, sec)
+			for chunk := range jobs {
+				secs, err := s.readChunk(ctx, chunk)
+				for _, sec := range secs {
+					if err == nil {
+						err = fn(ctx, sec)
+					}
 					sec.wipe()
 				}
 				if err != nil {
@@ -87,20 +88,74 @@ func (s *BackendSource) Each(ctx context.Context, total func(int), fn func(conte
 			}
 		}()
 	}
+	chunk := 1
+	if _, ok := s.b.(batcher); ok {
+		chunk = readChunk
+	}
 feed:
-	for i := range metas {
+	for i := 0; i < len(metas); i += chunk {
 		select {
-		case jobs <- &metas[i]:
+		case jobs <- metas[i:min(i+chunk, len(metas))]:
 		case <-ctx.Done():
 			break feed
 		}
 	}
 	close(jobs)
 	wg.Wait()
-	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.Canceled) {
-		return err
-	}
 	return context.Cause(ctx)
+}
+
+// batcher is implemented by stores that run many operations in one
+// transaction (the embedded store): reading a few hundred secrets per
+// transaction spares a commit, and its sync, per read.
+type batcher interface {
+	Batch(ctx context.Context, fn func(ctx context.Context, b backend.Backend) error) error
+}
+
+// readChunk is how many secrets one transaction reads from a batcher.
+const readChunk = 256
+
+// readChunk reads a chunk of secrets, in one transaction where the store
+// allows it.
+func (s *BackendSource) readChunk(ctx context.Context, metas []backend.SecretMetadata) ([]*Secret, error) {
+	read := func(ctx context.Context, b backend.Backend) ([]*Secret, error) {
+		out := make([]*Secret, 0, len(metas))
+		for i := range metas {
+			sec, err := s.read(ctx, b, &metas[i])
+			if err != nil {
+				for _, o := range out {
+					o.wipe()
+				}
+				return nil, err
+			}
+			out = append(out, sec)
+		}
+		return out, nil
+	}
+	bt, ok := s.b.(batcher)
+	if !ok || len(metas) == 1 {
+		return read(ctx, s.b)
+	}
+	var out []*Secret
+	err := bt.Batch(ctx, func(ctx context.Context, b backend.Backend) (err error) {
+		out, err = read(ctx, b)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	// A store whose batches lack an optional interface the store has
+	// answers for it outside the transaction.
+	if rp, ok := s.b.(backend.ResourcePolicies); ok {
+		for _, sec := range out {
+			if sec.PolicyUnknown && sec.NotCarried == "" {
+				if err := s.readPolicy(ctx, rp, sec); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	return out, nil
 }
 
 func (s *BackendSource) list(ctx context.Context) ([]backend.SecretMetadata, error) {
@@ -135,7 +190,7 @@ func (s *BackendSource) list(ctx context.Context) ([]backend.SecretMetadata, err
 }
 
 // read fetches one secret's versions, values and policy.
-func (s *BackendSource) read(ctx context.Context, m *backend.SecretMetadata) (*Secret, error) {
+func (s *BackendSource) read(ctx context.Context, b backend.Backend, m *backend.SecretMetadata) (*Secret, error) {
 	sec := &Secret{Name: m.Name, Description: m.Description, KmsKeyID: m.KmsKeyID, Tags: m.Tags,
 		RotationEnabled: m.RotationEnabled, RotationLambdaARN: m.RotationLambdaARN, RotationRules: m.RotationRules,
 		CreatedDate: m.CreatedDate}
@@ -143,7 +198,7 @@ func (s *BackendSource) read(ctx context.Context, m *backend.SecretMetadata) (*S
 		sec.NotCarried = "scheduled for deletion in the source: Secrets Manager refuses to read its values (restore it to copy it)"
 		return sec, nil
 	}
-	versions, err := listVersions(ctx, s.b, s.meter, m.Name)
+	versions, err := listVersions(ctx, b, s.meter, m.Name)
 	if err != nil {
 		return nil, fmt.Errorf("%s: listing versions: %w", m.Name, err)
 	}
@@ -154,7 +209,7 @@ func (s *BackendSource) read(ctx context.Context, m *backend.SecretMetadata) (*S
 		}
 		var val *backend.SecretValue
 		err := s.meter.do(ctx, func() (err error) {
-			val, err = s.b.GetSecretValue(ctx, &backend.GetSecretValueInput{SecretID: m.Name, VersionID: v.VersionID})
+			val, err = b.GetSecretValue(ctx, &backend.GetSecretValueInput{SecretID: m.Name, VersionID: v.VersionID})
 			return err
 		})
 		if err != nil {
@@ -168,24 +223,30 @@ func (s *BackendSource) read(ctx context.Context, m *backend.SecretMetadata) (*S
 			CreatedDate: created, SecretString: val.SecretString, SecretBinary: val.SecretBinary})
 	}
 	sortVersions(sec.Versions)
-	if rp, ok := s.b.(backend.ResourcePolicies); ok {
-		var pol *backend.ResourcePolicy
-		err := s.meter.do(ctx, func() (err error) {
-			pol, err = rp.GetResourcePolicy(ctx, m.Name)
-			return err
-		})
-		switch {
-		case err == nil:
-			sec.Policy = pol.Policy
-		case unsupported(err):
-			sec.PolicyUnknown = true
-		default:
-			return nil, fmt.Errorf("%s: reading the resource policy: %w", m.Name, err)
+	sec.PolicyUnknown = true
+	if rp, ok := b.(backend.ResourcePolicies); ok {
+		if err := s.readPolicy(ctx, rp, sec); err != nil {
+			return nil, err
 		}
-	} else {
-		sec.PolicyUnknown = true
 	}
 	return sec, nil
+}
+
+func (s *BackendSource) readPolicy(ctx context.Context, rp backend.ResourcePolicies, sec *Secret) error {
+	var pol *backend.ResourcePolicy
+	err := s.meter.do(ctx, func() (err error) {
+		pol, err = rp.GetResourcePolicy(ctx, sec.Name)
+		return err
+	})
+	switch {
+	case err == nil:
+		sec.Policy, sec.PolicyUnknown = pol.Policy, false
+	case unsupported(err):
+		sec.PolicyUnknown = true
+	default:
+		return fmt.Errorf("%s: reading the resource policy: %w", sec.Name, err)
+	}
+	return nil
 }
 
 // unsupported reports whether a store answered that it has no such
