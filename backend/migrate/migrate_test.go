@@ -258,3 +258,43 @@ func (b *throttling) PutSecretValue(ctx context.Context, in *backend.PutSecretVa
 	}
 	return b.Backend.PutSecretValue(ctx, in)
 }
+
+// TestKeyMappedByAlias: a secret under a named key lands under the key of
+// the same alias where the target has one, and under the target's default
+// key, reported, where it has none.
+func TestKeyMappedByAlias(t *testing.T) {
+	ctx := context.Background()
+	src := newStore(t)
+	if _, err := src.CreateKey(ctx, "team"); err != nil {
+		t.Fatal(err)
+	}
+	fill{t, src}.create(backend.CreateSecretInput{Name: "k/one", KmsKeyID: "alias/team", SecretString: str("v")})
+	m, err := src.DescribeSecret(ctx, "k/one")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("source KmsKeyId %q", m.KmsKeyID)
+
+	with := newStore(t)
+	if _, err := with.CreateKey(ctx, "team"); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Migrate(ctx, NewBackendSource(src, SourceOptions{}), with, Options{})
+	wantOK(t, rep, err)
+	if got, _ := with.DescribeSecret(ctx, "k/one"); got.KmsKeyID != m.KmsKeyID {
+		t.Errorf("target with the alias: KmsKeyId %q, want %q", got.KmsKeyID, m.KmsKeyID)
+	}
+	if notes := rep.Results[0].Notes; len(notes) != 0 {
+		t.Errorf("notes %v, want none", notes)
+	}
+
+	without := newStore(t)
+	rep, err = Migrate(ctx, NewBackendSource(src, SourceOptions{}), without, Options{})
+	wantOK(t, rep, err)
+	if got, _ := without.DescribeSecret(ctx, "k/one"); got.KmsKeyID == m.KmsKeyID {
+		t.Errorf("target without the alias: KmsKeyId %q", got.KmsKeyID)
+	}
+	if notes := rep.Results[0].Notes; len(notes) != 1 || !strings.Contains(notes[0], "default key") {
+		t.Errorf("notes %v, want one saying the default key is used", notes)
+	}
+}
