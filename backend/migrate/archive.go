@@ -509,7 +509,7 @@ func Backup(ctx context.Context, src Source, path string, key ArchiveKey, opts O
 			opts.Total(n)
 		}
 	}, func(ctx context.Context, s *Secret) error {
-		res := Result{Name: s.Name, Versions: len(s.Versions), Skipped: s.Skipped}
+		res := Result{Name: s.Name, Versions: len(s.Versions)}
 		mu.Lock()
 		defer mu.Unlock()
 		if err := begin(); err != nil {

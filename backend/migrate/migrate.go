@@ -38,9 +38,8 @@ type Result struct {
 	// found different.
 	Diffs []string
 	Err   error
-	// Versions and Skipped count the versions copied and the deprecated
-	// ones left out.
-	Versions, Skipped int
+	// Versions counts the versions read from the source.
+	Versions int
 }
 
 // Report is the outcome of a migration or a backup.
@@ -117,7 +116,7 @@ func Migrate(ctx context.Context, src Source, dst backend.Backend, opts Options)
 			opts.Total(n)
 		}
 	}, func(ctx context.Context, s *Secret) error {
-		res := Result{Name: s.Name, Versions: len(s.Versions), Skipped: s.Skipped}
+		res := Result{Name: s.Name, Versions: len(s.Versions)}
 		if s.NotCarried != "" {
 			res.Outcome = NotCarried
 			res.Notes = append(res.Notes, s.NotCarried)

@@ -43,9 +43,6 @@ type Secret struct {
 	CreatedDate time.Time `json:"createdDate"`
 	// Versions are oldest first, the order they are recreated in.
 	Versions []Version `json:"versions"`
-	// Skipped lists versions that were not read (deprecated ones without
-	// IncludeDeprecated), for the plan.
-	Skipped int `json:"-"`
 	// NotCarried, when set, says why the secret is reported but not copied.
 	NotCarried string `json:"-"`
 }

@@ -59,6 +59,8 @@ func (s *BackendSource) Stats() (int64, int64) {
 
 // Each implements Source: it lists the selection first (so progress knows
 // the total), then reads each secret's versions and values on workers.
+// Secrets are read oldest first, the order a store keeps them on disk, so
+// reads of a large store stay near each other instead of jumping about.
 func (s *BackendSource) Each(ctx context.Context, total func(int), fn func(context.Context, *Secret) error) error {
 	metas, err := s.list(ctx)
 	if err != nil {
@@ -159,7 +161,7 @@ func (s *BackendSource) readChunk(ctx context.Context, metas []backend.SecretMet
 }
 
 func (s *BackendSource) list(ctx context.Context) ([]backend.SecretMetadata, error) {
-	in := &backend.ListSecretsInput{Filters: s.opts.Filters, IncludePlannedDeletion: s.opts.IncludePlannedDeletion, SortBy: backend.SortByName, SortOrder: backend.SortAsc}
+	in := &backend.ListSecretsInput{Filters: s.opts.Filters, IncludePlannedDeletion: s.opts.IncludePlannedDeletion, SortOrder: backend.SortAsc}
 	var out []backend.SecretMetadata
 	if st, ok := s.b.(backend.Streamer); ok {
 		err := s.meter.do(ctx, func() error {
@@ -198,15 +200,20 @@ func (s *BackendSource) read(ctx context.Context, b backend.Backend, m *backend.
 		sec.NotCarried = "scheduled for deletion in the source: Secrets Manager refuses to read its values (restore it to copy it)"
 		return sec, nil
 	}
-	versions, err := listVersions(ctx, b, s.meter, m.Name)
-	if err != nil {
-		return nil, fmt.Errorf("%s: listing versions: %w", m.Name, err)
+	// The listing already names every labelled version; only deprecated
+	// ones need ListSecretVersionIds.
+	var versions []backend.SecretVersion
+	if s.opts.IncludeDeprecated {
+		var err error
+		if versions, err = listVersions(ctx, b, s.meter, m.Name); err != nil {
+			return nil, fmt.Errorf("%s: listing versions: %w", m.Name, err)
+		}
+	} else {
+		for id, st := range m.VersionIdsToStages {
+			versions = append(versions, backend.SecretVersion{VersionID: id, VersionStages: st})
+		}
 	}
 	for _, v := range versions {
-		if len(v.VersionStages) == 0 && !s.opts.IncludeDeprecated {
-			sec.Skipped++
-			continue
-		}
 		var val *backend.SecretValue
 		err := s.meter.do(ctx, func() (err error) {
 			val, err = b.GetSecretValue(ctx, &backend.GetSecretValueInput{SecretID: m.Name, VersionID: v.VersionID})

@@ -324,11 +324,7 @@ func (a *app) printPlan(rep *migrate.Report, from, to string) {
 	w := a.stdout
 	fmt.Fprintf(w, "Plan: %s → %s\n", sanitize.Line(from), sanitize.Line(to))
 	for _, r := range rep.Results {
-		fmt.Fprintf(w, "%s  %s (%d versions", r.Outcome, sanitize.Line(r.Name), r.Versions)
-		if r.Skipped > 0 {
-			fmt.Fprintf(w, ", %d deprecated left out", r.Skipped)
-		}
-		fmt.Fprintln(w, ")")
+		fmt.Fprintf(w, "%s  %s (%d versions)\n", r.Outcome, sanitize.Line(r.Name), r.Versions)
 		for _, s := range r.Steps {
 			fmt.Fprintf(w, "    %s\n", sanitize.Line(s))
 		}
