@@ -9,7 +9,6 @@ import (
 	"slices"
 	"sort"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
@@ -54,7 +53,9 @@ func serveWith(t testing.TB, st backend.Backend, wrap func(http.Handler) http.Ha
 	ctx, cancel := context.WithCancel(context.Background())
 	endpoint := make(chan string, 1)
 	done := make(chan error, 1)
-	go func() { done <- server.Run(ctx, server.Config{Handler: wrap(h), Ready: func(e string) { endpoint <- e }}) }()
+	go func() {
+		done <- server.Run(ctx, server.Config{Handler: wrap(h), Ready: func(e string) { endpoint <- e }})
+	}()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
@@ -260,5 +261,3 @@ func wantOK(t *testing.T, rep *Report, err error) {
 		t.Fatal("migration not OK")
 	}
 }
-
-var _ = time.Second
