@@ -61,7 +61,7 @@ const (
 // allocate gigabytes or spin for hours before the passphrase is checked.
 const (
 	maxKDFTime      = 64
-	maxKDFMemoryKiB = 4 << 20
+	maxKDFMemoryKiB = 1 << 20 // 1 GiB, four times the default
 	maxKDFThreads   = 64
 )
 

@@ -108,6 +108,13 @@ func TestDamagedBackupsGiveClearErrors(t *testing.T) {
 	if err := restore(flipped, passKey()); !errors.Is(err, ErrArchive) || !strings.Contains(err.Error(), "damaged") {
 		t.Errorf("flipped byte: %v, want a damage error", err)
 	}
+	// A crafted header asking Argon2id for 2 GiB is refused before the
+	// key is derived.
+	costly := []byte(`{"format":1,"cipher":"AES-256-GCM","created":"2026-01-01T00:00:00Z","kdf":{"name":"argon2id","salt":"AAAAAAAAAAAAAAAAAAAAAA==","time":1,"memoryKiB":2097152,"threads":1}}`)
+	crafted := append([]byte(archiveMagic), byte(len(costly)>>24), byte(len(costly)>>16), byte(len(costly)>>8), byte(len(costly)))
+	if err := restore(append(crafted, costly...), passKey()); err == nil || !strings.Contains(err.Error(), "out of bounds") {
+		t.Errorf("costly KDF: %v", err)
+	}
 	huge := bytes.Clone(good)
 	// Claim a header of 4 GiB: refused before any allocation.
 	copy(huge[len(archiveMagic):], []byte{0xff, 0xff, 0xff, 0xff})
