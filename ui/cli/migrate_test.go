@@ -180,7 +180,9 @@ func TestMigrateKilledAtRandomFinishesOnRerun(t *testing.T) {
 	src.ok("demo-data", "--secrets", "60", "--seed", "7")
 	dst := newKeyFileStore(t)
 	argv := append(append([]string{"migrate", "--include-deprecated", "--yes"}, storeArgs("from", src)...), storeArgs("to", dst)...)
-	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("kill points from seed %d", seed)
+	rng := rand.New(rand.NewPCG(seed, 1))
 	// Each run is killed after a random number of secrets (it prints one
 	// line per secret when stderr is not a terminal) plus a random delay,
 	// so the kills land anywhere in the work, mid-secret included.
