@@ -126,6 +126,7 @@ func groups() []group {
 		{"BatchGet", batchCases()},
 		{"Tags", tagCases()},
 		{"GetRandomPassword", passwordCases()},
+		{"Migration", migrationCases()},
 	}
 }
 

@@ -126,6 +126,7 @@ func commandTable() []*command {
 		rotateDueCommand(),
 		getCommand(), execCommand(), initCommand(), demoDataCommand(),
 		serveCommand(), accessKeyCommand(), keyslotCommand(), kmsKeyCommand(),
+		migrateCommand(), backupCommand(),
 		completionCommand(), configCommand(),
 	}
 }

@@ -1,0 +1,7 @@
+//go:build !unix
+
+package migrate
+
+import "time"
+
+func processCPU() time.Duration { return -1 }
