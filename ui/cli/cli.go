@@ -77,6 +77,7 @@ func globalSpecs() []param {
 		{name: "endpoint-url", kind: kString, help: "Secrets Manager endpoint URL (aws backend)"},
 		{name: "output", kind: kString, help: "output format: json"},
 		{name: "rotation-exec-dir", kind: kString, help: "allow exec: rotation functions from these directories (separated by " + string(filepath.ListSeparator) + "); off by default"},
+		{name: "debug-rotation", kind: kBool, help: "show what exec: rotators write on stderr; it MAY SHOW SECRETS (commands only)"},
 		{name: "demo", kind: kBool, help: "open the console on a throwaway store full of demo data"},
 		{name: "version", kind: kBool, help: "print the version and exit"},
 	}
@@ -151,6 +152,10 @@ func (a *app) run(ctx context.Context, argv []string) int {
 			a.printHelp(a.stdout)
 			return exitOK
 		}
+		if a.cfg.DebugRotation {
+			// Its output would be drawn over the console.
+			return a.fail("", usagef("--debug-rotation is for commands such as rotate-secret and rotate-due, not the console"))
+		}
 		return a.finish("", a.console(ctx, rest, g.bools["demo"]))
 	}
 	name, cmdArgs := rest[0], rest[1:]
@@ -221,6 +226,7 @@ func (a *app) configure(g *args) error {
 		}
 		a.cfg.RotationExecDirs = dirs
 	}
+	a.cfg.DebugRotation = g.bools["debug-rotation"]
 	if v, ok := g.strs["output"]; ok {
 		if v != "json" {
 			return usagef("argument --output: invalid choice: %q (only 'json' is supported)", v)

@@ -50,6 +50,8 @@ type Config struct {
 	// RotationExecDirs are where exec: rotation functions may live; none
 	// means exec: is refused.
 	RotationExecDirs []string
+	// DebugRotation shows exec rotators' stderr, which may quote secrets.
+	DebugRotation bool
 }
 
 // configError is a problem with the environment or configuration (no
