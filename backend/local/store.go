@@ -23,6 +23,7 @@ import (
 
 	"github.com/secretary-sh/secretary/backend"
 	"github.com/secretary-sh/secretary/backend/rotation"
+	"github.com/secretary-sh/secretary/internal/boundedread"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -59,6 +60,8 @@ var (
 	ErrStoreNotFound   = errors.New("no secret store at this path; create one with `secretary init`")
 	ErrWrongCredential = errors.New("the passphrase or key does not unlock this store")
 	ErrCorrupt         = errors.New("the store file is damaged or is not a secretary store")
+	ErrKeyFile         = errors.New("cannot use the key file")
+	ErrNewerSchema     = errors.New("the store was written by a newer secretary")
 )
 
 // schemaVersion is the layout this code writes. Open refuses newer files
@@ -206,12 +209,20 @@ func GenerateKeyFile(path string) error {
 	return f.Close()
 }
 
+// maxKeyFileBytes bounds what is read of a key file: far above any real
+// key (GenerateKeyFile writes 45 bytes), far below trouble, so --key-file
+// /dev/zero fails at once.
+const maxKeyFileBytes = 64 << 10
+
 // readKeyFile returns the key a key file holds: base64 text as written by
-// GenerateKeyFile, or raw bytes for files made another way.
+// GenerateKeyFile, or raw bytes for files made another way. Its errors wrap
+// ErrKeyFile.
 func readKeyFile(path string) ([]byte, error) {
-	b, err := os.ReadFile(path)
+	// Interrupting a blocked read (a FIFO) is the caller's: Open's callers
+	// run it in a goroutine they can abandon.
+	b, err := boundedread.File(context.Background(), path, maxKeyFileBytes)
 	if err != nil {
-		return nil, fmt.Errorf("key file: %w", err)
+		return nil, fmt.Errorf("%w: %w", ErrKeyFile, err)
 	}
 	text := strings.TrimSpace(string(b))
 	if k, err := base64.StdEncoding.DecodeString(text); err == nil && len(k) >= minKeyLen {
@@ -219,7 +230,8 @@ func readKeyFile(path string) ([]byte, error) {
 		return k, nil
 	}
 	if len(b) < minKeyLen {
-		return nil, fmt.Errorf("key file %s holds %d bytes; at least %d are needed", path, len(b), minKeyLen)
+		wipe(b)
+		return nil, fmt.Errorf("%w: %s holds %d bytes; at least %d are needed", ErrKeyFile, path, len(b), minKeyLen)
 	}
 	return b, nil
 }
@@ -467,7 +479,7 @@ func (s *Store) unlock(ctx context.Context, kind string, secret []byte, cred Cre
 		return corrupt(err)
 	}
 	if version != fmt.Sprint(schemaVersion) {
-		return fmt.Errorf("%s has schema version %s; this secretary reads version %d (upgrade secretary)", s.path, version, schemaVersion)
+		return fmt.Errorf("%w: %s has schema version %s; this secretary reads version %d (upgrade secretary)", ErrNewerSchema, s.path, version, schemaVersion)
 	}
 	if err := s.rdb.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'store_id'`).Scan(&s.storeID); err != nil {
 		return corrupt(err)

@@ -186,6 +186,9 @@ func (a *app) run(ctx context.Context, argv []string) int {
 		a.printCommandHelp(a.stdout, c)
 		return exitOK
 	}
+	if err := validateParams(args, c.params); err != nil {
+		return a.fail(c.op, err)
+	}
 	return a.finish(c.op, c.run(ctx, a, args))
 }
 
@@ -255,9 +258,13 @@ func (a *app) fail(op string, err error) int {
 	var ec *exitCodeError
 	var ue *usageError
 	var ce *configError
+	var pe *paramValidationError
 	switch {
 	case errors.As(err, &ec):
 		return ec.code
+	case errors.As(err, &pe):
+		fmt.Fprintf(a.stderr, "\n%s\n", sanitize.Text(pe.Error()))
+		return exitUsage
 	case errors.As(err, &ue):
 		fmt.Fprintf(a.stderr, "\nusage: secretary [options] <command> [parameters]\nTo see help text, you can run:\n\n  secretary help\n  secretary <command> --help\n\nsecretary: error: %s\n", sanitize.Line(ue.msg))
 		return exitUsage

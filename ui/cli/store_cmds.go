@@ -52,7 +52,7 @@ func runInit(ctx context.Context, a *app, args *args) error {
 		}
 		cred = local.Credential{KeyFile: kf}
 	} else {
-		pass, err := a.newPassphrase(envPassphrase)
+		pass, err := a.newPassphrase(ctx, envPassphrase)
 		if err != nil {
 			return err
 		}

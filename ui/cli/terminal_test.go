@@ -213,3 +213,37 @@ func TestGetOnTerminalShowsEscapes(t *testing.T) {
 		t.Fatalf("terminal shows:\n%s", s)
 	}
 }
+
+// TestCtrlCWhileUnlocking: Ctrl-C at the passphrase prompt, and while the
+// typed passphrase is being checked (Argon2id), ends the command at once
+// with 130 and leaves the terminal echoing again.
+func TestCtrlCWhileUnlocking(t *testing.T) {
+	dir := t.TempDir()
+	store := filepath.Join(dir, "store.db")
+	const pass = "interrupt-me-1"
+	vars := []string{"SECRETARY_STORE=" + store, "TZ=UTC"}
+	byPass := &env{t: t, dir: dir, vars: append(append([]string{}, vars...), "SECRETARY_PASSPHRASE="+pass)}
+	if r := byPass.run("", "init"); r.code != 0 {
+		t.Fatalf("init: %s", r.stderr)
+	}
+	for _, typeFirst := range []bool{false, true} {
+		// An interactive shell runs the command in a process group of its
+		// own, so Ctrl-C reaches only the command; the pane's sh -c does
+		// not, so it must survive the SIGINT to report the exit code.
+		m := newTmux(t, nil, "true; trap true INT; env "+strings.Join(quoteAll(vars), " ")+" "+binary+" list-secrets")
+		m.waitFor("Passphrase for "+store+":", 10*time.Second)
+		if typeFirst {
+			m.send("-l", pass)
+			m.send("Enter")
+		}
+		m.send("C-c")
+		s := m.waitFor("EXIT=", 10*time.Second)
+		if !strings.Contains(s, "EXIT=130") || strings.Contains(s, "SecretList") {
+			t.Fatalf("Ctrl-C (passphrase typed: %v):\n%s", typeFirst, s)
+		}
+		// The shell's sleep is now in the foreground: what is typed shows
+		// only if echo was restored.
+		m.send("-l", "echo-is-back")
+		m.waitFor("echo-is-back", 10*time.Second)
+	}
+}
