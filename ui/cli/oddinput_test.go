@@ -1,16 +1,12 @@
 package cli_test
 
 import (
-	"context"
 	"database/sql"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	_ "modernc.org/sqlite"
 )
@@ -80,62 +76,5 @@ func TestParameterValidation(t *testing.T) {
 		{[]string{"rotate-secret", "--secret-id", "x", "--rotation-rules", `{"AutomaticallyAfterDays":-1}`}, "Invalid value for parameter RotationRules.AutomaticallyAfterDays, value: -1, valid min value: 1"},
 	} {
 		e.fails(252, "\nParameter validation failed:\n"+c.want+"\n", c.args...)
-	}
-}
-
-// TestInterruptBlockedInput: a key file or a file:// parameter that is a
-// FIFO nobody writes blocks; SIGINT and SIGTERM still end the command with
-// 130 and no output.
-func TestInterruptBlockedInput(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("no FIFOs or POSIX signals on Windows")
-	}
-	e := newKeyFileStore(t)
-	fifo := filepath.Join(e.dir, "fifo")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	// Whatever happens, no blocked reader outlives the test.
-	t.Cleanup(func() {
-		if f, err := os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
-			f.Close()
-		}
-	})
-	store := filepath.Join(e.dir, "store.db")
-	for _, c := range []struct {
-		name string
-		sig  syscall.Signal
-		vars []string
-		args []string
-	}{
-		{"key file, SIGINT", syscall.SIGINT, []string{"SECRETARY_STORE=" + store, "SECRETARY_KEY_FILE=" + fifo}, []string{"list-secrets"}},
-		{"key file, SIGTERM", syscall.SIGTERM, []string{"SECRETARY_STORE=" + store, "SECRETARY_KEY_FILE=" + fifo}, []string{"list-secrets"}},
-		{"file://, SIGINT", syscall.SIGINT, e.vars, []string{"create-secret", "--name", "f", "--secret-string", "file://" + fifo}},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			// The bound only ends a test that would otherwise hang for
-			// ever; a working binary exits within milliseconds.
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			cmd := exec.CommandContext(ctx, binary, c.args...)
-			cmd.Env = append(cleanEnviron(), c.vars...)
-			var stdout strings.Builder
-			cmd.Stdout = &stdout
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			// Signalled before or after it blocks, it must end the same way.
-			time.Sleep(300 * time.Millisecond)
-			if err := cmd.Process.Signal(c.sig); err != nil {
-				t.Fatal(err)
-			}
-			err := cmd.Wait()
-			if ctx.Err() != nil {
-				t.Fatalf("still blocked after %v", c.sig)
-			}
-			if code := cmd.ProcessState.ExitCode(); code != 130 || stdout.Len() != 0 {
-				t.Fatalf("exit %d (%v), stdout %q; want 130 and nothing", code, err, stdout.String())
-			}
-		})
 	}
 }
