@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 	"syscall"
 
+	"github.com/secretary-sh/secretary/internal/scratch"
 	"github.com/secretary-sh/secretary/ui/cli"
 )
 
@@ -20,9 +21,25 @@ var (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// A hang-up (the SSH link dropped) ends secretary as Ctrl-C and SIGTERM
+	// do, through the context, instead of killing it on the spot with the
+	// file $EDITOR edits still on disk.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	go func() {
+		// Plaintext goes first, before the console and the editor have
+		// finished winding down.
+		<-ctx.Done()
+		_ = scratch.RemoveOwn()
+	}()
+	defer func() {
+		if r := recover(); r != nil {
+			_ = scratch.RemoveOwn()
+			panic(r)
+		}
+	}()
 	code := cli.Main(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, buildInfo())
 	stop()
+	_ = scratch.RemoveOwn()
 	os.Exit(code)
 }
 

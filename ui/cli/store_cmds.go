@@ -12,6 +12,7 @@ import (
 	"github.com/secretary-sh/secretary/backend"
 	"github.com/secretary-sh/secretary/backend/demo"
 	"github.com/secretary-sh/secretary/backend/local"
+	"github.com/secretary-sh/secretary/internal/scratch"
 	"github.com/secretary-sh/secretary/ui"
 )
 
@@ -129,6 +130,10 @@ func (a *app) console(ctx context.Context, argv []string, demoMode bool) error {
 	if !demoMode && (args.has("secrets") || args.has("seed")) {
 		return usagef("--secrets and --seed go with --demo (or with the demo-data command)")
 	}
+	// The console is what makes scratch directories (the $EDITOR file, the
+	// demo store): clear those a killed or crashed run left behind. A
+	// failure to remove one must not keep the console from starting.
+	_ = scratch.SweepDead()
 	cfg := ui.Config{ReadOnly: a.cfg.ReadOnly, Theme: a.cfg.Theme, ClipboardClear: a.cfg.Clipboard, Version: a.build.String()}
 	if demoMode {
 		return a.demoConsole(ctx, args, cfg)
@@ -235,7 +240,7 @@ func (a *app) demoConsole(ctx context.Context, args *args, cfg ui.Config) (err e
 	if err != nil {
 		return err
 	}
-	dir, err := os.MkdirTemp("", "secretary-demo-")
+	dir, err := scratch.Mkdir(os.TempDir(), scratch.Demo)
 	if err != nil {
 		return fmt.Errorf("creating the demo directory: %w", err)
 	}
