@@ -4,6 +4,7 @@ package cli_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -51,8 +52,7 @@ func TestInterruptBlockedInput(t *testing.T) {
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
-			// Signalled before or after it blocks, it must end the same way.
-			time.Sleep(300 * time.Millisecond)
+			waitBlockedOnFIFO(t, cmd.Process.Pid)
 			if err := cmd.Process.Signal(c.sig); err != nil {
 				t.Fatal(err)
 			}
@@ -65,4 +65,27 @@ func TestInterruptBlockedInput(t *testing.T) {
 			}
 		})
 	}
+}
+
+// waitBlockedOnFIFO waits until a thread of pid is blocked opening a FIFO,
+// so the signal tests the blocked read and not start-up (a signal that
+// arrives before the handlers are installed kills any Go program). Where
+// /proc cannot say, it waits a second.
+func waitBlockedOnFIFO(t *testing.T, pid int) {
+	t.Helper()
+	if _, err := os.Stat("/proc/self/task"); err != nil {
+		time.Sleep(time.Second)
+		return
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		chans, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/wchan", pid))
+		for _, c := range chans {
+			if b, err := os.ReadFile(c); err == nil && string(b) == "wait_for_partner" {
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("process %d never blocked on the FIFO", pid)
 }
