@@ -327,10 +327,12 @@ Commands:
 Unlocking the local store, in order: --key-file or %s; %s (a key
 as a key file holds it) or %s (both for automation only: other processes
 of the same user can read them); otherwise a passphrase prompt on the
-terminal.
+terminal. `+"`secretary check`"+` checks that the store and the key file are
+private; `+"`secretary audit verify`"+` checks the audit log's hash chain.
 
-Exit codes: 0 success, 252 bad command line, 253 no store, cannot unlock or no AWS credentials,
-254 the store returned an error, 255 other errors.
+Exit codes: 0 success, 1 a problem found by check or audit verify, 252 bad command line,
+253 no store, cannot unlock or no AWS credentials, 254 the store returned an error,
+255 other errors, 130 interrupted (Ctrl-C, SIGTERM or a hang-up).
 `, envKeyFile, envKey, envPassphrase)
 }
 

@@ -127,6 +127,7 @@ func commandTable() []*command {
 		rotateDueCommand(),
 		getCommand(), execCommand(), initCommand(), demoDataCommand(),
 		serveCommand(), accessKeyCommand(), keyslotCommand(), kmsKeyCommand(),
+		checkCommand(), auditCommand(),
 	}
 }
 

@@ -17,12 +17,15 @@ import (
 )
 
 func initCommand() *command {
-	return &command{name: "init", usage: "[--key-file PATH]",
+	return &command{name: "init", usage: "[--key-file PATH] [--force]",
 		summary: "Create the local store.",
 		details: `Without --key-file the passphrase is typed twice on the terminal (or taken
 from ` + envPassphrase + `). With --key-file PATH a random key is written to PATH
-with mode 0600 (an existing key file is used as it is) and unlocks the store.`,
-		run: runInit}
+with mode 0600 (an existing key file is used as it is) and unlocks the store.
+An existing key file that others can read is refused, as ssh refuses such a
+private key, unless --force is given.`,
+		params: []param{{name: "force", kind: kBool, help: "use an existing key file even if others can read it"}},
+		run:    runInit}
 }
 
 func runInit(ctx context.Context, a *app, args *args) error {
@@ -49,6 +52,16 @@ func runInit(ctx context.Context, a *app, args *args) error {
 			}
 			how = "new key file " + kf
 		} else {
+			problem, err := keyFileProblem(kf)
+			if err != nil {
+				return &configError{fmt.Errorf("cannot use the key file %s: %w", kf, err)}
+			}
+			if problem != "" {
+				if !args.bools["force"] {
+					return &configError{fmt.Errorf("%s; nothing was created (--force uses it anyway)", problem)}
+				}
+				fmt.Fprintf(a.stderr, "warning: %s\n", problem)
+			}
 			how = "key file " + kf
 		}
 		cred = local.Credential{KeyFile: kf}
