@@ -25,10 +25,13 @@ func main() {
 	// do, through the context, instead of killing it on the spot with the
 	// file $EDITOR edits still on disk.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	go func() {
 		// Plaintext goes first, before the console and the editor have
-		// finished winding down.
-		<-ctx.Done()
+		// finished winding down. A normal exit needs no sweep: the editor
+		// and the demo remove their own directories.
+		<-sigs
 		_ = scratch.RemoveOwn()
 	}()
 	defer func() {
@@ -39,7 +42,6 @@ func main() {
 	}()
 	code := cli.Main(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, buildInfo())
 	stop()
-	_ = scratch.RemoveOwn()
 	os.Exit(code)
 }
 
