@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -198,6 +199,7 @@ func secretEnv(v *backend.SecretValue) ([]envVar, error) {
 // dropping the variables that unlock a store and refusing names the rules
 // do not allow.
 func buildEnv(inherited []string, vars []envVar, rules execEnvRules) ([]string, error) {
+	vars = slices.Clone(vars) // the names change below; the caller's stay
 	seen := map[string]envVar{}
 	for i, v := range vars {
 		name, err := rules.name(v)
