@@ -10,6 +10,7 @@ import (
 	"syscall"
 
 	"github.com/secretary-sh/secretary/ui/cli"
+	"github.com/secretary-sh/secretary/ui/scratch"
 )
 
 // Set at link time: -ldflags "-X main.version=… -X main.commit=… -X main.date=…".
@@ -20,7 +21,25 @@ var (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// A hang-up (the SSH link dropped) ends secretary as Ctrl-C and SIGTERM
+	// do, through the context, instead of killing it on the spot with the
+	// file $EDITOR edits still on disk.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	go func() {
+		// Plaintext goes first, before the console and the editor have
+		// finished winding down. A normal exit needs no sweep: the editor
+		// and the demo remove their own directories.
+		<-sigs
+		_ = scratch.RemoveOwn()
+	}()
+	defer func() {
+		if r := recover(); r != nil {
+			_ = scratch.RemoveOwn()
+			panic(r)
+		}
+	}()
 	code := cli.Main(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, buildInfo())
 	stop()
 	os.Exit(code)

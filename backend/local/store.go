@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/secretary-sh/secretary/backend"
+	"github.com/secretary-sh/secretary/backend/boundedread"
 	"github.com/secretary-sh/secretary/backend/rotation"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -65,6 +66,7 @@ var (
 	// ErrIntegrity says metadata the key protects (a secret's name and
 	// ARN) was edited in the file by something other than secretary.
 	ErrIntegrity = errors.New("store integrity check failed")
+	ErrKeyFile   = errors.New("cannot use the key file")
 )
 
 // busyTimeoutMS bounds how long a write waits for another process's write
@@ -216,12 +218,20 @@ func GenerateKeyFile(path string) error {
 	return f.Close()
 }
 
+// maxKeyFileBytes bounds what is read of a key file: far above any real
+// key (GenerateKeyFile writes 45 bytes), far below trouble, so --key-file
+// /dev/zero fails at once.
+const maxKeyFileBytes = 64 << 10
+
 // readKeyFile returns the key a key file holds: base64 text as written by
-// GenerateKeyFile, or raw bytes for files made another way.
+// GenerateKeyFile, or raw bytes for files made another way. Its errors wrap
+// ErrKeyFile.
 func readKeyFile(path string) ([]byte, error) {
-	b, err := os.ReadFile(path)
+	// Interrupting a blocked read (a FIFO) is the caller's: Open's callers
+	// run it in a goroutine they can abandon.
+	b, err := boundedread.File(context.Background(), path, maxKeyFileBytes)
 	if err != nil {
-		return nil, fmt.Errorf("key file: %w", err)
+		return nil, fmt.Errorf("%w: %w", ErrKeyFile, err)
 	}
 	text := strings.TrimSpace(string(b))
 	if k, err := base64.StdEncoding.DecodeString(text); err == nil && len(k) >= minKeyLen {
@@ -229,7 +239,8 @@ func readKeyFile(path string) ([]byte, error) {
 		return k, nil
 	}
 	if len(b) < minKeyLen {
-		return nil, fmt.Errorf("key file %s holds %d bytes; at least %d are needed", path, len(b), minKeyLen)
+		wipe(b)
+		return nil, fmt.Errorf("%w: %s holds %d bytes; at least %d are needed", ErrKeyFile, path, len(b), minKeyLen)
 	}
 	return b, nil
 }

@@ -2,6 +2,8 @@ package rotation_test
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -469,31 +471,80 @@ func testExecExampleRotatesAFileCredential(t *testing.T, newBackend factory) {
 	}
 }
 
+// leakRotator quotes everything it was given, in every form it saw it in,
+// the way a careless script does: the request as it arrived (JSON, so <
+// is \u003c), a cut of the DSN, and base64 of the request.
+const leakRotator = `
+req=$(cat)
+case "$req" in
+*createSecret*) echo '{"SecretString":"{\\"dsn\\":\\"mysql://svc:Pend<7Wq>Zz@db9/app\\",\\"password\\":\\"Pj3kXw8Ht5Ns2Vb7\\"}"}' ;;
+*setSecret*)
+  echo "cannot apply the new credential; request: $req" >&2
+  printf '%s' "$req" | base64 >&2
+  printf 'dsn starts %s\n' "$(printf '%s' "$req" | sed 's/.*mysql:/mysql:/' | cut -c1-11)" >&2
+  exit 3 ;;
+esac
+`
+
+// leaked returns the first substring of at least 4 bytes of a value, in any
+// form the rotator saw it in (raw, JSON-escaped, base64), found in text.
+func leaked(text string, values ...string) string {
+	for _, v := range values {
+		esc, _ := json.Marshal(v)
+		for _, form := range []string{v, string(esc[1 : len(esc)-1]), base64.StdEncoding.EncodeToString([]byte(v))} {
+			for i := 0; i+4 <= len(form); i++ {
+				if strings.Contains(text, form[i:i+4]) {
+					return form[i : i+4]
+				}
+			}
+		}
+	}
+	return ""
+}
+
 func testExecFailureNamesStepAndHidesValues(t *testing.T, newBackend factory) {
 	ctx := context.Background()
 	b := newBackend(t)
-	create(t, b, "x", `{"user":"svc","password":"CurrentSecretValue42"}`)
-	script := writeScript(t, `
-req=$(cat)
-case "$req" in
-*createSecret*) echo '{"SecretString":"{\\"user\\":\\"svc\\",\\"password\\":\\"PendingSecretValue77\\"}"}' ;;
-*setSecret*) echo "cannot apply CurrentSecretValue42 / PendingSecretValue77 for svc: $req" >&2; exit 3 ;;
-esac
-`)
+	cur := `{"dsn":"postgres://svc:Cur<9Kv>Yy@db8/app","password":"Cq9vRw2Lx8Mz4Tn6"}`
+	create(t, b, "x", cur)
+	script := writeScript(t, leakRotator)
 	rec := &recorder{}
 	e := &rotation.Engine{Backend: b, Functions: registry(t), Progress: rec.progress}
 	_, err := e.Rotate(ctx, "x", "exec:"+script, "")
-	var se *rotation.StepError
-	if !errors.As(err, &se) || se.Step != rotation.StepSet || !strings.Contains(err.Error(), "exit status 3") {
-		t.Fatalf("error %v", err)
+	if err == nil {
+		t.Fatal("the failing rotator succeeded")
 	}
+	values := []string{cur, "postgres://svc:Cur<9Kv>Yy@db8/app", "Cq9vRw2Lx8Mz4Tn6",
+		`{"dsn":"mysql://svc:Pend<7Wq>Zz@db9/app","password":"Pj3kXw8Ht5Ns2Vb7"}`, "mysql://svc:Pend<7Wq>Zz@db9/app", "Pj3kXw8Ht5Ns2Vb7"}
 	for _, s := range []string{err.Error(), rec.events[len(rec.events)-1].Err.Error()} {
-		if strings.Contains(s, "CurrentSecretValue42") || strings.Contains(s, "PendingSecretValue77") {
-			t.Fatalf("a secret value leaked into %q", s)
+		if frag := leaked(s, values...); frag != "" {
+			t.Fatalf("%q of a secret value leaked into %q", frag, s)
 		}
 	}
-	if !strings.Contains(err.Error(), "cannot apply *** / *** for svc") {
-		t.Fatalf("the program's reason is missing from %q", err)
+	var se *rotation.StepError
+	if !errors.As(err, &se) || se.Step != rotation.StepSet || !strings.Contains(err.Error(), "exit status 3") ||
+		!strings.Contains(err.Error(), "not shown because they may quote the secret; --debug-rotation shows them") {
+		t.Fatalf("error %v", err)
+	}
+}
+
+// TestExecDebugShowsOutput: with the operator's explicit opt-in the
+// program's stderr is shown where the operator reads it, and still never
+// in the error.
+func TestExecDebugShowsOutput(t *testing.T) {
+	ctx := context.Background()
+	b := memstore.New()
+	create(t, b, "x", `{"password":"Cq9vRw2Lx8Mz4Tn6"}`)
+	r := registry(t)
+	var debug strings.Builder
+	r.ShowExecOutput(&debug)
+	e := &rotation.Engine{Backend: b, Functions: r}
+	_, err := e.Rotate(ctx, "x", "exec:"+writeScript(t, leakRotator), "")
+	if err == nil || strings.Contains(err.Error(), "Cq9vRw2Lx8Mz4Tn6") || strings.Contains(err.Error(), "cannot apply") {
+		t.Fatalf("error %v", err)
+	}
+	if out := debug.String(); !strings.Contains(out, "this may show secrets") || !strings.Contains(out, "cannot apply the new credential") {
+		t.Fatalf("debug output %q", out)
 	}
 }
 

@@ -52,8 +52,11 @@ const maxExecOutput = 1 << 20
 
 // Exec is the "exec:PATH" rotation function: it runs PATH once per step with
 // an ExecRequest on stdin. Exit status 0 means the step succeeded; otherwise
-// the last line of stderr (with the secret's values masked) becomes the
-// error. The engine keeps the steps idempotent around the program: it does
+// the error names the program, the step and the exit status, and nothing the
+// program wrote: a program quotes the values it received in ways no mask
+// finds (a fragment, a DSN, JSON escapes, the base64 of a binary value), and
+// errors reach the terminal, the audit log and the server's log. Its stderr
+// goes only to Debug, when the operator asked for it. The engine keeps the steps idempotent around the program: it does
 // not call createSecret when the pending version already exists, and it
 // moves the labels itself after a successful finishSecret, so the program
 // only has to make setSecret and testSecret safe to repeat.
@@ -61,6 +64,9 @@ type Exec struct {
 	Path string
 	// Timeout bounds each step; zero means five minutes.
 	Timeout time.Duration
+	// Debug, when not nil, receives the program's stderr as it is; it may
+	// show secrets.
+	Debug io.Writer
 }
 
 // Step implements Function.
@@ -88,16 +94,13 @@ func (x *Exec) Step(ctx context.Context, req Request) error {
 	defer cur.Wipe()
 
 	in := ExecRequest{Version: ExecProtocolVersion, Step: req.Step, SecretID: req.SecretID, ClientRequestToken: req.ClientRequestToken}
-	var secrets []string
 	if cur != nil {
 		in.Current = execVersion(cur)
-		secrets = append(secrets, secretParts(cur)...)
 	}
 	if pending != nil {
 		in.Pending = execVersion(pending)
-		secrets = append(secrets, secretParts(pending)...)
 	}
-	out, err := x.run(ctx, &in, secrets)
+	out, err := x.run(ctx, &in)
 	if err != nil {
 		return err
 	}
@@ -133,36 +136,8 @@ func execVersion(v *backend.SecretValue) *ExecVersion {
 	return &ExecVersion{VersionID: v.VersionID, SecretString: v.SecretString, SecretBinary: v.SecretBinary}
 }
 
-// secretParts returns what must never be quoted back from a program: the
-// whole value and, for a JSON object, the string values of keys whose names
-// say they are secret (a program is likely to echo the password alone).
-func secretParts(v *backend.SecretValue) []string {
-	if v.SecretString == nil {
-		return []string{string(v.SecretBinary)}
-	}
-	parts := []string{*v.SecretString}
-	var obj map[string]any
-	if json.Unmarshal([]byte(*v.SecretString), &obj) != nil {
-		return parts
-	}
-	for k, val := range obj {
-		s, ok := val.(string)
-		if !ok || s == "" {
-			continue
-		}
-		lk := strings.ToLower(k)
-		for _, w := range []string{"pass", "pwd", "secret", "token", "key", "credential"} {
-			if strings.Contains(lk, w) {
-				parts = append(parts, s)
-				break
-			}
-		}
-	}
-	return parts
-}
-
-// run executes the program; secrets are masked out of anything quoted back.
-func (x *Exec) run(ctx context.Context, in *ExecRequest, secrets []string) ([]byte, error) {
+// run executes the program and returns its stdout.
+func (x *Exec) run(ctx context.Context, in *ExecRequest) ([]byte, error) {
 	timeout := x.Timeout
 	if timeout == 0 {
 		timeout = 5 * time.Minute
@@ -181,18 +156,34 @@ func (x *Exec) run(ctx context.Context, in *ExecRequest, secrets []string) ([]by
 	stdout.max, stderr.max = maxExecOutput, maxExecOutput
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	cmd.WaitDelay = 5 * time.Second
-	if err := cmd.Run(); err != nil {
-		msg := lastLine(stderr.String())
+	err = cmd.Run()
+	defer clear(stderr.Bytes())
+	x.debug(in.Step, stderr.Bytes())
+	if err != nil {
 		if ctx.Err() != nil {
-			msg = "timed out or cancelled"
+			return nil, fmt.Errorf("%s %s: %v: timed out or cancelled", x.Path, in.Step, err)
 		}
-		e := fmt.Errorf("%s %s: %v", x.Path, in.Step, err)
-		if msg != "" {
-			e = fmt.Errorf("%s %s: %v: %s", x.Path, in.Step, err, msg)
+		if n := stderr.Len(); n > 0 && x.Debug == nil {
+			return nil, fmt.Errorf("%s %s: %v (its %d bytes of error output are not shown because they may quote the secret; --debug-rotation shows them)", x.Path, in.Step, err, n)
 		}
-		return nil, Redact(e, secrets...)
+		return nil, fmt.Errorf("%s %s: %v", x.Path, in.Step, err)
 	}
 	return stdout.Bytes(), nil
+}
+
+// debug writes the program's stderr to x.Debug, with control characters
+// other than newline and tab dropped so it cannot paint the terminal.
+func (x *Exec) debug(step string, text []byte) {
+	if x.Debug == nil || len(text) == 0 {
+		return
+	}
+	clean := strings.Map(func(r rune) rune {
+		if r != '\n' && r != '\t' && unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, string(text))
+	fmt.Fprintf(x.Debug, "--debug-rotation: %s %s wrote on stderr (this may show secrets):\n%s\n", x.Path, step, strings.TrimRight(clean, "\n"))
 }
 
 // childEnv passes the environment on without the store's own unlocking
@@ -205,22 +196,6 @@ func childEnv() []string {
 		}
 	}
 	return env
-}
-
-// lastLine returns the last non-empty line of s with control characters
-// dropped, at most 300 bytes, so a program cannot paint the console.
-func lastLine(s string) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	l := strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return -1
-		}
-		return r
-	}, lines[len(lines)-1])
-	if len(l) > 300 {
-		l = l[:300] + "…"
-	}
-	return l
 }
 
 type limitedBuffer struct {

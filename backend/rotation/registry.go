@@ -2,6 +2,7 @@ package rotation
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -19,6 +20,9 @@ type Factory func(options string) (Function, error)
 // factories. It is built explicitly by the program and passed to the engine.
 type Registry struct {
 	factories map[string]Factory
+	// execDebug receives exec rotators' stderr when the operator asked to
+	// see it (it may quote secrets); nil keeps it unseen.
+	execDebug io.Writer
 }
 
 // NewRegistry returns an empty registry.
@@ -26,6 +30,10 @@ func NewRegistry() *Registry { return &Registry{factories: map[string]Factory{}}
 
 // Register adds a factory under name (letters, digits and '-').
 func (r *Registry) Register(name string, f Factory) { r.factories[name] = f }
+
+// ShowExecOutput sends what exec rotators write on stderr to w, unredacted,
+// for an operator debugging a rotator; errors never carry it.
+func (r *Registry) ShowExecOutput(w io.Writer) { r.execDebug = w }
 
 // Names lists the registered names, sorted.
 func (r *Registry) Names() []string {
@@ -75,7 +83,7 @@ func RegisterBuiltins(r *Registry, execDirs []string) {
 		if err := allowedProgram(path, execDirs); err != nil {
 			return nil, err
 		}
-		return &Exec{Path: path}, nil
+		return &Exec{Path: path, Debug: r.execDebug}, nil
 	})
 }
 

@@ -26,6 +26,11 @@ type param struct {
 	kind     kind
 	required bool
 	help     string
+	// member and min are the service model's member name and minimum (a
+	// value for kInt, a length for kString), which the AWS CLI checks
+	// before it sends anything; member "" means no such check.
+	member string
+	min    int
 }
 
 // args holds what the parser read. A parameter absent from the command line
@@ -168,6 +173,40 @@ func parseArgs(argv []string, specs []param, maxPos int) (*args, error) {
 		return nil, usagef("the following arguments are required: %s", strings.Join(missing, ", "))
 	}
 	return a, nil
+}
+
+// paramValidationError is a value outside the service model's range. The
+// AWS CLI reports these (botocore's parameter validation) before any call,
+// in its own words, and exits 252.
+type paramValidationError struct{ problems []string }
+
+func (e *paramValidationError) Error() string {
+	return "Parameter validation failed:\n" + strings.Join(e.problems, "\n")
+}
+
+// minValueProblem is botocore's wording for a number below its minimum.
+func minValueProblem(member string, value, min int) string {
+	return fmt.Sprintf("Invalid value for parameter %s, value: %d, valid min value: %d", member, value, min)
+}
+
+// validateParams checks the given values against the model's minimums.
+func validateParams(a *args, specs []param) error {
+	var problems []string
+	for _, p := range specs {
+		if p.member == "" {
+			continue
+		}
+		if n, ok := a.ints[p.name]; ok && p.kind == kInt && n < p.min {
+			problems = append(problems, minValueProblem(p.member, n, p.min))
+		}
+		if s, ok := a.strs[p.name]; ok && p.kind == kString && len(s) < p.min {
+			problems = append(problems, fmt.Sprintf("Invalid length for parameter %s, value: %d, valid min length: %d", p.member, len(s), p.min))
+		}
+	}
+	if len(problems) > 0 {
+		return &paramValidationError{problems}
+	}
+	return nil
 }
 
 // actionSpec is one verb of a command like `keyslot add`: the parameters it

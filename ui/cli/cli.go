@@ -82,6 +82,7 @@ func globalSpecs() []param {
 		{name: "endpoint-url", kind: kString, help: "Secrets Manager endpoint URL (aws backend)"},
 		{name: "output", kind: kString, help: "output format: json"},
 		{name: "rotation-exec-dir", kind: kString, help: "allow exec: rotation functions from these directories (separated by " + string(filepath.ListSeparator) + "); off by default"},
+		{name: "debug-rotation", kind: kBool, help: "show what exec: rotators write on stderr; it MAY SHOW SECRETS (commands only)"},
 		{name: "demo", kind: kBool, help: "open the console on a throwaway store full of demo data"},
 		{name: "context", kind: kString, help: "use this context of the configuration file (env " + envContext + ")"},
 		{name: "version", kind: kBool, help: "print the version and exit"},
@@ -163,6 +164,10 @@ func (a *app) run(ctx context.Context, argv []string) int {
 			a.printHelp(a.stdout)
 			return exitOK
 		}
+		if a.cfg.DebugRotation {
+			// Its output would be drawn over the console.
+			return a.fail("", usagef("--debug-rotation is for commands such as rotate-secret and rotate-due, not the console"))
+		}
 		return a.finish("", a.console(ctx, rest, g.bools["demo"]))
 	}
 	name, cmdArgs := rest[0], rest[1:]
@@ -192,6 +197,9 @@ func (a *app) run(ctx context.Context, argv []string) int {
 	if args.help {
 		a.printCommandHelp(a.stdout, c)
 		return exitOK
+	}
+	if err := validateParams(args, c.params); err != nil {
+		return a.fail(c.op, err)
 	}
 	return a.finish(c.op, c.run(ctx, a, args))
 }
@@ -233,6 +241,7 @@ func (a *app) configure(g *args) error {
 		}
 		a.cfg.RotationExecDirs = dirs
 	}
+	a.cfg.DebugRotation = g.bools["debug-rotation"]
 	if v, ok := g.strs["output"]; ok {
 		if v != "json" {
 			return usagef("argument --output: invalid choice: %q (only 'json' is supported)", v)
@@ -261,9 +270,13 @@ func (a *app) fail(op string, err error) int {
 	var ec *exitCodeError
 	var ue *usageError
 	var ce *configError
+	var pe *paramValidationError
 	switch {
 	case errors.As(err, &ec):
 		return ec.code
+	case errors.As(err, &pe):
+		fmt.Fprintf(a.stderr, "\n%s\n", sanitize.Text(pe.Error()))
+		return exitUsage
 	case errors.As(err, &ue):
 		fmt.Fprintf(a.stderr, "\nusage: secretary [options] <command> [parameters]\nTo see help text, you can run:\n\n  secretary help\n  secretary <command> --help\n\nsecretary: error: %s\n", sanitize.Line(ue.msg))
 		return exitUsage
@@ -326,7 +339,8 @@ Commands:
 Unlocking the local store, in order: --key-file or %s; %s (a key
 as a key file holds it) or %s (both for automation only: other processes
 of the same user can read them); otherwise a passphrase prompt on the
-terminal.
+terminal. `+"`secretary check`"+` checks that the store and the key file are
+private; `+"`secretary audit verify`"+` checks the audit log's hash chain.
 
 Exit codes: %s
 `, envKeyFile, envKey, envPassphrase, exitCodesText)

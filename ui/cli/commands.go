@@ -3,13 +3,14 @@ package cli
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/google/uuid"
 
 	"github.com/secretary-sh/secretary/backend"
+	"github.com/secretary-sh/secretary/backend/boundedread"
 )
 
 // command is one subcommand. op is the Secrets Manager operation named in
@@ -38,19 +39,19 @@ func findCommand(name string) *command {
 // the table stays immutable and may refer to the help printer.
 func commandTable() []*command {
 	// Parameters shared by several commands.
-	pSecretID := param{name: "secret-id", kind: kString, required: true, help: "name or ARN of the secret"}
+	pSecretID := param{name: "secret-id", kind: kString, required: true, help: "name or ARN of the secret", member: "SecretId", min: 1}
 	pToken := param{name: "client-request-token", kind: kString, help: "idempotency token, becomes the version id (a UUID is generated when absent)"}
 	pString := param{name: "secret-string", kind: kString, help: "text value, or file://PATH"}
 	pBinary := param{name: "secret-binary", kind: kString, help: "binary value as base64, or fileb://PATH for raw bytes"}
 	pDesc := param{name: "description", kind: kString, help: "description"}
 	pKms := param{name: "kms-key-id", kind: kString, help: "encryption key id or alias"}
-	pMaxResults := param{name: "max-results", kind: kInt, help: "page size; disables automatic paging"}
+	pMaxResults := param{name: "max-results", kind: kInt, help: "page size; disables automatic paging", member: "MaxResults", min: 1}
 	pNextToken := param{name: "next-token", kind: kString, help: "continue from this token; disables automatic paging"}
 	pFilters := param{name: "filters", kind: kList, help: "Key=name,Values=prod/,dev/ (repeat) or JSON"}
 	return []*command{
 		{name: "create-secret", op: "CreateSecret", usage: "--name NAME [--secret-string S | --secret-binary B] [...]",
 			summary: "Create a secret, optionally with a first value.",
-			params: []param{{name: "name", kind: kString, required: true, help: "name of the new secret"}, pToken, pDesc, pKms, pBinary, pString,
+			params: []param{{name: "name", kind: kString, required: true, help: "name of the new secret", member: "Name", min: 1}, pToken, pDesc, pKms, pBinary, pString,
 				{name: "tags", kind: kList, help: "Key=env,Value=prod (repeat) or JSON"}},
 			run: runCreateSecret},
 		{name: "get-secret-value", op: "GetSecretValue", usage: "--secret-id ID [--version-id V] [--version-stage S]",
@@ -60,7 +61,7 @@ func commandTable() []*command {
 		{name: "batch-get-secret-value", op: "BatchGetSecretValue", usage: "--secret-id-list ID... | --filters F...",
 			summary: "Print the values of several secrets.",
 			params: []param{{name: "secret-id-list", kind: kList, help: "names or ARNs"}, pFilters,
-				{name: "max-results", kind: kInt, help: "page size (with --filters)"}, pNextToken},
+				{name: "max-results", kind: kInt, help: "page size (with --filters)", member: "MaxResults", min: 1}, pNextToken},
 			run: runBatchGet},
 		{name: "put-secret-value", op: "PutSecretValue", usage: "--secret-id ID (--secret-string S | --secret-binary B) [--version-stages L...]",
 			summary: "Store a new version of a secret.",
@@ -106,7 +107,7 @@ func commandTable() []*command {
 			run:     runUntag},
 		{name: "get-random-password", op: "GetRandomPassword", usage: "[--password-length N] [--exclude-...]",
 			summary: "Generate a random password.",
-			params: []param{{name: "password-length", kind: kInt, help: "1 to 4096 (default 32)"},
+			params: []param{{name: "password-length", kind: kInt, help: "1 to 4096 (default 32)", member: "PasswordLength", min: 1},
 				{name: "exclude-characters", kind: kString, help: "characters to leave out"},
 				{name: "exclude-numbers", kind: kBool, help: "no digits"},
 				{name: "exclude-punctuation", kind: kBool, help: "no punctuation"},
@@ -127,6 +128,7 @@ func commandTable() []*command {
 		getCommand(), execCommand(), initCommand(), demoDataCommand(),
 		serveCommand(), accessKeyCommand(), keyslotCommand(), kmsKeyCommand(),
 		migrateCommand(), backupCommand(),
+		checkCommand(), auditCommand(),
 		completionCommand(), configCommand(),
 	}
 }
@@ -153,12 +155,14 @@ func token(args *args) string {
 // readValue reads --secret-string and --secret-binary: file:// reads a
 // file as text, fileb:// as raw bytes, and a binary value given inline (or
 // through file://) is base64, as with AWS CLI v2's default binary format.
-func readValue(args *args) (str *string, bin []byte, err error) {
+// Files are read only up to the largest value a secret can hold, and the
+// read is abandoned on Ctrl-C (a FIFO, /dev/stdin).
+func readValue(ctx context.Context, args *args) (str *string, bin []byte, err error) {
 	if s, ok := args.strs["secret-string"]; ok {
 		if path, isFile := strings.CutPrefix(s, "file://"); isFile {
-			data, err := os.ReadFile(path)
+			data, err := readParamFile(ctx, "--secret-string", s, path, backend.MaxValueBytes)
 			if err != nil {
-				return nil, nil, usagef("Error parsing parameter '--secret-string': Unable to load paramfile %s: %v", s, err)
+				return nil, nil, err
 			}
 			s = string(data)
 		}
@@ -166,9 +170,9 @@ func readValue(args *args) (str *string, bin []byte, err error) {
 	}
 	if s, ok := args.strs["secret-binary"]; ok {
 		if path, isFile := strings.CutPrefix(s, "fileb://"); isFile {
-			data, err := os.ReadFile(path)
+			data, err := readParamFile(ctx, "--secret-binary", s, path, backend.MaxValueBytes)
 			if err != nil {
-				return nil, nil, usagef("Error parsing parameter '--secret-binary': Unable to load paramfile %s: %v", s, err)
+				return nil, nil, err
 			}
 			if data == nil {
 				data = []byte{}
@@ -176,9 +180,10 @@ func readValue(args *args) (str *string, bin []byte, err error) {
 			return str, data, nil
 		}
 		if path, isFile := strings.CutPrefix(s, "file://"); isFile {
-			data, err := os.ReadFile(path)
+			// base64 of the largest value, and a line ending.
+			data, err := readParamFile(ctx, "--secret-binary", s, path, int64(base64.StdEncoding.EncodedLen(backend.MaxValueBytes))+2)
 			if err != nil {
-				return nil, nil, usagef("Error parsing parameter '--secret-binary': Unable to load paramfile %s: %v", s, err)
+				return nil, nil, err
 			}
 			s = strings.TrimSpace(string(data))
 		}
@@ -191,6 +196,20 @@ func readValue(args *args) (str *string, bin []byte, err error) {
 	return str, bin, nil
 }
 
+// readParamFile reads a file:// or fileb:// parameter of at most max bytes.
+func readParamFile(ctx context.Context, flag, arg, path string, max int64) ([]byte, error) {
+	data, err := boundedread.File(ctx, path, max)
+	switch {
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
+	case errors.Is(err, boundedread.ErrTooLarge):
+		return nil, usagef("Error parsing parameter '%s': Unable to load paramfile %s: the file holds more than %d bytes, more than a secret value can hold", flag, arg, max)
+	case err != nil:
+		return nil, usagef("Error parsing parameter '%s': Unable to load paramfile %s: %v", flag, arg, err)
+	}
+	return data, nil
+}
+
 func optString(args *args, name string) *string {
 	if v, ok := args.strs[name]; ok {
 		return &v
@@ -199,7 +218,7 @@ func optString(args *args, name string) *string {
 }
 
 func runCreateSecret(ctx context.Context, a *app, args *args) error {
-	str, bin, err := readValue(args)
+	str, bin, err := readValue(ctx, args)
 	if err != nil {
 		return err
 	}
@@ -262,7 +281,7 @@ func runBatchGet(ctx context.Context, a *app, args *args) error {
 }
 
 func runPutSecretValue(ctx context.Context, a *app, args *args) error {
-	str, bin, err := readValue(args)
+	str, bin, err := readValue(ctx, args)
 	if err != nil {
 		return err
 	}
@@ -281,7 +300,7 @@ func runPutSecretValue(ctx context.Context, a *app, args *args) error {
 }
 
 func runUpdateSecret(ctx context.Context, a *app, args *args) error {
-	str, bin, err := readValue(args)
+	str, bin, err := readValue(ctx, args)
 	if err != nil {
 		return err
 	}
@@ -460,7 +479,7 @@ func runRandomPassword(ctx context.Context, a *app, args *args) error {
 }
 
 type rotationRulesArg struct {
-	AutomaticallyAfterDays int    `json:"AutomaticallyAfterDays"`
+	AutomaticallyAfterDays *int   `json:"AutomaticallyAfterDays"`
 	Duration               string `json:"Duration"`
 	ScheduleExpression     string `json:"ScheduleExpression"`
 }
@@ -482,9 +501,11 @@ func parseRotationRules(s string) (*backend.RotationRules, error) {
 			}
 			switch p.key {
 			case "AutomaticallyAfterDays":
-				if _, err := fmt.Sscanf(p.val.scalar, "%d", &r.AutomaticallyAfterDays); err != nil {
+				var n int
+				if _, err := fmt.Sscanf(p.val.scalar, "%d", &n); err != nil {
 					return nil, fmt.Errorf("error parsing parameter '--rotation-rules': AutomaticallyAfterDays must be an integer")
 				}
+				r.AutomaticallyAfterDays = &n
 			case "Duration":
 				r.Duration = p.val.scalar
 			case "ScheduleExpression":
@@ -494,7 +515,15 @@ func parseRotationRules(s string) (*backend.RotationRules, error) {
 			}
 		}
 	}
-	return &backend.RotationRules{AutomaticallyAfterDays: r.AutomaticallyAfterDays, Duration: r.Duration, ScheduleExpression: r.ScheduleExpression}, nil
+	out := &backend.RotationRules{Duration: r.Duration, ScheduleExpression: r.ScheduleExpression}
+	if n := r.AutomaticallyAfterDays; n != nil {
+		// Given, it must be at least 1: the AWS CLI checks this itself.
+		if *n < 1 {
+			return nil, &paramValidationError{[]string{minValueProblem("RotationRules.AutomaticallyAfterDays", *n, 1)}}
+		}
+		out.AutomaticallyAfterDays = *n
+	}
+	return out, nil
 }
 
 // rotator returns the backend's rotation capability or the error AWS gives
@@ -511,6 +540,10 @@ func runRotate(ctx context.Context, a *app, args *args) error {
 	in := &backend.RotateSecretInput{SecretID: args.str("secret-id"), ClientRequestToken: token(args), RotationLambdaARN: args.str("rotation-lambda-arn")}
 	if s, ok := args.strs["rotation-rules"]; ok {
 		r, err := parseRotationRules(s)
+		var pe *paramValidationError
+		if errors.As(err, &pe) {
+			return err
+		}
 		if err != nil {
 			return &usageError{err.Error()}
 		}

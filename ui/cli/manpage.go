@@ -127,8 +127,9 @@ func manCommand(c *command) string {
 
 // exitCodesText is the exit codes' description shared by --help and the
 // manual.
-const exitCodesText = `0 success, 252 bad command line, 253 no store, cannot unlock or no AWS
-credentials, 254 the store returned an error, 255 other errors.`
+const exitCodesText = `0 success, 1 a problem found by check or audit verify, 252 bad command line,
+253 no store, cannot unlock, bad configuration or no AWS credentials, 254 the store returned an
+error, 255 other errors, 130 interrupted (Ctrl-C, SIGTERM or a hang-up).`
 
 func referenceMarkdown() string {
 	var b strings.Builder

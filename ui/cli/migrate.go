@@ -140,7 +140,7 @@ func (a *app) openSide(ctx context.Context, args *args, name string, allowFile b
 
 // backupKey returns the key of a backup: --backup-key-file, the
 // environment, or a passphrase typed on the terminal (twice when sealing).
-func (a *app) backupKey(args *args, sealing bool) (migrate.ArchiveKey, error) {
+func (a *app) backupKey(ctx context.Context, args *args, sealing bool) (migrate.ArchiveKey, error) {
 	if kf := args.str("backup-key-file"); kf != "" {
 		return migrate.ArchiveKey{KeyFile: kf}, nil
 	}
@@ -150,12 +150,12 @@ func (a *app) backupKey(args *args, sealing bool) (migrate.ArchiveKey, error) {
 	if !a.terminalInput() {
 		return migrate.ArchiveKey{}, &configError{fmt.Errorf("a backup needs a key and there is no terminal to ask for a passphrase: use --backup-key-file or %s", envBackupPassphrase)}
 	}
-	p, err := a.promptPassphrase("Backup passphrase: ")
+	p, err := a.promptPassphrase(ctx, "Backup passphrase: ")
 	if err != nil {
 		return migrate.ArchiveKey{}, err
 	}
 	if sealing {
-		again, err := a.promptPassphrase("Backup passphrase again: ")
+		again, err := a.promptPassphrase(ctx, "Backup passphrase again: ")
 		if err != nil {
 			return migrate.ArchiveKey{}, err
 		}
@@ -193,14 +193,14 @@ func parseRate(args *args) (float64, error) {
 	return r, nil
 }
 
-func (a *app) sourceOf(s *side, args *args, opts migrate.SourceOptions) (migrate.Source, error) {
+func (a *app) sourceOf(ctx context.Context, s *side, args *args, opts migrate.SourceOptions) (migrate.Source, error) {
 	if s.file == "" {
 		return migrate.NewBackendSource(s.b, opts), nil
 	}
 	if args.has("filters") || args.bools["include-deprecated"] {
 		return nil, usagef("--filters and --include-deprecated select from a store; a backup is restored whole")
 	}
-	key, err := a.backupKey(args, false)
+	key, err := a.backupKey(ctx, args, false)
 	if err != nil {
 		return nil, err
 	}
@@ -228,7 +228,7 @@ func runMigrate(ctx context.Context, a *app, args *args) error {
 		return err
 	}
 	defer to.close()
-	src, err := a.sourceOf(from, args, opts)
+	src, err := a.sourceOf(ctx, from, args, opts)
 	if err != nil {
 		return err
 	}
@@ -279,7 +279,7 @@ func runBackup(ctx context.Context, a *app, args *args) error {
 		return err
 	}
 	defer from.close()
-	key, err := a.backupKey(args, true)
+	key, err := a.backupKey(ctx, args, true)
 	if err != nil {
 		return err
 	}

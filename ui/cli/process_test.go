@@ -516,6 +516,60 @@ func TestExec(t *testing.T) {
 	e.fails(252, usageHead+"no command given: secretary exec --secret NAME -- COMMAND [ARG...]\n", "exec", "--secret", "prod/payments/db")
 }
 
+// TestExecRefusesStartupVariables: a secret that names the file bash
+// sources first, or the dynamic loader's preload, runs nothing; the
+// operator can accept one name or prefix them all; the store's location
+// and key file stay behind unless kept.
+func TestExecRefusesStartupVariables(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("exec test uses /bin/sh")
+	}
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("bash is needed for the BASH_ENV test")
+		}
+		t.Skip("bash is not installed")
+	}
+	e := newKeyFileStore(t)
+	marker := filepath.Join(e.dir, "ran")
+	evil := filepath.Join(e.dir, "evil.sh")
+	if err := os.WriteFile(evil, []byte("echo pwned > "+marker+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	val, _ := json.Marshal(map[string]string{"BASH_ENV": evil, "token": "t0k"})
+	e.ok("create-secret", "--name", "app", "--secret-string", string(val))
+	ran := filepath.Join(e.dir, "child-ran")
+	r := e.run("", "exec", "--secret", "app", "--", bash, "-c", "touch "+ran)
+	if r.code != 255 || !strings.Contains(r.stderr, `key "BASH_ENV" of app would set BASH_ENV`) || !strings.Contains(r.stderr, "--allow-env BASH_ENV") {
+		t.Fatalf("BASH_ENV: code %d, stderr %q", r.code, r.stderr)
+	}
+	for _, f := range []string{marker, ran} {
+		if _, err := os.Stat(f); !os.IsNotExist(err) {
+			t.Fatalf("%s exists: something ran (%v)", f, err)
+		}
+	}
+	r = e.run("", "exec", "--secret", "app", "--prefix", "APP_", "--", bash, "-c", `printf '%s|%s|%s|%s' "$APP_BASH_ENV" "$APP_TOKEN" "${SECRETARY_STORE-unset}" "${SECRETARY_KEY_FILE-unset}"`)
+	if r.code != 0 || r.stdout != evil+"|t0k|unset|unset" {
+		t.Fatalf("prefix: code %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	if _, err := os.Stat(marker); !os.IsNotExist(err) {
+		t.Fatalf("APP_BASH_ENV was sourced: %v", err)
+	}
+	r = e.run("", "exec", "--secret", "app", "--allow-env", "BASH_ENV", "--keep-store-env", "--", bash, "-c", `printf '%s' "$SECRETARY_STORE"`)
+	if r.code != 0 || r.stdout != filepath.Join(e.dir, "store.db") {
+		t.Fatalf("allowed: code %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	if _, err := os.Stat(marker); err != nil {
+		t.Fatalf("with --allow-env BASH_ENV the operator's choice was not honoured: %v", err)
+	}
+	lib, _ := json.Marshal(map[string]string{"ld-preload": "/nonexistent.so"})
+	e.ok("create-secret", "--name", "lib", "--secret-string", string(lib))
+	if r := e.run("", "exec", "--secret", "lib", "--", "/bin/true"); r.code != 255 || !strings.Contains(r.stderr, "would set LD_PRELOAD") {
+		t.Fatalf("LD_PRELOAD: code %d, stderr %q", r.code, r.stderr)
+	}
+}
+
 func TestWrongPassphraseAndNoTerminal(t *testing.T) {
 	dir := t.TempDir()
 	store := filepath.Join(dir, "store.db")

@@ -109,7 +109,11 @@ func writeJSONLine(w interface{ Write([]byte) (int, error) }, v any) error {
 // rotationRegistry is the set of rotation functions the local store
 // accepts: the built-in ones, and exec: only from --rotation-exec-dir.
 func (a *app) rotationRegistry() *rotation.Registry {
-	return builtin.Registry(a.cfg.RotationExecDirs)
+	r := builtin.Registry(a.cfg.RotationExecDirs)
+	if a.cfg.DebugRotation {
+		r.ShowExecOutput(a.stderr)
+	}
+	return r
 }
 
 // parseExecDirs splits --rotation-exec-dir (a list separated like PATH)

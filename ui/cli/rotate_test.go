@@ -3,6 +3,7 @@ package cli_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -176,7 +177,10 @@ func TestRotateDueReportsFailureWithoutValues(t *testing.T) {
 	dir := t.TempDir()
 	// Fails setSecret, printing its whole request (with both values) on
 	// stderr, as a careless rotator might.
-	script := "#!/bin/sh\nreq=$(cat)\ncase \"$req\" in\n*'\"Step\":\"createSecret\"'*) echo '{\"SecretString\":\"Pending-Value-For-Leak-Test\"}' ;;\n*'\"Step\":\"setSecret\"'*) echo \"refused: $req\" >&2; exit 1 ;;\nesac\n"
+	// The last line quotes a cut of the pending value, which a mask of
+	// whole values does not find.
+	script := "#!/bin/sh\nreq=$(cat)\ncase \"$req\" in\n*'\"Step\":\"createSecret\"'*) echo '{\"SecretString\":\"Pending-Value-For-Leak-Test\"}' ;;\n" +
+		"*'\"Step\":\"setSecret\"'*) echo \"refused: $req\" >&2; printf '%s' \"$req\" | base64 >&2; echo \"cannot use $(printf '%s' \"$req\" | sed 's/.*Pending/Pending/' | cut -c1-11)\" >&2; exit 1 ;;\nesac\n"
 	if err := os.WriteFile(filepath.Join(dir, "broken.sh"), []byte(script), 0o700); err != nil {
 		t.Fatal(err)
 	}
@@ -192,10 +196,15 @@ func TestRotateDueReportsFailureWithoutValues(t *testing.T) {
 	if l["Outcome"] != "failed" || errObj["Code"] != "InvalidRequestException" || !strings.Contains(errObj["Message"].(string), "setSecret") {
 		t.Fatalf("failed line %v", l)
 	}
-	for _, v := range []string{"Pending-Value-For-Leak-Test", "initial-due/broken"} {
+	for _, v := range []string{"Pending-Value-For-Leak-Test", "initial-due/broken", "Pending-Val", base64.StdEncoding.EncodeToString([]byte("Pending-Value-For-Leak-Test"))[:8]} {
 		if strings.Contains(r.stdout+r.stderr, v) {
-			t.Fatalf("rotate-due printed a secret value: %q", r.stdout)
+			t.Fatalf("rotate-due printed (part of) a secret value %q: %q %q", v, r.stdout, r.stderr)
 		}
+	}
+	// Asked for explicitly, the rotator's output is shown, with a warning.
+	r = e.run("", "--rotation-exec-dir", dir, "--debug-rotation", "rotate-due")
+	if r.code != 254 || !strings.Contains(r.stderr, "wrote on stderr (this may show secrets)") || !strings.Contains(r.stderr, "cannot use Pending-Val") {
+		t.Fatalf("--debug-rotation: %d %q", r.code, r.stderr)
 	}
 	if got := e.run("", "get", "due/broken").stdout; got != "initial-due/broken" {
 		t.Fatalf("AWSCURRENT changed after a failed rotation: %q", got)

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -122,12 +123,25 @@ func execCommand() *command {
   - any other string: one variable named the same way after the last path
     element of the secret's name: prod/payments/stripe-api-key gives
     STRIPE_API_KEY.
+A key that is empty or holds spaces, control characters or '=' is refused.
 Two values mapping to the same name is an error. The variables override the
-inherited environment; ` + envKey + `, ` + envPassphrase + ` and
-` + envNewPassphrase + ` are never passed on. The command's
-exit code is secretary's.`,
-		params: []param{{name: "secret", kind: kList, required: true, help: "secret to export (repeatable)"}},
-		run:    runExec}
+inherited environment.
+
+Names that change how the command starts instead of passing it data are
+refused, and nothing is run: PATH, IFS, ENV, BASH_ENV, PS4, SHELLOPTS, HOME,
+LD_*, DYLD_*, PYTHON*, NODE_OPTIONS, PERL5OPT, RUBYOPT, JAVA_TOOL_OPTIONS,
+GIT_*, SECRETARY_* and the like; whoever can write a secret could otherwise
+run code as you. --allow-env NAME accepts one of them; --prefix APP_ puts
+APP_ before every name (APP_PATH is harmless).
+
+` + envKey + `, ` + envPassphrase + ` and ` + envNewPassphrase + ` are never
+passed on; ` + envStore + ` and ` + envKeyFile + ` only with
+--keep-store-env. The command's exit code is secretary's.`,
+		params: []param{{name: "secret", kind: kList, required: true, help: "secret to export (repeatable)"},
+			{name: "prefix", kind: kString, help: "put this before every variable name (e.g. APP_)"},
+			{name: "allow-env", kind: kList, help: "accept this variable although it can change how the command starts (repeatable)"},
+			{name: "keep-store-env", kind: kBool, help: "pass " + envStore + " and " + envKeyFile + " on to the command"}},
+		run: runExec}
 }
 
 // envName turns a JSON key or secret name element into a variable name.
@@ -170,7 +184,11 @@ func secretEnv(v *backend.SecretValue) ([]envVar, error) {
 		sort.Strings(keys)
 		out := make([]envVar, 0, len(keys))
 		for _, k := range keys {
-			out = append(out, envVar{envName(k), fieldText(obj[k]), fmt.Sprintf("key %q of %s", k, v.Name)})
+			src := fmt.Sprintf("key %q of %s", k, v.Name)
+			if err := checkEnvKey(k, src); err != nil {
+				return nil, err
+			}
+			out = append(out, envVar{envName(k), fieldText(obj[k]), src})
 		}
 		return out, nil
 	}
@@ -178,10 +196,18 @@ func secretEnv(v *backend.SecretValue) ([]envVar, error) {
 }
 
 // buildEnv merges the secrets' variables over the inherited environment,
-// dropping the variables that unlock a store.
-func buildEnv(inherited []string, vars []envVar) ([]string, error) {
+// dropping the variables that unlock a store and refusing names the rules
+// do not allow.
+func buildEnv(inherited []string, vars []envVar, rules execEnvRules) ([]string, error) {
+	vars = slices.Clone(vars) // the names change below; the caller's stay
 	seen := map[string]envVar{}
-	for _, v := range vars {
+	for i, v := range vars {
+		name, err := rules.name(v)
+		if err != nil {
+			return nil, err
+		}
+		v.name = name
+		vars[i].name = name
 		if strings.ContainsRune(v.value, 0) {
 			return nil, fmt.Errorf("%s contains a NUL byte, which cannot be passed in the environment", v.source)
 		}
@@ -193,7 +219,7 @@ func buildEnv(inherited []string, vars []envVar) ([]string, error) {
 	out := make([]string, 0, len(inherited)+len(vars))
 	for _, kv := range inherited {
 		name, _, _ := strings.Cut(kv, "=")
-		if isCredentialEnv(name) {
+		if rules.dropInherited(name) {
 			continue
 		}
 		if _, overridden := seen[name]; overridden {
@@ -213,6 +239,10 @@ func runExec(ctx context.Context, a *app, args *args) error {
 	}
 	if len(args.rest) == 0 {
 		return usagef("no command given: secretary exec --secret NAME -- COMMAND [ARG...]")
+	}
+	rules := execEnvRules{prefix: args.str("prefix"), keepStore: args.bools["keep-store-env"], allow: map[string]bool{}}
+	for _, n := range args.lists["allow-env"] {
+		rules.allow[n] = true
 	}
 	var vars []envVar
 	err := a.withBackend(ctx, func(b backend.Backend) error {
@@ -235,7 +265,7 @@ func runExec(ctx context.Context, a *app, args *args) error {
 	}
 	// The store is closed before the command starts, so the command may
 	// use it too.
-	env, err := buildEnv(os.Environ(), vars)
+	env, err := buildEnv(os.Environ(), vars, rules)
 	if err != nil {
 		return err
 	}

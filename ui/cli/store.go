@@ -12,6 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/secretary-sh/secretary/backend"
+	"github.com/secretary-sh/secretary/backend/abandon"
 	"github.com/secretary-sh/secretary/backend/aws"
 	"github.com/secretary-sh/secretary/backend/local"
 )
@@ -50,6 +51,8 @@ type Config struct {
 	// RotationExecDirs are where exec: rotation functions may live; none
 	// means exec: is refused.
 	RotationExecDirs []string
+	// DebugRotation shows exec rotators' stderr, which may quote secrets.
+	DebugRotation bool
 }
 
 // configError is a problem with the environment or configuration (no
@@ -164,15 +167,19 @@ func (a *app) openLocal(ctx context.Context) (*local.Store, error) {
 		return nil, err
 	}
 	if !ok {
-		pass, err := a.promptPassphrase(fmt.Sprintf("Passphrase for %s: ", path))
+		pass, err := a.promptPassphrase(ctx, fmt.Sprintf("Passphrase for %s: ", path))
 		if err != nil {
 			return nil, err
 		}
 		cred = local.Credential{Passphrase: pass}
 	}
-	s, err := local.Open(ctx, path, cred, a.localOptions())
-	wipe(cred.Passphrase)
-	wipe(cred.Key)
+	// Argon2id takes about a second and reading a key file may block (a
+	// FIFO); neither can be cancelled, so Ctrl-C abandons them.
+	s, err := abandon.Run(ctx, func() (*local.Store, error) {
+		defer wipe(cred.Passphrase)
+		defer wipe(cred.Key)
+		return local.Open(ctx, path, cred, a.localOptions())
+	}, func(s *local.Store) { s.Close() })
 	if err != nil {
 		return nil, storeError(path, err)
 	}
@@ -185,7 +192,8 @@ func storeError(path string, err error) error {
 	switch {
 	case errors.Is(err, local.ErrWrongCredential):
 		return &configError{fmt.Errorf("%s: %w", path, local.ErrWrongCredential)}
-	case errors.Is(err, local.ErrStoreNotFound), errors.Is(err, local.ErrCorrupt), errors.Is(err, local.ErrNewerSchema):
+	case errors.Is(err, local.ErrStoreNotFound), errors.Is(err, local.ErrCorrupt),
+		errors.Is(err, local.ErrKeyFile), errors.Is(err, local.ErrNewerSchema):
 		// The store's own errors already name the file.
 		return &configError{err}
 	}
@@ -215,7 +223,7 @@ func (a *app) terminalOutput() bool {
 // promptPassphrase reads a passphrase from the controlling terminal without
 // echo. Reading /dev/tty rather than stdin keeps piped input for the
 // command itself.
-func (a *app) promptPassphrase(prompt string) ([]byte, error) {
+func (a *app) promptPassphrase(ctx context.Context, prompt string) ([]byte, error) {
 	if !a.terminalInput() {
 		return nil, &configError{fmt.Errorf("the store is locked and there is no terminal to ask for its passphrase: use --key-file, %s, %s or %s", envKeyFile, envKey, envPassphrase)}
 	}
@@ -225,8 +233,19 @@ func (a *app) promptPassphrase(prompt string) ([]byte, error) {
 	}
 	defer closeTTY()
 	fmt.Fprint(out, prompt)
-	pass, err := term.ReadPassword(int(in.Fd()))
+	// Ctrl-C still raises SIGINT while echo is off, but ReadPassword does
+	// not return on it; abandon it and put the terminal back as it was, or
+	// the operator's shell is left without echo.
+	fd := int(in.Fd())
+	state, stateErr := term.GetState(fd)
+	pass, err := abandon.Run(ctx, func() ([]byte, error) { return term.ReadPassword(fd) }, wipe)
+	if ctx.Err() != nil && stateErr == nil {
+		_ = term.Restore(fd, state)
+	}
 	fmt.Fprintln(out)
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
 	if err != nil {
 		return nil, &configError{fmt.Errorf("reading the passphrase: %w", err)}
 	}
@@ -252,18 +271,18 @@ func openTTY(stdin io.Reader, stderr io.Writer) (in *os.File, out io.Writer, clo
 
 // newPassphrase asks for a new passphrase twice, unless the environment
 // variable env holds it.
-func (a *app) newPassphrase(env string) ([]byte, error) {
+func (a *app) newPassphrase(ctx context.Context, env string) ([]byte, error) {
 	if p, ok := os.LookupEnv(env); ok && p != "" {
 		return []byte(p), nil
 	}
 	if !a.terminalInput() {
 		return nil, &configError{fmt.Errorf("there is no terminal to type the new passphrase on: set %s", env)}
 	}
-	first, err := a.promptPassphrase("New passphrase: ")
+	first, err := a.promptPassphrase(ctx, "New passphrase: ")
 	if err != nil {
 		return nil, err
 	}
-	second, err := a.promptPassphrase("Repeat passphrase: ")
+	second, err := a.promptPassphrase(ctx, "Repeat passphrase: ")
 	if err != nil {
 		wipe(first)
 		return nil, err

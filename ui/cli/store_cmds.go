@@ -13,19 +13,23 @@ import (
 	"github.com/secretary-sh/secretary/backend/demo"
 	"github.com/secretary-sh/secretary/backend/local"
 	"github.com/secretary-sh/secretary/ui"
+	"github.com/secretary-sh/secretary/ui/scratch"
 )
 
 func initCommand() *command {
-	return &command{name: "init", usage: "[--key-file PATH] [--region REGION] [--account-id ID]",
+	return &command{name: "init", usage: "[--key-file PATH [--force]] [--region REGION] [--account-id ID]",
 		summary: "Create the local store.",
 		details: `Without --key-file the passphrase is typed twice on the terminal (or taken
 from ` + envPassphrase + `). With --key-file PATH a random key is written to PATH
 with mode 0600 (an existing key file is used as it is) and unlocks the store.
+An existing key file that others can read is refused, as ssh refuses such a
+private key, unless --force is given.
 --region and --account-id choose what every ARN of the store holds (default
 local and 000000000000), so applications that build ARNs for a real region
 and account find their secrets; they cannot be changed later.`,
-		params: []param{{name: "account-id", kind: kString, help: "12-digit account id in every ARN (default 000000000000)"}},
-		run:    runInit}
+		params: []param{{name: "account-id", kind: kString, help: "12-digit account id in every ARN (default 000000000000)"},
+			{name: "force", kind: kBool, help: "use an existing key file even if others can read it"}},
+		run: runInit}
 }
 
 func runInit(ctx context.Context, a *app, args *args) error {
@@ -52,11 +56,21 @@ func runInit(ctx context.Context, a *app, args *args) error {
 			}
 			how = "new key file " + kf
 		} else {
+			problem, err := keyFileProblem(kf)
+			if err != nil {
+				return &configError{fmt.Errorf("cannot use the key file %s: %w", kf, err)}
+			}
+			if problem != "" {
+				if !args.bools["force"] {
+					return &configError{fmt.Errorf("%s; nothing was created (--force uses it anyway)", problem)}
+				}
+				fmt.Fprintf(a.stderr, "warning: %s\n", problem)
+			}
 			how = "key file " + kf
 		}
 		cred = local.Credential{KeyFile: kf}
 	} else {
-		pass, err := a.newPassphrase(envPassphrase)
+		pass, err := a.newPassphrase(ctx, envPassphrase)
 		if err != nil {
 			return err
 		}
@@ -136,6 +150,10 @@ func (a *app) console(ctx context.Context, argv []string, demoMode bool) error {
 	if !demoMode && (args.has("secrets") || args.has("seed")) {
 		return usagef("--secrets and --seed go with --demo (or with the demo-data command)")
 	}
+	// The console is what makes scratch directories (the $EDITOR file, the
+	// demo store): clear those a killed or crashed run left behind. A
+	// failure to remove one must not keep the console from starting.
+	_ = scratch.SweepDead()
 	cfg := ui.Config{ReadOnly: a.cfg.ReadOnly, Theme: a.cfg.Theme, ClipboardClear: a.cfg.Clipboard, Version: a.build.String()}
 	if demoMode {
 		return a.demoConsole(ctx, args, cfg)
@@ -247,7 +265,7 @@ func (a *app) demoConsole(ctx context.Context, args *args, cfg ui.Config) (err e
 	if err != nil {
 		return err
 	}
-	dir, err := os.MkdirTemp("", "secretary-demo-")
+	dir, err := scratch.Mkdir(os.TempDir(), scratch.Demo)
 	if err != nil {
 		return fmt.Errorf("creating the demo directory: %w", err)
 	}

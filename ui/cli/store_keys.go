@@ -80,7 +80,7 @@ func runKeyslot(ctx context.Context, a *app, args *args) error {
 	defer s.Close()
 	var newPass []byte
 	if action == "change-passphrase" || args.bools["passphrase"] {
-		if newPass, err = a.newPassphrase(envNewPassphrase); err != nil {
+		if newPass, err = a.newPassphrase(ctx, envNewPassphrase); err != nil {
 			return err
 		}
 		defer wipe(newPass)

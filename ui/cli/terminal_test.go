@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -211,5 +212,120 @@ func TestGetOnTerminalShowsEscapes(t *testing.T) {
 	s := m.waitFor("EXIT=", 30*time.Second)
 	if !strings.Contains(s, `before\x1b[2J\x1b]0;pwned\x07\x1b]52;c;aGk=\x07after`) || !strings.Contains(s, "EXIT=0") {
 		t.Fatalf("terminal shows:\n%s", s)
+	}
+}
+
+// TestCtrlCWhileUnlocking: Ctrl-C at the passphrase prompt, and while the
+// typed passphrase is being checked (Argon2id), ends the command at once
+// with 130 and leaves the terminal echoing again.
+func TestCtrlCWhileUnlocking(t *testing.T) {
+	dir := t.TempDir()
+	store := filepath.Join(dir, "store.db")
+	const pass = "interrupt-me-1"
+	vars := []string{"SECRETARY_STORE=" + store, "TZ=UTC"}
+	byPass := &env{t: t, dir: dir, vars: append(append([]string{}, vars...), "SECRETARY_PASSPHRASE="+pass)}
+	if r := byPass.run("", "init"); r.code != 0 {
+		t.Fatalf("init: %s", r.stderr)
+	}
+	for _, typeFirst := range []bool{false, true} {
+		// An interactive shell runs the command in a process group of its
+		// own, so Ctrl-C reaches only the command; the pane's sh -c does
+		// not, so it must survive the SIGINT to report the exit code.
+		m := newTmux(t, nil, "true; trap true INT; env "+strings.Join(quoteAll(vars), " ")+" "+binary+" list-secrets")
+		m.waitFor("Passphrase for "+store+":", 10*time.Second)
+		if typeFirst {
+			m.send("-l", pass)
+			m.send("Enter")
+		}
+		m.send("C-c")
+		s := m.waitFor("EXIT=", 10*time.Second)
+		if !strings.Contains(s, "EXIT=130") || strings.Contains(s, "SecretList") {
+			t.Fatalf("Ctrl-C (passphrase typed: %v):\n%s", typeFirst, s)
+		}
+		// The shell's sleep is now in the foreground: what is typed shows
+		// only if echo was restored.
+		m.send("-l", "echo-is-back")
+		m.waitFor("echo-is-back", 10*time.Second)
+	}
+}
+
+// TestHangUpRemovesPlaintext: the SSH link drops (SIGHUP) while $EDITOR
+// holds a value: the edit directory and the demo store are removed, and a
+// directory a killed run left behind is removed when the console starts.
+func TestHangUpRemovesPlaintext(t *testing.T) {
+	runDir, tmpDir, work := t.TempDir(), t.TempDir(), t.TempDir()
+	// What a run killed with SIGKILL leaves: its process is gone.
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	leftover := filepath.Join(runDir, fmt.Sprintf("secretary-edit-%d-1", dead.Process.Pid))
+	if err := os.Mkdir(leftover, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(leftover, "secret.txt"), []byte("old plaintext"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// A stand-in editor: it says which file it got and who started it,
+	// then waits as an operator reading the value would.
+	marker := filepath.Join(work, "editing")
+	editor := filepath.Join(work, "editor.sh")
+	script := "#!/bin/sh\necho \"$PPID $1\" > " + marker + ".tmp\nmv " + marker + ".tmp " + marker + "\nexec sleep 300\n"
+	if err := os.WriteFile(editor, []byte(script), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	m := newTmux(t, []string{"XDG_RUNTIME_DIR=" + runDir, "TMPDIR=" + tmpDir, "EDITOR=" + editor, "TZ=UTC"}, binary+" --demo --secrets 20 --seed 2")
+	var names []string
+	for _, p := range demo.Plan(2, 20) {
+		if p.DeleteInDays == 0 {
+			names = append(names, p.Name)
+		}
+	}
+	sort.Strings(names)
+	m.waitFor(names[0], 60*time.Second)
+	if _, err := os.Stat(leftover); !os.IsNotExist(err) {
+		t.Fatalf("the dead run's edit directory survived the console's start: %v", err)
+	}
+	m.send("Enter")
+	m.send("E")
+	var pid int
+	var path string
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if b, err := os.ReadFile(marker); err == nil {
+			if _, err := fmt.Sscanf(string(b), "%d %s", &pid, &path); err != nil {
+				t.Fatalf("marker %q: %v", b, err)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the editor never started; the screen shows:\n%s", m.screen())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	editDir := filepath.Dir(path)
+	if filepath.Dir(editDir) != runDir {
+		t.Fatalf("edit file %s is not in XDG_RUNTIME_DIR %s", path, runDir)
+	}
+	demoDirs, _ := filepath.Glob(filepath.Join(tmpDir, "secretary-demo-*"))
+	if len(demoDirs) != 1 {
+		t.Fatalf("demo directories: %v", demoDirs)
+	}
+	// The editor's swap file, as vi makes one.
+	if err := os.WriteFile(filepath.Join(editDir, "."+filepath.Base(path)+".swp"), []byte("swap"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	proc, err := os.FindProcess(pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := proc.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	m.waitFor("EXIT=", 30*time.Second)
+	for _, d := range []string{editDir, demoDirs[0]} {
+		if _, err := os.Stat(d); !os.IsNotExist(err) {
+			t.Errorf("%s survived the hang-up: %v", d, err)
+		}
 	}
 }

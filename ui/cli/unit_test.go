@@ -2,7 +2,9 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -270,15 +272,52 @@ func TestEnvMapping(t *testing.T) {
 	if _, err := secretEnv(&backend.SecretValue{Name: "tls", SecretBinary: []byte{1}}); err == nil {
 		t.Fatal("binary secrets cannot be exported")
 	}
-	env, err := buildEnv([]string{"PATH=/bin", envPassphrase + "=hunter2", "USERNAME=old"}, []envVar{{"USERNAME", "new", "a"}})
+	env, err := buildEnv([]string{"PATH=/bin", envPassphrase + "=hunter2", "USERNAME=old"}, []envVar{{"USERNAME", "new", "a"}}, execEnvRules{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := []string{"PATH=/bin", "USERNAME=new"}; !reflect.DeepEqual(env, want) {
 		t.Fatalf("env %q, want %q", env, want)
 	}
-	_, err = buildEnv(nil, []envVar{{"PASSWORD", "x", `key "password" of a`}, {"PASSWORD", "y", `key "PASSWORD" of b`}})
+	_, err = buildEnv(nil, []envVar{{"PASSWORD", "x", `key "password" of a`}, {"PASSWORD", "y", `key "PASSWORD" of b`}}, execEnvRules{})
 	if err == nil || !strings.Contains(err.Error(), `PASSWORD would be set by both key "password" of a and key "PASSWORD" of b`) {
 		t.Fatalf("collision: %v", err)
+	}
+}
+
+// TestExecEnvRules: names that steer how the child starts are refused unless
+// allowed one by one; a prefix makes them harmless; the store's location
+// and key file stay behind unless kept.
+func TestExecEnvRules(t *testing.T) {
+	inherited := []string{"PATH=/bin", envStore + "=/s.db", envKeyFile + "=/k", envKey + "=x"}
+	for _, name := range []string{"LD_PRELOAD", "DYLD_INSERT_LIBRARIES", "BASH_ENV", "ENV", "PATH", "IFS", "PS4",
+		"SHELLOPTS", "PYTHONSTARTUP", "NODE_OPTIONS", "PERL5OPT", "RUBYOPT", "JAVA_TOOL_OPTIONS", "GIT_SSH_COMMAND",
+		"SECRETARY_KEY_FILE", "BASH_FUNC_X"} {
+		_, err := buildEnv(inherited, []envVar{{name, "v", "key of s"}}, execEnvRules{})
+		if err == nil || !strings.Contains(err.Error(), "--allow-env "+name) {
+			t.Errorf("%s: %v", name, err)
+		}
+		env, err := buildEnv(inherited, []envVar{{name, "v", "key of s"}}, execEnvRules{allow: map[string]bool{name: true}})
+		if err != nil || !slices.Contains(env, name+"=v") {
+			t.Errorf("%s allowed: %v %q", name, err, env)
+		}
+	}
+	env, err := buildEnv(inherited, []envVar{{"PATH", "v", "s"}}, execEnvRules{prefix: "APP_"})
+	if want := []string{"PATH=/bin", "APP_PATH=v"}; err != nil || !reflect.DeepEqual(env, want) {
+		t.Fatalf("prefix: %v %q", err, env)
+	}
+	if _, err := buildEnv(nil, []envVar{{"X", "v", "s"}}, execEnvRules{prefix: "1-"}); err == nil || !strings.Contains(err.Error(), "not a portable environment variable name") {
+		t.Fatalf("bad prefix: %v", err)
+	}
+	env, _ = buildEnv(inherited, nil, execEnvRules{keepStore: true})
+	if want := []string{"PATH=/bin", envStore + "=/s.db", envKeyFile + "=/k"}; !reflect.DeepEqual(env, want) {
+		t.Fatalf("kept: %q", env)
+	}
+	for _, key := range []string{"", "A B", "A=B", "A\nB", "A\x1b"} {
+		raw, _ := json.Marshal(map[string]string{key: "v"})
+		s := string(raw)
+		if _, err := secretEnv(&backend.SecretValue{Name: "s", SecretString: &s}); err == nil {
+			t.Errorf("key %q accepted", key)
+		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/secretary-sh/secretary/ui/diff"
+	"github.com/secretary-sh/secretary/ui/scratch"
 )
 
 // SavedMsg carries the value the operator saved in the external editor.
@@ -104,30 +105,13 @@ func editorEnv(environ []string) []string {
 	return env
 }
 
-// tmpfsBase picks where the edit file lives: memory-backed where there is
-// such a place, so the value never reaches a disk.
-func tmpfsBase() string {
-	for _, d := range []string{os.Getenv("XDG_RUNTIME_DIR"), "/dev/shm"} {
-		if d == "" {
-			continue
-		}
-		if fi, err := os.Stat(d); err == nil && fi.IsDir() {
-			return d
-		}
-	}
-	return os.TempDir()
-}
-
 // writePrivate writes value to a new 0600 file in a new 0700 directory.
 func writePrivate(value []byte) (dir, path string, err error) {
-	dir, err = os.MkdirTemp(tmpfsBase(), "secretary-edit-")
+	// Named after this process, so a hang-up or a crash cannot leave it
+	// behind for long (see package scratch).
+	dir, err = scratch.Mkdir(scratch.TmpfsBase(), scratch.Edit)
 	if err != nil {
 		return "", "", fmt.Errorf("create a private directory for the editor: %w", err)
-	}
-	// MkdirTemp uses 0700 already; say it explicitly in case that changes.
-	if err := os.Chmod(dir, 0o700); err != nil {
-		os.RemoveAll(dir)
-		return "", "", fmt.Errorf("restrict the editor directory: %w", err)
 	}
 	// A .json name gives editors JSON highlighting.
 	name := "secret.txt"

@@ -189,21 +189,6 @@ func TestEditorFromEnv(t *testing.T) {
 	}
 }
 
-func TestTmpfsBase(t *testing.T) {
-	t.Setenv("XDG_RUNTIME_DIR", "")
-	want := os.TempDir()
-	if fi, err := os.Stat("/dev/shm"); err == nil && fi.IsDir() {
-		want = "/dev/shm"
-	}
-	if got := tmpfsBase(); got != want {
-		t.Errorf("got %s, want %s", got, want)
-	}
-	t.Setenv("XDG_RUNTIME_DIR", "/nonexistent/runtime")
-	if got := tmpfsBase(); got != want {
-		t.Errorf("missing XDG_RUNTIME_DIR: got %s, want %s", got, want)
-	}
-}
-
 func TestExternalBlankEditorUsesEnvironment(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("XDG_RUNTIME_DIR", dir)
