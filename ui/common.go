@@ -8,7 +8,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/secretary-sh/secretary/backend"
 	"github.com/secretary-sh/secretary/theme"
-	"github.com/secretary-sh/secretary/ui/sanitize"
+	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
 // common is the context every page and dialog shares: the backend handle,
@@ -55,7 +55,7 @@ func (c *common) mutation(what string) (tea.Cmd, bool) {
 }
 
 // line sanitizes one line of backend text for drawing.
-func line(s string) string { return sanitize.Line(s) }
+func line(s string) string { return escaped.Line(s).String() }
 
 // text sanitizes multi-line backend text for drawing.
-func text(s string) string { return sanitize.Text(s) }
+func text(s string) string { return escaped.Lines(s).String() }

@@ -15,7 +15,7 @@ import (
 	"syscall"
 
 	"github.com/secretary-sh/secretary/backend"
-	"github.com/secretary-sh/secretary/ui/sanitize"
+	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
 func getCommand() *command {
@@ -52,7 +52,7 @@ func runGet(ctx context.Context, a *app, args *args) error {
 				if !v.IsBinary() {
 					s = *v.SecretString
 				}
-				_, err = fmt.Fprint(a.stdout, sanitize.Text(s))
+				_, err = fmt.Fprint(a.stdout, escaped.Lines(s).String())
 			case v.IsBinary():
 				_, err = a.stdout.Write(v.SecretBinary)
 			default:
@@ -73,7 +73,7 @@ func runGet(ctx context.Context, a *app, args *args) error {
 		}
 		text := fieldText(raw)
 		if a.terminalOutput() {
-			text = sanitize.Text(text)
+			text = escaped.Lines(text).String()
 		}
 		_, err = fmt.Fprint(a.stdout, text)
 		return err
