@@ -359,7 +359,7 @@ func (d *detailPage) lines() []string {
 		if first {
 			label, first = "Labels", false
 		}
-		add(label, st.Label.Render(strings.Join(vs.stages, ", "))+st.Muted.Render(" → "+line(vs.id)))
+		add(label, st.Label.Render(line(strings.Join(vs.stages, ", ")))+st.Muted.Render(" → "+line(vs.id)))
 	}
 	out = append(out, "")
 	d.valueLine = len(out)
@@ -373,7 +373,7 @@ func (d *detailPage) valueLines() []string {
 	var out []string
 	head := st.Header.Render("VALUE")
 	if d.value != nil {
-		head += st.Muted.Render("  version " + line(d.value.VersionID) + " " + strings.Join(d.value.VersionStages, ","))
+		head += st.Muted.Render("  version " + line(d.value.VersionID) + " " + line(strings.Join(d.value.VersionStages, ",")))
 	}
 	out = append(out, fit(head, w))
 	switch {

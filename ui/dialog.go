@@ -3,12 +3,14 @@ package ui
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
 // dialog is a modal child of the root: while one is open it gets every key.
@@ -160,16 +162,34 @@ type promptDialog struct {
 	input   textinput.Model
 	errText string
 	submit  func(value string) (tea.Cmd, string)
+	// value is the store string the field was filled with, and shown what
+	// the field shows of it: its escaped form, since a text field draws
+	// what it holds (a bidi override would reorder the line) and drops
+	// controls (so the value would change without the operator knowing).
+	// A field still showing it submits value itself, unchanged.
+	value, shown string
 }
 
 func newPrompt(c *common, title, label, value string, body []string, submit func(string) (tea.Cmd, string)) *promptDialog {
 	ti := newInput()
 	ti.Prompt = label
-	ti.CharLimit = 4096
-	ti.SetValue(value)
+	shown := escaped.Line(value).String()
+	// Escapes make a value longer; the field must hold it whole, or a
+	// confirmed field would submit it cut.
+	ti.CharLimit = max(4096, utf8.RuneCountInString(shown))
+	ti.SetValue(shown)
 	ti.CursorEnd()
 	ti.Focus()
-	return &promptDialog{c: c, title: title, body: body, input: ti, submit: submit}
+	return &promptDialog{c: c, title: title, body: body, input: ti, submit: submit, value: value, shown: shown}
+}
+
+// entered is what the operator submits: the store string the field was
+// filled with while it shows that string untouched, else what was typed.
+func (d *promptDialog) entered() string {
+	if v := d.input.Value(); v != d.shown {
+		return v
+	}
+	return d.value
 }
 
 func (d *promptDialog) Update(msg tea.Msg) tea.Cmd {
@@ -179,7 +199,7 @@ func (d *promptDialog) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(km, k.Cancel):
 			return closeDialog
 		case key.Matches(km, k.Confirm):
-			cmd, errText := d.submit(d.input.Value())
+			cmd, errText := d.submit(d.entered())
 			if errText != "" {
 				d.errText = errText
 				return nil

@@ -16,6 +16,7 @@ import (
 	"github.com/secretary-sh/secretary/theme"
 	"github.com/secretary-sh/secretary/ui/clipboard"
 	"github.com/secretary-sh/secretary/ui/editor"
+	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
 // The smallest terminal the console lays out for; below it says so.
@@ -395,7 +396,13 @@ func (m *model) typing() bool {
 	return m.top().inputFocused()
 }
 
-func (m *model) View() string {
+// View draws the frame through escaped.Frame: every page draws store
+// strings escaped already, and Frame makes sure one that slipped past them
+// reaches the terminal as visible escapes, not as a sequence it acts on.
+func (m *model) View() string { return escaped.Frame(m.frame()) }
+
+// frame composes the page, the status line and the footer.
+func (m *model) frame() string {
 	if m.width == 0 || m.height == 0 {
 		// No size yet: draw nothing rather than guess.
 		return ""
