@@ -240,6 +240,16 @@ func printable8(b string) bool {
 	return below|above == 0
 }
 
+// Escapes reports whether Line escapes r: a control character, or an
+// invisible one a terminal would draw as nothing or use to reorder the line.
+// Other encoders (the CLI's JSON) use it to escape the same set.
+func Escapes(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r < 0x20 || r == 0x7f
+	}
+	return unsafeRune(r)
+}
+
 // unsafeRune reports whether a non-ASCII rune must be escaped: C1 controls
 // (a terminal in UTF-8 mode may still act on U+009B as CSI), format
 // characters (category Cf: bidi controls, zero-width characters, BOM, tag
