@@ -61,7 +61,7 @@ type model struct {
 	help        help.Model
 	clip        *clipboard.Clipboard
 	// copying names what the latest copy holds, for its status message.
-	copying string
+	copying escaped.Text
 	// external is the $EDITOR run in progress, if any.
 	external      *externalEdit
 	width, height int
@@ -288,7 +288,7 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.copying = msg.what
 		return m, m.clip.Copy(msg.text)
 	case clipboard.CopiedMsg:
-		text := msg.Status()
+		text := line(msg.Status())
 		if m.copying != "" {
 			// Where it went and when it clears come first: a narrow
 			// status bar cuts the end, and the operator knows what they
@@ -302,7 +302,7 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case clipboard.ClearMsg:
 		return m, m.clip.Update(msg)
 	case clipboard.ClearedMsg:
-		return m, m.status.set(flashMsg{text: msg.Status()})
+		return m, m.status.set(flashMsg{text: line(msg.Status())})
 	}
 	return m, m.broadcast(msg)
 }
@@ -451,7 +451,7 @@ func (m *model) helpView(w, h int) string {
 	groups := append([][]key.Binding{{g.Help, g.Back, g.Quit, g.ForceQuit}}, hk.full...)
 	title := st.Title.Render("Keys")
 	if m.c.version != "" {
-		title += st.Muted.Render(" · " + line(m.c.version))
+		title += st.Muted.Render(" · " + line(m.c.version).String())
 	}
 	var notes []string
 	if _, ok := m.top().(*listPage); ok {

@@ -1,6 +1,11 @@
 package escaped
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode"
@@ -251,5 +256,53 @@ func TestJoin(t *testing.T) {
 	}
 	if Join(nil, ", ") != "" {
 		t.Error("Join of nothing is not empty")
+	}
+}
+
+// TestOnlyThisPackageMakesText keeps Text honest: outside this package a
+// Text comes from Line, Lines or Join, or from an untyped constant the
+// program wrote, never from converting a string, which would skip the
+// escaping. It parses every source file of the console and the CLI.
+func TestOnlyThisPackageMakesText(t *testing.T) {
+	root := ".."
+	checked := 0
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") {
+			return nil
+		}
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			return err
+		}
+		checked++
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || len(call.Args) != 1 {
+				return true
+			}
+			sel, ok := call.Fun.(*ast.SelectorExpr)
+			if !ok || sel.Sel.Name != "Text" {
+				return true
+			}
+			if pkg, ok := sel.X.(*ast.Ident); !ok || pkg.Name != "escaped" {
+				return true
+			}
+			if lit, ok := call.Args[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				return true // a constant the program wrote
+			}
+			t.Errorf("%s: converts a string to escaped.Text; use escaped.Line or escaped.Lines", fset.Position(call.Pos()))
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if checked < 20 {
+		t.Fatalf("only %d files checked: the walk does not see the console's sources", checked)
 	}
 }
