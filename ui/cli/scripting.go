@@ -277,7 +277,7 @@ func runExec(ctx context.Context, a *app, args *args) error {
 }
 
 func (a *app) printExecError(err error, code int) int {
-	fmt.Fprintf(a.stderr, "secretary: %v\n", err)
+	fmt.Fprintf(a.stderr, "secretary: %s\n", escaped.Line(err.Error()))
 	return code
 }
 
