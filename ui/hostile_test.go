@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -179,6 +180,8 @@ func TestHostileStoreNeverReachesTheTerminal(t *testing.T) {
 		{"help closed", []string{"esc"}},
 		{"audit log", []string{"A"}},
 		{"back to the list", []string{"esc"}},
+		{"new secret form", []string{"n"}},
+		{"new secret form closed", []string{"esc"}},
 	}
 	for _, st := range steps {
 		h.press(st.keys...)
@@ -198,6 +201,8 @@ func TestHostileStoreNeverReachesTheTerminal(t *testing.T) {
 	}{
 		{"detail, revealed as a table", []string{"r"}},
 		{"detail, raw value", []string{"f"}},
+		// The in-place editor refuses such a value and says why.
+		{"edit value refused", []string{"e"}},
 		{"description dialog", []string{"i"}},
 		{"description dialog confirmed unchanged", []string{"enter"}},
 		{"tags dialog", []string{"t"}},
@@ -267,4 +272,44 @@ func TestHostileStoreNeverReachesTheTerminal(t *testing.T) {
 	check("detail of a name the store refuses (error)")
 	h.press("esc")
 	check("list after the error")
+}
+
+// TestHostileProfilesNeverReachTheTerminal opens the AWS profile and
+// region screens with profile names, an account and a caller ARN that hold
+// hostile bytes (a shared config file is the operator's, but a profile
+// written by a setup script or copied from elsewhere is not).
+func TestHostileProfilesNeverReachTheTerminal(t *testing.T) {
+	dir := t.TempDir()
+	config := "[profile ops" + hostile + "]\nregion = eu-west-1\n\n[profile two" + hostile + "]\nregion = eu" + hostile + "\n"
+	cp := filepath.Join(dir, "config")
+	if err := os.WriteFile(cp, []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AWS_CONFIG_FILE", cp)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
+	s := hostileStore(t)
+	r := &reopener{s: s}
+	b := &fakeAWS{Store: s, profile: "ops" + hostile, region: "eu-west-1", account: "1234" + hostile, arn: "arn:aws:sts::1234:assumed-role/x" + hostile}
+	h := newHarness(t, Config{Backend: b, ReopenAWS: r.reopen}, 140, 45)
+	for _, st := range []struct {
+		where string
+		keys  []string
+	}{
+		{"list on AWS", nil},
+		{"profiles", []string{"P"}},
+		{"region of the next profile", []string{"j", "enter"}},
+		{"region typed", []string{"e", "u"}},
+	} {
+		h.press(st.keys...)
+		if bad := unsafeInFrame(h.m.frame()); bad != "" {
+			t.Errorf("%s: the page draws %s:\n%s", st.where, bad, text(h.m.frame()))
+		}
+		if !strings.Contains(h.view(), "ops") {
+			t.Errorf("%s: the profile is not shown:\n%s", st.where, text(h.view()))
+		}
+	}
+	// The config parser ends a section name at "]": what is left is shown.
+	if !strings.Contains(h.view(), `Region for two\x1b`) {
+		t.Errorf("the region screen does not show the profile escaped:\n%s", text(h.view()))
+	}
 }
