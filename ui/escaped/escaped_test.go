@@ -306,3 +306,24 @@ func TestOnlyThisPackageMakesText(t *testing.T) {
 		t.Fatalf("only %d files checked: the walk does not see the console's sources", checked)
 	}
 }
+
+// BenchmarkFrame measures the last line of defence on a whole 120×40 frame
+// styled with SGR sequences (every cell coloured, the worst case), as the
+// console's View returns it.
+func BenchmarkFrame(b *testing.B) {
+	var sb strings.Builder
+	for row := 0; row < 40; row++ {
+		for col := 0; col < 12; col++ {
+			sb.WriteString("\x1b[38;5;245mprod/pay-é\x1b[0m")
+		}
+		sb.WriteByte('\n')
+	}
+	frame := sb.String()
+	b.SetBytes(int64(len(frame)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if Frame(frame) != frame {
+			b.Fatal("a clean frame changed")
+		}
+	}
+}
