@@ -3,6 +3,8 @@ package backend
 import (
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Shared request validation with AWS's exception names and messages. Every
@@ -53,6 +55,14 @@ const (
 // filterValuePattern is the FilterValueStringType pattern of the API model,
 // quoted verbatim in the validation message.
 const filterValuePattern = `^\!?[a-zA-Z0-9 :_@\/\+\=\.\-\!]*$`
+
+// tagPattern is the pattern AWS documents for tag keys and values:
+// letters, separators (spaces), numbers and _.:/=+-@ only. A tag is shown
+// wherever secrets are listed, so what it refuses (control characters,
+// escape sequences, bidi and other format characters) matters. The
+// Secrets Manager API model sets only lengths on tags; the message uses the
+// format of AWS's request validation layer for a pattern.
+const tagPattern = `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`
 
 // filterKeyEnum is the enum as AWS lists it in validation messages (moto
 // recorded the first five in this order; primary-region and owning-service
@@ -282,7 +292,9 @@ func ValidateTagResource(in *TagResourceInput) error {
 	return validateTags(in.Tags)
 }
 
-// ValidateUntagResource checks an UntagResource request.
+// ValidateUntagResource checks an UntagResource request. Keys are not held
+// to tagPattern: a store written before that rule may hold a key outside
+// it, and removing it must stay possible.
 func ValidateUntagResource(in *UntagResourceInput) error {
 	if err := ValidateSecretID(in.SecretID); err != nil {
 		return err
@@ -418,8 +430,14 @@ func validateTags(tags []Tag) error {
 		if err := lenBetween(at+".key", t.Key, 1, MaxTagKeyLength); err != nil {
 			return err
 		}
+		if !validTagChars(t.Key) {
+			return validationf(at+".key", t.Key, true, "Member must satisfy regular expression pattern: %s", tagPattern)
+		}
 		if err := maxLen(at+".value", t.Value, MaxTagValueLength); err != nil {
 			return err
+		}
+		if !validTagChars(t.Value) {
+			return validationf(at+".value", t.Value, true, "Member must satisfy regular expression pattern: %s", tagPattern)
 		}
 	}
 	for _, t := range tags {
@@ -428,6 +446,21 @@ func validateTags(tags []Tag) error {
 		}
 	}
 	return nil
+}
+
+// validTagChars reports whether s matches tagPattern. Invalid UTF-8 does
+// not: it decodes to U+FFFD, a symbol.
+func validTagChars(s string) bool {
+	for _, r := range s {
+		switch {
+		case r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == ' '):
+		case strings.ContainsRune("_.:/=+-@", r):
+		case r >= utf8.RuneSelf && unicode.In(r, unicode.L, unicode.Z, unicode.N):
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // isSystemTag reports whether a tag key uses the prefix AWS reserves.

@@ -235,6 +235,30 @@ func TestValidateTags(t *testing.T) {
 	wantErr(t, backend.ValidateTagResource(&backend.TagResourceInput{SecretID: "n", Tags: []backend.Tag{{Key: ""}}}), backend.CodeValidation,
 		"1 validation error detected: Value '' at 'tags.1.member.key' failed to satisfy constraint: Member must have length greater than or equal to 1")
 	wantErr(t, backend.ValidateTagResource(&backend.TagResourceInput{SecretID: "n", Tags: []backend.Tag{{Key: "a", Value: ""}}}), "", "")
+}
+
+// TestValidateTagCharacters checks AWS's documented pattern for tags,
+// ^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$: what it allows passes, controls,
+// escape sequences and format characters are refused in keys and values.
+func TestValidateTagCharacters(t *testing.T) {
+	const pattern = `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`
+	for _, ok := range []string{"team", "Team Name", "a_b.c:d/e=f+g-h@i", "café", "東京", "١٢٣", "a\u00a0b", "x\u3000y", "Ⅻ"} {
+		wantErr(t, backend.ValidateTagResource(&backend.TagResourceInput{SecretID: "n", Tags: []backend.Tag{{Key: ok, Value: ok}}}), "", "")
+		wantErr(t, backend.ValidateCreateSecret(&backend.CreateSecretInput{Name: "n", Tags: []backend.Tag{{Key: ok, Value: ok}}}), "", "")
+	}
+	for _, bad := range []string{
+		"a\x1b]52;c;aGk=\x07", "\x1b[2J", "tab\there", "new\nline", "cr\r", "nul\x00", "del\x7f",
+		"c1\u009b2J", "rlo\u202egnp", "iso\u2066", "lrm\u200e", "alm\u061c", "zwj\u200d", "bad\xff",
+		"quote\"", "star*", "semi;colon", "emoji🔑", "#hash",
+	} {
+		wantErr(t, backend.ValidateTagResource(&backend.TagResourceInput{SecretID: "n", Tags: []backend.Tag{{Key: "ok", Value: "v"}, {Key: bad, Value: "v"}}}),
+			backend.CodeValidation, "1 validation error detected: Value '"+bad+"' at 'tags.2.member.key' failed to satisfy constraint: Member must satisfy regular expression pattern: "+pattern)
+		wantErr(t, backend.ValidateCreateSecret(&backend.CreateSecretInput{Name: "n", Tags: []backend.Tag{{Key: "k", Value: bad}}}),
+			backend.CodeValidation, "1 validation error detected: Value '"+bad+"' at 'tags.1.member.value' failed to satisfy constraint: Member must satisfy regular expression pattern: "+pattern)
+	}
+	// Removing a key that a store written before the rule holds stays
+	// possible.
+	wantErr(t, backend.ValidateUntagResource(&backend.UntagResourceInput{SecretID: "n", TagKeys: []string{"old\x1b]0;t\x07"}}), "", "")
 	for _, key := range []string{"aws:cloudformation:stack-name", "AWS:x", "Aws:"} {
 		wantErr(t, backend.ValidateTagResource(&backend.TagResourceInput{SecretID: "n", Tags: []backend.Tag{{Key: key, Value: "v"}}}),
 			backend.CodeInvalidParameter, "You can't modify system tags. Tag key: '"+key+"'.")

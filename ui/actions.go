@@ -7,6 +7,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/secretary-sh/secretary/backend"
+	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
 // Recovery window bounds, as AWS defines them.
@@ -29,11 +30,11 @@ func deleteSecret(c *common, name string, deleted bool) tea.Cmd {
 		return flash(line(name)+" is already scheduled for deletion: u restores it, D deletes it now", true)
 	}
 	shown := line(name)
-	d := newConfirm(c, "Delete secret", "Delete", []string{
+	d := newConfirm(c, "Delete secret", "Delete", []escaped.Text{
 		"Schedule " + shown + " for deletion?",
 		"It can be restored until the recovery window ends; then it is gone for good.",
 	}, func(days int) tea.Cmd {
-		return c.task("Deleting "+shown+"…", fmt.Sprintf("%s scheduled for deletion in %d days", shown, days),
+		return c.task("Deleting "+shown+"…", line(fmt.Sprintf("%s scheduled for deletion in %d days", name, days)),
 			func(ctx context.Context, b backend.Backend) (tea.Msg, error) {
 				_, err := b.DeleteSecret(ctx, &backend.DeleteSecretInput{SecretID: name, RecoveryWindowInDays: &days})
 				return reloadMsg{name: name}, err
@@ -49,10 +50,10 @@ func forceDeleteSecret(c *common, name string) tea.Cmd {
 		return cmd
 	}
 	shown := line(name)
-	d := newPrompt(c, "Delete for good", "name: ", "", []string{
+	d := newPrompt(c, "Delete for good", "name: ", "", []escaped.Text{
 		"This deletes " + shown + " and every version at once, without a recovery window. It cannot be undone.",
 		"Type the secret's name to confirm.",
-	}, func(typed string) (tea.Cmd, string) {
+	}, func(typed string) (tea.Cmd, escaped.Text) {
 		if typed != name {
 			return nil, "The name does not match; nothing was deleted."
 		}
@@ -87,7 +88,7 @@ func editDescription(c *common, name, current string) tea.Cmd {
 		return cmd
 	}
 	shown := line(name)
-	return openDialog(newPrompt(c, "Description of "+shown, "", current, nil, func(v string) (tea.Cmd, string) {
+	return openDialog(newPrompt(c, "Description of "+shown, "", current, nil, func(v string) (tea.Cmd, escaped.Text) {
 		if len(v) > 2048 {
 			return nil, "A description holds at most 2048 characters."
 		}
@@ -106,9 +107,9 @@ func editTags(c *common, name string) tea.Cmd {
 		return cmd
 	}
 	shown := line(name)
-	return openDialog(newPrompt(c, "Tags of "+shown, "tags: ", "", []string{
+	return openDialog(newPrompt(c, "Tags of "+shown, "tags: ", "", []escaped.Text{
 		"key=value sets a tag, -key removes one; separate several with commas.",
-	}, func(v string) (tea.Cmd, string) {
+	}, func(v string) (tea.Cmd, escaped.Text) {
 		set, drop, err := parseTagEdit(v)
 		if err != "" {
 			return nil, err
@@ -130,7 +131,7 @@ func editTags(c *common, name string) tea.Cmd {
 	}))
 }
 
-func parseTagEdit(s string) (set []backend.Tag, drop []string, errText string) {
+func parseTagEdit(s string) (set []backend.Tag, drop []string, errText escaped.Text) {
 	for _, part := range strings.Split(s, ",") {
 		part = strings.TrimSpace(part)
 		switch {
@@ -145,7 +146,7 @@ func parseTagEdit(s string) (set []backend.Tag, drop []string, errText string) {
 			k, v, ok := strings.Cut(part, "=")
 			k = strings.TrimSpace(k)
 			if !ok || k == "" {
-				return nil, nil, fmt.Sprintf("%q is not key=value or -key.", line(part))
+				return nil, nil, line(fmt.Sprintf("%q is not key=value or -key.", part))
 			}
 			set = append(set, backend.Tag{Key: k, Value: strings.TrimSpace(v)})
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/secretary-sh/secretary/backend"
+	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
 // auditKeys drive the audit view.
@@ -235,7 +236,7 @@ func outcomeText(r *backend.AuditRecord) string {
 func (a *auditPage) View() string {
 	st := a.c.styles
 	var b strings.Builder
-	title := "Audit log"
+	var title escaped.Text = "Audit log"
 	if a.name != "" {
 		title = "Audit · " + line(a.name)
 	}
@@ -246,16 +247,16 @@ func (a *auditPage) View() string {
 	if a.loading {
 		info += " · loading…"
 	}
-	b.WriteString(fit(st.Title.Render(title)+st.Muted.Render(info), a.width))
+	b.WriteString(fit(st.Title.Render(title.String())+st.Muted.Render(info), a.width))
 	b.WriteByte('\n')
 	b.WriteString(fit(a.chainText(), a.width))
 	b.WriteByte('\n')
 	all := a.secretID == ""
 	cols := auditColumns(all)
 	widths := layout(cols, a.width-2)
-	titles := make([]string, len(cols))
+	titles := make([]escaped.Text, len(cols))
 	for i, c := range cols {
-		titles[i] = c.title
+		titles[i] = line(c.title)
 	}
 	b.WriteString(st.Header.Render("  " + joinCells(titles, widths)))
 	h := a.bodyHeight()
@@ -268,7 +269,7 @@ func (a *auditPage) View() string {
 				case a.loading:
 					b.WriteString(st.Muted.Render("loading…"))
 				case a.loadErr != nil:
-					b.WriteString(st.Danger.Render(errorText(a.loadErr)))
+					b.WriteString(st.Danger.Render(errorText(a.loadErr).String()))
 				default:
 					b.WriteString(st.Muted.Render("No audit records."))
 				}
@@ -276,7 +277,7 @@ func (a *auditPage) View() string {
 			continue
 		}
 		r := &a.recs[i]
-		cells := []string{r.Time.UTC().Format("2006-01-02 15:04:05"), line(r.Actor), line(r.Operation)}
+		cells := []escaped.Text{line(r.Time.UTC().Format("2006-01-02 15:04:05")), line(r.Actor), line(r.Operation)}
 		if all {
 			cells = append(cells, line(secretName(r.SecretARN)))
 		}
@@ -292,7 +293,7 @@ func (a *auditPage) View() string {
 		}
 	}
 	b.WriteByte('\n')
-	b.WriteString(fit(st.Muted.Render(a.selectedText()), a.width))
+	b.WriteString(fit(st.Muted.Render(a.selectedText().String()), a.width))
 	return b.String()
 }
 
@@ -305,11 +306,11 @@ func (a *auditPage) chainText() string {
 	case a.verifyErr == nil:
 		return st.Success.Render("✓ chain verified") + st.Muted.Render(": no record was altered, removed or reordered")
 	case errors.Is(a.verifyErr, errors.ErrUnsupported):
-		return st.Muted.Render(errorText(a.verifyErr))
+		return st.Muted.Render(errorText(a.verifyErr).String())
 	case errors.Is(a.verifyErr, context.Canceled):
 		return st.Muted.Render("chain not verified (cancelled)")
 	default:
-		msg := strings.TrimPrefix(errorText(a.verifyErr), "audit log: ")
+		msg := strings.TrimPrefix(errorText(a.verifyErr).String(), "audit log: ")
 		if strings.HasPrefix(msg, "record ") {
 			return st.Danger.Render("✗ chain broken at " + msg)
 		}
@@ -319,14 +320,14 @@ func (a *auditPage) chainText() string {
 
 // selectedText spells out the selected record in full: the columns cut
 // version ids and ARNs short.
-func (a *auditPage) selectedText() string {
+func (a *auditPage) selectedText() escaped.Text {
 	if a.cursor >= len(a.recs) {
 		return ""
 	}
 	r := &a.recs[a.cursor]
-	var parts []string
+	var parts []escaped.Text
 	if r.Seq > 0 {
-		parts = append(parts, fmt.Sprintf("#%d", r.Seq))
+		parts = append(parts, line(fmt.Sprintf("#%d", r.Seq)))
 	}
 	parts = append(parts, line(r.Actor), line(r.Operation))
 	if r.SecretARN != "" {
@@ -338,7 +339,7 @@ func (a *auditPage) selectedText() string {
 	if r.ErrorCode != "" {
 		parts = append(parts, "failed: "+line(r.ErrorCode))
 	}
-	return strings.Join(parts, " · ")
+	return escaped.Join(parts, " · ")
 }
 
 func (a *auditPage) help() keyHelp {

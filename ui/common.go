@@ -8,7 +8,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/secretary-sh/secretary/backend"
 	"github.com/secretary-sh/secretary/theme"
-	"github.com/secretary-sh/secretary/ui/sanitize"
+	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
 // common is the context every page and dialog shares: the backend handle,
@@ -51,13 +51,13 @@ func (c *common) nextID() uint64 {
 // tells the operator why, and false when the action must not run.
 func (c *common) mutation(what string) (tea.Cmd, bool) {
 	if c.readOnly {
-		return flash(what+" is disabled: the console is read-only", true), false
+		return flash(line(what+" is disabled: the console is read-only"), true), false
 	}
 	return nil, true
 }
 
-// line sanitizes one line of backend text for drawing.
-func line(s string) string { return sanitize.Line(s) }
+// line escapes one line of backend text for drawing.
+func line(s string) escaped.Text { return escaped.Line(s) }
 
-// text sanitizes multi-line backend text for drawing.
-func text(s string) string { return sanitize.Text(s) }
+// text escapes multi-line backend text for drawing.
+func text(s string) escaped.Text { return escaped.Lines(s) }

@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/secretary-sh/secretary/backend"
+	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
 // ContextInfo is one named context of the configuration file, as the
@@ -111,7 +112,7 @@ func (p *contextPage) View() string {
 	b.WriteString(fit(st.Muted.Render("from the configuration file · enter switches the console to it"), p.width))
 	b.WriteByte('\n')
 	widths := layout([]column{{title: "CONTEXT", width: 16, flex: 1, min: 10}, {title: "SETTINGS", width: 30, flex: 3, min: 10}}, p.width-4)
-	b.WriteString(st.Header.Render("    " + joinCells([]string{"CONTEXT", "SETTINGS"}, widths)))
+	b.WriteString(st.Header.Render("    " + joinCells([]escaped.Text{"CONTEXT", "SETTINGS"}, widths)))
 	h := max(1, p.height-3)
 	p.offset = scroll(p.cursor, p.offset, h, p.rows())
 	for i := p.offset; i < p.offset+h && i < p.rows(); i++ {
@@ -123,7 +124,7 @@ func (p *contextPage) View() string {
 			if c.Name == p.current {
 				mark = "● "
 			}
-			row = mark + joinCells([]string{line(c.Name), line(c.Summary)}, widths)
+			row = mark + joinCells([]escaped.Text{line(c.Name), line(c.Summary)}, widths)
 		} else {
 			row = mark + st.Muted.Render("other AWS profile or region…")
 		}

@@ -304,10 +304,10 @@ func (d *detailPage) lines() []string {
 	add := func(label, value string) {
 		out = append(out, fit(st.Muted.Render(fmt.Sprintf("%-12s", label))+value, w))
 	}
-	out = append(out, fit(st.Title.Render(line(d.name)), w))
+	out = append(out, fit(st.Title.Render(line(d.name).String()), w))
 	switch {
 	case d.meta == nil && d.metaErr != nil:
-		out = append(out, fit(st.Danger.Render(errorText(d.metaErr)), w))
+		out = append(out, fit(st.Danger.Render(errorText(d.metaErr).String()), w))
 		return out
 	case d.meta == nil:
 		out = append(out, fit(st.Muted.Render("loading…"), w))
@@ -315,8 +315,8 @@ func (d *detailPage) lines() []string {
 	}
 	m := d.meta
 	now := d.c.now()
-	add("ARN", line(m.ARN))
-	desc := line(m.Description)
+	add("ARN", line(m.ARN).String())
+	desc := line(m.Description).String()
 	if desc == "" {
 		desc = st.Muted.Render("—")
 	}
@@ -325,7 +325,7 @@ func (d *detailPage) lines() []string {
 	if kms == "" {
 		kms = "aws/secretsmanager (default key)"
 	}
-	add("KMS key", kms)
+	add("KMS key", kms.String())
 	add("Created", stamp(now, m.CreatedDate))
 	add("Changed", stamp(now, m.LastChangedDate))
 	add("Accessed", dayStamp(now, m.LastAccessedDate))
@@ -351,7 +351,7 @@ func (d *detailPage) lines() []string {
 		if i == 0 {
 			label = "Tags"
 		}
-		add(label, line(t.Key)+" = "+line(t.Value))
+		add(label, (line(t.Key) + " = " + line(t.Value)).String())
 	}
 	first := true
 	for _, vs := range sortedStages(m.VersionIdsToStages) {
@@ -359,7 +359,7 @@ func (d *detailPage) lines() []string {
 		if first {
 			label, first = "Labels", false
 		}
-		add(label, st.Label.Render(strings.Join(vs.stages, ", "))+st.Muted.Render(" → "+line(vs.id)))
+		add(label, st.Label.Render(line(strings.Join(vs.stages, ", ")).String())+st.Muted.Render((" → "+line(vs.id)).String()))
 	}
 	out = append(out, "")
 	d.valueLine = len(out)
@@ -373,7 +373,7 @@ func (d *detailPage) valueLines() []string {
 	var out []string
 	head := st.Header.Render("VALUE")
 	if d.value != nil {
-		head += st.Muted.Render("  version " + line(d.value.VersionID) + " " + strings.Join(d.value.VersionStages, ","))
+		head += st.Muted.Render(("  version " + line(d.value.VersionID) + " " + line(strings.Join(d.value.VersionStages, ","))).String())
 	}
 	out = append(out, fit(head, w))
 	switch {
@@ -405,9 +405,9 @@ func (d *detailPage) valueLines() []string {
 		}
 		d.fieldLine = len(out)
 		for i, f := range d.fields {
-			l := "  " + fit(line(f.key), kw) + "  " + line(f.value)
+			l := "  " + fit(line(f.key).String(), kw) + "  " + line(f.value).String()
 			if i == d.cursor {
-				l = "› " + fit(line(f.key), kw) + "  " + line(f.value)
+				l = "› " + fit(line(f.key).String(), kw) + "  " + line(f.value).String()
 			}
 			l = fit(l, w)
 			if i == d.cursor {
@@ -421,7 +421,7 @@ func (d *detailPage) valueLines() []string {
 	default:
 		// Wrapped, not cut: a value is read (or typed from) in full, and
 		// a certificate or one-line JSON is wider than any terminal.
-		for _, l := range strings.Split(text(valueText(v)), "\n") {
+		for _, l := range strings.Split(text(valueText(v)).String(), "\n") {
 			for _, part := range strings.Split(ansi.Hardwrap(l, max(1, w), true), "\n") {
 				out = append(out, fit(part, w))
 			}

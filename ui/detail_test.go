@@ -297,7 +297,7 @@ func TestForceDeleteNeedsTheName(t *testing.T) {
 	h.press("D")
 	h.typeText("dev/cart/redi")
 	h.press("enter")
-	if p := h.m.dialog.(*promptDialog); !strings.Contains(p.errText, "does not match") {
+	if p := h.m.dialog.(*promptDialog); !strings.Contains(p.errText.String(), "does not match") {
 		t.Fatalf("wrong name accepted: %q", p.errText)
 	}
 	if _, err := s.DescribeSecret(ctx, name); err != nil {

@@ -3,12 +3,14 @@ package ui
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
 // dialog is a modal child of the root: while one is open it gets every key.
@@ -35,8 +37,8 @@ func then(cmd tea.Cmd) tea.Cmd { return tea.Sequence(closeDialog, cmd) }
 // a days field it also asks for a recovery window.
 type confirmDialog struct {
 	c      *common
-	title  string
-	body   []string
+	title  escaped.Text
+	body   []escaped.Text
 	yes    string
 	choice bool // true = yes
 	danger bool
@@ -47,7 +49,7 @@ type confirmDialog struct {
 	onYes            func(days int) tea.Cmd
 }
 
-func newConfirm(c *common, title, yes string, body []string, onYes func(int) tea.Cmd) *confirmDialog {
+func newConfirm(c *common, title escaped.Text, yes string, body []escaped.Text, onYes func(int) tea.Cmd) *confirmDialog {
 	return &confirmDialog{c: c, title: title, yes: yes, body: body, onYes: onYes, danger: true}
 }
 
@@ -118,14 +120,14 @@ func (d *confirmDialog) View(width int) string {
 	st := d.c.styles
 	inner := min(width-4, 64)
 	var b strings.Builder
-	title := st.Title.Render(d.title)
+	title := st.Title.Render(d.title.String())
 	if d.danger {
-		title = st.Danger.Render(d.title)
+		title = st.Danger.Render(d.title.String())
 	}
 	b.WriteString(title)
 	for _, l := range d.body {
 		b.WriteString("\n")
-		b.WriteString(d.c.renderer.NewStyle().Width(inner).Render(l))
+		b.WriteString(d.c.renderer.NewStyle().Width(inner).Render(l.String()))
 	}
 	if d.days != nil {
 		b.WriteString("\n\nRecovery window (" + strconv.Itoa(d.minDays) + "–" + strconv.Itoa(d.maxDays) +
@@ -155,21 +157,39 @@ func (d *confirmDialog) help() keyHelp {
 // show in the dialog (the input is kept), or a command to run.
 type promptDialog struct {
 	c       *common
-	title   string
-	body    []string
+	title   escaped.Text
+	body    []escaped.Text
 	input   textinput.Model
-	errText string
-	submit  func(value string) (tea.Cmd, string)
+	errText escaped.Text
+	submit  func(value string) (tea.Cmd, escaped.Text)
+	// value is the store string the field was filled with, and shown what
+	// the field shows of it: its escaped form, since a text field draws
+	// what it holds (a bidi override would reorder the line) and drops
+	// controls (so the value would change without the operator knowing).
+	// A field still showing it submits value itself, unchanged.
+	value, shown string
 }
 
-func newPrompt(c *common, title, label, value string, body []string, submit func(string) (tea.Cmd, string)) *promptDialog {
+func newPrompt(c *common, title escaped.Text, label, value string, body []escaped.Text, submit func(string) (tea.Cmd, escaped.Text)) *promptDialog {
 	ti := newInput()
 	ti.Prompt = label
-	ti.CharLimit = 4096
-	ti.SetValue(value)
+	shown := escaped.Line(value).String()
+	// Escapes make a value longer; the field must hold it whole, or a
+	// confirmed field would submit it cut.
+	ti.CharLimit = max(4096, utf8.RuneCountInString(shown))
+	ti.SetValue(shown)
 	ti.CursorEnd()
 	ti.Focus()
-	return &promptDialog{c: c, title: title, body: body, input: ti, submit: submit}
+	return &promptDialog{c: c, title: title, body: body, input: ti, submit: submit, value: value, shown: shown}
+}
+
+// entered is what the operator submits: the store string the field was
+// filled with while it shows that string untouched, else what was typed.
+func (d *promptDialog) entered() string {
+	if v := d.input.Value(); v != d.shown {
+		return v
+	}
+	return d.value
 }
 
 func (d *promptDialog) Update(msg tea.Msg) tea.Cmd {
@@ -179,7 +199,7 @@ func (d *promptDialog) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(km, k.Cancel):
 			return closeDialog
 		case key.Matches(km, k.Confirm):
-			cmd, errText := d.submit(d.input.Value())
+			cmd, errText := d.submit(d.entered())
 			if errText != "" {
 				d.errText = errText
 				return nil
@@ -198,13 +218,13 @@ func (d *promptDialog) View(width int) string {
 	inner := min(width-4, 72)
 	d.input.Width = max(8, inner-lipgloss.Width(d.input.Prompt)-2)
 	var b strings.Builder
-	b.WriteString(st.Title.Render(d.title))
+	b.WriteString(st.Title.Render(d.title.String()))
 	for _, l := range d.body {
-		b.WriteString("\n" + d.c.renderer.NewStyle().Width(inner).Render(l))
+		b.WriteString("\n" + d.c.renderer.NewStyle().Width(inner).Render(l.String()))
 	}
 	b.WriteString("\n\n" + d.input.View())
 	if d.errText != "" {
-		b.WriteString("\n" + d.c.renderer.NewStyle().Width(inner).Render(st.Danger.Render(d.errText)))
+		b.WriteString("\n" + d.c.renderer.NewStyle().Width(inner).Render(st.Danger.Render(d.errText.String())))
 	}
 	b.WriteString("\n\n" + st.Muted.Render("enter to confirm · esc to cancel"))
 	return st.Dialog.Width(inner + 2).Render(b.String())

@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/secretary-sh/secretary/backend"
 	"github.com/secretary-sh/secretary/ui/editor"
+	"github.com/secretary-sh/secretary/ui/escaped"
 	"github.com/secretary-sh/secretary/ui/form"
 )
 
@@ -112,7 +113,7 @@ func (p *editPage) Update(msg tea.Msg) tea.Cmd {
 
 func (p *editPage) View() string {
 	st := p.c.styles
-	title := st.Title.Render("Edit "+line(p.name)) + st.Muted.Render(" · saved as a new AWSCURRENT version")
+	title := st.Title.Render(("Edit " + line(p.name)).String()) + st.Muted.Render(" · saved as a new AWSCURRENT version")
 	var body string
 	if p.kv != nil {
 		body = p.kv.View()
@@ -155,7 +156,7 @@ func confirmSave(c *common, name, old, new string, binary bool) tea.Cmd {
 		return flash("no change; nothing saved", false)
 	}
 	shown := line(name)
-	body := []string{"Change: " + sum.String() + "."}
+	body := []escaped.Text{"Change: " + line(sum.String()) + "."}
 	for _, w := range warnings {
 		body = append(body, "Warning: "+line(w)+".")
 	}

@@ -332,7 +332,7 @@ func (h *harness) listNames() []string {
 
 func (h *harness) wantStatus(sub string) {
 	h.t.Helper()
-	if !strings.Contains(h.m.status.text, sub) {
+	if !strings.Contains(h.m.status.text.String(), sub) {
 		h.t.Fatalf("status is %q, want it to contain %q", h.m.status.text, sub)
 	}
 }

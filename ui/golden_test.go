@@ -233,7 +233,8 @@ func TestResizeRedrawsEverySize(t *testing.T) {
 }
 
 // TestEscapeSequencesNeverReachTheTerminal stores a secret whose
-// description, tags and value carry terminal escape sequences, lists it
+// description, staging label and value carry terminal escape sequences
+// (tags refuse them, as in AWS), lists it
 // under a name that carries them too (as a hostile or broken server
 // could), and checks that neither any frame nor the byte stream sent to
 // the terminal contains them.
@@ -250,7 +251,8 @@ func TestEscapeSequencesNeverReachTheTerminal(t *testing.T) {
 	s, clk, _ := newStore(t)
 	fill(t, s, clk, []fixtureSecret{{
 		name: "evil/secret", desc: "desc " + evil,
-		tags:   []backend.Tag{{Key: "k" + title, Value: "v" + osc8}},
+		tags:   []backend.Tag{{Key: "k", Value: "v"}},
+		label:  "blue" + evil,
 		values: []string{`{"field` + strings.ReplaceAll(evil, "\x1b", `\u001b`) + `":"` + strings.ReplaceAll(strings.ReplaceAll(evil, "\x1b", `\u001b`), "\r", `\r`) + `"}`, "plain " + evil},
 		age:    time.Hour,
 	}})

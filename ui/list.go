@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/secretary-sh/secretary/backend"
+	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
 // listPageSize is how many secrets one ListSecrets call asks for when the
@@ -452,7 +453,7 @@ func (l *listPage) onBatch(msg listBatchMsg) tea.Cmd {
 		cmds = append(cmds, flashErr(msg.err))
 	case msg.done && l.failedLast:
 		l.failedLast = false
-		cmds = append(cmds, flash(fmt.Sprintf("listed again: %s secrets", comma(len(l.rows))), false))
+		cmds = append(cmds, flash(line(fmt.Sprintf("listed again: %s secrets", comma(len(l.rows)))), false))
 	}
 	switch {
 	case msg.done:
@@ -542,7 +543,7 @@ func (l *listPage) updateKeys(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Sort):
 		l.sortKey = (l.sortKey + 1) % sortKeys
 		l.keep = name
-		return tea.Batch(l.recompute(), flash("sorted by "+sortLabel(l.sortKey), false))
+		return tea.Batch(l.recompute(), flash("sorted by "+line(sortLabel(l.sortKey)), false))
 	case key.Matches(msg, k.Reverse):
 		l.reverse = !l.reverse
 		l.keep = name
@@ -554,7 +555,7 @@ func (l *listPage) updateKeys(msg tea.KeyMsg) tea.Cmd {
 		if l.showDeleted {
 			state = "shown"
 		}
-		return tea.Batch(l.recompute(), flash("secrets scheduled for deletion "+state, false))
+		return tea.Batch(l.recompute(), flash("secrets scheduled for deletion "+line(state), false))
 	case key.Matches(msg, k.Refresh):
 		return l.load(true)
 	case key.Matches(msg, k.Audit):
@@ -683,20 +684,20 @@ func (l *listPage) View() string {
 	case l.filtering:
 		b.WriteString(fit(l.filter.View(), l.width))
 	case l.filter.Value() != "":
-		b.WriteString(fit(st.Muted.Render("/ ")+line(l.filter.Value()), l.width))
+		b.WriteString(fit(st.Muted.Render("/ ")+line(l.filter.Value()).String(), l.width))
 	default:
 		b.WriteString(fit(st.Muted.Render("/ to filter"), l.width))
 	}
 	b.WriteByte('\n')
 	cols := listColumns()
 	widths := layout(cols, l.width-2)
-	titles := make([]string, len(cols))
+	titles := make([]escaped.Text, len(cols))
 	for i, col := range cols {
-		titles[i] = col.title
+		titles[i] = line(col.title)
 	}
 	b.WriteString(st.Header.Render("  " + joinCells(titles, widths)))
 	h := l.bodyHeight()
-	cells := make([]string, len(cols))
+	cells := make([]escaped.Text, len(cols))
 	now := l.c.now().Unix()
 	for i := l.offset; i < l.offset+h; i++ {
 		b.WriteByte('\n')
@@ -734,7 +735,7 @@ func (l *listPage) emptyText() string {
 	case l.loading:
 		return st.Muted.Render("loading…")
 	case l.loadErr != nil:
-		return st.Danger.Render(errorText(l.loadErr))
+		return st.Danger.Render(errorText(l.loadErr).String())
 	case len(l.rows) == 0:
 		if l.c.readOnly {
 			return st.Muted.Render("No secrets.")
@@ -747,15 +748,15 @@ func (l *listPage) emptyText() string {
 
 // cells fills the table cells of one row. Everything from the backend goes
 // through line() so escape sequences are drawn, not obeyed.
-func (l *listPage) cells(cells []string, r *row, now int64) {
+func (l *listPage) cells(cells []escaped.Text, r *row, now int64) {
 	name := line(r.name)
 	if r.deleted {
 		name = "✗ " + name
 	}
 	cells[0] = name
 	cells[1] = line(r.desc)
-	cells[2] = ago(now, r.changed)
-	cells[3] = day(now, r.accessed)
+	cells[2] = line(ago(now, r.changed))
+	cells[3] = line(day(now, r.accessed))
 	switch {
 	case r.deleted:
 		d := r.deleting
@@ -763,17 +764,17 @@ func (l *listPage) cells(cells []string, r *row, now int64) {
 		if d < 0 {
 			d, mark = -d, "~"
 		}
-		cells[4] = "del " + mark + time.Unix(d, 0).UTC().Format("01-02")
+		cells[4] = line("del " + mark + time.Unix(d, 0).UTC().Format("01-02"))
 	case r.pending:
 		cells[4] = "pending"
 	case r.rotation && r.next != 0:
-		cells[4] = "on " + time.Unix(r.next, 0).UTC().Format("01-02")
+		cells[4] = line("on " + time.Unix(r.next, 0).UTC().Format("01-02"))
 	case r.rotation:
 		cells[4] = "on"
 	default:
 		cells[4] = "off"
 	}
-	v := strconv.Itoa(int(r.versions))
+	v := line(strconv.Itoa(int(r.versions)))
 	if r.custom != "" {
 		v += " " + line(r.custom)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/secretary-sh/secretary/backend"
+	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
 // ReopenFunc opens the AWS backend again with another profile and region
@@ -203,7 +204,7 @@ func (p *profilePage) updateRegion(msg tea.KeyMsg) tea.Cmd {
 			region = p.regions[p.rcursor][0]
 		}
 		if !validRegion(region) {
-			return flash(fmt.Sprintf("%q is not a region name (like eu-west-1)", line(region)), true)
+			return flash(line(fmt.Sprintf("%q is not a region name (like eu-west-1)", region)), true)
 		}
 		return p.switchTo(p.chosen.name, region)
 	case msg.Type == tea.KeyUp:
@@ -247,7 +248,7 @@ func (p *profilePage) View() string {
 	b.WriteByte('\n')
 	sub := "enter chooses a profile, then its region"
 	if p.arn != "" {
-		sub = "signed in as " + line(p.arn)
+		sub = ("signed in as " + line(p.arn)).String()
 	}
 	b.WriteString(fit(st.Muted.Render(sub), p.width))
 	b.WriteByte('\n')
@@ -257,7 +258,7 @@ func (p *profilePage) View() string {
 		{title: "SOURCE", width: 10, flex: 1, min: 10},
 	}
 	widths := layout(cols, p.width-4)
-	b.WriteString(st.Header.Render("    " + joinCells([]string{"PROFILE", "REGION", "FROM"}, widths)))
+	b.WriteString(st.Header.Render("    " + joinCells([]escaped.Text{"PROFILE", "REGION", "FROM"}, widths)))
 	h := p.bodyHeight()
 	p.offset = scroll(p.cursor, p.offset, h, len(p.profiles))
 	for i := p.offset; i < p.offset+h; i++ {
@@ -268,7 +269,7 @@ func (p *profilePage) View() string {
 			case p.loading:
 				b.WriteString(st.Muted.Render("loading…"))
 			case p.err != nil:
-				b.WriteString(st.Danger.Render(errorText(p.err)))
+				b.WriteString(st.Danger.Render(errorText(p.err).String()))
 			default:
 				b.WriteString(st.Muted.Render("No profiles in the AWS config or credentials files (aws configure sso creates one)."))
 			}
@@ -283,7 +284,7 @@ func (p *profilePage) View() string {
 		if pr.name == p.c.info.Location {
 			mark = "● "
 		}
-		row := mark + joinCells([]string{line(pr.name), line(region), pr.source()}, widths)
+		row := mark + joinCells([]escaped.Text{line(pr.name), line(region), line(pr.source())}, widths)
 		if i == p.cursor {
 			b.WriteString(st.Selected.Render(fit("› "+row, p.width)))
 		} else {
@@ -296,12 +297,12 @@ func (p *profilePage) View() string {
 func (p *profilePage) regionView() string {
 	st := p.c.styles
 	var b strings.Builder
-	b.WriteString(fit(st.Title.Render("Region for "+line(p.chosen.name))+st.Muted.Render(" · ↑/↓ choose, enter opens, esc back"), p.width))
+	b.WriteString(fit(st.Title.Render(("Region for "+line(p.chosen.name)).String())+st.Muted.Render(" · ↑/↓ choose, enter opens, esc back"), p.width))
 	b.WriteByte('\n')
 	b.WriteString(fit(p.input.View(), p.width))
 	b.WriteByte('\n')
 	widths := layout([]column{{title: "REGION", width: 16}, {title: "NAME", flex: 1, min: 8}}, p.width-2)
-	b.WriteString(st.Header.Render("  " + joinCells([]string{"REGION", "NAME"}, widths)))
+	b.WriteString(st.Header.Render("  " + joinCells([]escaped.Text{"REGION", "NAME"}, widths)))
 	h := p.bodyHeight()
 	p.roffset = scroll(p.rcursor, p.roffset, h, len(p.regions))
 	def := p.defaultRegion()
@@ -321,7 +322,7 @@ func (p *profilePage) regionView() string {
 				name = strings.TrimSpace(r[1] + " (in use)")
 			}
 		}
-		row := joinCells([]string{r[0], name}, widths)
+		row := joinCells([]escaped.Text{line(r[0]), line(name)}, widths)
 		if i == p.rcursor {
 			b.WriteString(st.Selected.Render(fit("› "+row, p.width)))
 		} else {

@@ -16,6 +16,7 @@ import (
 	"github.com/secretary-sh/secretary/theme"
 	"github.com/secretary-sh/secretary/ui/clipboard"
 	"github.com/secretary-sh/secretary/ui/editor"
+	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
 // The smallest terminal the console lays out for; below it says so.
@@ -60,7 +61,7 @@ type model struct {
 	help        help.Model
 	clip        *clipboard.Clipboard
 	// copying names what the latest copy holds, for its status message.
-	copying string
+	copying escaped.Text
 	// external is the $EDITOR run in progress, if any.
 	external      *externalEdit
 	width, height int
@@ -295,7 +296,7 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.copying = msg.what
 		return m, m.clip.Copy(msg.text)
 	case clipboard.CopiedMsg:
-		text := msg.Status()
+		text := line(msg.Status())
 		if m.copying != "" {
 			// Where it went and when it clears come first: a narrow
 			// status bar cuts the end, and the operator knows what they
@@ -309,7 +310,7 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case clipboard.ClearMsg:
 		return m, m.clip.Update(msg)
 	case clipboard.ClearedMsg:
-		return m, m.status.set(flashMsg{text: msg.Status()})
+		return m, m.status.set(flashMsg{text: line(msg.Status())})
 	}
 	return m, m.broadcast(msg)
 }
@@ -403,7 +404,13 @@ func (m *model) typing() bool {
 	return m.top().inputFocused()
 }
 
-func (m *model) View() string {
+// View draws the frame through escaped.Frame: every page draws store
+// strings escaped already, and Frame makes sure one that slipped past them
+// reaches the terminal as visible escapes, not as a sequence it acts on.
+func (m *model) View() string { return escaped.Frame(m.frame()) }
+
+// frame composes the page, the status line and the footer.
+func (m *model) frame() string {
 	if m.width == 0 || m.height == 0 {
 		// No size yet: draw nothing rather than guess.
 		return ""
@@ -452,7 +459,7 @@ func (m *model) helpView(w, h int) string {
 	groups := append([][]key.Binding{{g.Help, g.Back, g.Quit, g.ForceQuit}}, hk.full...)
 	title := st.Title.Render("Keys")
 	if m.c.version != "" {
-		title += st.Muted.Render(" · " + line(m.c.version))
+		title += st.Muted.Render(" · " + line(m.c.version).String())
 	}
 	var notes []string
 	if _, ok := m.top().(*listPage); ok {

@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/google/uuid"
 	"github.com/secretary-sh/secretary/backend"
+	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
 // Rotation in the console: the settings form (rotation_form.go), rotating
@@ -84,7 +85,7 @@ func rotateNow(c *common, m *backend.SecretMetadata) tea.Cmd {
 	// The token is the new version's id: chosen here, the panel can name
 	// the version from the first step on.
 	in := &backend.RotateSecretInput{SecretID: name, ClientRequestToken: uuid.NewString()}
-	body := []string{
+	body := []escaped.Text{
 		"Rotate " + shown + " now?",
 		"Function: " + line(fn),
 		"A new version is created as AWSPENDING, set, tested, and only then made AWSCURRENT; the current one becomes AWSPREVIOUS.",
@@ -137,7 +138,7 @@ func cancelRotation(c *common, m *backend.SecretMetadata) tea.Cmd {
 	if !m.RotationEnabled {
 		return flash("rotation of "+shown+" is already off", false)
 	}
-	body := []string{
+	body := []escaped.Text{
 		"Turn off automatic rotation of " + shown + "?",
 		"No new versions are made on schedule; R turns rotation on again.",
 	}
@@ -185,10 +186,10 @@ func scheduleText(r *backend.RotationRules) string {
 	case r.AutomaticallyAfterDays > 0:
 		s = fmt.Sprintf("every %d days", r.AutomaticallyAfterDays)
 	default:
-		s = line(r.ScheduleExpression)
+		s = line(r.ScheduleExpression).String()
 	}
 	if r.Duration != "" {
-		s += " · window " + line(r.Duration)
+		s += " · window " + line(r.Duration).String()
 	}
 	return s
 }
@@ -202,11 +203,11 @@ func rotationRows(m *backend.SecretMetadata) [][2]string {
 		state = "on"
 	}
 	if p := pendingVersion(m); p != "" {
-		state += " · pending: version " + line(p) + " is AWSPENDING"
+		state += (" · pending: version " + line(p) + " is AWSPENDING").String()
 	}
 	rows := [][2]string{{"Rotation", state}}
 	if m.RotationLambdaARN != "" {
-		rows = append(rows, [2]string{"Function", line(m.RotationLambdaARN)})
+		rows = append(rows, [2]string{"Function", line(m.RotationLambdaARN).String()})
 	}
 	if s := scheduleText(m.RotationRules); s != "" {
 		rows = append(rows, [2]string{"Schedule", s})

@@ -231,7 +231,7 @@ func (f *rotationForm) recompute() {
 	f.sched, f.schedErr = nil, ""
 	s, err := schedule.Parse(f.rules())
 	if err != nil {
-		f.schedErr = errorText(err)
+		f.schedErr = errorText(err).String()
 	} else {
 		f.sched = s
 	}
@@ -254,7 +254,7 @@ func (f *rotationForm) checkFunction() (rotField, string) {
 			return rfLength, fmt.Sprintf("The password length must be a number from %d to %d.", backend.MinPasswordLength, backend.MaxPasswordLength)
 		}
 		if _, err := rotation.NewPassword(strings.TrimPrefix(f.function(), "password?")); err != nil && f.function() != "password" {
-			return rfKeys, "The password options are not valid: " + line(err.Error()) + "."
+			return rfKeys, ("The password options are not valid: " + line(err.Error()) + ".").String()
 		}
 	case "exec":
 		p := strings.TrimSpace(f.inputs[rfProgram].Value())
@@ -413,7 +413,7 @@ func (f *rotationForm) submit() tea.Cmd {
 		return startRotation(c, m, in)
 	}
 	name, shown := m.Name, line(m.Name)
-	return c.task("Saving the rotation settings of "+shown+"…", "rotation of "+shown+" set: "+scheduleText(&rules),
+	return c.task("Saving the rotation settings of "+shown+"…", "rotation of "+shown+" set: "+line(scheduleText(&rules)),
 		func(ctx context.Context, b backend.Backend) (tea.Msg, error) {
 			r, ok := b.(backend.Rotator)
 			if !ok {
@@ -450,7 +450,7 @@ func (f *rotationForm) View() string {
 	w := f.width
 	var out []string
 	add := func(s string) { out = append(out, fit(s, w)) }
-	add(st.Title.Render("Rotation of "+line(f.meta.Name)) + st.Muted.Render(" · RotateSecret"))
+	add(st.Title.Render(("Rotation of " + line(f.meta.Name)).String()) + st.Muted.Render(" · RotateSecret"))
 	add("")
 	label := func(field rotField) string {
 		l := fmt.Sprintf("%-12s", field.label())
@@ -474,7 +474,7 @@ func (f *rotationForm) View() string {
 				f.inputs[field].Width = valueW - 1
 				v = f.inputs[field].View()
 			} else {
-				v = "‹ " + line(f.chosen()) + " ›" + st.Muted.Render(fmt.Sprintf("  %d of %d", f.fn+1, len(f.functions)))
+				v = ("‹ " + line(f.chosen()) + " ›").String() + st.Muted.Render(fmt.Sprintf("  %d of %d", f.fn+1, len(f.functions)))
 			}
 		case rfNoPunct:
 			v = box(f.noPunct, "leave punctuation out")
@@ -496,7 +496,7 @@ func (f *rotationForm) View() string {
 	case f.schedErr != "":
 		out = append(out, f.wrap(st.Warning.Render("! "+f.schedErr))...)
 	default:
-		add(st.Success.Render("✓ ") + "RotationLambdaARN " + line(f.function()))
+		add(st.Success.Render("✓ ") + "RotationLambdaARN " + line(f.function()).String())
 	}
 	if next := f.nextRotations(); len(next) > 0 {
 		add("")

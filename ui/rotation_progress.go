@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/secretary-sh/secretary/backend"
 	"github.com/secretary-sh/secretary/backend/rotation"
+	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
 // rotationStepMsg is one step event of the rotation run.
@@ -98,7 +99,7 @@ func (p *rotationProgressPage) Init() tea.Cmd {
 // next read starts (tea.Sequence), so the steps arrive in order. The end
 // also finishes the status bar's task and reloads the secret's pages: a
 // failed rotation leaves an AWSPENDING version they must show.
-func readRotation(ch <-chan tea.Msg, taskID uint64, name, shown string) tea.Cmd {
+func readRotation(ch <-chan tea.Msg, taskID uint64, name string, shown escaped.Text) tea.Cmd {
 	return func() tea.Msg {
 		msg, ok := <-ch
 		if !ok {
@@ -187,8 +188,8 @@ func (p *rotationProgressPage) View() string {
 			add("  " + l)
 		}
 	}
-	add(st.Title.Render("Rotating "+line(p.name)) + st.Muted.Render(" · "+line(p.function)))
-	add(st.Muted.Render("new version " + line(p.in.ClientRequestToken)))
+	add(st.Title.Render(("Rotating " + line(p.name)).String()) + st.Muted.Render((" · " + line(p.function)).String()))
+	add(st.Muted.Render(("new version " + line(p.in.ClientRequestToken)).String()))
 	add("")
 	for _, s := range p.steps {
 		var mark, state string
@@ -221,7 +222,7 @@ func (p *rotationProgressPage) View() string {
 			v = line(p.out.VersionID)
 		}
 		add(st.Success.Render("✓ Rotated."))
-		wrap("Version " + v + " is AWSCURRENT; the one before it is AWSPREVIOUS.")
+		wrap(("Version " + v + " is AWSCURRENT; the one before it is AWSPREVIOUS.").String())
 		add(st.Muted.Render("  v shows the version history · esc goes back"))
 		return strings.Join(out, "\n")
 	}
@@ -233,8 +234,8 @@ func (p *rotationProgressPage) View() string {
 	}
 	wrap(p.cause())
 	if step != "" && step != rotation.StepCreate {
-		wrap("AWSCURRENT is unchanged. The new version " + line(p.in.ClientRequestToken) +
-			" stays AWSPENDING and is listed in the version history (v); rotating again (o) retries it.")
+		wrap(("AWSCURRENT is unchanged. The new version " + line(p.in.ClientRequestToken) +
+			" stays AWSPENDING and is listed in the version history (v); rotating again (o) retries it.").String())
 	} else {
 		wrap("AWSCURRENT is unchanged.")
 	}
@@ -248,7 +249,7 @@ func (p *rotationProgressPage) View() string {
 func (p *rotationProgressPage) cause() string {
 	var se *rotation.StepError
 	if !errors.As(p.err, &se) || se.Err == nil {
-		return errorText(p.err)
+		return errorText(p.err).String()
 	}
 	code := backend.Code(p.err)
 	if code == "" {
@@ -256,7 +257,7 @@ func (p *rotationProgressPage) cause() string {
 	}
 	msg := backend.Message(se.Err)
 	if code == "" {
-		return line(msg)
+		return line(msg).String()
 	}
-	return line(code + ": " + msg)
+	return line(code + ": " + msg).String()
 }

@@ -328,7 +328,7 @@ func TestRotationFailingAtSetSecretShowsTheStep(t *testing.T) {
 	if after[backend.StageCurrent] != before[backend.StageCurrent] || after[backend.StagePending] != p.in.ClientRequestToken {
 		t.Fatalf("labels after a failed rotation: %v (before %v)", after, before)
 	}
-	if !strings.Contains(h.m.status.text, "setSecret") || !h.m.status.isErr {
+	if !strings.Contains(h.m.status.text.String(), "setSecret") || !h.m.status.isErr {
 		t.Fatalf("status %q does not report the failure", h.m.status.text)
 	}
 	h.press("v")

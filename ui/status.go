@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/secretary-sh/secretary/backend"
+	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
 // How long status messages stay on the bar.
@@ -21,7 +22,7 @@ const (
 // task is a long action shown on the status bar while it runs.
 type task struct {
 	id      uint64
-	text    string
+	text    escaped.Text
 	started time.Time
 }
 
@@ -43,14 +44,14 @@ func (l *taskList) remove(id uint64) {
 // succeeded, so the page that started it can update itself.
 type taskDoneMsg struct {
 	id     uint64
-	done   string
+	done   escaped.Text
 	err    error
 	result tea.Msg
 }
 
 // flashMsg puts a message on the status bar for a while.
 type flashMsg struct {
-	text  string
+	text  escaped.Text
 	isErr bool
 }
 
@@ -58,7 +59,9 @@ type flashMsg struct {
 // replaced it.
 type flashExpiredMsg struct{ seq uint64 }
 
-func flash(text string, isErr bool) tea.Cmd {
+// flash takes escaped text only: a status line quotes names and errors, and
+// a raw one would reach the terminal as it is.
+func flash(text escaped.Text, isErr bool) tea.Cmd {
 	return func() tea.Msg { return flashMsg{text: text, isErr: isErr} }
 }
 
@@ -69,7 +72,7 @@ func flashErr(err error) tea.Cmd {
 // task starts a long action: start is shown while it runs, done (or the
 // error) when it ends. fn runs off the Update goroutine with the console's
 // context.
-func (c *common) task(start, done string, fn func(ctx context.Context, b backend.Backend) (tea.Msg, error)) tea.Cmd {
+func (c *common) task(start, done escaped.Text, fn func(ctx context.Context, b backend.Backend) (tea.Msg, error)) tea.Cmd {
 	id := c.nextID()
 	c.tasks.running = append(c.tasks.running, task{id: id, text: start, started: c.now()})
 	ctx, b := c.ctx, c.backend
@@ -82,7 +85,7 @@ func (c *common) task(start, done string, fn func(ctx context.Context, b backend
 // errorText renders an error as the AWS exception name and message, the way
 // operators know them from the AWS console and CLI. It is sanitized: an
 // error message may quote a name chosen by whoever wrote the secret.
-func errorText(err error) string {
+func errorText(err error) escaped.Text {
 	if err == nil {
 		return ""
 	}
@@ -99,7 +102,7 @@ func errorText(err error) string {
 // latest message, and what the active page reports on the right.
 type statusBar struct {
 	c     *common
-	text  string
+	text  escaped.Text
 	isErr bool
 	seq   uint64
 	ident identity
@@ -127,19 +130,19 @@ func (s *statusBar) View(width int, right string) string {
 	if s.c.readOnly {
 		badge = st.Badge.Render(" READ-ONLY ") + " "
 	}
-	loc := s.backendLabel()
+	loc := s.backendLabel().String()
 	var mid string
 	switch {
 	case len(s.c.tasks.running) > 0:
 		t := s.c.tasks.running[len(s.c.tasks.running)-1]
-		mid = "⋯ " + t.text
+		mid = "⋯ " + t.text.String()
 		if n := len(s.c.tasks.running); n > 1 {
 			mid += fmt.Sprintf(" (+%d)", n-1)
 		}
 	case s.text != "" && s.isErr:
-		mid = st.Danger.Render("✗ " + s.text)
+		mid = st.Danger.Render("✗ " + s.text.String())
 	case s.text != "":
-		mid = st.Success.Render("✓ ") + s.text
+		mid = st.Success.Render("✓ ") + s.text.String()
 	}
 	right += " "
 	// What is happening matters more than where: a message takes the room
@@ -220,7 +223,7 @@ func (s *statusBar) setIdentity(msg identityMsg) {
 
 // accountText is the account part of the AWS label: the account id, or in
 // a few words why there is none and what to do about it.
-func (s *statusBar) accountText() string {
+func (s *statusBar) accountText() escaped.Text {
 	id := s.ident
 	switch {
 	case id.loading:
@@ -246,7 +249,7 @@ func (s *statusBar) accountText() string {
 	return "account unknown"
 }
 
-func (s *statusBar) backendLabel() string {
+func (s *statusBar) backendLabel() escaped.Text {
 	c := s.c
 	if c.backend == nil {
 		return "local " + line(c.location)
@@ -254,18 +257,18 @@ func (s *statusBar) backendLabel() string {
 	info := c.info
 	switch info.Kind {
 	case "aws":
-		var parts []string
+		var parts []escaped.Text
 		for _, p := range []string{info.Location, info.Region} {
 			if p != "" {
 				parts = append(parts, line(p))
 			}
 		}
-		return "aws " + strings.Join(append(parts, s.accountText()), " · ")
+		return "aws " + escaped.Join(append(parts, s.accountText()), " · ")
 	default:
 		loc := info.Location
 		if loc == "" {
 			loc = c.location
 		}
-		return info.Kind + " " + line(loc)
+		return line(info.Kind) + " " + line(loc)
 	}
 }

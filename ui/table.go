@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
 // column is one column of a virtualised table. Fixed columns keep their
@@ -122,7 +123,8 @@ func truncate(s string, w int) string {
 }
 
 // joinCells lays cells out in the given widths, skipping hidden columns.
-func joinCells(cells []string, widths []int) string {
+// Cells are escaped text: a table cell is where store strings are drawn.
+func joinCells(cells []escaped.Text, widths []int) string {
 	var b strings.Builder
 	first := true
 	for i, c := range cells {
@@ -133,7 +135,7 @@ func joinCells(cells []string, widths []int) string {
 			b.WriteByte(' ')
 		}
 		first = false
-		b.WriteString(fit(c, widths[i]))
+		b.WriteString(fit(c.String(), widths[i]))
 	}
 	return b.String()
 }

@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/secretary-sh/secretary/backend"
+	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
 // openedMsg reports the end of a create or unlock attempt.
@@ -29,7 +30,7 @@ type unlockPage struct {
 	inputs  []textinput.Model
 	focus   int
 	busy    bool
-	errText string
+	errText escaped.Text
 	tryID   uint64
 	initFn  func(ctx context.Context, passphrase []byte, keyFile string) (backend.Backend, error)
 	openFn  func(ctx context.Context, passphrase []byte) (backend.Backend, error)
@@ -207,7 +208,7 @@ func (u *unlockPage) View() string {
 	switch {
 	case u.init:
 		b.WriteString(st.Title.Render("Create a new store") + "\n\n")
-		b.WriteString("No store exists at " + loc + " yet.\n")
+		b.WriteString("No store exists at " + loc.String() + " yet.\n")
 		if u.useFile {
 			b.WriteString("A new random key is written to this file (mode 0600).\nKeep it safe: without it the store cannot be opened.\n\n")
 		} else {
@@ -216,7 +217,7 @@ func (u *unlockPage) View() string {
 		}
 	default:
 		b.WriteString(st.Title.Render("Unlock the store") + "\n\n")
-		b.WriteString(loc + " is locked.\n\n")
+		b.WriteString(loc.String() + " is locked.\n\n")
 	}
 	for _, in := range u.inputs {
 		b.WriteString(in.View() + "\n")
@@ -228,7 +229,7 @@ func (u *unlockPage) View() string {
 	case u.busy:
 		b.WriteString(st.Muted.Render("Unlocking…"))
 	case u.errText != "":
-		b.WriteString(st.Danger.Render(u.errText))
+		b.WriteString(st.Danger.Render(u.errText.String()))
 	}
 	if u.init {
 		other := "use a key file instead"

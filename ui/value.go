@@ -10,6 +10,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/secretary-sh/secretary/backend"
+	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
 // field is one key of a JSON object value, in the order it is stored.
@@ -122,7 +123,7 @@ func valueText(v *backend.SecretValue) string {
 // must be driven from Update.
 type copyTextMsg struct {
 	text string
-	what string
+	what escaped.Text
 }
 
 // copyValue fetches a secret's current value (or one JSON field of it) and

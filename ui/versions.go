@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/secretary-sh/secretary/backend"
 	"github.com/secretary-sh/secretary/ui/diff"
+	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
 type versionsMsg struct {
@@ -367,9 +368,9 @@ func (v *versionsPage) addLabel(sel *backend.SecretVersion) tea.Cmd {
 		return cmd
 	}
 	c, name, target := v.c, v.name, sel.VersionID
-	return openDialog(newPrompt(c, "Add or move a label", "label: ", "", []string{
+	return openDialog(newPrompt(c, "Add or move a label", "label: ", "", []escaped.Text{
 		"Attach a staging label to version " + line(target) + ". A label is on one version at a time: it moves from the version that has it.",
-	}, func(label string) (tea.Cmd, string) {
+	}, func(label string) (tea.Cmd, escaped.Text) {
 		label = strings.TrimSpace(label)
 		switch {
 		case label == "":
@@ -410,9 +411,9 @@ func (v *versionsPage) dropLabel(sel *backend.SecretVersion) tea.Cmd {
 	if len(removable) == 1 {
 		def = removable[0]
 	}
-	return openDialog(newPrompt(c, "Remove a label", "label: ", def, []string{
+	return openDialog(newPrompt(c, "Remove a label", "label: ", def, []escaped.Text{
 		"Labels on " + line(target) + ": " + line(strings.Join(sel.VersionStages, ", ")),
-	}, func(label string) (tea.Cmd, string) {
+	}, func(label string) (tea.Cmd, escaped.Text) {
 		label = strings.TrimSpace(label)
 		switch {
 		case label == backend.StageCurrent:
@@ -441,10 +442,10 @@ func (v *versionsPage) rollback(sel *backend.SecretVersion) tea.Cmd {
 	}
 	cur := v.holder(backend.StageCurrent)
 	c, name, target := v.c, v.name, sel.VersionID
-	body := []string{
+	body := []escaped.Text{
 		"Move AWSCURRENT of " + line(name) + ":",
 		"  from " + line(cur) + " (current)",
-		"  to   " + line(target) + " (created " + sel.CreatedDate.UTC().Format("2006-01-02 15:04 UTC") + ")",
+		"  to   " + line(target) + " (created " + line(sel.CreatedDate.UTC().Format("2006-01-02 15:04 UTC")) + ")",
 		// Not "the older value": moving AWSCURRENT forward again after a
 		// rollback uses the same confirmation.
 		"The current version becomes AWSPREVIOUS; applications read the chosen version's value from now on.",
@@ -531,7 +532,7 @@ func (v *versionsPage) View() string {
 
 func (v *versionsPage) title(what string) string {
 	st := v.c.styles
-	return st.Title.Render(line(v.name)) + st.Muted.Render(" · "+what)
+	return st.Title.Render(line(v.name).String()) + st.Muted.Render(" · "+what)
 }
 
 func (v *versionsPage) tableView() []string {
@@ -548,22 +549,22 @@ func (v *versionsPage) tableView() []string {
 	out := []string{v.title(what), ""}
 	cols := versionColumns()
 	widths := layout(cols, v.width)
-	titles := make([]string, len(cols))
+	titles := make([]escaped.Text, len(cols))
 	for i, c := range cols {
-		titles[i] = c.title
+		titles[i] = line(c.title)
 	}
 	out = append(out, st.Header.Render(joinCells(titles, widths)))
 	if len(v.versions) == 0 {
 		switch {
 		case v.loadErr != nil:
-			out = append(out, st.Danger.Render(errorText(v.loadErr)))
+			out = append(out, st.Danger.Render(errorText(v.loadErr).String()))
 		case !v.loading:
 			out = append(out, st.Muted.Render("No versions."))
 		}
 		return out
 	}
 	now := v.c.now().Unix()
-	cells := make([]string, len(cols))
+	cells := make([]escaped.Text, len(cols))
 	for i := v.offset; i < min(len(v.versions), v.offset+v.bodyHeight()); i++ {
 		ver := &v.versions[i]
 		cells[0] = "  "
@@ -579,8 +580,8 @@ func (v *versionsPage) tableView() []string {
 		} else {
 			cells[2] = line(strings.Join(ver.VersionStages, ", "))
 		}
-		cells[3] = ver.CreatedDate.UTC().Format("2006-01-02 15:04")
-		cells[4] = day(now, unix(ver.LastAccessedDate))
+		cells[3] = line(ver.CreatedDate.UTC().Format("2006-01-02 15:04"))
+		cells[4] = line(day(now, unix(ver.LastAccessedDate)))
 		s := joinCells(cells, widths)
 		switch {
 		case i == v.cursor:
@@ -595,7 +596,7 @@ func (v *versionsPage) tableView() []string {
 
 func (v *versionsPage) valueView() []string {
 	st := v.c.styles
-	out := []string{v.title("version " + line(v.valueFor)), ""}
+	out := []string{v.title(("version " + line(v.valueFor)).String()), ""}
 	switch {
 	case v.fetching:
 		return append(out, st.Muted.Render("fetching…"))
@@ -611,11 +612,11 @@ func (v *versionsPage) valueView() []string {
 			kw = max(kw, min(28, len(line(f.key))))
 		}
 		for _, f := range fields {
-			out = append(out, fit(line(f.key), kw)+"  "+line(f.value))
+			out = append(out, fit(line(f.key).String(), kw)+"  "+line(f.value).String())
 		}
 		return out
 	}
-	return append(out, strings.Split(text(valueText(v.value)), "\n")...)
+	return append(out, strings.Split(text(valueText(v.value)).String(), "\n")...)
 }
 
 func (v *versionsPage) diffView() []string {
@@ -624,14 +625,14 @@ func (v *versionsPage) diffView() []string {
 	if v.diffOld == nil {
 		return append(out, st.Muted.Render("fetching both versions…"))
 	}
-	out = append(out, st.Muted.Render("--- "+line(v.diffOld.VersionID)+" (older)"),
-		st.Muted.Render("+++ "+line(v.diffNew.VersionID)+" (newer)"))
+	out = append(out, st.Muted.Render(("--- " + line(v.diffOld.VersionID) + " (older)").String()),
+		st.Muted.Render(("+++ " + line(v.diffNew.VersionID) + " (newer)").String()))
 	if !v.diffRevealed {
 		out = append(out, st.Muted.Render("values masked · r reveals"))
 	}
 	mask := func(s string) string {
 		if v.diffRevealed {
-			return line(s)
+			return line(s).String()
 		}
 		return "••••"
 	}
@@ -640,7 +641,7 @@ func (v *versionsPage) diffView() []string {
 		var s string
 		switch l.Kind {
 		case diff.KindKey:
-			k := line(l.Key)
+			k := line(l.Key).String()
 			switch l.Op {
 			case diff.Added:
 				s = st.DiffAdd.Render("+ " + k + ": " + mask(l.New))

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/secretary-sh/secretary/backend"
+	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
 func (h *harness) versions() *versionsPage {
@@ -99,7 +100,7 @@ func TestRollbackNamesBothVersionsAndMovesCurrent(t *testing.T) {
 	if !ok || d.choice {
 		t.Fatalf("rollback dialog %T should default to No", h.m.dialog)
 	}
-	body := strings.Join(d.body, "\n")
+	body := escaped.Join(d.body, "\n").String()
 	if !strings.Contains(body, "from "+cur) || !strings.Contains(body, "to   "+prev) {
 		t.Fatalf("confirmation does not name both versions:\n%s", body)
 	}
@@ -148,7 +149,7 @@ func TestAddMoveAndRemoveLabels(t *testing.T) {
 	h.press("x", "ctrl+u")
 	h.typeText("AWSCURRENT")
 	h.press("enter")
-	if p := h.m.dialog.(*promptDialog); !strings.Contains(p.errText, "only moved") {
+	if p := h.m.dialog.(*promptDialog); !strings.Contains(p.errText.String(), "only moved") {
 		t.Fatalf("AWSCURRENT removal not refused: %q", p.errText)
 	}
 	h.press("ctrl+u")
@@ -202,7 +203,7 @@ func TestMovingCurrentForwardDoesNotCallItOlder(t *testing.T) {
 	if !ok {
 		t.Fatalf("no confirmation, dialog %T", h.m.dialog)
 	}
-	if body := strings.Join(d.body, "\n"); strings.Contains(body, "older value") || !strings.Contains(body, "to   "+versionID(name, 2)) {
+	if body := escaped.Join(d.body, "\n").String(); strings.Contains(body, "older value") || !strings.Contains(body, "to   "+versionID(name, 2)) {
 		t.Fatalf("confirmation for moving AWSCURRENT to the newest version:\n%s", body)
 	}
 }

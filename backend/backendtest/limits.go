@@ -235,6 +235,33 @@ func limitCases() []testCase {
 				e.Fatalf("rejected tags were stored: %v", tags)
 			}
 		}},
+		{name: "tag keys and values outside AWS's pattern are rejected", fn: func(e *env) {
+			// AWS documents ^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$ for tags: no
+			// control characters, escape sequences or bidi overrides.
+			const constraint = `Member must satisfy regular expression pattern: ^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`
+			e.createValue("s", "v")
+			osc := "team\x1b]52;c;aGk=\x07"
+			err := e.B.TagResource(e.ctx, &backend.TagResourceInput{SecretID: e.name("s"), Tags: []backend.Tag{{Key: "ok", Value: "v"}, {Key: osc, Value: "v"}}})
+			e.wantErr("TagResource", err, backend.CodeValidation, validation(osc, "tags.2.member.key", constraint))
+			rlo := "admin\u202egnp.exe"
+			err = e.B.TagResource(e.ctx, &backend.TagResourceInput{SecretID: e.name("s"), Tags: []backend.Tag{{Key: "owner", Value: rlo}}})
+			e.wantErr("TagResource", err, backend.CodeValidation, validation(rlo, "tags.1.member.value", constraint))
+			n := e.name("tagged")
+			e.track(n)
+			_, err = e.B.CreateSecret(e.ctx, &backend.CreateSecretInput{Name: n, SecretString: str("v"), Tags: []backend.Tag{{Key: "cr", Value: "a\rb"}}})
+			e.wantErr("CreateSecret", err, backend.CodeValidation, validation("a\rb", "tags.1.member.value", constraint))
+			if tags := e.describe(e.name("s")).Tags; len(tags) != 0 {
+				e.Fatalf("rejected tags were stored: %v", tags)
+			}
+			// What the pattern allows is kept as it is.
+			ok := []backend.Tag{{Key: "Équipe nº 1", Value: "paiements: a/b=c+d-e@f_g.h"}}
+			if err := e.B.TagResource(e.ctx, &backend.TagResourceInput{SecretID: e.name("s"), Tags: ok}); err != nil {
+				e.Fatalf("TagResource %v: %v", ok, err)
+			}
+			if tags := e.describe(e.name("s")).Tags; len(tags) != 1 || tags[0] != ok[0] {
+				e.Fatalf("tags are %v, want %v", tags, ok)
+			}
+		}},
 		{name: "more than 50 tags are rejected", fn: func(e *env) {
 			tags := make([]backend.Tag, 51)
 			for i := range tags {

@@ -15,7 +15,7 @@ import (
 
 	"github.com/secretary-sh/secretary/backend"
 	"github.com/secretary-sh/secretary/backend/aws"
-	"github.com/secretary-sh/secretary/ui/sanitize"
+	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
 // Exit codes, as the AWS CLI v2 uses them.
@@ -275,13 +275,13 @@ func (a *app) fail(op string, err error) int {
 	case errors.As(err, &ec):
 		return ec.code
 	case errors.As(err, &pe):
-		fmt.Fprintf(a.stderr, "\n%s\n", sanitize.Text(pe.Error()))
+		fmt.Fprintf(a.stderr, "\n%s\n", escaped.Lines(pe.Error()))
 		return exitUsage
 	case errors.As(err, &ue):
-		fmt.Fprintf(a.stderr, "\nusage: secretary [options] <command> [parameters]\nTo see help text, you can run:\n\n  secretary help\n  secretary <command> --help\n\nsecretary: error: %s\n", sanitize.Line(ue.msg))
+		fmt.Fprintf(a.stderr, "\nusage: secretary [options] <command> [parameters]\nTo see help text, you can run:\n\n  secretary help\n  secretary <command> --help\n\nsecretary: error: %s\n", escaped.Line(ue.msg).String())
 		return exitUsage
 	case errors.As(err, &ce):
-		fmt.Fprintf(a.stderr, "\nsecretary: %s\n", sanitize.Line(ce.err.Error()))
+		fmt.Fprintf(a.stderr, "\nsecretary: %s\n", escaped.Line(ce.err.Error()).String())
 		return exitConfig
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintln(a.stderr)
@@ -291,7 +291,7 @@ func (a *app) fail(op string, err error) int {
 	// AWS CLI (253), not a failure of the service.
 	var cred *aws.CredentialsError
 	if errors.As(err, &cred) {
-		fmt.Fprintf(a.stderr, "\nsecretary: %s\n", sanitize.Line(err.Error()))
+		fmt.Fprintf(a.stderr, "\nsecretary: %s\n", escaped.Line(err.Error()).String())
 		return exitConfig
 	}
 	if code := backend.Code(err); code != "" {
@@ -300,10 +300,10 @@ func (a *app) fail(op string, err error) int {
 		}
 		// Messages can carry text from the store or the service (names,
 		// keys); escapes in it are shown, never obeyed.
-		fmt.Fprintf(a.stderr, "\nAn error occurred (%s) when calling the %s operation: %s\n", code, op, sanitize.Line(backend.Message(err)))
+		fmt.Fprintf(a.stderr, "\nAn error occurred (%s) when calling the %s operation: %s\n", code, op, escaped.Line(backend.Message(err)).String())
 		return exitService
 	}
-	fmt.Fprintf(a.stderr, "\nsecretary: %s\n", sanitize.Line(err.Error()))
+	fmt.Fprintf(a.stderr, "\nsecretary: %s\n", escaped.Line(err.Error()).String())
 	return exitOther
 }
 

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/secretary-sh/secretary/backend"
-	"github.com/secretary-sh/secretary/ui/sanitize"
+	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
 // Shell completion: the shells' scripts are thin wrappers that call
@@ -337,7 +337,7 @@ func (a *app) listNames(ctx context.Context, cur string) []string {
 	}
 	var names []string
 	for _, s := range out.Secrets {
-		name := sanitize.Line(s.Name)
+		name := escaped.Line(s.Name).String()
 		if name != s.Name || !strings.HasPrefix(name, cur) {
 			continue // a name a shell would mangle is not offered
 		}
@@ -376,7 +376,7 @@ func completePath(cur string) []string {
 		if !strings.HasPrefix(name, base) || (strings.HasPrefix(name, ".") && !strings.HasPrefix(base, ".")) {
 			continue
 		}
-		if sanitize.Line(name) != name {
+		if escaped.Line(name).String() != name {
 			continue
 		}
 		full := dir + name

@@ -135,3 +135,29 @@ func TestKMSKeyCommands(t *testing.T) {
 		"kms-key", "rotate", "--key-id", "nope")
 	e.fails(252, usageHead+"the following arguments are required: --alias\n", "kms-key", "create")
 }
+
+// TestStderrEscapesStoreStrings: lines on stderr that quote what a store
+// holds (a key alias, a staging label in an error) show escape sequences
+// and bidi overrides as visible escapes, never as bytes the terminal obeys.
+func TestStderrEscapesStoreStrings(t *testing.T) {
+	e := newKeyFileStore(t)
+	const hostile = "\x1b]0;pwned\x07\x1b]52;c;aGk=\x07\u202e\u009b2J"
+	const shown = `\x1b]0;pwned\x07\x1b]52;c;aGk=\x07\u202e\u009b2J`
+	e.ok("kms-key", "create", "--alias", "k"+hostile)
+	r := e.run("", "kms-key", "rotate", "--key-id", "k"+hostile)
+	if want := "Rotated alias/k" + shown + " to version 2; re-wrapped the data keys of 0 secret versions.\n"; r.code != 0 || r.stderr != want {
+		t.Fatalf("kms-key rotate: code %d, stderr %q, want %q", r.code, r.stderr, want)
+	}
+	e.ok("create-secret", "--name", "s", "--secret-string", "v1")
+	e.ok("put-secret-value", "--secret-id", "s", "--secret-string", "v2", "--version-stages", "AWSCURRENT", "l"+hostile)
+	r = e.run("", "update-secret-version-stage", "--secret-id", "s", "--version-stage", "l"+hostile,
+		"--remove-from-version-id", "00000000-0000-4000-8000-000000000000")
+	if r.code == 0 || !strings.Contains(r.stderr, "l"+shown) {
+		t.Fatalf("update-secret-version-stage: code %d, stderr %q: the label is not quoted escaped", r.code, r.stderr)
+	}
+	for _, bad := range []string{"\x1b", "\x07", "\u202e", "\u009b"} {
+		if strings.Contains(r.stderr, bad) {
+			t.Fatalf("stderr holds %q: %q", bad, r.stderr)
+		}
+	}
+}

@@ -16,7 +16,7 @@ import (
 	"github.com/secretary-sh/secretary/backend"
 	"github.com/secretary-sh/secretary/backend/aws"
 	"github.com/secretary-sh/secretary/backend/migrate"
-	"github.com/secretary-sh/secretary/ui/sanitize"
+	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
 // envBackupPassphrase seals and opens backups for automation, as
@@ -322,11 +322,11 @@ func (a *app) confirm(q string) bool {
 
 func (a *app) printPlan(rep *migrate.Report, from, to string) {
 	w := a.stdout
-	fmt.Fprintf(w, "Plan: %s → %s\n", sanitize.Line(from), sanitize.Line(to))
+	fmt.Fprintf(w, "Plan: %s → %s\n", escaped.Line(from).String(), escaped.Line(to).String())
 	for _, r := range rep.Results {
-		fmt.Fprintf(w, "%s  %s (%d versions)\n", r.Outcome, sanitize.Line(r.Name), r.Versions)
+		fmt.Fprintf(w, "%s  %s (%d versions)\n", r.Outcome, escaped.Line(r.Name).String(), r.Versions)
 		for _, s := range r.Steps {
-			fmt.Fprintf(w, "    %s\n", sanitize.Line(s))
+			fmt.Fprintf(w, "    %s\n", escaped.Line(s).String())
 		}
 		printDetails(w, &r)
 	}
@@ -336,13 +336,13 @@ func (a *app) printPlan(rep *migrate.Report, from, to string) {
 
 func printDetails(w io.Writer, r *migrate.Result) {
 	for _, n := range r.Notes {
-		fmt.Fprintf(w, "    note: %s\n", sanitize.Line(n))
+		fmt.Fprintf(w, "    note: %s\n", escaped.Line(n).String())
 	}
 	for _, d := range r.Diffs {
-		fmt.Fprintf(w, "    differs: %s\n", sanitize.Line(d))
+		fmt.Fprintf(w, "    differs: %s\n", escaped.Line(d).String())
 	}
 	if r.Err != nil {
-		fmt.Fprintf(w, "    error: %s\n", sanitize.Line(r.Err.Error()))
+		fmt.Fprintf(w, "    error: %s\n", escaped.Line(r.Err.Error()).String())
 	}
 }
 
@@ -352,7 +352,7 @@ func (a *app) printReport(rep *migrate.Report, from, to string) {
 		if len(r.Notes) == 0 && len(r.Diffs) == 0 && r.Err == nil {
 			continue
 		}
-		fmt.Fprintf(w, "%s  %s\n", r.Outcome, sanitize.Line(r.Name))
+		fmt.Fprintf(w, "%s  %s\n", r.Outcome, escaped.Line(r.Name).String())
 		printDetails(w, &r)
 	}
 	var counts []string
@@ -361,7 +361,7 @@ func (a *app) printReport(rep *migrate.Report, from, to string) {
 			counts = append(counts, fmt.Sprintf("%d %s", n, o))
 		}
 	}
-	fmt.Fprintf(w, "%s → %s: %s in %.1fs.\n", sanitize.Line(from), sanitize.Line(to), strings.Join(counts, ", "), rep.Elapsed.Seconds())
+	fmt.Fprintf(w, "%s → %s: %s in %.1fs.\n", escaped.Line(from).String(), escaped.Line(to).String(), strings.Join(counts, ", "), rep.Elapsed.Seconds())
 	fmt.Fprintf(w, "Requests: %d to the source (%d retried), %d to the target (%d retried).\n",
 		rep.SourceRequests, rep.SourceRetries, rep.TargetRequests, rep.TargetRetries)
 	fmt.Fprintf(w, "Verified %d secrets: %d differ.\n", rep.Verified, rep.Differences)
@@ -387,7 +387,7 @@ func (p *progress) total(n int) { p.n = n }
 
 func (p *progress) event(e migrate.Event) {
 	if !p.tty {
-		fmt.Fprintf(p.w, "%s %s\n", e.Result.Outcome, sanitize.Line(e.Result.Name))
+		fmt.Fprintf(p.w, "%s %s\n", e.Result.Outcome, escaped.Line(e.Result.Name).String())
 		return
 	}
 	if time.Since(p.last) < 100*time.Millisecond && e.Done != e.Total {

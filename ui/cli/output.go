@@ -8,9 +8,11 @@ import (
 	"sort"
 	"strconv"
 	"time"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/secretary-sh/secretary/backend"
+	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
 // The AWS CLI prints responses with Python's json.dumps(indent=4,
@@ -212,7 +214,11 @@ const hexDigits = "0123456789abcdef"
 
 // encodeString escapes like Python's json with ensure_ascii=False: quote,
 // backslash and control characters are escaped, everything else is written
-// as UTF-8. Invalid UTF-8 becomes U+FFFD, and C1 controls are escaped too.
+// as UTF-8. Invalid UTF-8 becomes U+FFFD. Unlike Python, DEL, C1 controls
+// and the characters a terminal draws as nothing or uses to reorder a line
+// (bidi overrides and isolates, zero-width characters: escaped.Escapes)
+// are escaped too: the JSON means the same to a parser, and printed on a
+// terminal it can neither drive it nor make one name look like another.
 func encodeString(buf *bytes.Buffer, s string) {
 	buf.WriteByte('"')
 	for i := 0; i < len(s); {
@@ -234,7 +240,7 @@ func encodeString(buf *bytes.Buffer, s string) {
 			case '\f':
 				buf.WriteString(`\f`)
 			default:
-				if c < 0x20 {
+				if c < 0x20 || c == 0x7f {
 					buf.WriteString(`\u00`)
 					buf.WriteByte(hexDigits[c>>4])
 					buf.WriteByte(hexDigits[c&0xf])
@@ -249,19 +255,32 @@ func encodeString(buf *bytes.Buffer, s string) {
 		switch {
 		case r == utf8.RuneError && size == 1:
 			buf.WriteString("\ufffd")
-		case r >= 0x80 && r <= 0x9f:
-			// C1 controls: some terminals obey U+009B as CSI even in
-			// UTF-8. Python leaves them raw; a value must not drive the
-			// terminal, so they are escaped.
-			buf.WriteString(`\u00`)
-			buf.WriteByte(hexDigits[r>>4])
-			buf.WriteByte(hexDigits[r&0xf])
+		case escaped.Escapes(r):
+			// C1 controls (some terminals obey U+009B as CSI even in
+			// UTF-8) and invisible format characters. Python leaves them
+			// raw; a value must not drive the terminal, so they are
+			// escaped, as a surrogate pair above U+FFFF as JSON spells it.
+			if r > 0xffff {
+				hi, lo := utf16.EncodeRune(r)
+				writeU(buf, hi)
+				writeU(buf, lo)
+			} else {
+				writeU(buf, r)
+			}
 		default:
 			buf.WriteString(s[i : i+size])
 		}
 		i += size
 	}
 	buf.WriteByte('"')
+}
+
+// writeU writes r (at most U+FFFF) as a JSON \uXXXX escape.
+func writeU(buf *bytes.Buffer, r rune) {
+	buf.WriteString(`\u`)
+	for shift := 12; shift >= 0; shift -= 4 {
+		buf.WriteByte(hexDigits[(r>>shift)&0xf])
+	}
 }
 
 // formatTime renders a timestamp as AWS CLI v2 does by default

@@ -16,7 +16,7 @@ import (
 	"syscall"
 
 	"github.com/secretary-sh/secretary/backend"
-	"github.com/secretary-sh/secretary/ui/sanitize"
+	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
 func getCommand() *command {
@@ -53,7 +53,7 @@ func runGet(ctx context.Context, a *app, args *args) error {
 				if !v.IsBinary() {
 					s = *v.SecretString
 				}
-				_, err = fmt.Fprint(a.stdout, sanitize.Text(s))
+				_, err = fmt.Fprint(a.stdout, escaped.Lines(s).String())
 			case v.IsBinary():
 				_, err = a.stdout.Write(v.SecretBinary)
 			default:
@@ -74,7 +74,7 @@ func runGet(ctx context.Context, a *app, args *args) error {
 		}
 		text := fieldText(raw)
 		if a.terminalOutput() {
-			text = sanitize.Text(text)
+			text = escaped.Lines(text).String()
 		}
 		_, err = fmt.Fprint(a.stdout, text)
 		return err
@@ -307,7 +307,7 @@ func runExec(ctx context.Context, a *app, args *args) error {
 }
 
 func (a *app) printExecError(err error, code int) int {
-	fmt.Fprintf(a.stderr, "secretary: %v\n", err)
+	fmt.Fprintf(a.stderr, "secretary: %s\n", escaped.Line(err.Error()))
 	return code
 }
 

@@ -13,7 +13,7 @@ import (
 
 	"github.com/secretary-sh/secretary/backend/local"
 	"github.com/secretary-sh/secretary/backend/server"
-	"github.com/secretary-sh/secretary/ui/sanitize"
+	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
 // defaultServeAddr is where `secretary serve` listens unless told
@@ -221,7 +221,7 @@ func printServing(w io.Writer, s *local.Store, endpoint, certOut string, everywh
 	if certOut != "" {
 		ca = " AWS_CA_BUNDLE=" + shellQuote(certOut)
 	}
-	fmt.Fprintf(w, "secretary: serving %s at %s\n", sanitize.Line(s.Path()), endpoint)
+	fmt.Fprintf(w, "secretary: serving %s at %s\n", escaped.Line(s.Path()).String(), endpoint)
 	if everywhere {
 		port := "its port"
 		if u, err := url.Parse(endpoint); err == nil && u.Port() != "" {
@@ -245,5 +245,5 @@ func shellQuote(p string) string {
 	}) < 0 {
 		return p
 	}
-	return "'" + strings.ReplaceAll(sanitize.Line(p), "'", `'\''`) + "'"
+	return "'" + strings.ReplaceAll(escaped.Line(p).String(), "'", `'\''`) + "'"
 }

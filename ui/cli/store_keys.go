@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/secretary-sh/secretary/backend/local"
+	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
 // keyslotCommand is `secretary keyslot list|add|remove|change-passphrase`:
@@ -228,8 +229,9 @@ func runKMSKey(ctx context.Context, a *app, args *args) error {
 		if err != nil {
 			return a.opErr("DescribeKey", err)
 		}
+		// The alias is the store's: it reaches the terminal escaped.
 		fmt.Fprintf(a.stderr, "Rotated %s to version %d; re-wrapped the data keys of %d secret versions.\n",
-			displayAlias(k), k.Version, k.SecretVersions)
+			escaped.Line(displayAlias(k)), k.Version, k.SecretVersions)
 		return writeJSON(a.stdout, object{}.add("KeyMetadata", keyJSON(k)))
 	}
 }

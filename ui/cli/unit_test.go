@@ -321,3 +321,29 @@ func TestExecEnvRules(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONOutputEscapesInvisibleCharacters: the AWS CLI prints bidi
+// overrides, zero-width characters and DEL raw, so a JSON listing on a
+// terminal can make one name look like another. Escaped, the JSON still
+// decodes to exactly the stored string.
+func TestJSONOutputEscapesInvisibleCharacters(t *testing.T) {
+	s := "admin\u202egnp.exe\u2066x\u2069\u200e\u200f\u061c\ufeff\u200b\x7f\U000e0041 café 東京"
+	var buf bytes.Buffer
+	if err := writeJSON(&buf, object{}.add("Name", s)); err != nil {
+		t.Fatal(err)
+	}
+	want := `{
+    "Name": "admin\u202egnp.exe\u2066x\u2069\u200e\u200f\u061c\ufeff\u200b\u007f\udb40\udc41 café 東京"
+}
+`
+	if buf.String() != want {
+		t.Fatalf("got\n%s\nwant\n%s", buf.String(), want)
+	}
+	var back struct{ Name string }
+	if err := json.Unmarshal(buf.Bytes(), &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.Name != s {
+		t.Fatalf("decodes to %q, want %q", back.Name, s)
+	}
+}

@@ -7,7 +7,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/secretary-sh/secretary/ui/sanitize"
+	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
 // Mask stands in for a value that is not revealed. It has a fixed width so
@@ -66,7 +66,7 @@ func Render(lines []Line, st Styles, opts Options) []string {
 	for _, l := range lines {
 		var w int
 		if l.Kind == KindKey {
-			w = ansi.StringWidth(sanitize.Line(l.Key))
+			w = ansi.StringWidth(escaped.Line(l.Key).String())
 		} else {
 			w = len(strconv.Itoa(max(l.OldLine, l.NewLine)))
 		}
@@ -78,7 +78,7 @@ func Render(lines []Line, st Styles, opts Options) []string {
 		if !opts.Reveal {
 			return Mask
 		}
-		return sanitize.Line(s)
+		return escaped.Line(s).String()
 	}
 	out := make([]string, 0, len(lines))
 	for _, l := range lines {
@@ -95,7 +95,7 @@ func Render(lines []Line, st Styles, opts Options) []string {
 			marker, style, body = " ", st.Unchanged, value(l.Old)
 		}
 		if l.Kind == KindKey {
-			label = ansi.Truncate(sanitize.Line(l.Key), keyWidth, "…")
+			label = ansi.Truncate(escaped.Line(l.Key).String(), keyWidth, "…")
 		} else {
 			n := l.NewLine
 			if l.Op == Removed {

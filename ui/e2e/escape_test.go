@@ -19,12 +19,14 @@ const (
 	bareCR      = "spoofed\rCR-MARK"
 	c1CSI       = "\u009b2JC1-MARK"
 	bidi        = "admin\u202egnp.exe"
+	labelOSC52  = "\x1b]52;c;TEFCRUwtQ0xJUA==\x07" // base64 "LABEL-CLIP"
 )
 
 // TestEscapeSequencesNeverReachTheTerminal seeds a secret whose
-// description, tags and value hold escape sequences, shows it in the list,
-// the detail page (value revealed, as a table and raw) and the version
-// history, and checks the bytes the console wrote to its pty.
+// description, staging label and value hold escape sequences (tags refuse
+// them), shows it in the list, the detail page (value revealed, as a table
+// and raw) and the version history, and checks the bytes the console wrote
+// to its pty.
 func TestEscapeSequencesNeverReachTheTerminal(t *testing.T) {
 	s := newStore(t)
 	// Names cannot carry them: Secrets Manager allows only letters, digits
@@ -33,11 +35,22 @@ func TestEscapeSequencesNeverReachTheTerminal(t *testing.T) {
 		t.Fatal("a name with an escape sequence was accepted")
 	}
 
-	description := "desc " + title + clearScreen + " " + c1CSI + " " + bidi
-	tags, _ := json.Marshal([]map[string]string{
-		{"Key": "owner" + osc8, "Value": "team" + osc52},
+	// Nor can tags: AWS's pattern for tag keys and values allows letters,
+	// numbers, spaces and _.:/=+-@ only.
+	for _, tag := range []map[string]string{
+		{"Key": "owner" + osc8, "Value": "team"},
+		{"Key": "owner", "Value": "team" + osc52},
 		{"Key": "cr", "Value": bareCR},
-	})
+		{"Key": "bidi", "Value": bidi},
+	} {
+		bad, _ := json.Marshal([]map[string]string{tag})
+		if _, err := s.try("create-secret", "--name", "hostile/tagged", "--tags", string(bad), "--secret-string", "x"); err == nil {
+			t.Fatalf("tag %q was accepted", tag)
+		}
+	}
+
+	description := "desc " + title + clearScreen + " " + c1CSI + " " + bidi
+	tags, _ := json.Marshal([]map[string]string{{"Key": "owner", "Value": "team"}})
 	value, _ := json.Marshal(map[string]string{
 		"user":     "app" + osc52,
 		"password": bareCR + clearScreen,
@@ -45,6 +58,10 @@ func TestEscapeSequencesNeverReachTheTerminal(t *testing.T) {
 	})
 	s.cli(t, "create-secret", "--name", "hostile/one", "--description", description,
 		"--tags", string(tags), "--secret-string", string(value))
+	// Staging labels accept any character, as in Secrets Manager: any
+	// access key can plant one.
+	s.cli(t, "put-secret-value", "--secret-id", "hostile/one", "--secret-string", string(value),
+		"--version-stages", "AWSCURRENT", "blue"+labelOSC52+title+bidi)
 	s.cli(t, "create-secret", "--name", "hostile/text", "--description", "plain text value",
 		"--secret-string", "line1 "+title+"\n"+bareCR+"\n"+osc52+c1CSI)
 	s.cli(t, "put-secret-value", "--secret-id", "hostile/text", "--secret-string", "v2 "+clearScreen+osc8)
@@ -59,6 +76,8 @@ func TestEscapeSequencesNeverReachTheTerminal(t *testing.T) {
 	// Detail of the JSON secret, value revealed as a table, then raw.
 	tm.keys("Enter")
 	tm.waitFor(10*time.Second, "arn:aws:secretsmanager:", `\x1b]0;PWNED-TITLE\x07`)
+	// The Labels line and the VALUE header show the label escaped.
+	tm.waitFor(10*time.Second, `blue\x1b]52;c;TEFCRUwtQ0xJUA==\x07`)
 	tm.keys("r")
 	scr = tm.waitFor(10*time.Second, `app\x1b]52;c;UFdORUQtQ0xJUA==\x07`)
 	for _, want := range []string{`spoofed\rCR-MARK`, `\u202e`} {

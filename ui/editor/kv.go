@@ -15,7 +15,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/secretary-sh/secretary/ui/diff"
-	"github.com/secretary-sh/secretary/ui/sanitize"
+	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
 // SubmitMsg is sent by KV and Text when the operator asks to save: Value
@@ -318,7 +318,7 @@ func (m KV) Update(msg tea.Msg) (KV, tea.Cmd) {
 		if len(m.pairs) == 0 {
 			break
 		}
-		if k := m.pairs[m.cursor].key; sanitize.Line(k) != k {
+		if k := m.pairs[m.cursor].key; escaped.Line(k).String() != k {
 			m.inputErr = "this key contains control or invisible characters; rename it with $EDITOR"
 			break
 		}
@@ -330,7 +330,7 @@ func (m KV) Update(msg tea.Msg) (KV, tea.Cmd) {
 		}
 		v := m.pairs[m.cursor].text
 		cmd := m.startInput(modeValue, v, m.revealed == m.cursor)
-		if sanitize.Line(v) != v || m.input.Value() != v {
+		if escaped.Line(v).String() != v || m.input.Value() != v {
 			// textinput would draw or silently drop these characters.
 			m.mode = modeBrowse
 			m.input.Blur()
@@ -446,7 +446,7 @@ func (m KV) accept() (KV, tea.Cmd) {
 		}
 		for i, p := range m.pairs {
 			if p.key == text && (m.adding || i != m.cursor) {
-				m.inputErr = fmt.Sprintf("key %q exists already", sanitize.Line(text))
+				m.inputErr = fmt.Sprintf("key %q exists already", escaped.Line(text).String())
 				return m, nil
 			}
 		}
@@ -494,7 +494,7 @@ func (m KV) View() string {
 	st := m.styles
 	keyWidth := 0
 	for _, p := range m.pairs {
-		keyWidth = max(keyWidth, ansi.StringWidth(sanitize.Line(p.key)))
+		keyWidth = max(keyWidth, ansi.StringWidth(escaped.Line(p.key).String()))
 	}
 	keyWidth = min(keyWidth, max(m.width/3, 8))
 	var lines []string
@@ -508,11 +508,11 @@ func (m KV) View() string {
 		if i == m.cursor {
 			cursor = "> "
 		}
-		k := ansi.Truncate(sanitize.Line(p.key), keyWidth, "…")
+		k := ansi.Truncate(escaped.Line(p.key).String(), keyWidth, "…")
 		k += strings.Repeat(" ", keyWidth-ansi.StringWidth(k))
 		var v string
 		if i == m.revealed {
-			v = st.Value.Render(ansi.Truncate(sanitize.Line(p.text), max(m.width-keyWidth-6, 1), "…"))
+			v = st.Value.Render(ansi.Truncate(escaped.Line(p.text).String(), max(m.width-keyWidth-6, 1), "…"))
 		} else {
 			v = st.Masked.Render(diff.Mask)
 		}

@@ -5,7 +5,7 @@ import (
 	"github.com/charmbracelet/bubbles/textarea"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/secretary-sh/secretary/ui/sanitize"
+	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
 // Text edits a plain-string value in a text area. The value is visible
@@ -22,7 +22,7 @@ type Text struct {
 // silently dropping them (it strips controls and expands tabs), is refused
 // with ErrUnsafeText: edit it with External instead.
 func NewText(value string, styles Styles) (Text, error) {
-	if sanitize.Text(value) != value {
+	if escaped.Lines(value).String() != value {
 		return Text{}, ErrUnsafeText
 	}
 	a := textarea.New()

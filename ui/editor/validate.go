@@ -8,7 +8,7 @@ import (
 
 	"github.com/secretary-sh/secretary/backend"
 	"github.com/secretary-sh/secretary/ui/diff"
-	"github.com/secretary-sh/secretary/ui/sanitize"
+	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
 // Validate checks a new secret string before it is saved. It returns an
@@ -100,7 +100,7 @@ func (s Summary) String() string {
 		}
 		quoted := make([]string, len(keys))
 		for i, k := range keys {
-			quoted[i] = sanitize.Line(k)
+			quoted[i] = escaped.Line(k).String()
 		}
 		parts = append(parts, fmt.Sprintf("%d %s %s (%s)", len(keys), noun, what, strings.Join(quoted, ", ")))
 	}

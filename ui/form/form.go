@@ -24,7 +24,7 @@ import (
 	"github.com/secretary-sh/secretary/backend"
 	"github.com/secretary-sh/secretary/ui/diff"
 	"github.com/secretary-sh/secretary/ui/editor"
-	"github.com/secretary-sh/secretary/ui/sanitize"
+	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
 // SubmitMsg carries the request to send. It passed
@@ -514,10 +514,10 @@ func ParseTags(s string) ([]backend.Tag, error) {
 		k, v, _ := strings.Cut(part, "=")
 		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
 		if k == "" {
-			return nil, fmt.Errorf("tag %q has no key", sanitize.Line(part))
+			return nil, fmt.Errorf("tag %q has no key", escaped.Line(part).String())
 		}
 		if seen[k] {
-			return nil, fmt.Errorf("tag key %q is given twice", sanitize.Line(k))
+			return nil, fmt.Errorf("tag key %q is given twice", escaped.Line(k).String())
 		}
 		seen[k] = true
 		tags = append(tags, backend.Tag{Key: k, Value: v})
@@ -722,7 +722,7 @@ func (m Model) View() string {
 		case m.generating != 0:
 			pw = st.Hint.Render("generating…")
 		case m.generated != "" && m.revealGen:
-			pw = sanitize.Line(m.generated)
+			pw = escaped.Line(m.generated).String()
 		case m.generated != "":
 			pw = diff.Mask + st.Hint.Render(fmt.Sprintf("  (%d characters, ctrl+r to show)", len([]rune(m.generated))))
 		}
@@ -731,7 +731,7 @@ func (m Model) View() string {
 	var footer []string
 	if m.err != "" {
 		footer = []string{""}
-		for _, l := range m.wrap(sanitize.Line(m.err), 0) {
+		for _, l := range m.wrap(escaped.Line(m.err).String(), 0) {
 			footer = append(footer, st.Error.Render(l))
 		}
 	}

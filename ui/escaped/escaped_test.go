@@ -1,6 +1,11 @@
-package sanitize
+package escaped
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode"
@@ -51,7 +56,7 @@ func TestLine(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := Line(tt.in); got != tt.want {
+			if got := Line(tt.in); string(got) != tt.want {
 				t.Errorf("Line(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
@@ -73,8 +78,8 @@ func TestText(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := Text(tt.in); got != tt.want {
-				t.Errorf("Text(%q) = %q, want %q", tt.in, got, tt.want)
+			if got := Lines(tt.in); string(got) != tt.want {
+				t.Errorf("Lines(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
 	}
@@ -84,13 +89,13 @@ func TestCleanStringIsNotCopied(t *testing.T) {
 	for _, s := range []string{"prod/db/password", "café 東京 🔑", "two\nlines"} {
 		f := Line
 		if strings.Contains(s, "\n") {
-			f = Text
+			f = Lines
 		}
 		allocs := testing.AllocsPerRun(100, func() { _ = f(s) })
 		if allocs != 0 {
 			t.Errorf("%q: %v allocations, want 0", s, allocs)
 		}
-		if got := f(s); got != s {
+		if got := f(s); string(got) != s {
 			t.Errorf("%q changed to %q", s, got)
 		}
 	}
@@ -116,7 +121,7 @@ func checkSafe(t *testing.T, in, out string, keepNewline bool) {
 	}
 }
 
-func FuzzSanitize(f *testing.F) {
+func FuzzLine(f *testing.F) {
 	for _, s := range []string{
 		"", "plain", "\x1b[2J", "\x1b]52;c;aGk=\x07", "\x1b]8;;u\x1b\\t", "\r\n\t",
 		"\u009b\u202e\u2066", "\xff\xc3", "a\u200db", "東京\n",
@@ -124,21 +129,21 @@ func FuzzSanitize(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		line := Line(s)
+		line := string(Line(s))
 		checkSafe(t, s, line, false)
 		if strings.Contains(line, "\n") {
 			t.Fatalf("Line(%q) kept a newline", s)
 		}
-		checkSafe(t, s, Text(s), true)
+		checkSafe(t, s, string(Lines(s)), true)
 		// Sanitising is idempotent only on already-safe text, which the
 		// output is: a second pass must change nothing.
-		if again := Line(line); again != line {
+		if again := Line(line); string(again) != line {
 			t.Fatalf("Line is not stable on its own output: %q -> %q", line, again)
 		}
 	})
 }
 
-var sink string
+var sink Text
 
 func BenchmarkLine(b *testing.B) {
 	cases := map[string]string{
@@ -195,6 +200,130 @@ func TestPrintable8(t *testing.T) {
 			if got := printable8(string(b)); got != want {
 				t.Errorf("printable8(%q) = %v, want %v", b, got, want)
 			}
+		}
+	}
+}
+
+func TestFrame(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"plain", "a\nb", "a\nb"},
+		{"SGR kept", "\x1b[1;38;2;10;20;30mbold\x1b[0m\n\x1b[m", "\x1b[1;38;2;10;20;30mbold\x1b[0m\n\x1b[m"},
+		{"SGR with colon subparameters kept", "\x1b[4:3mx", "\x1b[4:3mx"},
+		{"OSC 52", "a\x1b]52;c;aGk=\x07b", `a\x1b]52;c;aGk=\x07b`},
+		{"CSI other than SGR", "\x1b[2J\x1b[6n\x1b[?1049l", `\x1b[2J\x1b[6n\x1b[?1049l`},
+		{"unterminated SGR", "x\x1b[31", `x\x1b[31`},
+		{"lone ESC at the end", "x\x1b", `x\x1b`},
+		{"CR and tab", "a\rb\tc", `a\rb\tc`},
+		{"C1 and bidi next to SGR", "\x1b[7m\u009b\u202e\x1b[0m", "\x1b[7m\\u009b\\u202e\x1b[0m"},
+		{"invalid UTF-8", "\x9bok", `\x9bok`},
+		{"unicode kept", "café ✓ │ 東京", "café ✓ │ 東京"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Frame(tt.in); got != tt.want {
+				t.Errorf("Frame(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func FuzzFrame(f *testing.F) {
+	for _, s := range []string{"", "\x1b[1mx\x1b[0m", "\x1b]0;t\x07", "\x1b[31", "\u009b\n\u202e"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := Frame(s)
+		// With the SGR sequences taken out, what is left is safe text.
+		var rest strings.Builder
+		for i := 0; i < len(out); {
+			if n := sgrLen(out[i:]); out[i] == 0x1b && n > 0 {
+				i += n
+				continue
+			}
+			rest.WriteByte(out[i])
+			i++
+		}
+		checkSafe(t, s, rest.String(), true)
+	})
+}
+
+func TestJoin(t *testing.T) {
+	got := Join([]Text{Line("AWSCURRENT"), Line("x\x1b]0;t\x07")}, ", ")
+	if want := `AWSCURRENT, x\x1b]0;t\x07`; string(got) != want {
+		t.Errorf("Join = %q, want %q", got, want)
+	}
+	if Join(nil, ", ") != "" {
+		t.Error("Join of nothing is not empty")
+	}
+}
+
+// TestOnlyThisPackageMakesText keeps Text honest: outside this package a
+// Text comes from Line, Lines or Join, or from an untyped constant the
+// program wrote, never from converting a string, which would skip the
+// escaping. It parses every source file of the console and the CLI.
+func TestOnlyThisPackageMakesText(t *testing.T) {
+	root := ".."
+	checked := 0
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") {
+			return nil
+		}
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			return err
+		}
+		checked++
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || len(call.Args) != 1 {
+				return true
+			}
+			sel, ok := call.Fun.(*ast.SelectorExpr)
+			if !ok || sel.Sel.Name != "Text" {
+				return true
+			}
+			if pkg, ok := sel.X.(*ast.Ident); !ok || pkg.Name != "escaped" {
+				return true
+			}
+			if lit, ok := call.Args[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				return true // a constant the program wrote
+			}
+			t.Errorf("%s: converts a string to escaped.Text; use escaped.Line or escaped.Lines", fset.Position(call.Pos()))
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if checked < 20 {
+		t.Fatalf("only %d files checked: the walk does not see the console's sources", checked)
+	}
+}
+
+// BenchmarkFrame measures the last line of defence on a whole 120×40 frame
+// styled with SGR sequences (every cell coloured, the worst case), as the
+// console's View returns it.
+func BenchmarkFrame(b *testing.B) {
+	var sb strings.Builder
+	for row := 0; row < 40; row++ {
+		for col := 0; col < 12; col++ {
+			sb.WriteString("\x1b[38;5;245mprod/pay-é\x1b[0m")
+		}
+		sb.WriteByte('\n')
+	}
+	frame := sb.String()
+	b.SetBytes(int64(len(frame)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if Frame(frame) != frame {
+			b.Fatal("a clean frame changed")
 		}
 	}
 }

@@ -1,21 +1,38 @@
-// Package sanitize makes strings that came from a secret store safe to draw
-// on a terminal.
+// Package escaped escapes strings that came from a secret store: every
+// character a terminal would act on instead of drawing becomes a visible
+// escape, so the text shows everything it holds and can only be drawn.
 //
-// Names, descriptions, tags and values are chosen by whoever wrote the
-// secret, not by the operator looking at it. Written to a terminal as they
-// are, an ESC or a C1 control starts a sequence that can clear the screen,
-// retitle the window, plant a hyperlink (OSC 8) or overwrite the clipboard
-// (OSC 52); a bare CR or a bidi override can make one name look like
-// another. Line and Text replace every such character with a visible
+// Names, descriptions, tags, labels and values are chosen by whoever wrote
+// the secret, not by the operator looking at it. Written to a terminal as
+// they are, an ESC or a C1 control starts a sequence that can clear the
+// screen, retitle the window, plant a hyperlink (OSC 8) or overwrite the
+// clipboard (OSC 52); a bare CR or a bidi override can make one name look
+// like another. Line and Lines replace every such character with a visible
 // escape (\x1b, \r, \u202e, …) so the operator sees exactly what is stored
 // and the terminal receives only printable text.
-package sanitize
+//
+// The result is a Text, a type of its own, so code that draws can tell text
+// that went through here from a raw string: concatenating a Text with a
+// string variable does not compile, and converting a string to a Text
+// outside this package is refused by a test of the console. Frame is the
+// last line of defence: it escapes whatever a composed frame holds besides
+// printable text, line breaks and the renderer's own colour sequences.
+package escaped
 
 import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
 )
+
+// Text is a string that holds no control character (not even a line
+// break, unless it came from Lines), no escape sequence and no invisible
+// format character: it is safe to draw. Only Line and Lines make one;
+// untyped constants written in the program convert to it implicitly.
+type Text string
+
+// String returns the text for a renderer that takes strings.
+func (t Text) String() string { return string(t) }
 
 const hexDigits = "0123456789abcdef"
 
@@ -28,11 +45,103 @@ const hexDigits = "0123456789abcdef"
 // "\x1b]52;c;…" shows as the text `\x1b]52;c;…`.
 //
 // A string that needs nothing is returned as is, without allocating.
-func Line(s string) string { return clean(s, false) }
+func Line(s string) Text { return Text(clean(s, false)) }
 
-// Text is Line for multi-line values: '\n' (and "\r\n", drawn as '\n') is
+// Lines is Line for multi-line values: '\n' (and "\r\n", drawn as '\n') is
 // kept as a line break; everything else is escaped as Line does.
-func Text(s string) string { return clean(s, true) }
+func Lines(s string) Text { return Text(clean(s, true)) }
+
+// Join joins texts with a separator the program wrote, as strings.Join
+// does, and the result is still safe to draw.
+func Join(elems []Text, sep Text) Text {
+	switch len(elems) {
+	case 0:
+		return ""
+	case 1:
+		return elems[0]
+	}
+	var b strings.Builder
+	for i, e := range elems {
+		if i > 0 {
+			b.WriteString(string(sep))
+		}
+		b.WriteString(string(e))
+	}
+	return Text(b.String())
+}
+
+// Frame returns a whole composed frame (what a Bubble Tea View returns)
+// with every byte a terminal would act on escaped, except line breaks and
+// SGR sequences (ESC [ digits ; : m), which are the styling the renderer
+// itself adds. Pages draw store strings through Line and Lines already;
+// Frame makes sure that a string that missed them is shown as escapes
+// instead of reaching the terminal. A frame that needs nothing is returned
+// as is.
+func Frame(s string) string {
+	i := frameUnsafe(s, 0)
+	if i < 0 {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 32)
+	start := 0
+	for i >= 0 {
+		b.WriteString(s[start:i])
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1, r < utf8.RuneSelf:
+			writeByteEscape(&b, s[i])
+			size = 1
+		default:
+			writeRuneEscape(&b, r)
+		}
+		start = i + size
+		i = frameUnsafe(s, start)
+	}
+	b.WriteString(s[start:])
+	return b.String()
+}
+
+// frameUnsafe returns the index of the first byte at or after from that
+// Frame must escape, or -1.
+func frameUnsafe(s string, from int) int {
+	for i := from; i < len(s); {
+		if s[i] == 0x1b {
+			n := sgrLen(s[i:])
+			if n == 0 {
+				return i
+			}
+			i += n
+			continue
+		}
+		j := firstUnsafe(s[i:], true)
+		if j < 0 {
+			return -1
+		}
+		if s[i+j] != 0x1b {
+			return i + j
+		}
+		i += j
+	}
+	return -1
+}
+
+// sgrLen returns the length of the SGR sequence s starts with, or 0.
+func sgrLen(s string) int {
+	if len(s) < 3 || s[1] != '[' {
+		return 0
+	}
+	for i := 2; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9', c == ';', c == ':':
+		case c == 'm':
+			return i + 1
+		default:
+			return 0
+		}
+	}
+	return 0
+}
 
 func clean(s string, keepNewline bool) string {
 	i := firstUnsafe(s, keepNewline)
@@ -129,6 +238,16 @@ func printable8(b string) bool {
 	below := (x - ones*0x20) &^ x & highs  // some byte < 0x20
 	above := ((x + ones*0x01) | x) & highs // some byte >= 0x7f
 	return below|above == 0
+}
+
+// Escapes reports whether Line escapes r: a control character, or an
+// invisible one a terminal would draw as nothing or use to reorder the line.
+// Other encoders (the CLI's JSON) use it to escape the same set.
+func Escapes(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r < 0x20 || r == 0x7f
+	}
+	return unsafeRune(r)
 }
 
 // unsafeRune reports whether a non-ASCII rune must be escaped: C1 controls
