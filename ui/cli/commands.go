@@ -47,7 +47,7 @@ func commandTable() []*command {
 	pMaxResults := param{name: "max-results", kind: kInt, help: "page size; disables automatic paging"}
 	pNextToken := param{name: "next-token", kind: kString, help: "continue from this token; disables automatic paging"}
 	pFilters := param{name: "filters", kind: kList, help: "Key=name,Values=prod/,dev/ (repeat) or JSON"}
-	return []*command{
+	return append([]*command{
 		{name: "create-secret", op: "CreateSecret", usage: "--name NAME [--secret-string S | --secret-binary B] [...]",
 			summary: "Create a secret, optionally with a first value.",
 			params: []param{{name: "name", kind: kString, required: true, help: "name of the new secret"}, pToken, pDesc, pKms, pBinary, pString,
@@ -126,7 +126,7 @@ func commandTable() []*command {
 		rotateDueCommand(),
 		getCommand(), execCommand(), initCommand(), demoDataCommand(),
 		serveCommand(), accessKeyCommand(), keyslotCommand(), kmsKeyCommand(),
-	}
+	}, resourcePolicyCommands()...)
 }
 
 // withBackend opens the configured backend, runs fn, and closes it.
