@@ -20,6 +20,25 @@ var iamSchema = []string{
 		secret_id INTEGER PRIMARY KEY REFERENCES secrets(id) ON DELETE CASCADE,
 		policy TEXT NOT NULL,
 		updated INTEGER NOT NULL)`,
+	`CREATE TABLE IF NOT EXISTS iam_users (
+		name TEXT PRIMARY KEY,
+		id TEXT NOT NULL UNIQUE,
+		created INTEGER NOT NULL)`,
+	`CREATE TABLE IF NOT EXISTS iam_groups (
+		name TEXT PRIMARY KEY,
+		id TEXT NOT NULL UNIQUE,
+		created INTEGER NOT NULL)`,
+	`CREATE TABLE IF NOT EXISTS iam_group_members (
+		group_name TEXT NOT NULL REFERENCES iam_groups(name),
+		user_name TEXT NOT NULL REFERENCES iam_users(name),
+		PRIMARY KEY (group_name, user_name))`,
+	// Inline policies of users (kind 'user') and groups (kind 'group').
+	`CREATE TABLE IF NOT EXISTS iam_policies (
+		kind TEXT NOT NULL CHECK (kind IN ('user', 'group')),
+		owner TEXT NOT NULL,
+		name TEXT NOT NULL,
+		document TEXT NOT NULL,
+		PRIMARY KEY (kind, owner, name))`,
 }
 
 func (t *txn) ensureIAMSchema() error {
@@ -34,7 +53,11 @@ func (t *txn) ensureIAMSchema() error {
 // noIAMTable reports whether err says an access-control table was never
 // created, which means it would be empty.
 func noIAMTable(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "no such table: resource_policies")
+	if err == nil {
+		return false
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "no such table: resource_policies") || strings.Contains(msg, "no such table: iam_")
 }
 
 // resourcePolicy returns the secret's policy document, "" when it has none.
