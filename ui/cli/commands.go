@@ -125,7 +125,7 @@ func commandTable() []*command {
 			summary: "Turn rotation off.", params: []param{pSecretID}, run: runCancelRotate},
 		rotateDueCommand(),
 		getCommand(), execCommand(), initCommand(), demoDataCommand(),
-		serveCommand(), accessKeyCommand(), keyslotCommand(), kmsKeyCommand(),
+		serveCommand(), accessKeyCommand(), keyslotCommand(), kmsKeyCommand(), iamCommand(),
 	}, resourcePolicyCommands()...)
 }
 
