@@ -58,3 +58,35 @@ func CheckPutResourcePolicy(in *PutResourcePolicyInput) (*policy.Document, error
 	}
 	return doc, nil
 }
+
+// SecretAccess is what a secret contributes to an authorisation decision.
+type SecretAccess struct {
+	ARN  string
+	Name string
+	Tags []Tag
+	// Policy is the secret's resource policy; nil when it has none.
+	Policy *policy.Document
+}
+
+// SetSecretContext adds the condition keys a secret supplies to a request:
+// its name, its ARN as secretsmanager:SecretId (whichever form the caller
+// used, so one policy value matches), and its tags under both of AWS's tag
+// key prefixes.
+func (a *SecretAccess) SetSecretContext(req *policy.Request) {
+	req.Context.Set("secretsmanager:Name", a.Name)
+	req.Context.Set("secretsmanager:SecretId", a.ARN)
+	for _, tag := range a.Tags {
+		req.Context.Set("secretsmanager:ResourceTag/"+tag.Key, tag.Value)
+		req.Context.Set("aws:ResourceTag/"+tag.Key, tag.Value)
+	}
+}
+
+// Attach returns identity followed by the secret's resource policy, if any.
+func (a *SecretAccess) Attach(identity []policy.Attached) []policy.Attached {
+	if a.Policy == nil {
+		return identity
+	}
+	out := make([]policy.Attached, 0, len(identity)+1)
+	out = append(out, identity...)
+	return append(out, policy.Attached{Kind: policy.Resource, Name: "resource policy of " + a.Name, Document: a.Policy})
+}

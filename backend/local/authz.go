@@ -58,19 +58,10 @@ func (s *Store) UserAuthorization(ctx context.Context, userName string) (policy.
 	return p, out, nil
 }
 
-// SecretAccess is what a secret contributes to an authorisation decision.
-type SecretAccess struct {
-	ARN  string
-	Name string
-	Tags []backend.Tag
-	// Policy is the secret's resource policy; nil when it has none.
-	Policy *policy.Document
-}
-
 // SecretAuthorization returns what a decision about secretID needs; the
 // error is ResourceNotFoundException when there is no such secret.
-func (s *Store) SecretAuthorization(ctx context.Context, secretID string) (*SecretAccess, error) {
-	var out *SecretAccess
+func (s *Store) SecretAuthorization(ctx context.Context, secretID string) (*backend.SecretAccess, error) {
+	var out *backend.SecretAccess
 	err := s.run(ctx, false, func(t *txn) error {
 		sec, err := t.find(secretID)
 		if err != nil {
@@ -80,7 +71,7 @@ func (s *Store) SecretAuthorization(ctx context.Context, secretID string) (*Secr
 		if err := decodeListingCopies(&m, sec); err != nil {
 			return err
 		}
-		out = &SecretAccess{ARN: sec.arn, Name: sec.name, Tags: m.Tags}
+		out = &backend.SecretAccess{ARN: sec.arn, Name: sec.name, Tags: m.Tags}
 		doc, err := t.resourcePolicy(sec.id)
 		if err != nil || doc == "" {
 			return err
@@ -94,17 +85,4 @@ func (s *Store) SecretAuthorization(ctx context.Context, secretID string) (*Secr
 		return nil, err
 	}
 	return out, nil
-}
-
-// SetSecretContext adds the condition keys a secret supplies to a request:
-// its name, its ARN as secretsmanager:SecretId (whichever form the caller
-// used, so one policy value matches), and its tags under both of AWS's tag
-// key prefixes.
-func (a *SecretAccess) SetSecretContext(req *policy.Request) {
-	req.Context.Set("secretsmanager:Name", a.Name)
-	req.Context.Set("secretsmanager:SecretId", a.ARN)
-	for _, tag := range a.Tags {
-		req.Context.Set("secretsmanager:ResourceTag/"+tag.Key, tag.Value)
-		req.Context.Set("aws:ResourceTag/"+tag.Key, tag.Value)
-	}
 }

@@ -67,9 +67,7 @@ func TestAuthorizationFromStoredPolicies(t *testing.T) {
 			}
 			req.Resource = sa.ARN
 			sa.SetSecretContext(req)
-			if sa.Policy != nil {
-				attached = append(append([]policy.Attached(nil), pols...), policy.Attached{Kind: policy.Resource, Name: "resource", Document: sa.Policy})
-			}
+			attached = sa.Attach(pols)
 		}
 		return policy.Evaluate(req, attached)
 	}
@@ -82,7 +80,7 @@ func TestAuthorizationFromStoredPolicies(t *testing.T) {
 		{"DescribeSecret", tagged.ARN, policy.Allowed, "group/readers/by-tag statement \"ReadByTag\""},
 		{"PutSecretValue", "prod/payments/db", policy.ImplicitDeny, ""},
 		{"GetSecretValue", "prod/payments/untagged", policy.ImplicitDeny, ""},
-		{"GetSecretValue", "prod/payments/locked", policy.ExplicitDeny, "resource statement \"NoReads\""},
+		{"GetSecretValue", "prod/payments/locked", policy.ExplicitDeny, "resource policy of prod/payments/locked statement \"NoReads\""},
 		{"DescribeSecret", "prod/payments/locked", policy.Allowed, "group/readers/by-tag statement \"ReadByTag\""},
 		{"ListSecrets", "", policy.Allowed, "user/payments/list statement \"List\""},
 	}

@@ -39,6 +39,12 @@ var iamSchema = []string{
 		name TEXT NOT NULL,
 		document TEXT NOT NULL,
 		PRIMARY KEY (kind, owner, name))`,
+	// The user an access key acts as. A key without a row (every key made
+	// before principals existed, or without a user) acts as the built-in
+	// administrator, so upgrading takes no access away.
+	`CREATE TABLE IF NOT EXISTS iam_access_keys (
+		key_id TEXT PRIMARY KEY,
+		user_name TEXT NOT NULL REFERENCES iam_users(name))`,
 }
 
 func (t *txn) ensureIAMSchema() error {

@@ -226,6 +226,17 @@ func (s *Store) DeleteUser(ctx context.Context, name string) error {
 		if n > 0 {
 			return u.ARN, backend.Errorf(CodeDeleteConflict, "Cannot delete entity, must remove users from group and delete policies first.")
 		}
+		// Keys deleted since leave their row behind; only live ones count.
+		err = t.queryRow(`SELECT count(*) FROM iam_access_keys m JOIN access_keys k ON k.id = m.key_id WHERE m.user_name = ?`, name).Scan(&n)
+		if err != nil && !noAccessKeysTable(err) {
+			return u.ARN, internal(err)
+		}
+		if n > 0 {
+			return u.ARN, backend.Errorf(CodeDeleteConflict, "Cannot delete entity, must delete access keys first.")
+		}
+		if _, err := t.exec(`DELETE FROM iam_access_keys WHERE user_name = ?`, name); err != nil {
+			return u.ARN, internal(err)
+		}
 		if _, err := t.exec(`DELETE FROM iam_users WHERE name = ?`, name); err != nil {
 			return u.ARN, internal(err)
 		}
@@ -498,5 +509,57 @@ func (s *Store) DeletePrincipalPolicy(ctx context.Context, kind, owner, name str
 			return arn, backend.Errorf(CodeNoSuchEntity, "The %s policy with name %s cannot be found.", kind, name)
 		}
 		return arn, nil
+	})
+}
+
+// CreateUserAccessKey creates an access key that acts as user, in one
+// transaction, so no key ever exists with the administrator's rights by
+// accident.
+func (s *Store) CreateUserAccessKey(ctx context.Context, user, description string) (*NewAccessKey, error) {
+	if len(description) > maxKeyDescription || strings.IndexFunc(description, unicode.IsControl) >= 0 {
+		return nil, backend.Errorf(backend.CodeInvalidParameter,
+			"an access key description must be at most %d characters without control characters", maxKeyDescription)
+	}
+	var out *NewAccessKey
+	err := s.iamOp(ctx, "CreateAccessKey", func(t *txn) (string, error) {
+		u, err := t.user(user)
+		if err != nil {
+			return "", err
+		}
+		k, err := t.createAccessKey(description)
+		if err != nil {
+			return u.ARN, err
+		}
+		if _, err := t.exec(`INSERT INTO iam_access_keys(key_id, user_name) VALUES (?, ?)`, k.ID, user); err != nil {
+			return u.ARN, internal(err)
+		}
+		out = k
+		return u.ARN, nil
+	})
+	return out, err
+}
+
+// AccessKeyUser returns the user an access key acts as; "" means the
+// built-in administrator, which every policy check lets through.
+func (s *Store) AccessKeyUser(ctx context.Context, keyID string) (string, error) {
+	var user string
+	err := s.run(ctx, false, func(t *txn) error {
+		err := t.queryRow(`SELECT user_name FROM iam_access_keys WHERE key_id = ?`, keyID).Scan(&user)
+		if errors.Is(err, sql.ErrNoRows) || noIAMTable(err) {
+			return nil
+		}
+		return internal(err)
+	})
+	return user, err
+}
+
+// SecretARNPrefix is the ARN of a secret of this store without its name.
+func (s *Store) SecretARNPrefix() string { return s.arnPrefix() }
+
+// AuditDenial records a request that authorisation refused, under the
+// actor in ctx, as an AccessDeniedException of operation op.
+func (s *Store) AuditDenial(ctx context.Context, op, arn string) error {
+	return s.run(ctx, true, func(t *txn) error {
+		return t.audit(op, arn, "", backend.Errorf(backend.CodeAccessDenied, "denied"))
 	})
 }

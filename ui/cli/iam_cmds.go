@@ -232,9 +232,7 @@ func simulatePrincipalPolicy(ctx context.Context, a *app, s *local.Store, args *
 				case err == nil:
 					sa.SetSecretContext(req)
 					req.Resource = sa.ARN
-					if sa.Policy != nil {
-						attached = append(append([]policy.Attached(nil), identity...), policy.Attached{Kind: policy.Resource, Name: "resource policy of " + sa.Name, Document: sa.Policy})
-					}
+					attached = sa.Attach(identity)
 				case backend.Code(err) != backend.CodeResourceNotFound:
 					return err
 				}

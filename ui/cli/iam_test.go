@@ -107,3 +107,67 @@ func TestIAMCommands(t *testing.T) {
 		t.Fatalf("list-users: %v", users)
 	}
 }
+
+// TestServeEnforcesUserPolicies runs the real `secretary serve` and two
+// clients: a key of the limited user and an administrator key made the old
+// way (without a user). The user's refusal is AWS's error line, the
+// administrator is unaffected, and the server log names the deciding
+// statement.
+func TestServeEnforcesUserPolicies(t *testing.T) {
+	e := newKeyFileStore(t)
+	admin := createKey(t, e, "admin")
+	e.ok("iam", "create-user", "--user-name", "payments")
+	e.ok("iam", "put-user-policy", "--user-name", "payments", "--policy-name", "read",
+		"--policy-document", `{"Version":"2012-10-17","Statement":[{"Sid":"ReadPayments","Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"arn:aws:secretsmanager:*:*:secret:prod/payments/*"},{"Sid":"NoBilling","Effect":"Deny","Action":"*","Resource":"arn:aws:secretsmanager:*:*:secret:prod/billing/*"}]}`)
+	r := e.run("", "access-key", "create", "--user-name", "payments", "--description", "payments app")
+	var created struct{ AccessKey map[string]string }
+	if r.code != 0 || json.Unmarshal([]byte(r.stdout), &created) != nil || created.AccessKey["UserName"] != "payments" {
+		t.Fatalf("access-key create --user-name: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	e.fails(254, "\nAn error occurred (NoSuchEntity) when calling the CreateAccessKey operation: The user with name nobody cannot be found.\n",
+		"access-key", "create", "--user-name", "nobody")
+	e.ok("create-secret", "--name", "prod/payments/db", "--secret-string", "pay")
+	e.ok("create-secret", "--name", "prod/billing/db", "--secret-string", "bill")
+
+	srv := startServe(t, e, "--addr", "127.0.0.1:0")
+	user := sdkClient(t, srv.endpoint, created.AccessKey["AccessKeyId"], created.AccessKey["SecretAccessKey"])
+	root := sdkClient(t, srv.endpoint, admin.id, admin.secret)
+
+	if r := user("get-secret-value", "--secret-id", "prod/payments/db"); r.code != 0 || !strings.Contains(r.stdout, `"SecretString": "pay"`) {
+		t.Fatalf("user reads its secret: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	const who = "User: arn:aws:iam::000000000000:user/payments is not authorized to perform: "
+	for _, c := range []struct {
+		args []string
+		line string
+	}{
+		{[]string{"get-secret-value", "--secret-id", "prod/billing/db"},
+			"\nAn error occurred (AccessDeniedException) when calling the GetSecretValue operation: " + who + "secretsmanager:GetSecretValue on resource: prod/billing/db with an explicit deny in an identity-based policy\n"},
+		{[]string{"put-secret-value", "--secret-id", "prod/payments/db", "--secret-string", "x"},
+			"\nAn error occurred (AccessDeniedException) when calling the PutSecretValue operation: " + who + "secretsmanager:PutSecretValue on resource: prod/payments/db because no identity-based policy allows the secretsmanager:PutSecretValue action\n"},
+		{[]string{"list-secrets"},
+			"\nAn error occurred (AccessDeniedException) when calling the ListSecrets operation: " + who + "secretsmanager:ListSecrets on resource: * because no identity-based policy allows the secretsmanager:ListSecrets action\n"},
+	} {
+		r := user(c.args...)
+		if r.code != 254 || r.stderr != c.line || r.stdout != "" {
+			t.Errorf("user %q: %d %q %q\nwant %q", c.args, r.code, r.stdout, r.stderr, c.line)
+		}
+	}
+	for _, args := range [][]string{
+		{"get-secret-value", "--secret-id", "prod/billing/db"},
+		{"put-secret-value", "--secret-id", "prod/payments/db", "--secret-string", "x"},
+		{"list-secrets"},
+	} {
+		if r := root(args...); r.code != 0 {
+			t.Errorf("administrator %q: %d %s", args, r.code, r.stderr)
+		}
+	}
+	srv.waitFor(`by="user/payments/read statement \"NoBilling\""`)
+	// A user whose key still exists cannot be deleted: the key would fall
+	// back to nothing, or worse, to the administrator.
+	e.ok("iam", "delete-user-policy", "--user-name", "payments", "--policy-name", "read")
+	e.fails(254, "\nAn error occurred (DeleteConflict) when calling the DeleteUser operation: Cannot delete entity, must delete access keys first.\n",
+		"iam", "delete-user", "--user-name", "payments")
+	e.ok("access-key", "delete", "--access-key-id", created.AccessKey["AccessKeyId"])
+	e.ok("iam", "delete-user", "--user-name", "payments")
+}
