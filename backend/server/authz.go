@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/secretary-sh/secretary/backend"
@@ -60,17 +61,14 @@ func (h *Handler) call(ctx context.Context, r *http.Request, keyID, op string, f
 	if h.policies == nil {
 		return fn(ctx, h.b, body)
 	}
-	user, err := h.policies.AccessKeyUser(ctx, keyID)
+	who, err := h.authz.caller(ctx, h.policies, keyID)
 	if err != nil {
 		return nil, err
 	}
-	if user == "" {
+	if who == nil {
 		return fn(ctx, h.b, body) // the built-in administrator
 	}
-	c := &caller{base: policy.Context{}}
-	if c.principal, c.identity, err = h.policies.UserAuthorization(ctx, user); err != nil {
-		return nil, err
-	}
+	c := &caller{principal: who.principal, identity: who.identity, base: policy.Context{}}
 	now := h.now()
 	c.base.Set("aws:CurrentTime", now.UTC().Format(time.RFC3339))
 	c.base.Set("aws:EpochTime", strconv.FormatInt(now.Unix(), 10))
@@ -118,7 +116,7 @@ func (h *Handler) authorize(ctx context.Context, c *caller, op string, f *authzF
 		}
 		display = *f.SecretId
 		var err error
-		sa, err = h.policies.SecretAuthorization(ctx, *f.SecretId)
+		sa, err = h.authz.secret(ctx, h.policies, *f.SecretId)
 		switch {
 		case err == nil:
 			req.Resource = sa.ARN
@@ -216,7 +214,7 @@ func (h *Handler) deny(ctx context.Context, c *caller, op, arn, display string, 
 func (h *Handler) filterBatch(ctx context.Context, c *caller, res batchGetSecretValueResponse) (any, error) {
 	kept := res.SecretValues[:0]
 	for _, v := range res.SecretValues {
-		sa, err := h.policies.SecretAuthorization(ctx, v.ARN)
+		sa, err := h.authz.secret(ctx, h.policies, v.ARN)
 		if err != nil {
 			return nil, err
 		}
@@ -239,4 +237,83 @@ func (h *Handler) filterBatch(ctx context.Context, c *caller, res batchGetSecret
 	}
 	res.SecretValues = kept
 	return res, nil
+}
+
+// authzCacheTTL is how long serve trusts what it read about a caller or a
+// secret. Reading it for every request would serialise requests on the
+// store; like IAM, which is eventually consistent, a change to users,
+// policies, tags or resource policies takes effect within this time.
+const authzCacheTTL = time.Second
+
+// authzCacheMax bounds each cache; past it the cache starts over.
+const authzCacheMax = 10000
+
+// authzCache remembers, for authzCacheTTL, the user each access key acts
+// as with its parsed policies, and each secret's tags and resource policy.
+type authzCache struct {
+	mu      sync.Mutex
+	callers map[string]callerEntry
+	secrets map[string]secretEntry
+}
+
+type callerEntry struct {
+	who *caller // nil: the built-in administrator
+	at  time.Time
+}
+
+type secretEntry struct {
+	sa  *backend.SecretAccess
+	err error
+	at  time.Time
+}
+
+func (c *authzCache) caller(ctx context.Context, src PolicySource, keyID string) (*caller, error) {
+	now := time.Now()
+	c.mu.Lock()
+	e, ok := c.callers[keyID]
+	c.mu.Unlock()
+	if ok && now.Sub(e.at) < authzCacheTTL {
+		return e.who, nil
+	}
+	user, err := src.AccessKeyUser(ctx, keyID)
+	if err != nil {
+		return nil, err
+	}
+	var who *caller
+	if user != "" {
+		who = &caller{}
+		if who.principal, who.identity, err = src.UserAuthorization(ctx, user); err != nil {
+			return nil, err
+		}
+	}
+	c.mu.Lock()
+	if c.callers == nil || len(c.callers) >= authzCacheMax {
+		c.callers = map[string]callerEntry{}
+	}
+	c.callers[keyID] = callerEntry{who: who, at: now}
+	c.mu.Unlock()
+	return who, nil
+}
+
+// secret returns what SecretAuthorization says about id; a missing secret
+// (ResourceNotFoundException) is remembered too, any other error is not.
+func (c *authzCache) secret(ctx context.Context, src PolicySource, id string) (*backend.SecretAccess, error) {
+	now := time.Now()
+	c.mu.Lock()
+	e, ok := c.secrets[id]
+	c.mu.Unlock()
+	if ok && now.Sub(e.at) < authzCacheTTL {
+		return e.sa, e.err
+	}
+	sa, err := src.SecretAuthorization(ctx, id)
+	if err != nil && backend.Code(err) != backend.CodeResourceNotFound {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.secrets == nil || len(c.secrets) >= authzCacheMax {
+		c.secrets = map[string]secretEntry{}
+	}
+	c.secrets[id] = secretEntry{sa: sa, err: err, at: now}
+	c.mu.Unlock()
+	return sa, err
 }

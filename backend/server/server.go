@@ -56,6 +56,7 @@ type Handler struct {
 	log     *slog.Logger
 	// policies and now serve authorisation (authz.go).
 	policies PolicySource
+	authz    authzCache
 	now      func() time.Time
 }
 
