@@ -67,6 +67,13 @@ type Request struct {
 	// same pattern (arn:…:secret:${aws:username}/*) tends to recur across a
 	// user's and its groups' policies.
 	substituted map[substKey]substResult
+	// resourceParts is Resource split into its ARN components, once.
+	resourceParts *splitARN
+}
+
+type splitARN struct {
+	parts [6]string
+	ok    bool
 }
 
 type substKey struct {
@@ -239,7 +246,11 @@ func (st *Statement) matchesResource(r *Request, variables bool) bool {
 			}
 			escapes = true
 		}
-		if arnMatch(pat, r.Resource, escapes) {
+		if r.resourceParts == nil {
+			parts, ok := arnParts(r.Resource)
+			r.resourceParts = &splitARN{parts, ok}
+		}
+		if arnMatchParts(pat, r.Resource, r.resourceParts.parts, r.resourceParts.ok, escapes) {
 			return !negate
 		}
 	}

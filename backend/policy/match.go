@@ -91,8 +91,17 @@ func arnMatch(pattern, value string, escapes bool) bool {
 	if pattern == "*" {
 		return true
 	}
-	pp, pok := arnParts(pattern)
 	vp, vok := arnParts(value)
+	return arnMatchParts(pattern, value, vp, vok, escapes)
+}
+
+// arnMatchParts is arnMatch with the value already split, so a request's
+// resource is split once for all the statements it is matched against.
+func arnMatchParts(pattern, value string, vp [6]string, vok, escapes bool) bool {
+	if pattern == "*" {
+		return true
+	}
+	pp, pok := arnParts(pattern)
 	if !pok || !vok {
 		return glob(pattern, value, escapes)
 	}
