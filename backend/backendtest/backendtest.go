@@ -1,7 +1,7 @@
 // Package backendtest is the conformance suite every backend.Backend runs:
 // the rules of AWS Secrets Manager (limits, versions and staging labels,
-// idempotency, deletion, ListSecrets filters, GetRandomPassword) encoded
-// once, each as a named subtest.
+// idempotency, deletion, ListSecrets filters, GetRandomPassword, resource
+// policies) encoded once, each as a named subtest.
 //
 // A backend's tests run it with a one-line harness:
 //
@@ -127,6 +127,7 @@ func groups() []group {
 		{"Tags", tagCases()},
 		{"GetRandomPassword", passwordCases()},
 		{"Migration", migrationCases()},
+		{"ResourcePolicies", policyCases()},
 	}
 }
 

@@ -42,6 +42,10 @@ type Options struct {
 	// Log receives one line per request (operation, actor, outcome, error
 	// name; never a value). Nil discards.
 	Log *slog.Logger
+	// Policies, when set, authorises every request by the policies of the
+	// user its access key acts as (see PolicySource); nil lets every
+	// authenticated request through, as before access control existed.
+	Policies PolicySource
 }
 
 // Handler serves the Secrets Manager API for one backend.
@@ -50,6 +54,10 @@ type Handler struct {
 	verify  verifier
 	maxBody int64
 	log     *slog.Logger
+	// policies and now serve authorisation (authz.go).
+	policies PolicySource
+	authz    authzCache
+	now      func() time.Time
 }
 
 // New returns the HTTP handler serving b.
@@ -70,10 +78,12 @@ func New(b backend.Backend, opts Options) (*Handler, error) {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
 	return &Handler{
-		b:       b,
-		verify:  verifier{keys: opts.Keys, now: opts.Now},
-		maxBody: opts.MaxBodyBytes,
-		log:     opts.Log,
+		b:        b,
+		verify:   verifier{keys: opts.Keys, now: opts.Now},
+		maxBody:  opts.MaxBodyBytes,
+		log:      opts.Log,
+		policies: opts.Policies,
+		now:      opts.Now,
 	}, nil
 }
 
@@ -121,7 +131,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, op string, actor
 		return writeError(w, http.StatusBadRequest, backend.Errorf("UnknownOperationException", "unknown operation %s", op))
 	}
 	ctx := backend.WithActor(r.Context(), id)
-	out, err := fn(ctx, h.b, body)
+	out, err := h.call(ctx, r, id, op, fn, body)
 	if err != nil {
 		return h.writeBackendError(w, r, err)
 	}

@@ -48,7 +48,7 @@ func commandTable() []*command {
 	pMaxResults := param{name: "max-results", kind: kInt, help: "page size; disables automatic paging", member: "MaxResults", min: 1}
 	pNextToken := param{name: "next-token", kind: kString, help: "continue from this token; disables automatic paging"}
 	pFilters := param{name: "filters", kind: kList, help: "Key=name,Values=prod/,dev/ (repeat) or JSON"}
-	return []*command{
+	return append([]*command{
 		{name: "create-secret", op: "CreateSecret", usage: "--name NAME [--secret-string S | --secret-binary B] [...]",
 			summary: "Create a secret, optionally with a first value.",
 			params: []param{{name: "name", kind: kString, required: true, help: "name of the new secret", member: "Name", min: 1}, pToken, pDesc, pKms, pBinary, pString,
@@ -126,11 +126,11 @@ func commandTable() []*command {
 			summary: "Turn rotation off.", params: []param{pSecretID}, run: runCancelRotate},
 		rotateDueCommand(),
 		getCommand(), execCommand(), initCommand(), demoDataCommand(),
-		serveCommand(), accessKeyCommand(), keyslotCommand(), kmsKeyCommand(),
+		serveCommand(), accessKeyCommand(), keyslotCommand(), kmsKeyCommand(), iamCommand(),
 		migrateCommand(), backupCommand(),
 		checkCommand(), auditCommand(),
 		completionCommand(), configCommand(),
-	}
+	}, resourcePolicyCommands()...)
 }
 
 // withBackend opens the configured backend, runs fn, and closes it.

@@ -145,7 +145,7 @@ func runServe(ctx context.Context, a *app, args *args) error {
 		level = slog.LevelError
 	}
 	logger := slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: level}))
-	h, err := server.New(s, server.Options{Keys: s, Log: logger})
+	h, err := server.New(s, server.Options{Keys: s, Log: logger, Policies: s})
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,183 @@
+package policy
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// glob matches value against an IAM wildcard pattern: * matches any run of
+// characters, ? exactly one. With escapes, a backslash makes the next
+// pattern character literal; policy variables are substituted that way so a
+// resolved value containing * or ? matches only itself.
+func glob(pattern, value string, escapes bool) bool {
+	return globMatch(pattern, value, escapes, false)
+}
+
+// globFold is glob without escapes, ignoring case (action names).
+func globFold(pattern, value string) bool {
+	return globMatch(pattern, value, false, true)
+}
+
+// globMatch is the classic linear-backtracking wildcard match: on a mismatch
+// it resumes after the last * it saw, so it runs in O(len(p)*len(v)) at
+// worst without recursion (a hostile pattern cannot blow the stack).
+func globMatch(p, v string, escapes, fold bool) bool {
+	pi, vi := 0, 0
+	starP, starV := -1, 0
+	for vi < len(v) {
+		if pi < len(p) {
+			c := p[pi]
+			switch {
+			case c == '*':
+				starP, starV = pi, vi
+				pi++
+				continue
+			case c == '?':
+				_, n := utf8.DecodeRuneInString(v[vi:])
+				pi++
+				vi += n
+				continue
+			default:
+				lit, lp := c, 1
+				if escapes && c == '\\' && pi+1 < len(p) {
+					lit, lp = p[pi+1], 2
+				}
+				vc := v[vi]
+				if lit == vc || (fold && lower(lit) == lower(vc)) {
+					pi += lp
+					vi++
+					continue
+				}
+			}
+		}
+		if starP < 0 {
+			return false
+		}
+		starV++
+		pi, vi = starP+1, starV
+	}
+	for pi < len(p) && p[pi] == '*' {
+		pi++
+	}
+	return pi == len(p)
+}
+
+func lower(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// arnParts splits an ARN into its six colon-separated components; the last
+// (the resource) may itself hold colons. ok is false when s is not an ARN.
+func arnParts(s string) (parts [6]string, ok bool) {
+	for i := 0; i < 5; i++ {
+		j := strings.IndexByte(s, ':')
+		if j < 0 {
+			return parts, false
+		}
+		parts[i], s = s[:j], s[j+1:]
+	}
+	parts[5] = s
+	return parts, parts[0] == "arn"
+}
+
+// arnMatch matches an ARN against a pattern component by component, as IAM
+// does for Resource and the Arn condition operators: a wildcard never spans
+// a colon between components. A pattern of "*" matches anything; a value
+// that is not an ARN (the "*" of ListSecrets) is matched as a plain string.
+func arnMatch(pattern, value string, escapes bool) bool {
+	if pattern == "*" {
+		return true
+	}
+	vp, vok := arnParts(value)
+	return arnMatchParts(pattern, value, vp, vok, escapes)
+}
+
+// arnMatchParts is arnMatch with the value already split, so a request's
+// resource is split once for all the statements it is matched against.
+func arnMatchParts(pattern, value string, vp [6]string, vok, escapes bool) bool {
+	if pattern == "*" {
+		return true
+	}
+	pp, pok := arnParts(pattern)
+	if !pok || !vok {
+		return glob(pattern, value, escapes)
+	}
+	for i := range pp {
+		if !glob(pp[i], vp[i], escapes) {
+			return false
+		}
+	}
+	return true
+}
+
+// hasVariable reports whether s holds a policy variable (${...}).
+func hasVariable(s string) bool { return strings.Contains(s, "${") }
+
+// substitute resolves the policy variables in s against the request. Literal
+// parts are escaped (backslashes only, so the pattern keeps its wildcards),
+// resolved values fully, so they match literally. ok is false when a
+// variable has no value in the request and no default: the element that
+// holds it then matches nothing, as in AWS.
+func substitute(s string, r *Request, escape bool) (string, bool) {
+	var b strings.Builder
+	b.Grow(len(s) + 32)
+	for {
+		i := strings.Index(s, "${")
+		if i < 0 {
+			writeEscaped(&b, s, escape, false)
+			return b.String(), true
+		}
+		j := strings.IndexByte(s[i:], '}')
+		if j < 0 {
+			writeEscaped(&b, s, escape, false)
+			return b.String(), true
+		}
+		writeEscaped(&b, s[:i], escape, false)
+		expr := s[i+2 : i+j]
+		s = s[i+j+1:]
+		val, ok := resolveVariable(expr, r)
+		if !ok {
+			return "", false
+		}
+		writeEscaped(&b, val, escape, true)
+	}
+}
+
+func writeEscaped(b *strings.Builder, s string, escape, all bool) {
+	if !escape {
+		b.WriteString(s)
+		return
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '\\' || (all && (c == '*' || c == '?')) {
+			b.WriteByte('\\')
+		}
+		b.WriteByte(c)
+	}
+}
+
+// resolveVariable returns the value of one ${...} expression: the special
+// ${*}, ${?} and ${$} stand for the literal characters; a key may carry a
+// default, ${aws:username, 'nobody'}.
+func resolveVariable(expr string, r *Request) (string, bool) {
+	switch expr {
+	case "*", "?", "$":
+		return expr, true
+	}
+	key, def, hasDef := strings.Cut(expr, ",")
+	key = strings.TrimSpace(key)
+	if vals := r.Context.Get(key); len(vals) == 1 {
+		return vals[0], true
+	}
+	if hasDef {
+		def = strings.TrimSpace(def)
+		if len(def) >= 2 && def[0] == '\'' && def[len(def)-1] == '\'' {
+			return def[1 : len(def)-1], true
+		}
+	}
+	return "", false
+}
