@@ -53,7 +53,7 @@ func (b *lockedBuffer) String() string {
 
 // serveProc is a running `secretary serve`.
 type serveProc struct {
-	t        *testing.T
+	t        testing.TB
 	cmd      *exec.Cmd
 	endpoint string
 	stderr   *lockedBuffer
@@ -65,7 +65,7 @@ var servingRE = regexp.MustCompile(`(?m)^secretary: serving .* at (https?://\S+)
 
 // startServe starts `secretary serve args…` on e's store and waits for it
 // to print its endpoint.
-func startServe(t *testing.T, e *env, args ...string) *serveProc {
+func startServe(t testing.TB, e *env, args ...string) *serveProc {
 	t.Helper()
 	cmd := exec.Command(binary, append([]string{"serve"}, args...)...)
 	cmd.Env = append(cleanEnviron(), e.vars...)
@@ -156,7 +156,7 @@ type createdKey struct {
 }
 
 // createKey runs `access-key create` and checks what it prints.
-func createKey(t *testing.T, e *env, description string) createdKey {
+func createKey(t testing.TB, e *env, description string) createdKey {
 	t.Helper()
 	r := e.run("", "access-key", "create", "--description", description)
 	if r.code != 0 {
