@@ -32,7 +32,9 @@ AWS_ENDPOINT_URL_SECRETS_MANAGER. Every request must be signed (Signature
 Version 4) with an access key of the store: create one first with
 ` + "`secretary access-key create`" + `. Each request is audited with its access
 key id as the actor, and logged on stderr as one line (operation, key,
-status, exception name; never a value) unless --quiet.
+status, exception name; never a value) unless --quiet. Credentials must
+be scoped to the store's region (the one in the example command printed
+at start), as AWS refuses a request signed for another region.
 
 Listens on ` + defaultServeAddr + ` by default (port 0 picks a free one; the endpoint
 is printed on stderr, with 127.0.0.1 for a host of 0.0.0.0 or ::). Listening beyond loopback without TLS prints a
@@ -145,7 +147,7 @@ func runServe(ctx context.Context, a *app, args *args) error {
 		level = slog.LevelError
 	}
 	logger := slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: level}))
-	h, err := server.New(s, server.Options{Keys: s, Log: logger})
+	h, err := server.New(s, server.Options{Keys: s, Region: s.Info().Region, Log: logger})
 	if err != nil {
 		return err
 	}

@@ -147,7 +147,7 @@ func sdkClient(t *testing.T, endpoint, keyID, secret string, extra ...string) fu
 		"AWS_EC2_METADATA_DISABLED=true"}, extra...)}
 	return func(args ...string) result {
 		t.Helper()
-		return c.run("", append([]string{"--backend", "aws", "--region", "us-east-1", "--endpoint-url", endpoint}, args...)...)
+		return c.run("", append([]string{"--backend", "aws", "--region", "local", "--endpoint-url", endpoint}, args...)...)
 	}
 }
 
@@ -197,7 +197,7 @@ func signedRequest(t *testing.T, endpoint string, k createdKey, target string, b
 	req.Header.Set("X-Amz-Target", "secretsmanager."+target)
 	sum := sha256.Sum256(body)
 	creds := aws.Credentials{AccessKeyID: k.id, SecretAccessKey: k.secret}
-	if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), "secretsmanager", "us-east-1", time.Now()); err != nil {
+	if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), "secretsmanager", "local", time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
