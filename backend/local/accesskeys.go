@@ -6,6 +6,7 @@ import (
 	"encoding/base32"
 	"encoding/base64"
 	"errors"
+	"net"
 	"strings"
 	"time"
 	"unicode"
@@ -275,4 +276,30 @@ func (s *Store) CountAccessKeys(ctx context.Context) (int, error) {
 		return 0, toOperatorErr(internal(err))
 	}
 	return n, nil
+}
+
+// AuditAuthFailure records a request that `secretary serve` refused
+// before authenticating it: operation "Authenticate", the exception name
+// as its error code, and as actor the key id claimed and the client's
+// address (id@address). A claimed id without the shape of this store's
+// ids is recorded as "invalid-key-id" and a missing one as "anonymous", so
+// that nothing a client invents reaches the log. The actor is never a bare
+// key id, so a failure does not count as the key's last use.
+func (s *Store) AuditAuthFailure(ctx context.Context, keyID, code, source string) error {
+	switch {
+	case keyID == "":
+		keyID = "anonymous"
+	case !validAccessKeyID(keyID):
+		keyID = "invalid-key-id"
+	}
+	if host, _, err := net.SplitHostPort(source); err == nil {
+		source = host
+	}
+	if net.ParseIP(source) == nil {
+		source = "unknown"
+	}
+	ctx = backend.WithActor(ctx, keyID+"@"+source)
+	return s.run(ctx, false, func(t *txn) error {
+		return t.audit("Authenticate", "", "", &backend.Error{Code: code})
+	})
 }

@@ -68,18 +68,36 @@ type Options struct {
 	// Now is the clock signatures are checked against; nil means time.Now.
 	Now func() time.Time
 	// Log receives one line per request (operation, actor, outcome, error
-	// name; never a value). Nil discards.
+	// name; never a value) at Info, and one per failed authentication at
+	// Warn. Nil discards.
 	Log *slog.Logger
+	// AuditAuthFailure records a failed authentication in the audit log;
+	// nil records nothing (the log line is still written).
+	AuditAuthFailure func(ctx context.Context, f AuthFailure) error
+}
+
+// AuthFailure is a request refused before it was authenticated. It never
+// holds the signature: with the request it would let anyone replay it
+// within the five minutes of allowed skew.
+type AuthFailure struct {
+	// KeyID is the access key id the request claimed, as sent (possibly
+	// empty, or not an id at all).
+	KeyID string
+	// Code is the exception returned; Reason says in a few words why.
+	Code, Reason string
+	// Source is the client's address (host:port).
+	Source string
 }
 
 // Handler serves the Secrets Manager API for one backend.
 type Handler struct {
-	b        backend.Backend
-	verify   verifier
-	maxBody  int64
-	log      *slog.Logger
-	inFlight *perIPLimit
-	bodies   *byteBudget
+	b         backend.Backend
+	authAudit func(context.Context, AuthFailure) error
+	verify    verifier
+	maxBody   int64
+	log       *slog.Logger
+	inFlight  *perIPLimit
+	bodies    *byteBudget
 }
 
 // New returns the HTTP handler serving b.
@@ -110,12 +128,13 @@ func New(b backend.Backend, opts Options) (*Handler, error) {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
 	return &Handler{
-		b:        b,
-		verify:   verifier{keys: opts.Keys, now: opts.Now, region: opts.Region},
-		maxBody:  opts.MaxBodyBytes,
-		log:      opts.Log,
-		inFlight: newPerIPLimit(opts.MaxInFlightPerIP),
-		bodies:   &byteBudget{free: opts.BodyBudget},
+		b:         b,
+		authAudit: opts.AuditAuthFailure,
+		verify:    verifier{keys: opts.Keys, now: opts.Now, region: opts.Region},
+		maxBody:   opts.MaxBodyBytes,
+		log:       opts.Log,
+		inFlight:  newPerIPLimit(opts.MaxInFlightPerIP),
+		bodies:    &byteBudget{free: opts.BodyBudget},
 	}, nil
 }
 
@@ -126,14 +145,45 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("x-amzn-RequestId", reqID)
 	op := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), targetPrefix)
 	actor := ""
-	status, code := h.serve(w, r, op, &actor)
+	var failed *authError
+	status, code := h.serve(w, r, op, &actor, &failed)
+	if failed != nil {
+		h.authFailed(r, reqID, op, failed)
+		return
+	}
 	h.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 		slog.String("id", reqID), slog.String("op", op), slog.String("actor", actor),
 		slog.Int("status", status), slog.String("error", code),
 		slog.Duration("took", time.Since(start)))
 }
 
-func (h *Handler) serve(w http.ResponseWriter, r *http.Request, op string, actor *string) (int, string) {
+// maxLoggedKeyID bounds the claimed key id written to the log: it comes
+// from the client and may be anything.
+const maxLoggedKeyID = 64
+
+// authFailed logs a failed authentication, at Warn so that --quiet keeps
+// it, and audits it.
+func (h *Handler) authFailed(r *http.Request, reqID, op string, e *authError) {
+	keyID := e.keyID
+	if len(keyID) > maxLoggedKeyID {
+		keyID = keyID[:maxLoggedKeyID] + "…"
+	}
+	h.log.LogAttrs(r.Context(), slog.LevelWarn, "authentication failed",
+		slog.String("id", reqID), slog.String("op", op), slog.String("key", keyID),
+		slog.String("reason", e.reason), slog.String("error", e.err.Code), slog.String("source", r.RemoteAddr))
+	if h.authAudit == nil {
+		return
+	}
+	if err := h.authAudit(r.Context(), AuthFailure{KeyID: e.keyID, Code: e.err.Code, Reason: e.reason, Source: r.RemoteAddr}); err != nil {
+		h.log.LogAttrs(r.Context(), slog.LevelError, "cannot audit a failed authentication",
+			slog.String("id", reqID), slog.String("error", err.Error()))
+	}
+}
+
+// serve answers r and returns the status and exception name sent. It
+// sets *actor to the access key once authenticated, and *failed to the
+// reason when authentication fails.
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request, op string, actor *string, failed **authError) (int, string) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		return writeError(w, http.StatusMethodNotAllowed, backend.Errorf("UnknownOperationException", "the Secrets Manager API accepts only POST"))
@@ -152,6 +202,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, op string, actor
 	}
 	pending, err := h.verify.checkHeaders(r.Context(), r)
 	if err != nil {
+		errors.As(err, failed)
 		refuseBody(w, r)
 		return h.writeBackendError(w, r, err)
 	}
@@ -162,6 +213,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, op string, actor
 	}
 	defer h.bodies.release(reserved)
 	if err := h.verify.checkSignature(r, body, pending); err != nil {
+		errors.As(err, failed)
 		return h.writeBackendError(w, r, err)
 	}
 	id := pending.h.accessKeyID

@@ -352,8 +352,8 @@ func TestServeThroughTheSDK(t *testing.T) {
 	for _, want := range []string{
 		"op=CreateSecret actor=" + k.id + " status=200",
 		"op=GetSecretValue actor=" + k.id + " status=200",
-		"op=GetSecretValue actor=\"\" status=400 error=InvalidSignatureException",
-		"op=GetSecretValue actor=\"\" status=400 error=UnrecognizedClientException",
+		"op=GetSecretValue key=" + k.id + " reason=\"signature mismatch\" error=InvalidSignatureException",
+		"op=GetSecretValue key=SKIAAAAAAAAAAAAAAAAA reason=\"unknown access key\" error=UnrecognizedClientException",
 		"secretary: stopped\n",
 	} {
 		if !strings.Contains(log, want) {
@@ -562,4 +562,27 @@ func TestServeAndAccessKeyInHelp(t *testing.T) {
 	e.fails(252, usageHead+"--tls-cert and --tls-key go together\n", "serve", "--tls-cert", "c.pem")
 	e.fails(252, usageHead+"argument action: Invalid choice: \"rotate\" (choose from 'create', 'list', 'delete')\n", "access-key", "rotate")
 	e.fails(252, usageHead+"the following arguments are required: --access-key-id\n", "access-key", "delete")
+}
+
+// TestServeQuietStillLogsFailedAuthentication: --quiet drops the line per
+// request but not a refused signature, which may be an attack.
+func TestServeQuietStillLogsFailedAuthentication(t *testing.T) {
+	e := newKeyFileStore(t)
+	k := createKey(t, e, "app")
+	srv := startServe(t, e, "--addr", "127.0.0.1:0", "--quiet")
+	if r := sdkClient(t, srv.endpoint, k.id, k.secret)("list-secrets"); r.code != 0 {
+		t.Fatalf("list-secrets: %d %s", r.code, r.stderr)
+	}
+	wrong := createdKey{k.id, strings.Repeat("x", 40)}
+	if r := sdkClient(t, srv.endpoint, wrong.id, wrong.secret)("list-secrets"); r.code != 254 {
+		t.Fatalf("wrong secret: %d %s", r.code, r.stderr)
+	}
+	srv.waitFor(`msg="authentication failed"`)
+	out := srv.stderr.String()
+	if !strings.Contains(out, "key="+k.id+` reason="signature mismatch" error=InvalidSignatureException source=127.0.0.1:`) {
+		t.Errorf("the failed authentication is not logged as expected:\n%s", out)
+	}
+	if strings.Contains(out, "msg=request") {
+		t.Errorf("--quiet logged a line per request:\n%s", out)
+	}
 }
