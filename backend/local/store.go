@@ -103,6 +103,9 @@ type Store struct {
 	// (guarded by mu).
 	pinned map[*sql.DB]*pinnedConn
 
+	// keyLookup answers SecretKey for the server (see accesskeys.go).
+	keyLookup keyLookup
+
 	keyMu sync.Mutex
 	root  []byte
 	// slot is the id of the keyslot that unlocked the store (guarded by
@@ -566,6 +569,7 @@ func (s *Store) Close() error {
 	s.keks = map[kekRef]cipher.AEAD{}
 	s.keyMu.Unlock()
 	var errs []error
+	errs = append(errs, s.keyLookup.close())
 	errs = append(errs, s.closePinned())
 	if s.rdb != nil {
 		errs = append(errs, s.rdb.Close())
