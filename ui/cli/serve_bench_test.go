@@ -1,14 +1,18 @@
 package cli_test
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"runtime"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -140,5 +144,89 @@ func BenchmarkServeProcessGetSecretValue(b *testing.B) {
 	b.ReportMetric(float64(all[len(all)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(all[len(all)*99/100].Microseconds())/1000, "p99-ms")
 	b.ReportMetric(float64((after.cpu-before.cpu).Microseconds())/1000/float64(len(all)), "server-cpu-ms/op")
+	b.ReportMetric(0, "ns/op")
+}
+
+// BenchmarkServeProcessRSSUnauthenticatedBodies measures what an attack
+// without a valid signature costs the real serve process in memory: 500
+// connections at once, each sending a 1 MB body with a request signed by
+// an access key id the store does not have. It reports the server's RSS
+// growth at the peak (sampled every 10 ms) and 2 s after the last
+// connection. Budget: +50 MB. b.N repeats the attack on the same server.
+func BenchmarkServeProcessRSSUnauthenticatedBodies(b *testing.B) {
+	needProc(b)
+	const conns, bodySize = 500, 1 << 20
+	e := newKeyFileStore(b)
+	k := createKey(b, e, "legitimate")
+	srv := startServe(b, e, "--addr", "127.0.0.1:0", "--quiet")
+	addr := strings.TrimPrefix(srv.endpoint, "http://")
+	// One signed request first, so that the baseline includes what every
+	// server has once it has served.
+	if r := sdkClient(b, srv.endpoint, k.id, k.secret)("list-secrets"); r.code != 0 {
+		b.Fatalf("list-secrets: %d %s", r.code, r.stderr)
+	}
+	pid := srv.cmd.Process.Pid
+	base := readProcStat(b, pid).rss
+	body := make([]byte, bodySize)
+	var peak int64
+	b.ResetTimer()
+	for range b.N {
+		stop := make(chan struct{})
+		sampled := make(chan struct{})
+		go func() {
+			defer close(sampled)
+			for {
+				if rss := readProcStat(b, pid).rss; rss > peak {
+					peak = rss
+				}
+				select {
+				case <-stop:
+					return
+				case <-time.After(10 * time.Millisecond):
+				}
+			}
+		}()
+		var wg sync.WaitGroup
+		var answered atomic.Int64
+		for range conns {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				c, err := net.DialTimeout("tcp", addr, 30*time.Second)
+				if err != nil {
+					return
+				}
+				defer c.Close()
+				_ = c.SetDeadline(time.Now().Add(60 * time.Second))
+				now := time.Now().UTC()
+				head := "POST / HTTP/1.1\r\nHost: " + addr + "\r\n" +
+					"Content-Type: application/x-amz-json-1.1\r\nX-Amz-Target: secretsmanager.GetSecretValue\r\n" +
+					"X-Amz-Date: " + now.Format("20060102T150405Z") + "\r\n" +
+					"Authorization: AWS4-HMAC-SHA256 Credential=SKIAAAAAAAAAAAAAAAAA/" + now.Format("20060102") +
+					"/local/secretsmanager/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=" + strings.Repeat("0", 64) + "\r\n" +
+					"Content-Length: " + strconv.Itoa(bodySize) + "\r\n\r\n"
+				if _, err := c.Write([]byte(head)); err != nil {
+					return
+				}
+				// The server may answer and close before the body is sent.
+				go func() { _, _ = c.Write(body) }()
+				if resp, err := http.ReadResponse(bufio.NewReader(c), nil); err == nil {
+					resp.Body.Close()
+					answered.Add(1)
+				}
+			}()
+		}
+		wg.Wait()
+		time.Sleep(2 * time.Second)
+		close(stop)
+		<-sampled
+		if answered.Load() == 0 {
+			b.Fatal("the server answered none of the requests")
+		}
+	}
+	b.StopTimer()
+	after := readProcStat(b, pid).rss
+	b.ReportMetric(float64(peak-base)/(1<<20), "peak-rss-growth-MB")
+	b.ReportMetric(float64(after-base)/(1<<20), "after-rss-growth-MB")
 	b.ReportMetric(0, "ns/op")
 }

@@ -140,7 +140,7 @@ func (s *serveProc) wait() int {
 
 // sdkClient is secretary itself as an AWS SDK client of endpoint, signing
 // with the given key; it has no store of its own.
-func sdkClient(t *testing.T, endpoint, keyID, secret string, extra ...string) func(args ...string) result {
+func sdkClient(t testing.TB, endpoint, keyID, secret string, extra ...string) func(args ...string) result {
 	dir := t.TempDir()
 	c := &env{t: t, dir: dir, vars: append([]string{"AWS_ACCESS_KEY_ID=" + keyID, "AWS_SECRET_ACCESS_KEY=" + secret,
 		"AWS_CONFIG_FILE=" + filepath.Join(dir, "none"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "none"),
