@@ -157,19 +157,23 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		slog.Duration("took", time.Since(start)))
 }
 
-// maxLoggedKeyID bounds the claimed key id written to the log: it comes
-// from the client and may be anything.
-const maxLoggedKeyID = 64
+// maxLogged bounds what an unauthenticated client's header puts in one
+// log field (the key id claimed, the operation): it may be anything, up
+// to the 64 KB of headers the server reads.
+const maxLogged = 64
+
+func clip(s string) string {
+	if len(s) > maxLogged {
+		return s[:maxLogged] + "…"
+	}
+	return s
+}
 
 // authFailed logs a failed authentication, at Warn so that --quiet keeps
 // it, and audits it.
 func (h *Handler) authFailed(r *http.Request, reqID, op string, e *authError) {
-	keyID := e.keyID
-	if len(keyID) > maxLoggedKeyID {
-		keyID = keyID[:maxLoggedKeyID] + "…"
-	}
 	h.log.LogAttrs(r.Context(), slog.LevelWarn, "authentication failed",
-		slog.String("id", reqID), slog.String("op", op), slog.String("key", keyID),
+		slog.String("id", reqID), slog.String("op", clip(op)), slog.String("key", clip(e.keyID)),
 		slog.String("reason", e.reason), slog.String("error", e.err.Code), slog.String("source", r.RemoteAddr))
 	if h.authAudit == nil {
 		return
