@@ -1,12 +1,15 @@
 package local
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/base32"
 	"encoding/base64"
 	"errors"
+	"net"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -238,19 +241,59 @@ func (s *Store) DeleteAccessKey(ctx context.Context, id string) error {
 // SecretKey returns the secret of access key id for checking a signature
 // (it satisfies the server's AccessKeys). An unknown or deleted key is
 // backend.ErrResourceNotFound. The caller owns, and should wipe, the
-// returned bytes. It reads the file on every call, so a key deleted by
-// another process is refused at once.
+// returned bytes. It reads the key's row on every call, so a key deleted
+// by another process is refused at once.
 func (s *Store) SecretKey(ctx context.Context, id string) ([]byte, error) {
 	if !validAccessKeyID(id) {
 		return nil, accessKeyNotFound(id)
 	}
+	return s.keyLookup.secret(ctx, s, id)
+}
+
+// keyLookup serves SecretKey, which `secretary serve` calls on every
+// request: one connection of its own with the statement prepared once, so
+// a lookup neither parses SQL nor opens a connection (the read pool keeps
+// only two idle), and the secrets already unwrapped, so a lookup skips
+// AES-GCM. A cached secret is used only while the row still holds the
+// same wrapped bytes: deleting a key (or replacing its row) takes effect
+// on the next request, also when another process did it.
+type keyLookup struct {
+	mu        sync.Mutex
+	conn      *sql.Conn
+	stmt      *sql.Stmt
+	unwrapped map[string]unwrappedKey
+}
+
+type unwrappedKey struct {
+	wrapped, secret []byte
+}
+
+func (k *keyLookup) secret(ctx context.Context, s *Store, id string) ([]byte, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.stmt == nil {
+		if err := k.open(ctx, s); noAccessKeysTable(err) {
+			return nil, accessKeyNotFound(id)
+		} else if err != nil {
+			return nil, toOperatorErr(internal(err))
+		}
+	}
 	var w []byte
-	err := s.rdb.QueryRowContext(ctx, `SELECT wrapped FROM access_keys WHERE id = ?`, id).Scan(&w)
+	err := k.stmt.QueryRowContext(ctx, id).Scan(&w)
 	if errors.Is(err, sql.ErrNoRows) || noAccessKeysTable(err) {
+		if old, ok := k.unwrapped[id]; ok {
+			wipe(old.secret)
+			delete(k.unwrapped, id)
+		}
 		return nil, accessKeyNotFound(id)
 	}
 	if err != nil {
+		// The connection may be broken: the next lookup opens another.
+		k.closeLocked()
 		return nil, toOperatorErr(internal(err))
+	}
+	if c, ok := k.unwrapped[id]; ok && bytes.Equal(c.wrapped, w) {
+		return bytes.Clone(c.secret), nil
 	}
 	rootAEAD, err := s.rootAEAD()
 	if err != nil {
@@ -260,7 +303,48 @@ func (s *Store) SecretKey(ctx context.Context, id string) ([]byte, error) {
 	if err != nil {
 		return nil, backend.Errorf(backend.CodeDecryptionFailure, "the secret of access key %s does not authenticate", id)
 	}
+	if k.unwrapped == nil {
+		k.unwrapped = map[string]unwrappedKey{}
+	}
+	k.unwrapped[id] = unwrappedKey{wrapped: w, secret: bytes.Clone(secret)}
 	return secret, nil
+}
+
+// open takes the connection and prepares the statement. The statement
+// needs the table, which the first CreateAccessKey creates: until then it
+// fails as the query would, with "no such table".
+func (k *keyLookup) open(ctx context.Context, s *Store) error {
+	conn, err := s.rdb.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	stmt, err := conn.PrepareContext(ctx, `SELECT wrapped FROM access_keys WHERE id = ?`)
+	if err != nil {
+		conn.Close()
+		return err
+	}
+	k.conn, k.stmt = conn, stmt
+	return nil
+}
+
+// close returns the connection and forgets the secrets.
+func (k *keyLookup) close() error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.closeLocked()
+}
+
+func (k *keyLookup) closeLocked() error {
+	for id, c := range k.unwrapped {
+		wipe(c.secret)
+		delete(k.unwrapped, id)
+	}
+	if k.conn == nil {
+		return nil
+	}
+	err := errors.Join(k.stmt.Close(), k.conn.Close())
+	k.conn, k.stmt = nil, nil
+	return err
 }
 
 // CountAccessKeys returns how many access keys the store has, without the
@@ -275,4 +359,30 @@ func (s *Store) CountAccessKeys(ctx context.Context) (int, error) {
 		return 0, toOperatorErr(internal(err))
 	}
 	return n, nil
+}
+
+// AuditAuthFailure records a request that `secretary serve` refused
+// before authenticating it: operation "Authenticate", the exception name
+// as its error code, and as actor the key id claimed and the client's
+// address (id@address). A claimed id without the shape of this store's
+// ids is recorded as "invalid-key-id" and a missing one as "anonymous", so
+// that nothing a client invents reaches the log. The actor is never a bare
+// key id, so a failure does not count as the key's last use.
+func (s *Store) AuditAuthFailure(ctx context.Context, keyID, code, source string) error {
+	switch {
+	case keyID == "":
+		keyID = "anonymous"
+	case !validAccessKeyID(keyID):
+		keyID = "invalid-key-id"
+	}
+	if host, _, err := net.SplitHostPort(source); err == nil {
+		source = host
+	}
+	if net.ParseIP(source) == nil {
+		source = "unknown"
+	}
+	ctx = backend.WithActor(ctx, keyID+"@"+source)
+	return s.run(ctx, false, func(t *txn) error {
+		return t.audit("Authenticate", "", "", &backend.Error{Code: code})
+	})
 }

@@ -155,6 +155,10 @@ func TestAccessKeyWrappedSecretIsBoundToItsKey(t *testing.T) {
 	s := newStore(t, Options{})
 	a := mustCreateAccessKey(t, s, "a")
 	b := mustCreateAccessKey(t, s, "b")
+	// Looked up once, so that the server's cache holds b's secret.
+	if got, err := s.SecretKey(ctx, b.ID); err != nil || string(got) != b.Secret {
+		t.Fatalf("b: %q, %v", got, err)
+	}
 	db := rawDB(t, s.Path())
 	// Someone with the file gives b the wrapped secret of a, hoping to
 	// sign as b with a's secret.
@@ -275,6 +279,31 @@ func TestAuditActorFromContext(t *testing.T) {
 
 // BenchmarkSecretKey is the cost every served request pays to look up the
 // secret its signature is checked against.
+// TestAccessKeyDeletedByAnotherProcess: a key deleted through another
+// handle on the file (as `secretary access-key delete` does while serve
+// runs) is refused by the next lookup, although it was just used.
+func TestAccessKeyDeletedByAnotherProcess(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t, Options{})
+	k := mustCreateAccessKey(t, s, "ci")
+	for range 2 {
+		if got, err := s.SecretKey(ctx, k.ID); err != nil || string(got) != k.Secret {
+			t.Fatalf("before delete: %q, %v", got, err)
+		}
+	}
+	other, err := Open(ctx, s.Path(), testPass(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if err := other.DeleteAccessKey(ctx, k.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SecretKey(ctx, k.ID); !errors.Is(err, backend.ErrResourceNotFound) {
+		t.Fatalf("a key deleted by another process: SecretKey = %v, want ResourceNotFoundException", err)
+	}
+}
+
 func BenchmarkSecretKey(b *testing.B) {
 	ctx := context.Background()
 	s := newStore(b, Options{})

@@ -112,6 +112,9 @@ type Store struct {
 	// (guarded by mu).
 	pinned map[*sql.DB]*pinnedConn
 
+	// keyLookup answers SecretKey for the server (see accesskeys.go).
+	keyLookup keyLookup
+
 	keyMu sync.Mutex
 	root  []byte
 	// identKey authenticates each secret's name and ARN (see
@@ -690,6 +693,7 @@ func (s *Store) Close() error {
 	s.keks = map[kekRef]cipher.AEAD{}
 	s.keyMu.Unlock()
 	var errs []error
+	errs = append(errs, s.keyLookup.close())
 	errs = append(errs, s.closePinned())
 	if s.rdb != nil && s.rdb != s.db {
 		errs = append(errs, s.rdb.Close())

@@ -43,8 +43,8 @@ func newAWSCLI(t testing.TB, s *servedStore) *awsCLI {
 		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, "credentials"),
 		"AWS_ACCESS_KEY_ID=" + s.keyID,
 		"AWS_SECRET_ACCESS_KEY=" + s.secret,
-		"AWS_DEFAULT_REGION=eu-west-1",
-		"AWS_REGION=eu-west-1",
+		"AWS_DEFAULT_REGION=local",
+		"AWS_REGION=local",
 		"AWS_PAGER=",
 		"AWS_EC2_METADATA_DISABLED=true",
 	}

@@ -27,6 +27,11 @@ const DefaultAddr = "127.0.0.1:0"
 // after the context is cancelled.
 const DefaultShutdownTimeout = 30 * time.Second
 
+// DefaultMaxConns bounds the connections served at once. Each costs a
+// goroutine and buffers (tens of kilobytes); connections beyond it wait in
+// the kernel's accept queue until one closes.
+const DefaultMaxConns = 256
+
 // Config configures Run.
 type Config struct {
 	// Handler serves the requests (normally from New). Required.
@@ -41,6 +46,9 @@ type Config struct {
 	// trust it (AWS_CA_BUNDLE).
 	SelfSigned        bool
 	SelfSignedCertOut string
+	// MaxConns bounds the connections served at once; 0 means
+	// DefaultMaxConns.
+	MaxConns int
 	// ShutdownTimeout bounds the graceful shutdown; 0 means
 	// DefaultShutdownTimeout.
 	ShutdownTimeout time.Duration
@@ -62,6 +70,9 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	if cfg.ShutdownTimeout <= 0 {
 		cfg.ShutdownTimeout = DefaultShutdownTimeout
+	}
+	if cfg.MaxConns <= 0 {
+		cfg.MaxConns = DefaultMaxConns
 	}
 	var tlsCfg *tls.Config
 	switch {
@@ -89,6 +100,9 @@ func Run(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return fmt.Errorf("serve: listen on %s: %w", cfg.Addr, err)
 	}
+	// Limited below TLS, so that a connection waiting for its turn costs
+	// no handshake either.
+	ln = limitListener(ln, cfg.MaxConns)
 	scheme := "http"
 	if tlsCfg != nil {
 		ln = tls.NewListener(ln, tlsCfg)

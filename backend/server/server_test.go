@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -8,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -93,8 +95,13 @@ func startServer(t testing.TB, b backend.Backend, keys AccessKeys, now func() ti
 
 func sdkClient(t *testing.T, endpoint, id, secret string) *awsbackend.Backend {
 	t.Helper()
+	return sdkClientIn(t, endpoint, DefaultRegion, id, secret)
+}
+
+func sdkClientIn(t *testing.T, endpoint, region, id, secret string) *awsbackend.Backend {
+	t.Helper()
 	b, err := awsbackend.New(context.Background(), awsbackend.Config{
-		Region: "eu-central-1", EndpointURL: endpoint, MaxAttempts: 1,
+		Region: region, EndpointURL: endpoint, MaxAttempts: 1,
 		Credentials: credentials.NewStaticCredentialsProvider(id, secret, ""),
 	})
 	if err != nil {
@@ -325,7 +332,7 @@ func signWith(id, secret, service string, at time.Time) func(r *http.Request) {
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		sum := sha256.Sum256(body)
 		creds := awssdk.Credentials{AccessKeyID: id, SecretAccessKey: secret, SessionToken: r.Header.Get("X-Amz-Security-Token")}
-		if err := v4.NewSigner().SignHTTP(context.Background(), creds, r, hex.EncodeToString(sum[:]), service, "us-west-2", at); err != nil {
+		if err := v4.NewSigner().SignHTTP(context.Background(), creds, r, hex.EncodeToString(sum[:]), service, "local", at); err != nil {
 			panic(err)
 		}
 	}
@@ -355,4 +362,100 @@ func rawCallURL(t *testing.T, url, op, body string, prepare func(*http.Request))
 	raw, _ := io.ReadAll(resp.Body)
 	_ = json.Unmarshal(raw, &e)
 	return resp.StatusCode, e.Type, e.Message
+}
+
+// signExcept signs a request as the SDK does but without the named
+// headers, which are set only after signing: a client (or a man in the
+// middle) sending headers outside SignedHeaders.
+func signExcept(id, secret string, unsigned map[string]string) func(r *http.Request) {
+	return func(r *http.Request) {
+		for k := range unsigned {
+			r.Header.Del(k)
+		}
+		signWith(id, secret, "secretsmanager", time.Now())(r)
+		for k, v := range unsigned {
+			r.Header.Set(k, v)
+		}
+	}
+}
+
+func TestUnsignedAmzHeadersAreRefused(t *testing.T) {
+	rb := &recordingBackend{}
+	srv := startServer(t, rb, staticKeys{testKeyID: testSecret}, nil)
+	// Signed over host;x-amz-date only, the target can be swapped: a
+	// DescribeSecret becomes a GetSecretValue that returns the value.
+	status, typ, msg := rawCall(t, srv.URL, "DescribeSecret", `{"SecretId":"app/db"}`,
+		signExcept(testKeyID, testSecret, map[string]string{"X-Amz-Target": "secretsmanager.GetSecretValue"}))
+	if status != 400 || typ != backend.CodeInvalidSignature || msg != "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization." {
+		t.Errorf("unsigned X-Amz-Target: got %d %s %q", status, typ, msg)
+	}
+	status, typ, msg = rawCall(t, srv.URL, "DescribeSecret", `{"SecretId":"app/db"}`,
+		signExcept(testKeyID, testSecret, map[string]string{"X-Amz-Meta-Extra": "1"}))
+	if status != 400 || typ != backend.CodeInvalidSignature || !strings.Contains(msg, "'X-Amz-Meta-Extra' must be a 'SignedHeader'") {
+		t.Errorf("unsigned x-amz-* header: got %d %s %q", status, typ, msg)
+	}
+	// Headers outside x-amz-* need not be signed, as with AWS.
+	status, typ, _ = rawCall(t, srv.URL, "DescribeSecret", `{"SecretId":"app/db"}`,
+		signExcept(testKeyID, testSecret, map[string]string{"X-Forwarded-For": "10.0.0.1"}))
+	if status != 200 {
+		t.Errorf("unsigned ordinary header refused: %d %s", status, typ)
+	}
+	if len(rb.actors) != 1 {
+		t.Errorf("the backend served %d requests, want only the one fully signed", len(rb.actors))
+	}
+}
+
+func TestCredentialScopeNamesTheServersRegion(t *testing.T) {
+	rb := &recordingBackend{}
+	h, err := New(rb, Options{Keys: staticKeys{testKeyID: testSecret}, Region: "eu-central-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	status, typ, msg := rawCall(t, srv.URL, "DescribeSecret", `{"SecretId":"app/db"}`, signWith(testKeyID, testSecret, "secretsmanager", time.Now()))
+	if status != 400 || typ != backend.CodeInvalidSignature ||
+		msg != "Credential should be scoped to a valid region, not 'local': this server's region is 'eu-central-1' (set AWS_REGION or --region to it)." {
+		t.Errorf("other region: got %d %s %q", status, typ, msg)
+	}
+	if _, err := sdkClientIn(t, srv.URL, "eu-central-1", testKeyID, testSecret).DescribeSecret(context.Background(), "app/db"); err != nil {
+		t.Errorf("the server's region refused: %v", err)
+	}
+}
+
+// TestHeadersAreCheckedBeforeTheBody sends the headers of a request with a
+// large body but not the body: a request that cannot authenticate is
+// answered at once, without the server waiting for (and holding) its body.
+func TestHeadersAreCheckedBeforeTheBody(t *testing.T) {
+	srv := startServer(t, &recordingBackend{}, staticKeys{testKeyID: testSecret}, nil)
+	for name, authz := range map[string]string{
+		"unsigned":    "",
+		"unknown key": "AWS4-HMAC-SHA256 Credential=SCRTNOSUCHKEY/" + time.Now().UTC().Format("20060102") + "/local/secretsmanager/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=00",
+	} {
+		t.Run(name, func(t *testing.T) {
+			conn, err := net.Dial("tcp", strings.TrimPrefix(srv.URL, "http://"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			head := "POST / HTTP/1.1\r\nHost: " + strings.TrimPrefix(srv.URL, "http://") + "\r\n" +
+				"X-Amz-Target: secretsmanager.GetSecretValue\r\nX-Amz-Date: " + time.Now().UTC().Format(amzDateFmt) + "\r\n" +
+				"Content-Type: " + contentType + "\r\nContent-Length: 3000\r\n"
+			if authz != "" {
+				head += "Authorization: " + authz + "\r\n"
+			}
+			if _, err := io.WriteString(conn, head+"\r\n"); err != nil {
+				t.Fatal(err)
+			}
+			_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			if err != nil {
+				t.Fatalf("no answer while the body is withheld: %v", err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != 400 {
+				t.Errorf("status %d", resp.StatusCode)
+			}
+		})
+	}
 }

@@ -101,86 +101,155 @@ func parseAuthorization(v string) (*authHeader, error) {
 type verifier struct {
 	keys AccessKeys
 	now  func() time.Time
+	// region is the only region a credential scope may name: the store's.
+	region string
 }
 
-// verify authenticates r whose body has already been read into body, and
-// returns the access key id. Errors are *backend.Error with the exception
-// AWS uses, or plain errors for key-store failures.
-func (v *verifier) verify(ctx context.Context, r *http.Request, body []byte) (string, error) {
+// authError is a failed authentication: the exception the client gets,
+// and for the operator's log and the audit record the key id the request
+// claimed and a short reason (never the signature).
+type authError struct {
+	err    *backend.Error
+	keyID  string
+	reason string
+}
+
+func (e *authError) Error() string { return e.reason + ": " + e.err.Error() }
+func (e *authError) Unwrap() error { return e.err }
+
+func authFail(keyID, reason string, err *backend.Error) error {
+	return &authError{err: err, keyID: keyID, reason: reason}
+}
+
+// pendingAuth is a request whose headers passed every check that needs no
+// body; only the signature over the body is left.
+type pendingAuth struct {
+	h       *authHeader
+	amzDate string
+	secret  []byte
+}
+
+// checkHeaders authenticates everything but the body: the Authorization
+// header's form, the date, the credential scope, the signed headers and
+// the access key. It runs before the body is read, so a request that
+// cannot be valid costs no memory for its body. Errors are *authError,
+// or plain errors for key-store failures.
+func (v *verifier) checkHeaders(ctx context.Context, r *http.Request) (*pendingAuth, error) {
 	authz := r.Header.Get("Authorization")
 	if authz == "" {
 		if r.URL.Query().Get("X-Amz-Algorithm") != "" {
-			return "", backend.Errorf(codeIncompleteSig, "Query-string (presigned) authentication is not supported: sign the request with an Authorization header")
+			return nil, authFail("", "presigned URL", backend.Errorf(codeIncompleteSig, "Query-string (presigned) authentication is not supported: sign the request with an Authorization header"))
 		}
-		return "", &backend.Error{Code: backend.CodeMissingAuthToken, Message: msgMissingToken}
+		return nil, authFail("", "no Authorization header", &backend.Error{Code: backend.CodeMissingAuthToken, Message: msgMissingToken})
 	}
 	h, err := parseAuthorization(authz)
 	if err != nil {
-		return "", err
+		var be *backend.Error
+		errors.As(err, &be)
+		return nil, authFail("", "malformed Authorization header", be)
 	}
+	id := h.accessKeyID
 	amzDate := r.Header.Get("X-Amz-Date")
 	if amzDate == "" {
-		return "", backend.Errorf(codeIncompleteSig, "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
+		return nil, authFail(id, "no X-Amz-Date", backend.Errorf(codeIncompleteSig, "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."))
 	}
 	reqTime, err := time.Parse(amzDateFmt, amzDate)
 	if err != nil {
-		return "", backend.Errorf(codeIncompleteSig, "X-Amz-Date %q is not in the ISO 8601 basic format yyyyMMdd'T'HHmmss'Z'", amzDate)
+		return nil, authFail(id, "malformed X-Amz-Date", backend.Errorf(codeIncompleteSig, "X-Amz-Date %q is not in the ISO 8601 basic format yyyyMMdd'T'HHmmss'Z'", amzDate))
 	}
-	if h.service != signingName {
-		return "", backend.Errorf(backend.CodeInvalidSignature, "Credential should be scoped to correct service: '%s'.", signingName)
+	if err := v.checkScope(h, amzDate); err != nil {
+		return nil, err
 	}
-	if h.terminator != "aws4_request" {
-		return "", backend.Errorf(backend.CodeInvalidSignature, "Credential should be scoped with a valid terminator: 'aws4_request', not '%s'.", h.terminator)
-	}
-	if h.date != amzDate[:8] {
-		return "", backend.Errorf(backend.CodeInvalidSignature, "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '%s' != '%s', from '%s'.", h.date, amzDate[:8], amzDate)
-	}
-	if !containsFold(h.signedHeaders, "host") {
-		return "", backend.Errorf(backend.CodeInvalidSignature, "'Host' must be a 'SignedHeader' in the AWS Authorization.")
-	}
-	if !containsFold(h.signedHeaders, "x-amz-date") {
-		return "", backend.Errorf(backend.CodeInvalidSignature, "'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization.")
+	if err := checkSignedHeaders(r, h); err != nil {
+		return nil, err
 	}
 	now := v.now().UTC()
 	if reqTime.Before(now.Add(-maxSkew)) {
-		return "", backend.Errorf(backend.CodeInvalidSignature, "Signature expired: %s is now earlier than %s (%s - 5 min.)",
-			amzDate, now.Add(-maxSkew).Format(amzDateFmt), now.Format(amzDateFmt))
+		return nil, authFail(id, "signature expired", backend.Errorf(backend.CodeInvalidSignature, "Signature expired: %s is now earlier than %s (%s - 5 min.)",
+			amzDate, now.Add(-maxSkew).Format(amzDateFmt), now.Format(amzDateFmt)))
 	}
 	if reqTime.After(now.Add(maxSkew)) {
-		return "", backend.Errorf(backend.CodeInvalidSignature, "Signature not yet current: %s is still later than %s (%s + 5 min.)",
-			amzDate, now.Add(maxSkew).Format(amzDateFmt), now.Format(amzDateFmt))
+		return nil, authFail(id, "signature not yet current", backend.Errorf(backend.CodeInvalidSignature, "Signature not yet current: %s is still later than %s (%s + 5 min.)",
+			amzDate, now.Add(maxSkew).Format(amzDateFmt), now.Format(amzDateFmt)))
 	}
 	if r.Header.Get("X-Amz-Security-Token") != "" {
 		// Keys served here are long-term keys; a session token can only
 		// come from credentials meant for another service.
-		return "", &backend.Error{Code: backend.CodeUnrecognizedClient, Message: msgUnknownKey}
+		return nil, authFail(id, "session token", &backend.Error{Code: backend.CodeUnrecognizedClient, Message: msgUnknownKey})
 	}
-	secret, err := v.keys.SecretKey(ctx, h.accessKeyID)
+	secret, err := v.keys.SecretKey(ctx, id)
 	if err != nil {
 		if errors.Is(err, backend.ErrResourceNotFound) {
-			return "", &backend.Error{Code: backend.CodeUnrecognizedClient, Message: msgUnknownKey}
+			return nil, authFail(id, "unknown access key", &backend.Error{Code: backend.CodeUnrecognizedClient, Message: msgUnknownKey})
 		}
-		return "", fmt.Errorf("look up access key: %w", err)
+		return nil, fmt.Errorf("look up access key: %w", err)
 	}
-	defer wipe(secret)
+	return &pendingAuth{h: h, amzDate: amzDate, secret: secret}, nil
+}
 
+// checkScope checks the credential scope: this service, this server's
+// region, the request's date.
+func (v *verifier) checkScope(h *authHeader, amzDate string) error {
+	if h.service != signingName {
+		return authFail(h.accessKeyID, "scoped to another service", backend.Errorf(backend.CodeInvalidSignature, "Credential should be scoped to correct service: '%s'.", signingName))
+	}
+	if h.region != v.region {
+		return authFail(h.accessKeyID, "scoped to another region", backend.Errorf(backend.CodeInvalidSignature,
+			"Credential should be scoped to a valid region, not '%s': this server's region is '%s' (set AWS_REGION or --region to it).", h.region, v.region))
+	}
+	if h.terminator != "aws4_request" {
+		return authFail(h.accessKeyID, "bad scope terminator", backend.Errorf(backend.CodeInvalidSignature, "Credential should be scoped with a valid terminator: 'aws4_request', not '%s'.", h.terminator))
+	}
+	if h.date != amzDate[:8] {
+		return authFail(h.accessKeyID, "scope date differs from X-Amz-Date", backend.Errorf(backend.CodeInvalidSignature, "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '%s' != '%s', from '%s'.", h.date, amzDate[:8], amzDate))
+	}
+	return nil
+}
+
+// checkSignedHeaders requires Host, X-Amz-Date, X-Amz-Target and every
+// other x-amz-* header the request carries to be signed, as AWS does: an
+// unsigned X-Amz-Target could be swapped in transit, turning a signed
+// DescribeSecret into a GetSecretValue that returns the value.
+func checkSignedHeaders(r *http.Request, h *authHeader) error {
+	for _, name := range []string{"Host", "X-Amz-Date", "X-Amz-Target"} {
+		if !containsFold(h.signedHeaders, name) {
+			return unsignedHeader(h.accessKeyID, name)
+		}
+	}
+	for name := range r.Header {
+		if len(name) > 6 && strings.EqualFold(name[:6], "x-amz-") && !containsFold(h.signedHeaders, name) {
+			return unsignedHeader(h.accessKeyID, name)
+		}
+	}
+	return nil
+}
+
+func unsignedHeader(keyID, name string) error {
+	return authFail(keyID, "unsigned "+name, backend.Errorf(backend.CodeInvalidSignature, "'%s' must be a 'SignedHeader' in the AWS Authorization.", name))
+}
+
+// checkSignature finishes what checkHeaders began: the signature over the
+// request and its body. It wipes the key's secret.
+func (v *verifier) checkSignature(r *http.Request, body []byte, p *pendingAuth) error {
+	defer wipe(p.secret)
+	h := p.h
 	sum := sha256.Sum256(body)
 	payloadHash := hex.EncodeToString(sum[:])
 	if claimed := r.Header.Get("X-Amz-Content-Sha256"); claimed != "" && claimed != payloadHash {
 		// UNSIGNED-PAYLOAD and streaming modes are S3 features; here the
 		// body is always hashed.
-		return "", &backend.Error{Code: backend.CodeInvalidSignature, Message: msgBadSignature}
+		return authFail(h.accessKeyID, "X-Amz-Content-Sha256 differs from the body", &backend.Error{Code: backend.CodeInvalidSignature, Message: msgBadSignature})
 	}
 	creq := canonicalRequest(r, h.signedHeaders, payloadHash)
 	creqSum := sha256.Sum256([]byte(creq))
 	scope := h.date + "/" + h.region + "/" + h.service + "/" + h.terminator
-	stringToSign := sigAlgorithm + "\n" + amzDate + "\n" + scope + "\n" + hex.EncodeToString(creqSum[:])
-	key := signingKey(secret, h.date, h.region, h.service)
+	stringToSign := sigAlgorithm + "\n" + p.amzDate + "\n" + scope + "\n" + hex.EncodeToString(creqSum[:])
+	key := signingKey(p.secret, h.date, h.region, h.service)
 	want := hex.EncodeToString(hmacSHA256(key, []byte(stringToSign)))
 	if !hmac.Equal([]byte(want), []byte(strings.ToLower(h.signature))) {
-		return "", &backend.Error{Code: backend.CodeInvalidSignature, Message: msgBadSignature}
+		return authFail(h.accessKeyID, "signature mismatch", &backend.Error{Code: backend.CodeInvalidSignature, Message: msgBadSignature})
 	}
-	return h.accessKeyID, nil
+	return nil
 }
 
 func wipe(b []byte) {

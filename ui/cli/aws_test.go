@@ -54,7 +54,7 @@ func TestAWSBackendPrintsTheSameJSON(t *testing.T) {
 	awsEnv := &env{t: t, dir: e.dir, vars: []string{"AWS_ACCESS_KEY_ID=" + id, "AWS_SECRET_ACCESS_KEY=" + secret,
 		"AWS_CONFIG_FILE=" + filepath.Join(e.dir, "none"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(e.dir, "none"), "AWS_EC2_METADATA_DISABLED=true"}}
 	viaAWS := func(args ...string) result {
-		return awsEnv.run("", append([]string{"--backend", "aws", "--region", "us-east-1", "--endpoint-url", srv.URL}, args...)...)
+		return awsEnv.run("", append([]string{"--backend", "aws", "--region", "local", "--endpoint-url", srv.URL}, args...)...)
 	}
 
 	v1 := e.ok("create-secret", "--name", "prod/db", "--description", "d", "--secret-string", `{"password":"one"}`, "--tags", "Key=env,Value=prod")["VersionId"].(string)

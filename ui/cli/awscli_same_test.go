@@ -58,7 +58,7 @@ func TestAWSCLIAndSecretaryPrintTheSameJSON(t *testing.T) {
 	home := t.TempDir()
 	clientEnv := []string{"HOME=" + home, "AWS_ACCESS_KEY_ID=" + id, "AWS_SECRET_ACCESS_KEY=" + secret,
 		"AWS_CONFIG_FILE=" + filepath.Join(home, "none"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, "none"),
-		"AWS_EC2_METADATA_DISABLED=true", "AWS_PAGER=", "AWS_DEFAULT_REGION=us-east-1", "AWS_REGION=us-east-1"}
+		"AWS_EC2_METADATA_DISABLED=true", "AWS_PAGER=", "AWS_DEFAULT_REGION=local", "AWS_REGION=local"}
 	viaAWSCLI := func(args ...string) result {
 		cmd := exec.Command(awsBin, append([]string{"--endpoint-url", srv.URL, "--output", "json", "secretsmanager"}, args...)...)
 		cmd.Env = append(cleanEnviron(), clientEnv...)

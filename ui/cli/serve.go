@@ -32,7 +32,11 @@ AWS_ENDPOINT_URL_SECRETS_MANAGER. Every request must be signed (Signature
 Version 4) with an access key of the store: create one first with
 ` + "`secretary access-key create`" + `. Each request is audited with its access
 key id as the actor, and logged on stderr as one line (operation, key,
-status, exception name; never a value) unless --quiet.
+status, exception name; never a value) unless --quiet. A request refused before it authenticates is logged
+(key id claimed, reason, client address; never its signature) even with
+--quiet, and audited as operation Authenticate. Credentials must
+be scoped to the store's region (the one in the example command printed
+at start), as AWS refuses a request signed for another region.
 
 Listens on ` + defaultServeAddr + ` by default (port 0 picks a free one; the endpoint
 is printed on stderr, with 127.0.0.1 for a host of 0.0.0.0 or ::). Listening beyond loopback without TLS prints a
@@ -49,7 +53,7 @@ logs one line per secret acted on.`,
 			{name: "tls-key", kind: kString, help: "PEM private key of --tls-cert"},
 			{name: "tls-self-signed", kind: kBool, help: "serve HTTPS with a certificate generated at start"},
 			{name: "tls-cert-out", kind: kString, help: "write the self-signed certificate here, for clients' AWS_CA_BUNDLE"},
-			{name: "quiet", kind: kBool, help: "no line per request (errors are still logged)"},
+			{name: "quiet", kind: kBool, help: "no line per request (errors and failed authentications are still logged)"},
 			{name: "rotation-interval", kind: kString, help: "how often to rotate due secrets (default 1m; 0 turns it off)"},
 		},
 		run: runServe}
@@ -142,10 +146,14 @@ func runServe(ctx context.Context, a *app, args *args) error {
 
 	level := slog.LevelInfo
 	if o.quiet {
-		level = slog.LevelError
+		// Failed authentications (Warn) are kept: they may be an attack.
+		level = slog.LevelWarn
 	}
 	logger := slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: level}))
-	h, err := server.New(s, server.Options{Keys: s, Log: logger, Policies: s})
+	h, err := server.New(s, server.Options{Keys: s, Region: s.Region(), Log: logger, Policies: s,
+		AuditAuthFailure: func(ctx context.Context, f server.AuthFailure) error {
+			return s.AuditAuthFailure(ctx, f.KeyID, f.Code, f.Source)
+		}})
 	if err != nil {
 		return err
 	}

@@ -53,7 +53,7 @@ func (b *lockedBuffer) String() string {
 
 // serveProc is a running `secretary serve`.
 type serveProc struct {
-	t        *testing.T
+	t        testing.TB
 	cmd      *exec.Cmd
 	endpoint string
 	stderr   *lockedBuffer
@@ -65,7 +65,7 @@ var servingRE = regexp.MustCompile(`(?m)^secretary: serving .* at (https?://\S+)
 
 // startServe starts `secretary serve args…` on e's store and waits for it
 // to print its endpoint.
-func startServe(t *testing.T, e *env, args ...string) *serveProc {
+func startServe(t testing.TB, e *env, args ...string) *serveProc {
 	t.Helper()
 	cmd := exec.Command(binary, append([]string{"serve"}, args...)...)
 	cmd.Env = append(cleanEnviron(), e.vars...)
@@ -140,14 +140,14 @@ func (s *serveProc) wait() int {
 
 // sdkClient is secretary itself as an AWS SDK client of endpoint, signing
 // with the given key; it has no store of its own.
-func sdkClient(t *testing.T, endpoint, keyID, secret string, extra ...string) func(args ...string) result {
+func sdkClient(t testing.TB, endpoint, keyID, secret string, extra ...string) func(args ...string) result {
 	dir := t.TempDir()
 	c := &env{t: t, dir: dir, vars: append([]string{"AWS_ACCESS_KEY_ID=" + keyID, "AWS_SECRET_ACCESS_KEY=" + secret,
 		"AWS_CONFIG_FILE=" + filepath.Join(dir, "none"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "none"),
 		"AWS_EC2_METADATA_DISABLED=true"}, extra...)}
 	return func(args ...string) result {
 		t.Helper()
-		return c.run("", append([]string{"--backend", "aws", "--region", "us-east-1", "--endpoint-url", endpoint}, args...)...)
+		return c.run("", append([]string{"--backend", "aws", "--region", "local", "--endpoint-url", endpoint}, args...)...)
 	}
 }
 
@@ -156,7 +156,7 @@ type createdKey struct {
 }
 
 // createKey runs `access-key create` and checks what it prints.
-func createKey(t *testing.T, e *env, description string) createdKey {
+func createKey(t testing.TB, e *env, description string) createdKey {
 	t.Helper()
 	r := e.run("", "access-key", "create", "--description", description)
 	if r.code != 0 {
@@ -197,7 +197,7 @@ func signedRequest(t *testing.T, endpoint string, k createdKey, target string, b
 	req.Header.Set("X-Amz-Target", "secretsmanager."+target)
 	sum := sha256.Sum256(body)
 	creds := aws.Credentials{AccessKeyID: k.id, SecretAccessKey: k.secret}
-	if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), "secretsmanager", "us-east-1", time.Now()); err != nil {
+	if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), "secretsmanager", "local", time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
@@ -352,8 +352,8 @@ func TestServeThroughTheSDK(t *testing.T) {
 	for _, want := range []string{
 		"op=CreateSecret actor=" + k.id + " status=200",
 		"op=GetSecretValue actor=" + k.id + " status=200",
-		"op=GetSecretValue actor=\"\" status=400 error=InvalidSignatureException",
-		"op=GetSecretValue actor=\"\" status=400 error=UnrecognizedClientException",
+		"op=GetSecretValue key=" + k.id + " reason=\"signature mismatch\" error=InvalidSignatureException",
+		"op=GetSecretValue key=SKIAAAAAAAAAAAAAAAAA reason=\"unknown access key\" error=UnrecognizedClientException",
 		"secretary: stopped\n",
 	} {
 		if !strings.Contains(log, want) {
@@ -562,4 +562,27 @@ func TestServeAndAccessKeyInHelp(t *testing.T) {
 	e.fails(252, usageHead+"--tls-cert and --tls-key go together\n", "serve", "--tls-cert", "c.pem")
 	e.fails(252, usageHead+"argument action: Invalid choice: \"rotate\" (choose from 'create', 'list', 'delete')\n", "access-key", "rotate")
 	e.fails(252, usageHead+"the following arguments are required: --access-key-id\n", "access-key", "delete")
+}
+
+// TestServeQuietStillLogsFailedAuthentication: --quiet drops the line per
+// request but not a refused signature, which may be an attack.
+func TestServeQuietStillLogsFailedAuthentication(t *testing.T) {
+	e := newKeyFileStore(t)
+	k := createKey(t, e, "app")
+	srv := startServe(t, e, "--addr", "127.0.0.1:0", "--quiet")
+	if r := sdkClient(t, srv.endpoint, k.id, k.secret)("list-secrets"); r.code != 0 {
+		t.Fatalf("list-secrets: %d %s", r.code, r.stderr)
+	}
+	wrong := createdKey{k.id, strings.Repeat("x", 40)}
+	if r := sdkClient(t, srv.endpoint, wrong.id, wrong.secret)("list-secrets"); r.code != 254 {
+		t.Fatalf("wrong secret: %d %s", r.code, r.stderr)
+	}
+	srv.waitFor(`msg="authentication failed"`)
+	out := srv.stderr.String()
+	if !strings.Contains(out, "key="+k.id+` reason="signature mismatch" error=InvalidSignatureException source=127.0.0.1:`) {
+		t.Errorf("the failed authentication is not logged as expected:\n%s", out)
+	}
+	if strings.Contains(out, "msg=request") {
+		t.Errorf("--quiet logged a line per request:\n%s", out)
+	}
 }
