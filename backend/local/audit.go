@@ -107,7 +107,7 @@ func (t *txn) audit(operation, arn, versionID string, opErr error) error {
 			return fatal(fmt.Errorf("write audit record: %w", err))
 		}
 		t.tail = auditTail{seq: r.Seq, hash: r.Hash, ok: true}
-		return nil
+		return t.noteLastSeen(r.Actor)
 	}
 }
 
@@ -198,8 +198,17 @@ func (s *Store) VerifyAudit(ctx context.Context) error {
 		return auditReadErr(err)
 	}
 	defer rows.Close()
+	// After a prune the chain starts where its checkpoint says: the first
+	// record kept links to the last one removed.
+	cp, err := s.readCheckpoint(ctx, s.rdb)
+	if err != nil {
+		return err
+	}
 	prev := genesisHash
 	var want int64 = 1
+	if cp.ok {
+		prev, want = cp.hash, cp.seq+1
+	}
 	for rows.Next() {
 		r, err := scanAudit(rows)
 		if err != nil {
@@ -243,4 +252,26 @@ func globEscape(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// lastSeenEvery is how stale actor_last_seen may be: an access key's last
+// use is shown to the minute, and a busy server writes the row once a
+// minute instead of on every request.
+const lastSeenEvery = time.Minute
+
+// noteLastSeen records the actor's time in actor_last_seen, at most once a
+// minute per actor and process. Called with the store's mutex held.
+func (t *txn) noteLastSeen(actor string) error {
+	if prev, ok := t.s.lastSeen[actor]; ok && t.now.Sub(prev) < lastSeenEvery && !t.now.Before(prev) {
+		return nil
+	}
+	if _, err := t.exec(`INSERT INTO actor_last_seen(actor, time) VALUES (?, ?)
+		ON CONFLICT(actor) DO UPDATE SET time = max(time, excluded.time)`, actor, t.now.UnixNano()); err != nil {
+		return fatal(fmt.Errorf("write audit record: %w", err))
+	}
+	if t.s.lastSeen == nil {
+		t.s.lastSeen = map[string]time.Time{}
+	}
+	t.s.lastSeen[actor] = t.now
+	return nil
 }

@@ -23,6 +23,7 @@ var migrations = []func(t *txn) error{
 	migrateRegion,      // 1 → 2
 	migrateTagged,      // 2 → 3
 	migrateIdentityMAC, // 3 → 4
+	migrateLastSeen,    // 4 → 5
 }
 
 // currentSchema is the schema version this code writes and reads.
@@ -79,6 +80,17 @@ func migrateTagged(t *txn) error {
 		return err
 	}
 	_, err := t.exec(`UPDATE secrets SET tagged = 1 WHERE tags_json <> '[]'`)
+	return err
+}
+
+// migrateLastSeen keeps each actor's latest audit time in a table of its
+// own, so listing access keys with their last use stays one small read
+// however long the audit log grows, and survives the records' pruning.
+func migrateLastSeen(t *txn) error {
+	if _, err := t.exec(`CREATE TABLE actor_last_seen (actor TEXT PRIMARY KEY, time INTEGER NOT NULL) WITHOUT ROWID`); err != nil {
+		return err
+	}
+	_, err := t.exec(`INSERT INTO actor_last_seen(actor, time) SELECT actor, max(time) FROM audit WHERE outcome <> '' GROUP BY actor`)
 	return err
 }
 

@@ -107,6 +107,9 @@ type Store struct {
 	// tail is the audit chain's newest record as of this process's last
 	// commit (guarded by mu); it saves a query per operation.
 	tail auditTail
+	// lastSeen is when this process last wrote each actor's time to
+	// actor_last_seen (guarded by mu): at most once a minute per actor.
+	lastSeen map[string]time.Time
 
 	// pinned holds the connection each pool's transactions run on
 	// (guarded by mu).

@@ -223,6 +223,7 @@ func (t *txn) commit() error {
 	if err := t.end("COMMIT"); err != nil {
 		// end discarded the connection, which rolls back what is open.
 		t.s.tail = auditTail{}
+		t.s.lastSeen = nil
 		return err
 	}
 	if t.tail.ok {
@@ -237,6 +238,8 @@ func (t *txn) rollback() {
 	t.done = true
 	t.end("ROLLBACK")
 	t.s.tail = auditTail{}
+	// Times noted in the rolled-back transaction were never written.
+	t.s.lastSeen = nil
 }
 
 // end runs COMMIT or ROLLBACK even when the caller's context is done. If

@@ -8,8 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"time"
 
 	"github.com/secretary-sh/secretary/backend/local"
+	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
 // keyFileProblem says why a key file is not private, as ssh refuses a
@@ -103,32 +105,137 @@ func sameDir(a, b string) bool {
 }
 
 func auditCommand() *command {
-	return &command{name: "audit", usage: "verify",
-		summary: "Verify the local store's audit log (exit 1 and the first bad record if it was altered).",
+	return &command{name: "audit", usage: "verify | export [--since T] [--until T] [--to FILE] | prune [--export-to DIR] | retention [--max-age-days N] [--max-records N] [--archive-dir DIR]",
+		summary: "Verify, export and prune the local store's audit log, and set how long it is kept.",
 		details: `verify walks the whole hash chain of the audit log: every record must follow
-the one before it, link to its hash and match its own. It says the chain is
-intact and exits 0, or names the first record that is missing, altered or
-unlinked and exits 1. Records removed from the end of the log
-cannot be told from records never written; keep an exported copy for that.
-The store is unlocked as usual.`,
+the one before it, link to its hash and match its own (after a prune, the
+first record kept must link to the checkpoint the prune left, which only the
+store's key can write). It says the chain is intact and exits 0, or names the
+first record that is missing, altered or unlinked and exits 1. Records removed
+from the end of the log cannot be told from records never written; keep an
+exported copy for that.
+
+export writes records as JSON Lines in CloudTrail's event shape (eventTime,
+eventName, userIdentity, requestParameters.secretId, errorCode …, with the
+chain's seq and hashes under additionalEventData), oldest first, from --since
+to --until (RFC 3339 dates or times; default: everything), to stdout or --to.
+
+retention shows or sets the policy: records older than --max-age-days (default
+90, as CloudTrail's event history; 0 keeps them) or beyond the newest
+--max-records (default 0: no limit) are removed; with --archive-dir they are
+first written there as audit-FIRST-LAST.jsonl (mode 0600, synced).
+secretary serve applies the policy at start and every hour, rotate-due at each
+run; prune applies it now (--export-to DIR archives the removed records there
+first, whatever the policy says).`,
+		params: []param{{name: "since", kind: kString, help: "export records from this time on (RFC 3339)"},
+			{name: "until", kind: kString, help: "export records before this time (RFC 3339)"},
+			{name: "to", kind: kString, help: "export to this file (mode 0600) instead of stdout"},
+			{name: "export-to", kind: kString, help: "prune: archive the removed records in this directory first"},
+			{name: "max-age-days", kind: kInt, help: "retention: keep records this many days (0: any age)"},
+			{name: "max-records", kind: kInt, help: "retention: keep at most this many records (0: no limit)"},
+			{name: "archive-dir", kind: kString, help: "retention: archive records here before they are removed (\"\" stops archiving)"}},
 		maxPos: 1, run: runAudit}
 }
 
 func runAudit(ctx context.Context, a *app, args *args) error {
 	if a.cfg.Backend != "local" {
-		return usagef("audit verify checks the local store's audit log; it has no meaning with --backend %s", a.cfg.Backend)
+		return usagef("audit works on the local store's audit log; it has no meaning with --backend %s", a.cfg.Backend)
 	}
-	if len(args.pos) == 0 {
-		return usagef("audit needs an action: verify")
-	}
-	if _, err := parseAction("audit", args, []actionSpec{{name: "verify"}}); err != nil {
+	verb, err := parseAction("audit", args, []actionSpec{{name: "verify"},
+		{name: "export", allowed: []string{"since", "until", "to"}},
+		{name: "prune", allowed: []string{"export-to"}},
+		{name: "retention", allowed: []string{"max-age-days", "max-records", "archive-dir"}}})
+	if err != nil {
 		return err
+	}
+	var since, until time.Time
+	for name, dst := range map[string]*time.Time{"since": &since, "until": &until} {
+		if v, ok := args.strs[name]; ok {
+			t, err := parseAuditTime(v)
+			if err != nil {
+				return usagef("argument --%s: %v", name, err)
+			}
+			*dst = t
+		}
+	}
+	for _, name := range []string{"max-age-days", "max-records"} {
+		if v, ok := args.ints[name]; ok && v < 0 {
+			return usagef("argument --%s: %d is negative", name, v)
+		}
 	}
 	s, err := a.openLocal(ctx)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	switch verb {
+	case "export":
+		w := a.stdout
+		if path := args.str("to"); path != "" {
+			f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+			if err != nil {
+				return &configError{fmt.Errorf("audit export: %w", err)}
+			}
+			defer f.Close()
+			w = f
+		}
+		n, err := s.ExportAudit(ctx, since, until, w)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stderr, "secretary: exported %d audit records\n", n)
+		return nil
+	case "prune":
+		var res local.PruneResult
+		if dir := args.str("export-to"); dir != "" {
+			r, err := s.AuditRetention(ctx)
+			if err != nil {
+				return err
+			}
+			res, err = s.PruneAudit(ctx, r, local.ArchiveTo(dir))
+			if err != nil {
+				return err
+			}
+			res.Archive = dir
+		} else if res, err = s.PruneByPolicy(ctx); err != nil {
+			return err
+		}
+		fmt.Fprintln(a.stdout, pruneSummary(res))
+		return nil
+	case "retention":
+		r, err := s.AuditRetention(ctx)
+		if err != nil {
+			return err
+		}
+		if args.has("max-age-days") || args.has("max-records") || args.has("archive-dir") {
+			if v, ok := args.ints["max-age-days"]; ok {
+				r.MaxAge = time.Duration(v) * 24 * time.Hour
+			}
+			if v, ok := args.ints["max-records"]; ok {
+				r.MaxRecords = int64(v)
+			}
+			if v, ok := args.strs["archive-dir"]; ok {
+				r.ArchiveDir = v
+			}
+			if err := s.SetAuditRetention(ctx, r); err != nil {
+				return err
+			}
+		}
+		age := "any age"
+		if r.MaxAge > 0 {
+			age = fmt.Sprintf("%d days", int(r.MaxAge/(24*time.Hour)))
+		}
+		count := "no limit"
+		if r.MaxRecords > 0 {
+			count = fmt.Sprint(r.MaxRecords)
+		}
+		archive := "none (removed records are not kept)"
+		if r.ArchiveDir != "" {
+			archive = escaped.Line(r.ArchiveDir).String()
+		}
+		fmt.Fprintf(a.stdout, "keep records for: %s\nkeep at most:     %s records\narchive to:       %s\n", age, count, archive)
+		return nil
+	}
 	err = s.VerifyAudit(ctx)
 	var ae *local.AuditError
 	if errors.As(err, &ae) {
@@ -140,4 +247,27 @@ func runAudit(ctx context.Context, a *app, args *args) error {
 	}
 	fmt.Fprintln(a.stdout, "audit log: the chain is intact")
 	return nil
+}
+
+// pruneSummary says what a prune did, in one line.
+func pruneSummary(res local.PruneResult) string {
+	if res.Removed == 0 {
+		return "audit log: nothing is older than the retention policy keeps"
+	}
+	s := fmt.Sprintf("audit log: removed %d records, through record %d", res.Removed, res.Through)
+	if res.Archive != "" {
+		s += "; archived them first in " + escaped.Line(res.Archive).String()
+	}
+	return s
+}
+
+// parseAuditTime reads an RFC 3339 time or a date.
+func parseAuditTime(v string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse("2006-01-02", v); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("%q is not a date (2026-12-01) or an RFC 3339 time (2026-12-01T09:00:00Z)", v)
 }

@@ -2,6 +2,8 @@ package cli_test
 
 import (
 	"database/sql"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -90,5 +92,58 @@ func TestAuditVerify(t *testing.T) {
 	if r.code != 1 || r.stderr != "audit log: record 2 contents do not match its hash (altered)\n" || r.stdout != "" {
 		t.Fatalf("altered: code %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
-	e.fails(252, usageHead+"audit needs an action: verify\n", "audit")
+	e.fails(252, usageHead+"audit needs an action: verify, export, prune or retention\n", "audit")
+}
+
+// TestAuditRetentionCommands: a policy set from the command line prunes
+// the log, archiving what it removes first; the chain still verifies and
+// the export reads as CloudTrail events.
+func TestAuditRetentionCommands(t *testing.T) {
+	e := newKeyFileStore(t)
+	e.ok("create-secret", "--name", "a", "--secret-string", "v1")
+	for i := 0; i < 5; i++ {
+		e.ok("get-secret-value", "--secret-id", "a")
+	}
+	archive := filepath.Join(e.dir, "archive")
+	r := e.run("", "audit", "retention")
+	if r.code != 0 || r.stdout != "keep records for: 90 days\nkeep at most:     no limit records\narchive to:       none (removed records are not kept)\n" {
+		t.Fatalf("default retention: code %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	r = e.run("", "audit", "retention", "--max-records", "3", "--archive-dir", archive)
+	if r.code != 0 || !strings.Contains(r.stdout, "keep at most:     3 records") || !strings.Contains(r.stdout, "archive to:       "+archive) {
+		t.Fatalf("set retention: code %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	r = e.run("", "audit", "prune")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "audit log: removed ") || !strings.Contains(r.stdout, "archived them first in "+archive) {
+		t.Fatalf("prune: code %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	files, _ := filepath.Glob(filepath.Join(archive, "audit-*.jsonl"))
+	if len(files) != 1 {
+		t.Fatalf("archive files: %q", files)
+	}
+	fi, err := os.Stat(files[0])
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("archive mode: %v %v", fi, err)
+	}
+	data, _ := os.ReadFile(files[0])
+	var removed int
+	if _, err := fmt.Sscanf(strings.TrimPrefix(r.stdout, "audit log: removed "), "%d", &removed); err != nil || removed < 5 ||
+		strings.Count(string(data), "\n") != removed || !strings.Contains(string(data), `"eventName":"CreateSecret"`) {
+		t.Fatalf("archive holds %d lines for %d removed:\n%s", strings.Count(string(data), "\n"), removed, data)
+	}
+	if strings.Contains(string(data), "v1") {
+		t.Fatal("the archive holds a value")
+	}
+	if r := e.run("", "audit", "verify"); r.code != 0 {
+		t.Fatalf("verify after prune: code %d, stderr %q", r.code, r.stderr)
+	}
+	r = e.run("", "audit", "export", "--since", "2000-01-01")
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	var last map[string]any
+	if r.code != 0 || len(lines) < 3 || json.Unmarshal([]byte(lines[len(lines)-1]), &last) != nil ||
+		last["eventSource"] != "secretsmanager.amazonaws.com" || !strings.Contains(r.stderr, "exported") {
+		t.Fatalf("export: code %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	e.fails(252, usageHead+"argument --since: \"yesterday\" is not a date (2026-12-01) or an RFC 3339 time (2026-12-01T09:00:00Z)\n", "audit", "export", "--since", "yesterday")
+	e.fails(252, usageHead+"audit verify does not take --max-records\n", "audit", "verify", "--max-records", "3")
 }

@@ -31,7 +31,8 @@ Prints one JSON object per line for each secret acted on, with Outcome
 rotated, resumed, failed, rescheduled, in-progress (another process got to
 it first) or, with --dry-run, due or missed-window; exits 254 if any
 rotation failed. exec: rotators run only from the directories named by
---rotation-exec-dir.`,
+--rotation-exec-dir. Each run also applies the audit log's retention
+policy (see secretary audit retention), saying on stderr what it removed.`,
 		params: []param{{name: "dry-run", kind: kBool, help: "list what is due without rotating"}},
 		run:    runRotateDue}
 }
@@ -58,6 +59,17 @@ func runRotateDue(ctx context.Context, a *app, args *args) error {
 	}
 	if err != nil {
 		return err
+	}
+	if !dry && !a.cfg.ReadOnly {
+		// A timer runs rotate-due on every store that rotates: the audit
+		// log's retention is applied with it, so the log stays bounded.
+		res, perr := s.PruneByPolicy(ctx)
+		if perr != nil {
+			return perr
+		}
+		if res.Removed > 0 {
+			fmt.Fprintf(a.stderr, "secretary: %s\n", strings.TrimPrefix(pruneSummary(res), "audit log: "))
+		}
 	}
 	if failed > 0 {
 		fmt.Fprintf(a.stderr, "\nsecretary: %d of %d rotations failed\n", failed, len(results))

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/secretary-sh/secretary/backend/local"
 	"github.com/secretary-sh/secretary/backend/server"
@@ -172,6 +173,19 @@ func runServe(ctx context.Context, a *app, args *args) error {
 	if rotationEvery > 0 && !a.cfg.ReadOnly {
 		tasks = append(tasks, func(ctx context.Context) error {
 			return s.RunRotationScheduler(ctx, rotationEvery, func(r local.DueRotation) { logRotation(logger, r) })
+		})
+	}
+	if !a.cfg.ReadOnly {
+		// The audit log grows with every request: its retention policy is
+		// applied at start and every hour.
+		tasks = append(tasks, func(ctx context.Context) error {
+			return s.RunAuditRetention(ctx, time.Hour, func(res local.PruneResult, err error) {
+				if err != nil {
+					logger.Error("audit retention", "error", escaped.Line(err.Error()).String())
+					return
+				}
+				logger.Info("audit retention", "removed", res.Removed, "through", res.Through, "archive", escaped.Line(res.Archive).String())
+			})
 		})
 	}
 	finished, announced := make(chan struct{}), make(chan struct{})
