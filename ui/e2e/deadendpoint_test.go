@@ -33,7 +33,7 @@ func TestDeadEndpointKeepsTheConsoleUsable(t *testing.T) {
 
 	aws := s.withEnv("AWS_ACCESS_KEY_ID="+key.AccessKey["AccessKeyId"], "AWS_SECRET_ACCESS_KEY="+key.AccessKey["SecretAccessKey"],
 		"AWS_EC2_METADATA_DISABLED=true", "AWS_CONFIG_FILE="+filepath.Join(s.dir, "none"), "AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(s.dir, "none"))
-	tm := start(t, aws, 100, 30, "--backend", "aws", "--region", "us-east-1", "--endpoint-url", "http://"+addr)
+	tm := start(t, aws, 100, 30, "--backend", "aws", "--region", "local", "--endpoint-url", "http://"+addr)
 	scr := tm.waitFor(20*time.Second, "cannot reach Secrets Manager", "connection refused")
 	if strings.Contains(scr, "panic") || strings.Contains(scr, "goroutine ") {
 		t.Fatalf("the console crashed:\n%s", frame(scr))
