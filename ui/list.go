@@ -46,8 +46,11 @@ type listBatchMsg struct {
 // listViewMsg carries a filtered and sorted view computed off the Update
 // goroutine.
 type listViewMsg struct {
-	id    uint64
-	view  []int32
+	id   uint64
+	view []int32
+	// rows is the slice view indexes: the rows as they were when the
+	// view was computed.
+	rows  []row
 	query string
 	// order is every row sorted by key, for the cache; gen names the rows
 	// it belongs to.
@@ -75,8 +78,14 @@ type listPage struct {
 	keys *listKeys
 
 	rows []row
-	// view indexes rows in display order; cursor indexes view.
+	// view indexes viewRows in display order; cursor indexes view.
+	// viewRows is the rows the view was computed from, kept with it so
+	// that rows removed or added since (a refresh after a delete, a new
+	// secret) can never make an index point past the end or at another
+	// secret. Rows slices are never written in place, only replaced or
+	// appended to, so holding the old one is safe.
 	view           []int32
+	viewRows       []row
 	viewQuery      string
 	viewGen        uint64
 	cursor, offset int
@@ -147,14 +156,14 @@ func (l *listPage) selected() (string, bool) {
 	if l.cursor < 0 || l.cursor >= len(l.view) {
 		return "", false
 	}
-	return l.rows[l.view[l.cursor]].name, true
+	return l.viewRows[l.view[l.cursor]].name, true
 }
 
 func (l *listPage) selectedRow() *row {
 	if l.cursor < 0 || l.cursor >= len(l.view) {
 		return nil
 	}
-	return &l.rows[l.view[l.cursor]]
+	return &l.viewRows[l.view[l.cursor]]
 }
 
 // load lists every secret. A refresh keeps showing the old list until the
@@ -273,7 +282,7 @@ func (l *listPage) recompute() tea.Cmd {
 		if order == nil {
 			order = sortedOrder(rows, key)
 		}
-		return listViewMsg{id: id, view: view(rows, from, order, parseQuery(q), rev, del), query: q,
+		return listViewMsg{id: id, view: view(rows, from, order, parseQuery(q), rev, del), rows: rows, query: q,
 			order: order, key: key, gen: gen}
 	}
 }
@@ -370,11 +379,11 @@ func (l *listPage) onView(msg listViewMsg) tea.Cmd {
 		return nil
 	}
 	l.viewBusy = false
-	l.view, l.viewQuery, l.viewGen = msg.view, msg.query, msg.gen
+	l.view, l.viewRows, l.viewQuery, l.viewGen = msg.view, msg.rows, msg.query, msg.gen
 	l.cursor = min(l.cursor, max(0, len(l.view)-1))
 	if l.keep != "" {
 		for i, ri := range l.view {
-			if l.rows[ri].name == l.keep {
+			if l.viewRows[ri].name == l.keep {
 				l.cursor = i
 				break
 			}
@@ -708,7 +717,7 @@ func (l *listPage) View() string {
 			}
 			continue
 		}
-		r := &l.rows[l.view[i]]
+		r := &l.viewRows[l.view[i]]
 		l.cells(cells, r, now)
 		// The gutter marks the cursor in text too: without colour
 		// (NO_COLOR, a screen reader, a tmux capture) the row must still

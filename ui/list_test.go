@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/secretary-sh/secretary/backend"
 )
 
@@ -395,5 +397,70 @@ func TestSuccessfulListingReplacesTheLoadError(t *testing.T) {
 	h.wantStatus("listed again: " + comma(n) + " secrets")
 	if h.m.status.isErr {
 		t.Fatal("the status bar still shows an error after a listing succeeded")
+	}
+}
+
+// A view holds indexes into the rows it was computed from. When a refresh
+// replaces the rows with fewer (a secret force-deleted elsewhere, or from
+// this list), the frames drawn before the new view arrives must still draw
+// the old view's rows, not index past the end of the new ones; once the
+// new view arrives the row is gone.
+func TestRowsShrinkingUnderAViewIsSafe(t *testing.T) {
+	h, s := fixture(t, false, 120, 40)
+	l := h.list()
+	n := len(l.view)
+	if n < 3 {
+		t.Fatalf("the fixture lists %d secrets", n)
+	}
+	// The secret whose row is last in the rows, so the view holds its
+	// index, the largest one.
+	last := l.rows[len(l.rows)-1].name
+	h.selectName(last)
+	if _, err := s.DeleteSecret(context.Background(), &backend.DeleteSecretInput{SecretID: last, ForceDeleteWithoutRecovery: true}); err != nil {
+		t.Fatal(err)
+	}
+	// A refresh, delivered batch by batch, with a frame drawn after each
+	// message and the recomputed view held back until the listing is done.
+	var held []tea.Cmd
+	cmd := l.load(true)
+	for cmd != nil {
+		msg, ok := h.exec(cmd)
+		if !ok {
+			t.Fatal("the listing did not answer")
+		}
+		cmd = nil
+		if b, ok := msg.(tea.BatchMsg); ok {
+			for _, c := range b {
+				if c != nil {
+					cmd = c
+				}
+			}
+			continue
+		}
+		batch, ok := msg.(listBatchMsg)
+		if !ok {
+			continue
+		}
+		held = append(held, l.Update(batch))
+		_ = h.view()
+		if !batch.done {
+			cmd = batch.next
+		}
+	}
+	if len(l.rows) != len(l.viewRows)-1 {
+		t.Fatalf("%d rows after the refresh, %d before: the test did not shrink the rows under the view", len(l.rows), len(l.viewRows))
+	}
+	if name, ok := l.selected(); !ok || name != last {
+		t.Fatalf("before the new view the cursor is on %q, want the old row %q", name, last)
+	}
+	for _, c := range held {
+		h.run(c)
+	}
+	_ = h.view()
+	if slices.Contains(h.listNames(), last) {
+		t.Fatalf("%s is still listed after it was force-deleted", last)
+	}
+	if len(l.view) != n-1 {
+		t.Fatalf("%d rows shown, want %d", len(l.view), n-1)
 	}
 }
