@@ -52,8 +52,11 @@ type Config struct {
 	// transient network errors).
 	MaxAttempts int
 	MaxBackoff  time.Duration
-	// HTTPClient replaces the SDK's HTTP client (custom TLS roots).
+	// HTTPClient replaces the SDK's HTTP client (custom TLS roots); the
+	// timeouts still apply to it.
 	HTTPClient *http.Client
+	// Timeouts bound the network waits; the zero value waits forever.
+	Timeouts Timeouts
 	// ReadOnly refuses every change locally, before any request is sent.
 	ReadOnly bool
 	// SkipIdentity skips the background STS GetCallerIdentity call. It is
@@ -116,9 +119,7 @@ func New(ctx context.Context, cfg Config) (*Backend, error) {
 	if cfg.Region != "" {
 		opts = append(opts, config.WithRegion(cfg.Region))
 	}
-	if cfg.HTTPClient != nil {
-		opts = append(opts, config.WithHTTPClient(cfg.HTTPClient))
-	}
+	opts = append(opts, config.WithHTTPClient(httpClient(cfg.HTTPClient, cfg.Timeouts)))
 	if cfg.Credentials != nil {
 		opts = append(opts, config.WithCredentialsProvider(cfg.Credentials))
 	}
@@ -139,6 +140,11 @@ func New(ctx context.Context, cfg Config) (*Backend, error) {
 		if cfg.EndpointURL != "" {
 			o.BaseEndpoint = awssdk.String(cfg.EndpointURL)
 		}
+		endpoint := "https://secretsmanager." + o.Region + ".amazonaws.com"
+		if o.BaseEndpoint != nil {
+			endpoint = *o.BaseEndpoint
+		}
+		o.APIOptions = append(o.APIOptions, callBudget(cfg.Timeouts, endpoint))
 	})
 	profile := cfg.Profile
 	if profile == "" {
@@ -266,7 +272,10 @@ func newRetryer(maxAttempts int, maxBackoff time.Duration) awssdk.Retryer {
 type noRetryRefused struct{ awssdk.Retryer }
 
 func (r noRetryRefused) IsErrorRetryable(err error) bool {
-	if isConnRefused(err) || certificateReason(err) != nil || plainHTTP(err) {
+	// Nor an endpoint that did not answer within the timeout: a black hole
+	// stays one, and retrying would multiply the wait the operator was
+	// promised (the AWS CLI's retries took 186 s against one).
+	if isConnRefused(err) || certificateReason(err) != nil || plainHTTP(err) || isTimeout(err) {
 		return false
 	}
 	var apiErr smithy.APIError

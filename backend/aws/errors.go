@@ -36,6 +36,10 @@ func mapServiceError(service, endpointEnv string, err error) error {
 	if errors.As(err, &ce) {
 		return ce
 	}
+	var te *TimeoutError
+	if errors.As(err, &te) {
+		return te
+	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}

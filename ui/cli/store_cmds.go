@@ -129,6 +129,7 @@ func (a *app) console(ctx context.Context, argv []string, demoMode bool) error {
 	if !demoMode && (args.has("secrets") || args.has("seed")) {
 		return usagef("--secrets and --seed go with --demo (or with the demo-data command)")
 	}
+	a.interactive = true
 	cfg := ui.Config{ReadOnly: a.cfg.ReadOnly, Theme: a.cfg.Theme, ClipboardClear: a.cfg.Clipboard, Version: a.build.String()}
 	if demoMode {
 		return a.demoConsole(ctx, args, cfg)
