@@ -105,6 +105,9 @@ type listPage struct {
 	// failedLast says the previous listing ended in an error, so a
 	// listing that succeeds replaces that error in the status bar.
 	failedLast bool
+	// heard is when the running load last heard from the store (its
+	// start, then each batch); stallTick redraws while it waits.
+	heard time.Time
 	// deleted counts the rows scheduled for deletion.
 	deleted int
 	// release asks for the load's garbage to go back to the system.
@@ -179,6 +182,7 @@ func (l *listPage) load(refresh bool) tea.Cmd {
 	ctx, cancel := context.WithCancel(l.c.ctx)
 	l.loadID, l.cancelLoad = id, cancel
 	l.loading, l.refreshing, l.pending, l.loadErr = true, refresh, nil, nil
+	l.heard = l.c.now()
 	if name, ok := l.selected(); ok {
 		l.keep = name
 	}
@@ -193,10 +197,55 @@ func (l *listPage) load(refresh bool) tea.Cmd {
 	} else {
 		first = pageList(ctx, id, l.c.backend, in)
 	}
+	first = tea.Batch(first, l.stallTick(id))
 	if !l.c.animate {
 		return first
 	}
 	return tea.Batch(first, l.spinner.Tick)
+}
+
+// stallAfter is how long a listing may go without an answer before the
+// list says so: long enough for a slow page, short enough that an operator
+// is not left guessing whether anything is happening.
+const stallAfter = 10 * time.Second
+
+// listStallMsg redraws the list each second while load id runs, so a
+// stall shows with its duration growing.
+type listStallMsg struct{ id uint64 }
+
+func (l *listPage) stallTick(id uint64) tea.Cmd {
+	return l.c.tick(time.Second, func(time.Time) tea.Msg { return listStallMsg{id: id} })
+}
+
+// stalled returns how long the running load has waited for an answer, once
+// that is long enough to say so.
+func (l *listPage) stalled() (time.Duration, bool) {
+	if !l.loading {
+		return 0, false
+	}
+	d := l.c.now().Sub(l.heard)
+	return d, d >= stallAfter
+}
+
+// stallText says who does not answer, for how long, and what can be done.
+func (l *listPage) stallText(d time.Duration) string {
+	who := "the store"
+	if ep := l.c.info.Endpoint; ep != "" {
+		who = line(ep)
+	}
+	return fmt.Sprintf("no answer from %s for %d s · ctrl+r retry · esc cancel", who, int(d/time.Second))
+}
+
+// cancelLoading stops waiting for the running load. Its answer, if one
+// still comes, is dropped as stale; the rows from before stay.
+func (l *listPage) cancelLoading() tea.Cmd {
+	if l.cancelLoad != nil {
+		l.cancelLoad()
+		l.cancelLoad = nil
+	}
+	l.loadID = l.c.nextID()
+	l.loading, l.refreshing, l.pending = false, false, nil
+	return flash("stopped waiting for the list · ctrl+r tries again", false)
 }
 
 // streamList runs a Streamer listing in a goroutine and hands its batches
@@ -293,6 +342,11 @@ func (l *listPage) Update(msg tea.Msg) tea.Cmd {
 		return l.onBatch(msg)
 	case listViewMsg:
 		return l.onView(msg)
+	case listStallMsg:
+		if msg.id != l.loadID || !l.loading {
+			return nil
+		}
+		return l.stallTick(msg.id)
 	case spinner.TickMsg:
 		if !l.loading || !l.c.animate {
 			return nil
@@ -412,6 +466,7 @@ func (l *listPage) onBatch(msg listBatchMsg) tea.Cmd {
 	if msg.err != nil {
 		l.loadErr = msg.err
 	}
+	l.heard = l.c.now()
 	if l.refreshing {
 		l.pending = append(l.pending, msg.rows...)
 	} else if len(msg.rows) > 0 {
@@ -542,6 +597,8 @@ func (l *listPage) updateKeys(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Filter):
 		l.filtering = true
 		return l.filter.Focus()
+	case key.Matches(msg, k.ClearFilter) && l.loading && l.filter.Value() == "":
+		return l.cancelLoading()
 	case key.Matches(msg, k.ClearFilter):
 		if l.filter.Value() != "" {
 			l.filter.SetValue("")
@@ -678,14 +735,17 @@ func (l *listPage) View() string {
 	} else if l.deleted > 0 {
 		info += " · " + comma(l.deleted) + " deleted hidden (x)"
 	}
-	if l.loading {
+	stall := ""
+	if d, ok := l.stalled(); ok {
+		stall = " · " + l.stallText(d)
+	} else if l.loading {
 		n := len(l.rows)
 		if l.refreshing {
 			n = len(l.pending)
 		}
 		info += " · " + l.spinner.View() + " loading " + comma(n) + "…"
 	}
-	b.WriteString(fit(title+st.Muted.Render(info), l.width))
+	b.WriteString(fit(title+st.Muted.Render(info)+st.Warning.Render(stall), l.width))
 	b.WriteByte('\n')
 	// Filter line.
 	switch {

@@ -464,3 +464,35 @@ func TestRowsShrinkingUnderAViewIsSafe(t *testing.T) {
 		t.Fatalf("%d rows shown, want %d", len(l.view), n-1)
 	}
 }
+
+// A listing that gets no answer says so after stallAfter, with how long it
+// has waited, and esc stops waiting; the answer that comes later is
+// dropped and the rows from before stay.
+func TestStalledListingShowsAndCancels(t *testing.T) {
+	h, _ := fixture(t, false, 160, 30)
+	l := h.list()
+	n := len(l.view)
+	now := testNow
+	h.m.c.now = func() time.Time { return now }
+	cmd := l.load(true) // not run: the store "does not answer"
+	now = now.Add(5 * time.Second)
+	if v := h.view(); strings.Contains(v, "no answer") {
+		t.Fatalf("a stall is reported after 5 s:\n%s", v)
+	}
+	now = now.Add(7 * time.Second)
+	if v := h.view(); !strings.Contains(v, "no answer from the store for 12 s · ctrl+r retry · esc cancel") {
+		t.Fatalf("no stall shown after 12 s:\n%s", v)
+	}
+	h.press("esc")
+	if l.loading {
+		t.Fatal("esc did not stop the listing")
+	}
+	h.wantStatus("stopped waiting for the list")
+	h.run(cmd) // the late answer
+	if len(l.view) != n || l.loading {
+		t.Fatalf("after the late answer %d rows shown (loading %v), want the %d from before", len(l.view), l.loading, n)
+	}
+	if v := h.view(); strings.Contains(v, "no answer") {
+		t.Fatalf("the stall is still shown after esc:\n%s", v)
+	}
+}

@@ -72,6 +72,7 @@ type Backend struct {
 	client   *secretsmanager.Client
 	profile  string
 	region   string
+	endpoint string
 	readOnly bool
 
 	cancel context.CancelFunc
@@ -140,11 +141,7 @@ func New(ctx context.Context, cfg Config) (*Backend, error) {
 		if cfg.EndpointURL != "" {
 			o.BaseEndpoint = awssdk.String(cfg.EndpointURL)
 		}
-		endpoint := "https://secretsmanager." + o.Region + ".amazonaws.com"
-		if o.BaseEndpoint != nil {
-			endpoint = *o.BaseEndpoint
-		}
-		o.APIOptions = append(o.APIOptions, callBudget(cfg.Timeouts, endpoint))
+		o.APIOptions = append(o.APIOptions, callBudget(cfg.Timeouts, endpointURL(*o)))
 	})
 	profile := cfg.Profile
 	if profile == "" {
@@ -155,6 +152,7 @@ func New(ctx context.Context, cfg Config) (*Backend, error) {
 		client:   client,
 		profile:  profile,
 		region:   awsCfg.Region,
+		endpoint: endpointURL(client.Options()),
 		readOnly: cfg.ReadOnly,
 		cancel:   cancel,
 		done:     make(chan struct{}),
@@ -201,7 +199,7 @@ func (b *Backend) resolve(ctx context.Context, awsCfg awssdk.Config, cfg Config)
 func (b *Backend) Info() backend.Info {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return backend.Info{Kind: "aws", Location: b.profile, Region: b.region, Account: b.account, ReadOnly: b.readOnly}
+	return backend.Info{Kind: "aws", Location: b.profile, Region: b.region, Account: b.account, ReadOnly: b.readOnly, Endpoint: b.endpoint}
 }
 
 // Close stops the background resolution.

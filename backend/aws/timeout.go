@@ -10,6 +10,7 @@ import (
 
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/smithy-go/middleware"
 )
 
@@ -72,6 +73,15 @@ func applyTransport(tr *http.Transport, t Timeouts) {
 		dialer := &net.Dialer{Timeout: t.Connect, KeepAlive: 30 * time.Second}
 		tr.DialContext = dialer.DialContext
 	}
+}
+
+// endpointURL is where the client sends requests: the configured endpoint,
+// or the region's public one.
+func endpointURL(o secretsmanager.Options) string {
+	if o.BaseEndpoint != nil {
+		return *o.BaseEndpoint
+	}
+	return "https://secretsmanager." + o.Region + ".amazonaws.com"
 }
 
 // isTimeout reports whether err is the network giving up on an endpoint
