@@ -453,6 +453,12 @@ func (m *model) helpView(w, h int) string {
 			"name:prod/  description:db  tag-key:team  tag-value:payments  (prefix, as AWS)",
 			"!name:test/ or name:!test/ negates; name:a,b matches either")
 	}
+	notes = append(notes, "", "", st.Header.Render("Clipboard"),
+		"on a workstation: the system clipboard, cleared after the timeout if it still holds the value",
+		"over SSH: OSC 52 to your terminal, which does not confirm; the clear sends an empty selection",
+		"inside tmux: tmux buffer \"secretary\", sent on to your terminal by tmux 3.2+ unless set-clipboard is off;",
+		"with it off the value stays in tmux (fix: "+clipboard.TmuxFix+"); the clear deletes every tmux buffer holding it",
+		"the status bar says which of these happened")
 	if m.c.readOnly {
 		notes = append(notes, "", st.Warning.Render("Read-only: every change is disabled."))
 	}
