@@ -371,7 +371,7 @@ func (d *detailPage) lines() []string {
 	if m.Deleted() {
 		// When it is gone comes first, on its own line: one line with
 		// both dates was cut before it at 80 columns.
-		gone := "scheduled"
+		gone := "scheduled; the store does not report when it is gone for good"
 		if !m.DeletionDate.IsZero() {
 			gone = "gone for good on " + m.DeletionDate.UTC().Format("2006-01-02 15:04 UTC")
 		}

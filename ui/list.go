@@ -827,12 +827,11 @@ func (l *listPage) cells(cells []string, r *row, now int64) {
 	cells[3] = day(now, r.accessed)
 	switch {
 	case r.deleted:
-		d := r.deleting
-		mark := ""
-		if d < 0 {
-			d, mark = -d, "~"
+		if r.deleting == 0 {
+			cells[4] = "del date?"
+		} else {
+			cells[4] = "del " + time.Unix(r.deleting, 0).UTC().Format("01-02")
 		}
-		cells[4] = "del " + mark + time.Unix(d, 0).UTC().Format("01-02")
 	case r.pending:
 		cells[4] = "pending"
 	case r.rotation && r.next != 0:
