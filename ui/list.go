@@ -540,6 +540,12 @@ func (l *listPage) newGen() {
 	l.orders = [sortKeys][]int32{}
 }
 
+// filterMoveKeys are the keys that move the cursor while the filter has
+// the focus, as its help shows them.
+func filterMoveKeys() []key.Binding {
+	return []key.Binding{bind("↑", "up", "up"), bind("↓", "down", "down")}
+}
+
 func (l *listPage) updateFilter(msg tea.KeyMsg) tea.Cmd {
 	k := l.keys
 	switch {
@@ -666,7 +672,8 @@ func (l *listPage) create() tea.Cmd {
 func (l *listPage) help() keyHelp {
 	k := l.keys
 	if l.filtering {
-		return keyHelp{short: []key.Binding{k.AcceptInput, k.ClearFilter, k.Up, k.Down}}
+		// j and k are typed into the filter: only the arrows move.
+		return keyHelp{short: append([]key.Binding{k.AcceptInput, k.ClearFilter}, filterMoveKeys()...)}
 	}
 	ro := l.c.readOnly
 	muts := []key.Binding{k.Create, k.Delete, k.ForceDelete, k.Restore}

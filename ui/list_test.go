@@ -496,3 +496,19 @@ func TestStalledListingShowsAndCancels(t *testing.T) {
 		t.Fatalf("the stall is still shown after esc:\n%s", v)
 	}
 }
+
+// While the filter has the focus j and k are letters of the filter; the
+// footer offers only the arrows for moving.
+func TestFilterFooterDoesNotOfferLetters(t *testing.T) {
+	h, _ := fixture(t, false, 120, 40)
+	h.press("/")
+	v := h.view()
+	footer := v[strings.LastIndex(v, "\n")+1:]
+	if strings.Contains(footer, "j") || strings.Contains(footer, "k ") || !strings.Contains(footer, "↓ down") {
+		t.Fatalf("filter footer: %q", footer)
+	}
+	h.typeText("jk")
+	if got := h.list().filter.Value(); got != "jk" {
+		t.Fatalf("typed jk, the filter holds %q", got)
+	}
+}
