@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -105,5 +107,31 @@ func TestCancellationIsNotATimeout(t *testing.T) {
 	var te *TimeoutError
 	if errors.As(err, &te) || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("got %v (%T), want the caller's context.DeadlineExceeded", err, err)
+	}
+}
+
+// An endpoint that answers 404 without an exception name (a proxy, a wrong
+// path) is reported by its HTTP status, as the AWS CLI does.
+func TestHTTPStatusWithoutExceptionName(t *testing.T) {
+	for name, h := range map[string]http.Handler{
+		"text page":  http.NotFoundHandler(),
+		"empty body": http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNotFound) }),
+		"json body": http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusNotFound)
+			_, _ = w.Write([]byte("{}"))
+		}),
+	} {
+		srv := httptest.NewServer(h)
+		b, err := New(context.Background(), testConfig(srv.URL))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = b.GetSecretValue(context.Background(), &backend.GetSecretValueInput{SecretID: "s"})
+		if backend.Code(err) != "404" || backend.Message(err) != "Not Found" {
+			t.Errorf("%s: got %v (code %q), want code 404 Not Found", name, err, backend.Code(err))
+		}
+		b.Close()
+		srv.Close()
 	}
 }
