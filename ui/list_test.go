@@ -512,3 +512,18 @@ func TestFilterFooterDoesNotOfferLetters(t *testing.T) {
 		t.Fatalf("typed jk, the filter holds %q", got)
 	}
 }
+
+// A note about one screen does not linger on the next one; an error does.
+func TestStatusNoteDoesNotFollowToTheNextScreen(t *testing.T) {
+	h, _ := fixture(t, false, 120, 40)
+	h.press("s")
+	h.wantStatus("sorted by")
+	h.press("enter")
+	if h.m.status.text != "" {
+		t.Fatalf("the list's note %q is shown on the detail page", h.m.status.text)
+	}
+	h.press("esc")
+	h.send(flashMsg{text: "ThrottlingException: Rate exceeded", isErr: true})
+	h.press("enter")
+	h.wantStatus("ThrottlingException")
+}

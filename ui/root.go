@@ -142,6 +142,15 @@ func (m *model) resize() {
 	m.help.Width = w
 }
 
+// clearNote drops a note about the screen being left ("sorted by name"):
+// it does not belong on the next one the operator opens. An error stays
+// until it expires, since it may explain why the operator moved on.
+func (m *model) clearNote() {
+	if !m.status.isErr {
+		m.status.text = ""
+	}
+}
+
 func (m *model) push(p page) tea.Cmd {
 	w, h := m.pageSize()
 	p.SetSize(w, h)
@@ -230,8 +239,10 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.external = nil
 		return m, m.status.set(flashMsg{text: line(msg.Error()), isErr: true})
 	case openDetailMsg:
+		m.clearNote()
 		return m, m.push(newDetailPage(m.c, msg.name))
 	case openVersionsMsg:
+		m.clearNote()
 		return m, m.push(newVersionsPage(m.c, msg.name))
 	case openProfilesMsg:
 		return m, m.openProfiles()
