@@ -375,4 +375,7 @@ type Info struct {
 	Region   string
 	Account  string
 	ReadOnly bool
+	// Endpoint is the URL requests go to, for a remote store; empty for a
+	// local one. The console names it when it stops answering.
+	Endpoint string
 }

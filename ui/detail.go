@@ -23,6 +23,8 @@ const (
 	afterReveal = iota
 	afterEdit
 	afterExternal
+	// afterFields shows a JSON value's fields with every value masked.
+	afterFields
 )
 
 // detailPage shows one secret. The value is fetched only when the operator
@@ -46,9 +48,14 @@ type detailPage struct {
 	raw        bool // JSON shown raw instead of as a table
 	base64     bool // binary shown as base64 instead of hex
 	cursor     int  // selected JSON field
-	offset     int
-	fieldLine  int // line index of the first field, for scrolling
-	valueLine  int // line index of the VALUE heading
+	// fieldsMasked shows the fields of a fetched JSON value with their
+	// values masked, for picking one to copy or reveal without showing
+	// the others; shownField is the one revealed, or -1.
+	fieldsMasked bool
+	shownField   int
+	offset       int
+	fieldLine    int // line index of the first field, for scrolling
+	valueLine    int // line index of the VALUE heading
 	// showValue asks the next View to scroll the value into sight: it
 	// sits below the metadata, off screen on a small terminal.
 	showValue bool
@@ -57,7 +64,7 @@ type detailPage struct {
 }
 
 func newDetailPage(c *common, name string) *detailPage {
-	return &detailPage{c: c, keys: &c.keys.detail, name: name}
+	return &detailPage{c: c, keys: &c.keys.detail, name: name, shownField: -1}
 }
 
 func (d *detailPage) Init() tea.Cmd { return d.load() }
@@ -82,7 +89,13 @@ func (d *detailPage) close() { d.hide() }
 func (d *detailPage) hide() {
 	d.value.Wipe()
 	d.value, d.revealed, d.fields, d.isJSON, d.fetching = nil, false, nil, false, false
+	d.fieldsMasked, d.shownField = false, -1
 	d.valueID = 0
+}
+
+// table says the value is drawn as a table of fields with a cursor.
+func (d *detailPage) table() bool {
+	return (d.revealed || d.fieldsMasked) && d.isJSON && !d.raw
 }
 
 func (d *detailPage) fetch(after int) tea.Cmd {
@@ -138,8 +151,16 @@ func (d *detailPage) Update(msg tea.Msg) tea.Cmd {
 			return d.edit()
 		case afterExternal:
 			return d.editExternal()
+		case afterFields:
+			if !d.isJSON || len(d.fields) == 0 {
+				d.hide()
+				return flash("the value is not a JSON object with fields; c copies it whole", true)
+			}
+			d.fieldsMasked, d.shownField, d.showValue = true, -1, true
+			return flash("fields masked: j/k pick · y copies · space reveals one · r reveals all", false)
 		}
 		d.revealed, d.showValue = true, true
+		d.fieldsMasked = false
 		return nil
 	case reloadMsg:
 		if msg.name == "" || msg.name == d.name {
@@ -154,8 +175,15 @@ func (d *detailPage) Update(msg tea.Msg) tea.Cmd {
 
 func (d *detailPage) updateKeys(msg tea.KeyMsg) tea.Cmd {
 	k := d.keys
-	table := d.revealed && d.isJSON && !d.raw
+	table := d.table()
 	switch {
+	// Before the page keys: space also pages down, but not here.
+	case key.Matches(msg, k.RevealField) && table && d.fieldsMasked:
+		if d.shownField == d.cursor {
+			d.shownField = -1
+		} else {
+			d.shownField = d.cursor
+		}
 	case key.Matches(msg, k.Up):
 		if table {
 			d.cursor = max(0, d.cursor-1)
@@ -177,6 +205,10 @@ func (d *detailPage) updateKeys(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.End):
 		d.offset, d.cursor = 1<<30, max(0, len(d.fields)-1)
 	case key.Matches(msg, k.Reveal):
+		if d.fieldsMasked && d.value != nil {
+			d.revealed, d.fieldsMasked = true, false
+			return nil
+		}
 		if d.revealed || d.fetching {
 			d.hide()
 			return nil
@@ -195,8 +227,11 @@ func (d *detailPage) updateKeys(msg tea.KeyMsg) tea.Cmd {
 		}
 		return d.c.copyValue(d.name, "")
 	case key.Matches(msg, k.CopyField):
+		if !table && d.value == nil && !d.fetching {
+			return d.fetch(afterFields)
+		}
 		if !table || len(d.fields) == 0 {
-			return flash("reveal a JSON value and pick a field to copy it", true)
+			return flash("the value is not a JSON object with fields; c copies it whole", true)
 		}
 		return navigate(copyField(d.value, d.name, d.fields[d.cursor].key))
 	case key.Matches(msg, k.Versions):
@@ -258,7 +293,7 @@ func (d *detailPage) help() keyHelp {
 		short: visible(ro, []key.Binding{k.Reveal, k.Copy, k.Format, k.Versions, k.Edit, k.Delete, d.c.keys.global.Back}, muts...),
 		full: [][]key.Binding{
 			{k.Up, k.Down, k.PageUp, k.PageDown, d.c.keys.global.Back},
-			{k.Reveal, k.Format, k.Copy, k.CopyField, k.Versions, k.Audit, k.Refresh},
+			{k.Reveal, k.Format, k.Copy, k.CopyField, k.RevealField, k.Versions, k.Audit, k.Refresh},
 			visible(ro, muts, muts...),
 			visible(ro, rot, rot...),
 		},
@@ -266,7 +301,7 @@ func (d *detailPage) help() keyHelp {
 }
 
 func (d *detailPage) status() string {
-	if d.revealed && d.isJSON && !d.raw && len(d.fields) > 0 {
+	if d.table() && len(d.fields) > 0 {
 		return fmt.Sprintf("field %d/%d", d.cursor+1, len(d.fields))
 	}
 	return ""
@@ -336,7 +371,7 @@ func (d *detailPage) lines() []string {
 	if m.Deleted() {
 		// When it is gone comes first, on its own line: one line with
 		// both dates was cut before it at 80 columns.
-		gone := "scheduled"
+		gone := "scheduled; the store does not report when it is gone for good"
 		if !m.DeletionDate.IsZero() {
 			gone = "gone for good on " + m.DeletionDate.UTC().Format("2006-01-02 15:04 UTC")
 		}
@@ -364,6 +399,11 @@ func (d *detailPage) lines() []string {
 	out = append(out, "")
 	d.valueLine = len(out)
 	out = append(out, d.valueLines()...)
+	if d.fieldLine >= 0 {
+		// valueLines counts from the VALUE heading; the page from its
+		// top. Without this the selected field scrolled out of sight.
+		d.fieldLine += d.valueLine
+	}
 	return out
 }
 
@@ -371,6 +411,7 @@ func (d *detailPage) valueLines() []string {
 	st := d.c.styles
 	w := d.width
 	var out []string
+	d.fieldLine = -1
 	head := st.Header.Render("VALUE")
 	if d.value != nil {
 		head += st.Muted.Render(("  version " + line(d.value.VersionID) + " " + line(strings.Join(d.value.VersionStages, ","))).String())
@@ -380,12 +421,11 @@ func (d *detailPage) valueLines() []string {
 	case d.fetching:
 		out = append(out, st.Muted.Render("fetching…"))
 		return out
-	case !d.revealed || d.value == nil:
-		out = append(out, st.Masked.Render("••••••••••••")+st.Muted.Render("  masked · r reveals, c copies without showing"))
+	case d.value == nil || !d.revealed && !d.table():
+		out = append(out, st.Masked.Render("••••••••••••")+st.Muted.Render("  masked · r reveals, c copies without showing, y picks a field"))
 		return out
 	}
 	v := d.value
-	d.fieldLine = -1
 	switch {
 	case v.IsBinary():
 		view := "hex"
@@ -405,9 +445,13 @@ func (d *detailPage) valueLines() []string {
 		}
 		d.fieldLine = len(out)
 		for i, f := range d.fields {
-			l := "  " + fit(line(f.key).String(), kw) + "  " + line(f.value).String()
+			val := line(f.value).String()
+			if !d.revealed && i != d.shownField {
+				val = st.Masked.Render("••••••••")
+			}
+			l := "  " + fit(line(f.key).String(), kw) + "  " + val
 			if i == d.cursor {
-				l = "› " + fit(line(f.key).String(), kw) + "  " + line(f.value).String()
+				l = "› " + fit(line(f.key).String(), kw) + "  " + val
 			}
 			l = fit(l, w)
 			if i == d.cursor {
@@ -473,7 +517,7 @@ func sortedStages(m map[string][]string) []versionStages {
 func (d *detailPage) View() string {
 	ls := d.lines()
 	h := max(1, d.height)
-	if d.fieldLine >= 0 && d.revealed && d.isJSON && !d.raw {
+	if d.fieldLine >= 0 && d.table() {
 		d.offset = scroll(d.fieldLine+d.cursor, d.offset, h, len(ls))
 	}
 	if d.showValue {

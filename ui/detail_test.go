@@ -470,3 +470,87 @@ func TestKeyValueEditorFooterShowsHowToSaveAt80Columns(t *testing.T) {
 		t.Fatalf("the editor's footer hides how to save or leave: %q", footer)
 	}
 }
+
+// sixFields is a value whose fields do not all fit below the metadata at
+// 80×24.
+const sixFields = `{"f1":"v-one","f2":"v-two","f3":"v-three","f4":"v-four","f5":"v-five","f6":"v-six"}`
+
+func openSixFields(t *testing.T) *harness {
+	t.Helper()
+	h, s := fixture(t, false, 80, 24)
+	ctx := context.Background()
+	// Labelled versions put a line each above the value, as on a secret
+	// that has been rolled back and forth: the fields no longer fit.
+	for _, label := range []string{"blue", "green", "canary", "old", "eu", "us", "ap", "dr", "qa", "ci"} {
+		if _, err := s.CreateSecret(ctx, &backend.CreateSecretInput{Name: "prod/six", SecretString: str(sixFields)}); err != nil && !strings.Contains(err.Error(), "already exists") {
+			t.Fatal(err)
+		}
+		if _, err := s.PutSecretValue(ctx, &backend.PutSecretValueInput{SecretID: "prod/six", SecretString: str(label), VersionStages: []string{label}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.press("ctrl+r")
+	h.openDetail("prod/six")
+	return h
+}
+
+// At 80×24 the selected field is on screen, and y copies the field the
+// operator sees selected.
+func TestDetailSelectedFieldIsAlwaysVisible(t *testing.T) {
+	h := openSixFields(t)
+	h.press("r")
+	for i := 1; i <= 6; i++ {
+		v := h.view()
+		if !rowHas(v, "› f"+string(rune('0'+i)), "v-") {
+			t.Fatalf("field %d is selected but not on screen:\n%s", i, v)
+		}
+		if i < 6 {
+			h.press("j")
+		}
+	}
+	h.press("k")
+	h.press("y")
+	if got, _ := h.clip.ReadAll(); got != "v-five" {
+		t.Fatalf("copied %q, want v-five", got)
+	}
+}
+
+// While masked, y shows the fields with masked values; j moves, y copies
+// the selected one and space reveals only it.
+func TestDetailFieldWorkWhileMasked(t *testing.T) {
+	h := openSixFields(t)
+	h.press("y")
+	v := h.view()
+	if !strings.Contains(v, "› f1") || strings.Contains(v, "v-") {
+		t.Fatalf("fields not shown masked:\n%s", v)
+	}
+	h.press("j", "j", "j", "j")
+	if v := h.view(); !rowHas(v, "› f5", "••") || strings.Contains(v, "v-") {
+		t.Fatalf("field 5 not selected and masked:\n%s", v)
+	}
+	h.press("y")
+	if got, _ := h.clip.ReadAll(); got != "v-five" {
+		t.Fatalf("copied %q, want v-five", got)
+	}
+	h.press("space")
+	v = h.view()
+	if !rowHas(v, "› f5", "v-five") || strings.Contains(v, "v-four") || strings.Contains(v, "v-six") {
+		t.Fatalf("space did not reveal only field 5:\n%s", v)
+	}
+	if d := h.detail(); d.revealed {
+		t.Fatal("the whole value counts as revealed")
+	}
+}
+
+func rowHas(screen string, parts ...string) bool {
+	for _, row := range strings.Split(screen, "\n") {
+		all := true
+		for _, p := range parts {
+			all = all && strings.Contains(row, p)
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}

@@ -312,7 +312,7 @@ func (h *harness) selectName(name string) {
 	h.t.Helper()
 	l := h.list()
 	for i, ri := range l.view {
-		if l.rows[ri].name == name {
+		if l.viewRows[ri].name == name {
 			l.cursor = i
 			l.offset = scroll(l.cursor, l.offset, l.bodyHeight(), len(l.view))
 			return
@@ -325,7 +325,7 @@ func (h *harness) listNames() []string {
 	l := h.list()
 	out := make([]string, len(l.view))
 	for i, ri := range l.view {
-		out[i] = l.rows[ri].name
+		out[i] = l.viewRows[ri].name
 	}
 	return out
 }

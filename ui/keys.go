@@ -85,6 +85,7 @@ type detailKeys struct {
 	Format      key.Binding
 	Copy        key.Binding
 	CopyField   key.Binding
+	RevealField key.Binding
 	Versions    key.Binding
 	Refresh     key.Binding
 	Edit        key.Binding
@@ -207,7 +208,8 @@ func defaultKeyMaps() keyMaps {
 			Reveal:      bind("r", "reveal/hide", "r"),
 			Format:      bind("f", "raw/table, hex/base64", "f"),
 			Copy:        bind("c", "copy value", "c"),
-			CopyField:   bind("y", "copy field", "y"),
+			CopyField:   bind("y", "fields (masked) / copy field", "y"),
+			RevealField: bind("space", "reveal one field", " ", "space"),
 			Versions:    bind("v", "versions", "v"),
 			Refresh:     bind("ctrl+r", "refresh", "ctrl+r"),
 			Edit:        bind("e", "edit value", "e"),

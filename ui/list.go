@@ -47,8 +47,11 @@ type listBatchMsg struct {
 // listViewMsg carries a filtered and sorted view computed off the Update
 // goroutine.
 type listViewMsg struct {
-	id    uint64
-	view  []int32
+	id   uint64
+	view []int32
+	// rows is the slice view indexes: the rows as they were when the
+	// view was computed.
+	rows  []row
 	query string
 	// order is every row sorted by key, for the cache; gen names the rows
 	// it belongs to.
@@ -76,8 +79,14 @@ type listPage struct {
 	keys *listKeys
 
 	rows []row
-	// view indexes rows in display order; cursor indexes view.
+	// view indexes viewRows in display order; cursor indexes view.
+	// viewRows is the rows the view was computed from, kept with it so
+	// that rows removed or added since (a refresh after a delete, a new
+	// secret) can never make an index point past the end or at another
+	// secret. Rows slices are never written in place, only replaced or
+	// appended to, so holding the old one is safe.
 	view           []int32
+	viewRows       []row
 	viewQuery      string
 	viewGen        uint64
 	cursor, offset int
@@ -97,6 +106,9 @@ type listPage struct {
 	// failedLast says the previous listing ended in an error, so a
 	// listing that succeeds replaces that error in the status bar.
 	failedLast bool
+	// heard is when the running load last heard from the store (its
+	// start, then each batch); stallTick redraws while it waits.
+	heard time.Time
 	// deleted counts the rows scheduled for deletion.
 	deleted int
 	// release asks for the load's garbage to go back to the system.
@@ -148,14 +160,14 @@ func (l *listPage) selected() (string, bool) {
 	if l.cursor < 0 || l.cursor >= len(l.view) {
 		return "", false
 	}
-	return l.rows[l.view[l.cursor]].name, true
+	return l.viewRows[l.view[l.cursor]].name, true
 }
 
 func (l *listPage) selectedRow() *row {
 	if l.cursor < 0 || l.cursor >= len(l.view) {
 		return nil
 	}
-	return &l.rows[l.view[l.cursor]]
+	return &l.viewRows[l.view[l.cursor]]
 }
 
 // load lists every secret. A refresh keeps showing the old list until the
@@ -171,6 +183,7 @@ func (l *listPage) load(refresh bool) tea.Cmd {
 	ctx, cancel := context.WithCancel(l.c.ctx)
 	l.loadID, l.cancelLoad = id, cancel
 	l.loading, l.refreshing, l.pending, l.loadErr = true, refresh, nil, nil
+	l.heard = l.c.now()
 	if name, ok := l.selected(); ok {
 		l.keep = name
 	}
@@ -185,10 +198,55 @@ func (l *listPage) load(refresh bool) tea.Cmd {
 	} else {
 		first = pageList(ctx, id, l.c.backend, in)
 	}
+	first = tea.Batch(first, l.stallTick(id))
 	if !l.c.animate {
 		return first
 	}
 	return tea.Batch(first, l.spinner.Tick)
+}
+
+// stallAfter is how long a listing may go without an answer before the
+// list says so: long enough for a slow page, short enough that an operator
+// is not left guessing whether anything is happening.
+const stallAfter = 10 * time.Second
+
+// listStallMsg redraws the list each second while load id runs, so a
+// stall shows with its duration growing.
+type listStallMsg struct{ id uint64 }
+
+func (l *listPage) stallTick(id uint64) tea.Cmd {
+	return l.c.tick(time.Second, func(time.Time) tea.Msg { return listStallMsg{id: id} })
+}
+
+// stalled returns how long the running load has waited for an answer, once
+// that is long enough to say so.
+func (l *listPage) stalled() (time.Duration, bool) {
+	if !l.loading {
+		return 0, false
+	}
+	d := l.c.now().Sub(l.heard)
+	return d, d >= stallAfter
+}
+
+// stallText says who does not answer, for how long, and what can be done.
+func (l *listPage) stallText(d time.Duration) string {
+	var who escaped.Text = "the store"
+	if ep := l.c.info.Endpoint; ep != "" {
+		who = line(ep)
+	}
+	return fmt.Sprintf("no answer from %s for %d s · ctrl+r retry · esc cancel", who, int(d/time.Second))
+}
+
+// cancelLoading stops waiting for the running load. Its answer, if one
+// still comes, is dropped as stale; the rows from before stay.
+func (l *listPage) cancelLoading() tea.Cmd {
+	if l.cancelLoad != nil {
+		l.cancelLoad()
+		l.cancelLoad = nil
+	}
+	l.loadID = l.c.nextID()
+	l.loading, l.refreshing, l.pending = false, false, nil
+	return flash("stopped waiting for the list · ctrl+r tries again", false)
 }
 
 // streamList runs a Streamer listing in a goroutine and hands its batches
@@ -274,7 +332,7 @@ func (l *listPage) recompute() tea.Cmd {
 		if order == nil {
 			order = sortedOrder(rows, key)
 		}
-		return listViewMsg{id: id, view: view(rows, from, order, parseQuery(q), rev, del), query: q,
+		return listViewMsg{id: id, view: view(rows, from, order, parseQuery(q), rev, del), rows: rows, query: q,
 			order: order, key: key, gen: gen}
 	}
 }
@@ -285,6 +343,11 @@ func (l *listPage) Update(msg tea.Msg) tea.Cmd {
 		return l.onBatch(msg)
 	case listViewMsg:
 		return l.onView(msg)
+	case listStallMsg:
+		if msg.id != l.loadID || !l.loading {
+			return nil
+		}
+		return l.stallTick(msg.id)
 	case spinner.TickMsg:
 		if !l.loading || !l.c.animate {
 			return nil
@@ -371,11 +434,11 @@ func (l *listPage) onView(msg listViewMsg) tea.Cmd {
 		return nil
 	}
 	l.viewBusy = false
-	l.view, l.viewQuery, l.viewGen = msg.view, msg.query, msg.gen
+	l.view, l.viewRows, l.viewQuery, l.viewGen = msg.view, msg.rows, msg.query, msg.gen
 	l.cursor = min(l.cursor, max(0, len(l.view)-1))
 	if l.keep != "" {
 		for i, ri := range l.view {
-			if l.rows[ri].name == l.keep {
+			if l.viewRows[ri].name == l.keep {
 				l.cursor = i
 				break
 			}
@@ -404,6 +467,7 @@ func (l *listPage) onBatch(msg listBatchMsg) tea.Cmd {
 	if msg.err != nil {
 		l.loadErr = msg.err
 	}
+	l.heard = l.c.now()
 	if l.refreshing {
 		l.pending = append(l.pending, msg.rows...)
 	} else if len(msg.rows) > 0 {
@@ -477,6 +541,12 @@ func (l *listPage) newGen() {
 	l.orders = [sortKeys][]int32{}
 }
 
+// filterMoveKeys are the keys that move the cursor while the filter has
+// the focus, as its help shows them.
+func filterMoveKeys() []key.Binding {
+	return []key.Binding{bind("↑", "up", "up"), bind("↓", "down", "down")}
+}
+
 func (l *listPage) updateFilter(msg tea.KeyMsg) tea.Cmd {
 	k := l.keys
 	switch {
@@ -534,6 +604,8 @@ func (l *listPage) updateKeys(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Filter):
 		l.filtering = true
 		return l.filter.Focus()
+	case key.Matches(msg, k.ClearFilter) && l.loading && l.filter.Value() == "":
+		return l.cancelLoading()
 	case key.Matches(msg, k.ClearFilter):
 		if l.filter.Value() != "" {
 			l.filter.SetValue("")
@@ -601,7 +673,8 @@ func (l *listPage) create() tea.Cmd {
 func (l *listPage) help() keyHelp {
 	k := l.keys
 	if l.filtering {
-		return keyHelp{short: []key.Binding{k.AcceptInput, k.ClearFilter, k.Up, k.Down}}
+		// j and k are typed into the filter: only the arrows move.
+		return keyHelp{short: append([]key.Binding{k.AcceptInput, k.ClearFilter}, filterMoveKeys()...)}
 	}
 	ro := l.c.readOnly
 	muts := []key.Binding{k.Create, k.Delete, k.ForceDelete, k.Restore}
@@ -670,14 +743,17 @@ func (l *listPage) View() string {
 	} else if l.deleted > 0 {
 		info += " · " + comma(l.deleted) + " deleted hidden (x)"
 	}
-	if l.loading {
+	stall := ""
+	if d, ok := l.stalled(); ok {
+		stall = " · " + l.stallText(d)
+	} else if l.loading {
 		n := len(l.rows)
 		if l.refreshing {
 			n = len(l.pending)
 		}
 		info += " · " + l.spinner.View() + " loading " + comma(n) + "…"
 	}
-	b.WriteString(fit(title+st.Muted.Render(info), l.width))
+	b.WriteString(fit(title+st.Muted.Render(info)+st.Warning.Render(stall), l.width))
 	b.WriteByte('\n')
 	// Filter line.
 	switch {
@@ -709,7 +785,7 @@ func (l *listPage) View() string {
 			}
 			continue
 		}
-		r := &l.rows[l.view[i]]
+		r := &l.viewRows[l.view[i]]
 		l.cells(cells, r, now)
 		// The gutter marks the cursor in text too: without colour
 		// (NO_COLOR, a screen reader, a tmux capture) the row must still
@@ -759,12 +835,11 @@ func (l *listPage) cells(cells []escaped.Text, r *row, now int64) {
 	cells[3] = line(day(now, r.accessed))
 	switch {
 	case r.deleted:
-		d := r.deleting
-		mark := ""
-		if d < 0 {
-			d, mark = -d, "~"
+		if r.deleting == 0 {
+			cells[4] = "del date?"
+		} else {
+			cells[4] = line("del " + time.Unix(r.deleting, 0).UTC().Format("01-02"))
 		}
-		cells[4] = line("del " + mark + time.Unix(d, 0).UTC().Format("01-02"))
 	case r.pending:
 		cells[4] = "pending"
 	case r.rotation && r.next != 0:

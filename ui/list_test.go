@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/secretary-sh/secretary/backend"
 )
 
@@ -396,4 +398,132 @@ func TestSuccessfulListingReplacesTheLoadError(t *testing.T) {
 	if h.m.status.isErr {
 		t.Fatal("the status bar still shows an error after a listing succeeded")
 	}
+}
+
+// A view holds indexes into the rows it was computed from. When a refresh
+// replaces the rows with fewer (a secret force-deleted elsewhere, or from
+// this list), the frames drawn before the new view arrives must still draw
+// the old view's rows, not index past the end of the new ones; once the
+// new view arrives the row is gone.
+func TestRowsShrinkingUnderAViewIsSafe(t *testing.T) {
+	h, s := fixture(t, false, 120, 40)
+	l := h.list()
+	n := len(l.view)
+	if n < 3 {
+		t.Fatalf("the fixture lists %d secrets", n)
+	}
+	// The secret whose row is last in the rows, so the view holds its
+	// index, the largest one.
+	last := l.rows[len(l.rows)-1].name
+	h.selectName(last)
+	if _, err := s.DeleteSecret(context.Background(), &backend.DeleteSecretInput{SecretID: last, ForceDeleteWithoutRecovery: true}); err != nil {
+		t.Fatal(err)
+	}
+	// A refresh, delivered batch by batch, with a frame drawn after each
+	// message and the recomputed view held back until the listing is done.
+	var held []tea.Cmd
+	cmd := l.load(true)
+	for cmd != nil {
+		msg, ok := h.exec(cmd)
+		if !ok {
+			t.Fatal("the listing did not answer")
+		}
+		cmd = nil
+		if b, ok := msg.(tea.BatchMsg); ok {
+			for _, c := range b {
+				if c != nil {
+					cmd = c
+				}
+			}
+			continue
+		}
+		batch, ok := msg.(listBatchMsg)
+		if !ok {
+			continue
+		}
+		held = append(held, l.Update(batch))
+		_ = h.view()
+		if !batch.done {
+			cmd = batch.next
+		}
+	}
+	if len(l.rows) != len(l.viewRows)-1 {
+		t.Fatalf("%d rows after the refresh, %d before: the test did not shrink the rows under the view", len(l.rows), len(l.viewRows))
+	}
+	if name, ok := l.selected(); !ok || name != last {
+		t.Fatalf("before the new view the cursor is on %q, want the old row %q", name, last)
+	}
+	for _, c := range held {
+		h.run(c)
+	}
+	_ = h.view()
+	if slices.Contains(h.listNames(), last) {
+		t.Fatalf("%s is still listed after it was force-deleted", last)
+	}
+	if len(l.view) != n-1 {
+		t.Fatalf("%d rows shown, want %d", len(l.view), n-1)
+	}
+}
+
+// A listing that gets no answer says so after stallAfter, with how long it
+// has waited, and esc stops waiting; the answer that comes later is
+// dropped and the rows from before stay.
+func TestStalledListingShowsAndCancels(t *testing.T) {
+	h, _ := fixture(t, false, 160, 30)
+	l := h.list()
+	n := len(l.view)
+	now := testNow
+	h.m.c.now = func() time.Time { return now }
+	cmd := l.load(true) // not run: the store "does not answer"
+	now = now.Add(5 * time.Second)
+	if v := h.view(); strings.Contains(v, "no answer") {
+		t.Fatalf("a stall is reported after 5 s:\n%s", v)
+	}
+	now = now.Add(7 * time.Second)
+	if v := h.view(); !strings.Contains(v, "no answer from the store for 12 s · ctrl+r retry · esc cancel") {
+		t.Fatalf("no stall shown after 12 s:\n%s", v)
+	}
+	h.press("esc")
+	if l.loading {
+		t.Fatal("esc did not stop the listing")
+	}
+	h.wantStatus("stopped waiting for the list")
+	h.run(cmd) // the late answer
+	if len(l.view) != n || l.loading {
+		t.Fatalf("after the late answer %d rows shown (loading %v), want the %d from before", len(l.view), l.loading, n)
+	}
+	if v := h.view(); strings.Contains(v, "no answer") {
+		t.Fatalf("the stall is still shown after esc:\n%s", v)
+	}
+}
+
+// While the filter has the focus j and k are letters of the filter; the
+// footer offers only the arrows for moving.
+func TestFilterFooterDoesNotOfferLetters(t *testing.T) {
+	h, _ := fixture(t, false, 120, 40)
+	h.press("/")
+	v := h.view()
+	footer := v[strings.LastIndex(v, "\n")+1:]
+	if strings.Contains(footer, "j") || strings.Contains(footer, "k ") || !strings.Contains(footer, "↓ down") {
+		t.Fatalf("filter footer: %q", footer)
+	}
+	h.typeText("jk")
+	if got := h.list().filter.Value(); got != "jk" {
+		t.Fatalf("typed jk, the filter holds %q", got)
+	}
+}
+
+// A note about one screen does not linger on the next one; an error does.
+func TestStatusNoteDoesNotFollowToTheNextScreen(t *testing.T) {
+	h, _ := fixture(t, false, 120, 40)
+	h.press("s")
+	h.wantStatus("sorted by")
+	h.press("enter")
+	if h.m.status.text != "" {
+		t.Fatalf("the list's note %q is shown on the detail page", h.m.status.text)
+	}
+	h.press("esc")
+	h.send(flashMsg{text: "ThrottlingException: Rate exceeded", isErr: true})
+	h.press("enter")
+	h.wantStatus("ThrottlingException")
 }

@@ -149,6 +149,15 @@ func (m *model) resize() {
 	m.help.Width = w
 }
 
+// clearNote drops a note about the screen being left ("sorted by name"):
+// it does not belong on the next one the operator opens. An error stays
+// until it expires, since it may explain why the operator moved on.
+func (m *model) clearNote() {
+	if !m.status.isErr {
+		m.status.text = ""
+	}
+}
+
 func (m *model) push(p page) tea.Cmd {
 	w, h := m.pageSize()
 	p.SetSize(w, h)
@@ -237,8 +246,10 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.external = nil
 		return m, m.status.set(flashMsg{text: line(msg.Error()), isErr: true})
 	case openDetailMsg:
+		m.clearNote()
 		return m, m.push(newDetailPage(m.c, msg.name))
 	case openVersionsMsg:
+		m.clearNote()
 		return m, m.push(newVersionsPage(m.c, msg.name))
 	case openProfilesMsg:
 		return m, m.openProfiles()
@@ -468,6 +479,12 @@ func (m *model) helpView(w, h int) string {
 			"name:prod/  description:db  tag-key:team  tag-value:payments  (prefix, as AWS)",
 			"!name:test/ or name:!test/ negates; name:a,b matches either")
 	}
+	notes = append(notes, "", "", st.Header.Render("Clipboard"),
+		"on a workstation: the system clipboard, cleared after the timeout if it still holds the value",
+		"over SSH: OSC 52 to your terminal, which does not confirm; the clear sends an empty selection",
+		"inside tmux: tmux buffer \"secretary\", sent on to your terminal by tmux 3.2+ unless set-clipboard is off;",
+		"with it off the value stays in tmux (fix: "+clipboard.TmuxFix+"); the clear deletes every tmux buffer holding it",
+		"the status bar says which of these happened")
 	if m.c.readOnly {
 		notes = append(notes, "", st.Warning.Render("Read-only: every change is disabled."))
 	}

@@ -85,11 +85,7 @@ func rotateNow(c *common, m *backend.SecretMetadata) tea.Cmd {
 	// The token is the new version's id: chosen here, the panel can name
 	// the version from the first step on.
 	in := &backend.RotateSecretInput{SecretID: name, ClientRequestToken: uuid.NewString()}
-	body := []escaped.Text{
-		"Rotate " + shown + " now?",
-		"Function: " + line(fn),
-		"A new version is created as AWSPENDING, set, tested, and only then made AWSCURRENT; the current one becomes AWSPREVIOUS.",
-	}
+	body := rotateNowBody(m, fn)
 	if p := pendingVersion(m); p != "" {
 		// The start rule refuses a new rotation while this one is
 		// unfinished; retrying it with its own token continues it.
@@ -101,6 +97,16 @@ func rotateNow(c *common, m *backend.SecretMetadata) tea.Cmd {
 	})
 	d.danger = false
 	return openDialog(d)
+}
+
+// rotateNowBody is what the rotate-now question says, from o and from the
+// rotation form alike.
+func rotateNowBody(m *backend.SecretMetadata, fn string) []escaped.Text {
+	return []escaped.Text{
+		"Rotate " + line(m.Name) + " now?",
+		"Function: " + line(fn),
+		"A new version is created as AWSPENDING, set, tested, and only then made AWSCURRENT; the current one becomes AWSPREVIOUS.",
+	}
 }
 
 // startRotation runs in: on the progress panel when the backend reports

@@ -64,11 +64,105 @@ type rotationForm struct {
 	errField  rotField
 	submitErr string
 
+	// shape is what the current value looks like (never the value itself),
+	// to check the function's options against it; shapeBusy while it is
+	// read.
+	shape     *valueShape
+	shapeBusy bool
+
 	width, height int
 }
 
+// valueShape is the form of a secret's current value: whether it is a JSON
+// object, its top-level keys and its engine field.
+type valueShape struct {
+	json   bool
+	keys   []string
+	engine string
+}
+
+// rotationShapeMsg delivers the shape of the value the form rotates.
+type rotationShapeMsg struct {
+	form  *rotationForm
+	shape *valueShape
+}
+
+// dbEngines are the engine values of database credentials, whose password
+// lives in the database as well as in the secret.
+var dbEngines = map[string]bool{"postgres": true, "mysql": true, "mariadb": true}
+
+// readShape fetches the current value, keeps only its shape and wipes it.
+func (f *rotationForm) readShape() tea.Cmd {
+	ctx, b, name := f.c.ctx, f.c.backend, f.meta.Name
+	return func() tea.Msg {
+		v, err := b.GetSecretValue(ctx, &backend.GetSecretValueInput{SecretID: name})
+		if err != nil {
+			// No shape, no check: the store still refuses what it must.
+			return rotationShapeMsg{form: f}
+		}
+		defer v.Wipe()
+		sh := &valueShape{}
+		if fields, ok := jsonFields(valueText(v)); ok && !v.IsBinary() {
+			sh.json = true
+			for _, fl := range fields {
+				sh.keys = append(sh.keys, fl.key)
+				if fl.key == "engine" {
+					sh.engine = strings.ToLower(fl.value)
+				}
+			}
+		}
+		return rotationShapeMsg{form: f, shape: sh}
+	}
+}
+
+// checkShape checks the password function's options against the value:
+// a configuration that cannot work is refused before it is saved, not
+// found out at the next rotation.
+func (f *rotationForm) checkShape() (rotField, string) {
+	sh := f.shape
+	if sh == nil || f.chosen() != "password" {
+		return 0, ""
+	}
+	keys := f.keyList()
+	switch {
+	case sh.json && len(keys) == 0:
+		return rfKeys, ("The value is a JSON object (" + line(strings.Join(sh.keys, ", ")) + "): choose the keys to replace; the whole value would become one password.").String()
+	case !sh.json && len(keys) > 0:
+		return rfKeys, "The value is not a JSON object: leave JSON keys empty to replace the whole value."
+	}
+	for _, k := range keys {
+		if indexOf(sh.keys, k) < 0 {
+			return rfKeys, ("The value has no key " + line(k) + " (it has " + line(strings.Join(sh.keys, ", ")) + ").").String()
+		}
+	}
+	return 0, ""
+}
+
+// shapeNote warns about a choice that saves and runs but may not do what
+// the operator means: the password function on database credentials
+// changes the stored copy only.
+func (f *rotationForm) shapeNote() string {
+	if sh := f.shape; sh != nil && f.chosen() == "password" && dbEngines[sh.engine] {
+		return ("engine=" + line(sh.engine) + ": the password function changes only the stored copy, not the database user's password; a database rotator (exec: with a program that runs ALTER USER) changes both.").String()
+	}
+	return ""
+}
+
+// keyList is the JSON keys field as a list.
+func (f *rotationForm) keyList() []string {
+	var keys []string
+	for k := range strings.SplitSeq(f.inputs[rfKeys].Value(), ",") {
+		if k = strings.TrimSpace(k); k != "" {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
 func newRotationForm(c *common, m *backend.SecretMetadata) *rotationForm {
-	f := &rotationForm{c: c, keys: &c.keys.rotate, meta: m, immediate: true}
+	// Rotate now starts unticked: one ctrl+s must not replace a key that
+	// someone else issued (a Stripe key, say) without asking.
+	f := &rotationForm{c: c, keys: &c.keys.rotate, meta: m}
 	if pr, ok := c.backend.(backend.ProgressRotator); ok {
 		f.functions = pr.RotationFunctions()
 	}
@@ -185,13 +279,7 @@ func (f *rotationForm) function() string {
 		if v := f.inputs[rfExclude].Value(); v != "" {
 			q.Set("exclude-characters", v)
 		}
-		var keys []string
-		for k := range strings.SplitSeq(f.inputs[rfKeys].Value(), ",") {
-			if k = strings.TrimSpace(k); k != "" {
-				keys = append(keys, k)
-			}
-		}
-		if len(keys) > 0 {
+		if keys := f.keyList(); len(keys) > 0 {
 			q.Set("keys", strings.Join(keys, ","))
 		}
 		if f.noPunct {
@@ -236,6 +324,9 @@ func (f *rotationForm) recompute() {
 		f.sched = s
 	}
 	f.errField, f.fieldErr = f.checkFunction()
+	if f.fieldErr == "" {
+		f.errField, f.fieldErr = f.checkShape()
+	}
 }
 
 // checkFunction returns the first function field with a problem.
@@ -265,7 +356,13 @@ func (f *rotationForm) checkFunction() (rotField, string) {
 	return 0, ""
 }
 
-func (f *rotationForm) Init() tea.Cmd { return nil }
+func (f *rotationForm) Init() tea.Cmd {
+	if indexOf(f.functions, "password") < 0 {
+		return nil
+	}
+	f.shapeBusy = true
+	return f.readShape()
+}
 
 func (f *rotationForm) SetSize(w, h int) { f.width, f.height = w, h }
 
@@ -337,6 +434,17 @@ func (f *rotationForm) Update(msg tea.Msg) tea.Cmd {
 			return navigate(backMsg{})
 		}
 		return nil
+	case rotationShapeMsg:
+		if msg.form != f {
+			return nil
+		}
+		f.shapeBusy, f.shape = false, msg.shape
+		if sh := f.shape; sh != nil && sh.json && f.meta.RotationLambdaARN == "" && f.inputs[rfKeys].Value() == "" && indexOf(sh.keys, "password") >= 0 {
+			// The key that usually holds the password, proposed.
+			f.inputs[rfKeys].SetValue("password")
+		}
+		f.recompute()
+		return nil
 	case tea.KeyMsg:
 		return f.updateKey(msg)
 	}
@@ -389,6 +497,9 @@ func (f *rotationForm) updateKey(msg tea.KeyMsg) tea.Cmd {
 func (f *rotationForm) submit() tea.Cmd {
 	f.recompute()
 	switch {
+	case f.shapeBusy:
+		f.submitErr = "Still reading the current value to check the settings against it; try again in a moment."
+		return nil
 	case f.fieldErr != "":
 		f.submitErr = f.fieldErr
 		return f.focusOn(f.errField)
@@ -407,10 +518,15 @@ func (f *rotationForm) submit() tea.Cmd {
 		RotateImmediately:  &immediately,
 	}
 	if immediately {
-		if _, ok := c.backend.(backend.ProgressRotator); ok {
-			return tea.Sequence(navigate(backMsg{}), startRotation(c, m, in))
-		}
-		return startRotation(c, m, in)
+		// The same question o asks: a rotation replaces the value.
+		d := newConfirm(c, "Rotate now", "Rotate", rotateNowBody(m, in.RotationLambdaARN), func(int) tea.Cmd {
+			if _, ok := c.backend.(backend.ProgressRotator); ok {
+				return tea.Sequence(navigate(backMsg{}), startRotation(c, m, in))
+			}
+			return startRotation(c, m, in)
+		})
+		d.danger = false
+		return openDialog(d)
 	}
 	name, shown := m.Name, line(m.Name)
 	return c.task("Saving the rotation settings of "+shown+"…", "rotation of "+shown+" set: "+line(scheduleText(&rules)),
@@ -497,6 +613,9 @@ func (f *rotationForm) View() string {
 		out = append(out, f.wrap(st.Warning.Render("! "+f.schedErr))...)
 	default:
 		add(st.Success.Render("✓ ") + "RotationLambdaARN " + line(f.function()).String())
+		if n := f.shapeNote(); n != "" {
+			out = append(out, f.wrap(st.Warning.Render("! "+n))...)
+		}
 	}
 	if next := f.nextRotations(); len(next) > 0 {
 		add("")

@@ -139,11 +139,11 @@ func TestRotationFormValidatesAsYouTypeAndSaves(t *testing.T) {
 	h.selectName(rotated)
 	h.press("R")
 	f := h.rotationForm()
-	h.wantView("Rotation of "+rotated, "‹ password ›", "RotationLambdaARN password?length=32", "NEXT ROTATIONS")
+	// The value is JSON with a password key: that key is proposed.
+	h.wantView("Rotation of "+rotated, "‹ password ›", "RotationLambdaARN password?keys=password&length=32", "NEXT ROTATIONS")
 
-	// JSON keys, then a schedule too frequent for AWS.
+	// No punctuation, then a schedule too frequent for AWS.
 	h.press("tab", "tab", "tab")
-	h.typeText("password")
 	h.press("tab", "space", "tab")
 	if f.focus != rfSchedule {
 		t.Fatalf("focus on %v, want the schedule", f.focus)
@@ -177,7 +177,7 @@ func TestRotationFormValidatesAsYouTypeAndSaves(t *testing.T) {
 	h.typeText("cron(0 4 ? * SUN *)")
 	h.press("tab")
 	h.typeText("3h")
-	h.press("tab", "space") // save without rotating now
+	h.press("tab") // rotate now stays unticked: save only
 	v := h.wantView("RotationLambdaARN password?exclude-punctuation=true&keys=password&length=32")
 	sun := testNow
 	for sun.Weekday() != time.Sunday || !sun.After(testNow) {
@@ -359,11 +359,11 @@ func TestRotationFormRotatesImmediately(t *testing.T) {
 	h, s := rotationFixture(t, false)
 	before := labels(t, s, rotated)
 	h.openDetail(rotated)
-	// The secret holds JSON credentials: rotate its password key, not the
-	// whole value (which the password function refuses).
-	h.press("R", "tab", "tab", "tab")
-	h.typeText("password")
-	h.press("ctrl+s")
+	// The secret holds JSON credentials: its password key is proposed.
+	// Rotate now is ticked by hand, and saving asks first, as o does.
+	h.press("R", "up", "space", "ctrl+s")
+	h.wantView("Rotate " + rotated + " now?")
+	h.press("y")
 	p := h.progress()
 	h.wantView("✓ finishSecret", "✓ Rotated.")
 	if got := labels(t, s, rotated); got[backend.StageCurrent] != p.in.ClientRequestToken || got[backend.StagePrevious] != before[backend.StageCurrent] {
@@ -467,7 +467,7 @@ func TestRotationWithALambdaBackend(t *testing.T) {
 	h.wantView("Function", "Type the ARN of the rotation Lambda function.")
 	h.typeText(arn)
 	h.wantView("✓ RotationLambdaARN " + arn)
-	h.press("ctrl+s")
+	h.press("up", "space", "ctrl+s", "y")
 	if len(lr.calls) != 1 || lr.calls[0].RotationLambdaARN != arn || lr.calls[0].RotationRules.AutomaticallyAfterDays != 30 ||
 		lr.calls[0].RotateImmediately == nil || !*lr.calls[0].RotateImmediately {
 		t.Fatalf("RotateSecret calls: %+v", lr.calls)
@@ -530,8 +530,8 @@ func TestRotationGolden(t *testing.T) {
 		{"rotation-form", "", func(p *program) {
 			p.press("j", "j", "j", "R")
 			p.waitFor("NEXT ROTATIONS")
+			// JSON keys: the proposed password key.
 			p.press("tab", "tab", "tab")
-			p.typeText("password")
 			p.press("tab", "tab", "tab")
 			p.typeText("3h")
 			p.waitFor("03:00 UTC")
@@ -588,4 +588,46 @@ func rowWith(screen string, parts ...string) bool {
 		}
 	}
 	return false
+}
+
+// The form checks the password function against the current value: a JSON
+// value needs keys chosen from its own keys; nothing is saved until they
+// fit. A plain third-party key is not rotated by one ctrl+s: rotate now
+// starts unticked, and ticked it asks first, as o does.
+func TestRotationFormChecksTheValueAndAsksBeforeRotating(t *testing.T) {
+	h, s := rotationFixture(t, false)
+	ctx := context.Background()
+	for name, v := range map[string]string{"app/json": `{"user":"u","pass":"p"}`, "vendor/stripe": "sk_live_abc"} {
+		if _, err := s.CreateSecret(ctx, &backend.CreateSecretInput{Name: name, SecretString: str(v)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.press("ctrl+r")
+
+	h.openDetail("app/json")
+	h.press("R")
+	h.wantView("The value is a JSON object (user, pass): choose the keys to replace")
+	h.press("ctrl+s")
+	if _, ok := h.m.top().(*rotationForm); !ok || describe(t, s, "app/json").RotationEnabled {
+		t.Fatal("a password over the whole JSON value was saved")
+	}
+	// The refusal put the focus on JSON keys.
+	h.typeText("nope")
+	h.wantView("The value has no key nope (it has user, pass).")
+	for range "nope" {
+		h.press("backspace")
+	}
+	h.typeText("pass")
+	h.wantView("✓ RotationLambdaARN password?keys=pass")
+	h.press("esc", "esc")
+
+	h.openDetail("vendor/stripe")
+	h.press("R")
+	h.wantView("[ ] rotate immediately after saving")
+	h.press("up", "space", "ctrl+s")
+	h.wantView("Rotate vendor/stripe now?")
+	h.press("n")
+	if v, err := s.GetSecretValue(ctx, &backend.GetSecretValueInput{SecretID: "vendor/stripe"}); err != nil || *v.SecretString != "sk_live_abc" {
+		t.Fatalf("the key was replaced without a yes: %v", err)
+	}
 }

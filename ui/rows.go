@@ -27,7 +27,7 @@ type row struct {
 	changed  int64
 	accessed int64
 	next     int64 // next rotation
-	deleting int64 // deletion date, or the deleted date when unknown
+	deleting int64 // deletion date, 0 when the store does not report it
 	deleted  bool
 	rotation bool
 	pending  bool // a rotation is in progress (AWSPENDING on a non-current version)
@@ -109,12 +109,10 @@ func newRow(m *backend.SecretMetadata) row {
 		versions: int32(len(m.VersionIdsToStages)),
 	}
 	if r.deleted {
+		// AWS does not report the deletion date. An estimate (the deleted
+		// date plus the longest window) could promise an operator days
+		// that a 7-day window does not give: unknown is shown as unknown.
 		r.deleting = unix(m.DeletionDate)
-		if r.deleting == 0 {
-			// AWS does not report the deletion date; the deleted date plus
-			// the default window is the best estimate, marked with "~".
-			r.deleting = -unix(m.DeletedDate.AddDate(0, 0, 30))
-		}
 	}
 	var custom []string
 	for _, stages := range m.VersionIdsToStages {

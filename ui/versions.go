@@ -450,8 +450,16 @@ func (v *versionsPage) rollback(sel *backend.SecretVersion) tea.Cmd {
 		// rollback uses the same confirmation.
 		"The current version becomes AWSPREVIOUS; applications read the chosen version's value from now on.",
 	}
-	d := newConfirm(c, "Roll back", "Roll back", body, func(int) tea.Cmd {
-		return c.task("Rolling back "+line(name)+"…", "AWSCURRENT of "+line(name)+" moved to "+line(target),
+	// Moving AWSCURRENT to a newer version than it holds (after a
+	// rollback) is a roll forward, and is called so.
+	var title, doing escaped.Text = "Roll back", "Rolling back "
+	for _, ver := range v.versions {
+		if ver.VersionID == cur && sel.CreatedDate.After(ver.CreatedDate) {
+			title, doing = "Roll forward", "Rolling forward "
+		}
+	}
+	d := newConfirm(c, title, title.String(), body, func(int) tea.Cmd {
+		return c.task(doing+line(name)+"…", "AWSCURRENT of "+line(name)+" moved to "+line(target),
 			func(ctx context.Context, b backend.Backend) (tea.Msg, error) {
 				_, err := b.UpdateSecretVersionStage(ctx, &backend.UpdateSecretVersionStageInput{
 					SecretID: name, VersionStage: backend.StageCurrent, MoveToVersionID: target, RemoveFromVersionID: cur,

@@ -207,3 +207,20 @@ func TestMovingCurrentForwardDoesNotCallItOlder(t *testing.T) {
 		t.Fatalf("confirmation for moving AWSCURRENT to the newest version:\n%s", body)
 	}
 }
+
+// Moving AWSCURRENT back is titled a roll back, and forward again (to a
+// newer version than it holds) a roll forward.
+func TestRollForwardIsTitledSo(t *testing.T) {
+	h, _ := fixture(t, false, 120, 40)
+	name := "prod/payments/postgres"
+	h.selectName(name)
+	h.press("v", "j", "b")
+	if d, ok := h.m.dialog.(*confirmDialog); !ok || d.title != "Roll back" || d.yes != "Roll back" {
+		t.Fatalf("moving to the older version: %#v", h.m.dialog)
+	}
+	h.press("y")
+	h.press("g", "b")
+	if d, ok := h.m.dialog.(*confirmDialog); !ok || d.title != "Roll forward" || d.yes != "Roll forward" {
+		t.Fatalf("moving to the newer version: %#v", h.m.dialog)
+	}
+}

@@ -52,8 +52,11 @@ type Config struct {
 	// transient network errors).
 	MaxAttempts int
 	MaxBackoff  time.Duration
-	// HTTPClient replaces the SDK's HTTP client (custom TLS roots).
+	// HTTPClient replaces the SDK's HTTP client (custom TLS roots); the
+	// timeouts still apply to it.
 	HTTPClient *http.Client
+	// Timeouts bound the network waits; the zero value waits forever.
+	Timeouts Timeouts
 	// ReadOnly refuses every change locally, before any request is sent.
 	ReadOnly bool
 	// SkipIdentity skips the background STS GetCallerIdentity call. It is
@@ -69,6 +72,7 @@ type Backend struct {
 	client   *secretsmanager.Client
 	profile  string
 	region   string
+	endpoint string
 	readOnly bool
 
 	cancel context.CancelFunc
@@ -116,9 +120,7 @@ func New(ctx context.Context, cfg Config) (*Backend, error) {
 	if cfg.Region != "" {
 		opts = append(opts, config.WithRegion(cfg.Region))
 	}
-	if cfg.HTTPClient != nil {
-		opts = append(opts, config.WithHTTPClient(cfg.HTTPClient))
-	}
+	opts = append(opts, config.WithHTTPClient(httpClient(cfg.HTTPClient, cfg.Timeouts)))
 	if cfg.Credentials != nil {
 		opts = append(opts, config.WithCredentialsProvider(cfg.Credentials))
 	}
@@ -139,6 +141,7 @@ func New(ctx context.Context, cfg Config) (*Backend, error) {
 		if cfg.EndpointURL != "" {
 			o.BaseEndpoint = awssdk.String(cfg.EndpointURL)
 		}
+		o.APIOptions = append(o.APIOptions, callBudget(cfg.Timeouts, endpointURL(*o)))
 	})
 	profile := cfg.Profile
 	if profile == "" {
@@ -149,6 +152,7 @@ func New(ctx context.Context, cfg Config) (*Backend, error) {
 		client:   client,
 		profile:  profile,
 		region:   awsCfg.Region,
+		endpoint: endpointURL(client.Options()),
 		readOnly: cfg.ReadOnly,
 		cancel:   cancel,
 		done:     make(chan struct{}),
@@ -195,7 +199,7 @@ func (b *Backend) resolve(ctx context.Context, awsCfg awssdk.Config, cfg Config)
 func (b *Backend) Info() backend.Info {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return backend.Info{Kind: "aws", Location: b.profile, Region: b.region, Account: b.account, ReadOnly: b.readOnly}
+	return backend.Info{Kind: "aws", Location: b.profile, Region: b.region, Account: b.account, ReadOnly: b.readOnly, Endpoint: b.endpoint}
 }
 
 // Close stops the background resolution.
@@ -266,7 +270,10 @@ func newRetryer(maxAttempts int, maxBackoff time.Duration) awssdk.Retryer {
 type noRetryRefused struct{ awssdk.Retryer }
 
 func (r noRetryRefused) IsErrorRetryable(err error) bool {
-	if isConnRefused(err) || certificateReason(err) != nil || plainHTTP(err) {
+	// Nor an endpoint that did not answer within the timeout: a black hole
+	// stays one, and retrying would multiply the wait the operator was
+	// promised (the AWS CLI's retries took 186 s against one).
+	if isConnRefused(err) || certificateReason(err) != nil || plainHTTP(err) || isTimeout(err) {
 		return false
 	}
 	var apiErr smithy.APIError

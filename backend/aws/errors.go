@@ -9,9 +9,11 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"syscall"
 
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/smithy-go"
 
 	"github.com/secretary-sh/secretary/backend"
@@ -36,10 +38,23 @@ func mapServiceError(service, endpointEnv string, err error) error {
 	if errors.As(err, &ce) {
 		return ce
 	}
+	var te *TimeoutError
+	if errors.As(err, &te) {
+		return te
+	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
 	var apiErr smithy.APIError
+	named := errors.As(err, &apiErr) && apiErr.ErrorCode() != "UnknownError"
+	var re *awshttp.ResponseError
+	if !named && errors.As(err, &re) && re.HTTPStatusCode() >= 300 {
+		// A response without an exception name (a proxy's or a wrong
+		// path's 404 page): the HTTP status is all there is, and the
+		// AWS CLI names it so, "(404)", not "UnknownError: UnknownError".
+		status := re.HTTPStatusCode()
+		return &backend.Error{Code: strconv.Itoa(status), Message: http.StatusText(status)}
+	}
 	if errors.As(err, &apiErr) {
 		msg := apiErr.ErrorMessage()
 		var maxErr *retry.MaxAttemptsError

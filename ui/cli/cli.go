@@ -65,6 +65,9 @@ type app struct {
 	settings   []effective
 	context    string
 	configFile *configFile
+	// interactive says the console runs, not one command: network waits
+	// get the console's shorter defaults.
+	interactive bool
 }
 
 // globalSpecs are the flags accepted before or after the command, as the
@@ -80,6 +83,8 @@ func globalSpecs() []param {
 		{name: "profile", kind: kString, help: "AWS profile (aws backend)"},
 		{name: "region", kind: kString, help: "AWS region (aws backend); with init, the local store's region"},
 		{name: "endpoint-url", kind: kString, help: "Secrets Manager endpoint URL (aws backend)"},
+		{name: "cli-connect-timeout", kind: kInt, help: "seconds to wait for a connection, 0 for no limit (aws backend; default 10, console 5)"},
+		{name: "cli-read-timeout", kind: kInt, help: "seconds to wait for an answer, 0 for no limit (aws backend; default 30, console 15)"},
 		{name: "output", kind: kString, help: "output format: json"},
 		{name: "rotation-exec-dir", kind: kString, help: "allow exec: rotation functions from these directories (separated by " + string(filepath.ListSeparator) + "); off by default"},
 		{name: "debug-rotation", kind: kBool, help: "show what exec: rotators write on stderr; it MAY SHOW SECRETS (commands only)"},
@@ -221,6 +226,9 @@ func (a *app) configure(g *args) error {
 	a.cfg.Profile = g.strs["profile"]
 	a.cfg.Region = g.strs["region"]
 	a.cfg.EndpointURL = g.strs["endpoint-url"]
+	if err := a.cfg.Timeouts.parse(g); err != nil {
+		return err
+	}
 	if v, ok := g.strs["theme"]; ok {
 		if !validTheme(v) {
 			return usagef("argument --theme: invalid choice: %q (choose from 'auto', 'dark', 'light', 'mono')", v)
@@ -286,6 +294,12 @@ func (a *app) fail(op string, err error) int {
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintln(a.stderr)
 		return 130
+	}
+	// The AWS CLI's own words for an endpoint that did not answer.
+	var te *aws.TimeoutError
+	if errors.As(err, &te) {
+		fmt.Fprintf(a.stderr, "\n%s\n", escaped.Line(te.Error()).String())
+		return exitOther
 	}
 	// Missing or unusable AWS credentials are configuration, as for the
 	// AWS CLI (253), not a failure of the service.

@@ -47,7 +47,9 @@ type Config struct {
 	Profile     string
 	Region      string
 	EndpointURL string
-	Output      string
+	// Timeouts are --cli-connect-timeout and --cli-read-timeout.
+	Timeouts Timeouts
+	Output   string
 	// RotationExecDirs are where exec: rotation functions may live; none
 	// means exec: is refused.
 	RotationExecDirs []string
@@ -114,7 +116,7 @@ func (a *app) openBackend(ctx context.Context) (backend.Backend, error) {
 // touches the network.
 func (a *app) openAWS(ctx context.Context, profile, region string) (*aws.Backend, error) {
 	b, err := aws.New(ctx, aws.Config{Profile: profile, Region: region,
-		EndpointURL: a.cfg.EndpointURL, ReadOnly: a.cfg.ReadOnly})
+		EndpointURL: a.cfg.EndpointURL, ReadOnly: a.cfg.ReadOnly, Timeouts: a.cfg.Timeouts.forAWS(a.interactive)})
 	if err != nil {
 		return nil, &configError{fmt.Errorf("configuring AWS: %w", err)}
 	}

@@ -68,18 +68,25 @@ type CopiedMsg struct {
 	// Fallback explains why OSC 52 was used when a system clipboard was
 	// tried first and failed; empty otherwise.
 	Fallback string
+	// Note says what reached where, for the tmux and screen paths.
+	Note string
 }
 
 // Status is a one-line status-bar text for the copy: where it went first,
 // since a narrow status bar cuts the end.
 func (m CopiedMsg) Status() string {
 	at := m.ClearAt.Format("15:04:05")
-	if m.Method == MethodSystem {
+	switch {
+	case m.Method == MethodSystem:
 		return fmt.Sprintf("Copied to the system clipboard; clears at %s if unchanged", at)
+	case m.Method == MethodTmux:
+		return fmt.Sprintf("Copied %s; clears at %s", m.Note, at)
+	case m.Note != "":
+		return fmt.Sprintf("Sent via %s %s; clears at %s", m.Method, m.Note, at)
 	}
-	// A terminal clipboard cannot be read back: the clear is blind, and
-	// ClearedMsg says so when it happens.
-	return fmt.Sprintf("Copied via %s; clears at %s", m.Method, at)
+	// A terminal does not answer an OSC 52: "sent" is all that is known,
+	// and the clear is blind (ClearedMsg says so when it happens).
+	return fmt.Sprintf("Sent via %s (the terminal does not confirm); clears at %s", m.Method, at)
 }
 
 // ErrorMsg reports a copy or clear that failed.
@@ -100,11 +107,19 @@ type ClearedMsg struct {
 	// Cleared is false when the system clipboard had changed since the copy
 	// and was left alone.
 	Cleared bool
+	// TmuxBuffers counts the tmux buffers deleted; TmuxOuter says the
+	// outer terminal's clipboard was overwritten through tmux.
+	TmuxBuffers int
+	TmuxOuter   bool
 }
 
 // Status is a one-line status-bar text for the clear.
 func (m ClearedMsg) Status() string {
 	switch {
+	case m.Method == MethodTmux && m.TmuxOuter:
+		return fmt.Sprintf("Cleared: deleted %d tmux buffer(s) holding the value and overwrote your terminal's clipboard with a blank", m.TmuxBuffers)
+	case m.Method == MethodTmux:
+		return fmt.Sprintf("Cleared: deleted %d tmux buffer(s) holding the value", m.TmuxBuffers)
 	case m.Method != MethodSystem:
 		return "Sent an empty selection to the terminal clipboard (it cannot be read back)"
 	case m.Cleared:
@@ -121,6 +136,7 @@ type Clipboard struct {
 	getenv  func(string) string
 	system  System
 	now     func() time.Time
+	tmux    TmuxRunner
 
 	// seq identifies the latest copy; a ClearMsg for an older one is stale.
 	seq int
@@ -167,6 +183,7 @@ func New(opts ...Option) *Clipboard {
 		getenv:  os.Getenv,
 		system:  atottoSystem{},
 		now:     time.Now,
+		tmux:    runTmux,
 	}
 	for _, o := range opts {
 		o(c)
@@ -188,13 +205,14 @@ func (c *Clipboard) Copy(text string) tea.Cmd {
 	// command needs nothing from the Clipboard but immutable settings.
 	remote := c.getenv("SSH_TTY") != "" || c.getenv("SSH_CONNECTION") != ""
 	tmux := c.getenv("TMUX") != ""
-	sys, out, timeout, now := c.system, c.out, c.timeout, c.now
+	screen := !tmux && c.getenv("STY") != ""
+	sys, out, timeout, now, runTmux := c.system, c.out, c.timeout, c.now, c.tmux
 	c.pendingMethod = osc52Method(tmux)
 	if !remote && sys.Available() {
 		c.pendingMethod = MethodSystem
 	}
 	return func() tea.Msg {
-		var fallback string
+		var fallback, note string
 		if !remote && sys.Available() {
 			err := sys.WriteAll(text)
 			if err == nil {
@@ -204,10 +222,24 @@ func (c *Clipboard) Copy(text string) tea.Cmd {
 			// still take it.
 			fallback = "system clipboard failed: " + err.Error()
 		}
-		if _, err := io.WriteString(out, OSC52(text, tmux)); err != nil {
+		if tmux {
+			n, err := copyTmux(runTmux, text)
+			if err == nil {
+				return CopiedMsg{ID: id, Method: MethodTmux, ClearAt: now().Add(timeout), Fallback: fallback, Note: n}
+			}
+			// tmux would not answer: the sequence is all that is left,
+			// and whether it gets through is tmux's set-clipboard.
+			note = "(tmux could not be asked: " + err.Error() + "; it passes OSC 52 on only with set-clipboard on — " + TmuxFix + ")"
+		}
+		seq := OSC52(text, tmux)
+		if screen {
+			seq = screenWrap(seq)
+			note = "through screen (neither confirms)"
+		}
+		if _, err := io.WriteString(out, seq); err != nil {
 			return ErrorMsg{ID: id, Err: fmt.Errorf("copy to the terminal clipboard: %w", err)}
 		}
-		return CopiedMsg{ID: id, Method: osc52Method(tmux), ClearAt: now().Add(timeout), Fallback: fallback}
+		return CopiedMsg{ID: id, Method: osc52Method(tmux), ClearAt: now().Add(timeout), Fallback: fallback, Note: note}
 	}
 }
 
@@ -255,10 +287,22 @@ func (c *Clipboard) ClearPending() tea.Cmd {
 func (c *Clipboard) clear(id int) tea.Cmd {
 	text, method := c.pending, c.pendingMethod
 	c.pending = ""
-	sys, out, tmux := c.system, c.out, c.getenv("TMUX") != ""
+	sys, out, tmux, runTmux := c.system, c.out, c.getenv("TMUX") != "", c.tmux
+	screen := !tmux && c.getenv("STY") != ""
 	return func() tea.Msg {
+		if method == MethodTmux {
+			n, outer, err := clearTmux(runTmux, text)
+			if err != nil {
+				return ErrorMsg{ID: id, Err: fmt.Errorf("clear the copy from tmux: %w", err)}
+			}
+			return ClearedMsg{ID: id, Method: method, Cleared: true, TmuxBuffers: n, TmuxOuter: outer}
+		}
 		if method != MethodSystem {
-			if _, err := io.WriteString(out, OSC52("", tmux)); err != nil {
+			seq := OSC52("", tmux)
+			if screen {
+				seq = screenWrap(seq)
+			}
+			if _, err := io.WriteString(out, seq); err != nil {
 				return ErrorMsg{ID: id, Err: fmt.Errorf("clear the terminal clipboard: %w", err)}
 			}
 			return ClearedMsg{ID: id, Method: method, Cleared: true}
@@ -300,6 +344,12 @@ func OSC52(text string, tmux bool) string {
 		return seq
 	}
 	return seq + "\x1bPtmux;" + strings.ReplaceAll(seq, "\x1b", "\x1b\x1b") + "\x1b\\"
+}
+
+// screenWrap passes seq through GNU screen to the outer terminal (screen's
+// DCS passthrough), which screen itself would otherwise swallow.
+func screenWrap(seq string) string {
+	return "\x1bP" + seq + "\x1b\\"
 }
 
 // atottoSystem is the real system clipboard.

@@ -101,18 +101,24 @@ func TestCopyOverSSHUsesOSC52EvenWithSystemClipboard(t *testing.T) {
 		if out.String() != "\x1b]52;c;cHc=\x07" {
 			t.Errorf("%s: terminal got %q", v, out.String())
 		}
-		if !strings.Contains(copied.Status(), "Copied via OSC 52; clears at 10:00:00") {
+		if !strings.Contains(copied.Status(), "Sent via OSC 52 (the terminal does not confirm); clears at 10:00:00") {
 			t.Errorf("status must say how it clears: %q", copied.Status())
 		}
 	}
 }
 
-func TestCopyInTmux(t *testing.T) {
+// When tmux cannot be asked, the sequence is sent for tmux and wrapped for
+// passthrough, and the status says it depends on set-clipboard.
+func TestCopyInTmuxThatDoesNotAnswer(t *testing.T) {
 	var out bytes.Buffer
 	c := newTest(&fakeSystem{}, &out, map[string]string{"TMUX": "/tmp/tmux-1/default,1,0"})
+	c.tmux = func(string, ...string) (string, error) { return "", errors.New("no server running") }
 	copied := c.Copy("pw")().(CopiedMsg)
 	if copied.Method != MethodOSC52Tmux {
 		t.Errorf("method %q", copied.Method)
+	}
+	if s := copied.Status(); !strings.HasPrefix(s, "Sent via OSC 52 (tmux)") || !strings.Contains(s, TmuxFix) {
+		t.Errorf("status %q", s)
 	}
 	if out.String() != OSC52("pw", true) {
 		t.Errorf("terminal got %q", out.String())

@@ -82,10 +82,32 @@ func IsObject(s string) bool {
 	return err == nil
 }
 
-// member is one key of a JSON object with its value as compact JSON.
+// member is one key of a JSON object with its value as compact JSON, and
+// canon, the decoded value encoded one way: "\u003c" and "<" are the same
+// string, so they compare equal, whatever encoder wrote the value.
 type member struct {
-	key string
-	raw string
+	key   string
+	raw   string
+	canon string
+}
+
+// Canonical returns raw JSON decoded and encoded again in one form (no
+// HTML escaping, object keys sorted, numbers as written), so two encodings
+// of the same value are equal; raw that does not decode is returned as is.
+func Canonical(raw string) string {
+	dec := json.NewDecoder(strings.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return raw
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return raw
+	}
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // parseObject reads a JSON object keeping its key order. A key given twice
@@ -120,12 +142,13 @@ func parseObject(s string) ([]member, error) {
 		if err := json.Compact(&buf, raw); err != nil {
 			return nil, err
 		}
+		c := Canonical(buf.String())
 		if i, dup := index[key]; dup {
-			out[i].raw = buf.String()
+			out[i].raw, out[i].canon = buf.String(), c
 			continue
 		}
 		index[key] = len(out)
-		out = append(out, member{key: key, raw: buf.String()})
+		out = append(out, member{key: key, raw: buf.String(), canon: c})
 	}
 	if _, err := dec.Token(); err != nil { // the closing brace
 		return nil, err
@@ -153,9 +176,9 @@ func keys(old, new []member) []Line {
 	for _, m := range old {
 		oldByKey[m.key] = m.raw
 	}
-	newByKey := make(map[string]string, len(new))
+	newByKey := make(map[string]member, len(new))
 	for _, m := range new {
-		newByKey[m.key] = m.raw
+		newByKey[m.key] = m
 	}
 	// Added keys follow the nearest key before them in the new value that
 	// the old value also has; those with none go first.
@@ -185,11 +208,11 @@ func keys(old, new []member) []Line {
 		switch {
 		case !ok:
 			out = append(out, Line{Kind: KindKey, Op: Removed, Key: m.key, Old: display(m.raw)})
-		case nv == m.raw:
+		case nv.canon == m.canon:
 			v := display(m.raw)
 			out = append(out, Line{Kind: KindKey, Op: Unchanged, Key: m.key, Old: v, New: v})
 		default:
-			out = append(out, Line{Kind: KindKey, Op: Changed, Key: m.key, Old: display(m.raw), New: display(nv)})
+			out = append(out, Line{Kind: KindKey, Op: Changed, Key: m.key, Old: display(m.raw), New: display(nv.raw)})
 		}
 		added(after[m.key])
 	}

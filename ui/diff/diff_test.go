@@ -250,3 +250,20 @@ func BenchmarkValuesText(b *testing.B) {
 		_ = Values(old, new)
 	}
 }
+
+// Two encodings of one value are the same value: "\u003c" is "<". Only a
+// key whose decoded value differs is changed.
+func TestValuesCompareDecodedNotRawText(t *testing.T) {
+	old := `{"host":"a","password":"p\u003cw\u003e\u0026","n":{"b":1,"a":"\u00e9"}}`
+	new := `{"host":"b","password":"p<w>&","n":{"a":"é","b":1}}`
+	got := map[string]Op{}
+	for _, l := range Values(old, new) {
+		got[l.Key] = l.Op
+	}
+	want := map[string]Op{"host": Changed, "password": Unchanged, "n": Unchanged}
+	for k, op := range want {
+		if got[k] != op {
+			t.Errorf("%s: %v, want %v", k, got[k], op)
+		}
+	}
+}

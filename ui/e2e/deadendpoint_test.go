@@ -87,3 +87,90 @@ func waitListening(t *testing.T, addr, logPath string) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// TestStuckEndpoint opens the console on an endpoint that accepts
+// connections and never answers (a black-holed proxy). The list shows the
+// stall live, the read timeout ends the wait with the AWS CLI's words,
+// esc stops a retry that hangs too, and once a real endpoint answers at
+// that address ctrl+r lists its secrets.
+func TestStuckEndpoint(t *testing.T) {
+	s := newStore(t)
+	s.cli(t, "create-secret", "--name", "prod/e2e/after-stall", "--secret-string", "x")
+	var key struct{ AccessKey map[string]string }
+	if err := json.Unmarshal([]byte(s.cli(t, "access-key", "create", "--description", "e2e")), &key); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	held := make(chan net.Conn, 64)
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			held <- c
+		}
+	}()
+	closeHole := func() {
+		ln.Close()
+		for {
+			select {
+			case c := <-held:
+				c.Close()
+			default:
+				return
+			}
+		}
+	}
+	t.Cleanup(closeHole)
+
+	aws := s.withEnv("AWS_ACCESS_KEY_ID="+key.AccessKey["AccessKeyId"], "AWS_SECRET_ACCESS_KEY="+key.AccessKey["SecretAccessKey"],
+		"AWS_EC2_METADATA_DISABLED=true", "AWS_CONFIG_FILE="+filepath.Join(s.dir, "none"), "AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(s.dir, "none"))
+	endpoint := "http://" + addr
+	start0 := time.Now()
+	tm := start(t, aws, 140, 30, "--backend", "aws", "--region", "us-east-1", "--endpoint-url", endpoint)
+	// The stall, live, with the endpoint and the way out.
+	tm.waitFor(20*time.Second, "no answer from "+endpoint+" for 1", "ctrl+r retry", "esc cancel")
+	// The console's read timeout (15 s) ends the wait.
+	scr := tm.waitFor(25*time.Second, `Read timeout on endpoint URL: "`+endpoint+`"`)
+	if took := time.Since(start0); took > 25*time.Second {
+		t.Errorf("the error came after %v; the console's read timeout is 15 s", took)
+	}
+	if strings.Contains(scr, "panic") {
+		t.Fatalf("the console crashed:\n%s", frame(scr))
+	}
+	// A retry hangs as well; esc stops waiting for it.
+	tm.keys("C-r")
+	tm.waitFor(20*time.Second, "no answer from "+endpoint)
+	tm.keys("Escape")
+	tm.waitFor(5*time.Second, "stopped waiting for the list")
+	tm.waitGone(5*time.Second, "no answer from")
+
+	// A real endpoint at the same address: ctrl+r lists what it serves.
+	closeHole()
+	serve := exec.Command(suite.bin, "serve", "--addr", addr, "--quiet")
+	serve.Env = s.env()
+	serve.Dir = s.dir
+	logPath := filepath.Join(s.dir, "serve.log")
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer logFile.Close()
+	serve.Stdout, serve.Stderr = logFile, logFile
+	if err := serve.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = serve.Process.Kill()
+		_ = serve.Wait()
+	})
+	waitListening(t, addr, logPath)
+	tm.keys("C-r")
+	tm.waitFor(20*time.Second, "prod/e2e/after-stall")
+	tm.keys("q")
+}

@@ -139,6 +139,19 @@ const pane = "e2e:0.0"
 // behind a gate until the copy is in place, so nothing escapes it.
 func start(t *testing.T, s store, w, h int, args ...string) *term {
 	t.Helper()
+	return startWith(t, s, w, h, "on", false, args...)
+}
+
+// startInTmux is start with tmux's set-clipboard option as given, and the
+// console told (through TMUX) that it runs inside this test's tmux server,
+// so that it can ask the server about its clipboard handling.
+func startInTmux(t *testing.T, s store, w, h int, setClipboard string, args ...string) *term {
+	t.Helper()
+	return startWith(t, s, w, h, setClipboard, true, args...)
+}
+
+func startWith(t *testing.T, s store, w, h int, setClipboard string, inTmux bool, args ...string) *term {
+	t.Helper()
 	need(t)
 	dir := t.TempDir()
 	tm := &term{
@@ -151,10 +164,18 @@ func start(t *testing.T, s store, w, h int, args ...string) *term {
 	// which the escape test looks for. No status line: the window is
 	// exactly w×h for the console.
 	conf := filepath.Join(dir, "tmux.conf")
-	writeFile(t, conf, "set -g status off\nset -g remain-on-exit on\nset -g set-clipboard on\nset -g escape-time 10\nset -g default-terminal tmux-256color\nset -g history-limit 1000\n")
+	writeFile(t, conf, "set -g status off\nset -g remain-on-exit on\nset -g set-clipboard "+setClipboard+"\nset -g escape-time 10\nset -g default-terminal tmux-256color\nset -g history-limit 1000\n")
 	gate := filepath.Join(dir, "go")
 	cmdline := []string{"sh", "-c", `while [ ! -e "$0" ]; do sleep 0.02; done; exec "$@"`, gate, "env", "-i"}
 	cmdline = append(cmdline, s.env()...)
+	if inTmux {
+		// Where tmux puts a -L socket; only the path of TMUX is used.
+		tmpdir := os.Getenv("TMUX_TMPDIR")
+		if tmpdir == "" {
+			tmpdir = "/tmp"
+		}
+		cmdline = append(cmdline, fmt.Sprintf("TMUX=%s,0,0", filepath.Join(tmpdir, fmt.Sprintf("tmux-%d", os.Getuid()), tm.socket)))
+	}
 	cmdline = append(cmdline, suite.bin)
 	cmdline = append(cmdline, args...)
 	tm.tmux("-f", conf, "new-session", "-d", "-s", "e2e", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), "-c", s.dir, shellJoin(cmdline))

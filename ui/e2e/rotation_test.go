@@ -27,17 +27,20 @@ func TestRotatePasswordFromTheConsole(t *testing.T) {
 	tm.waitFor(10*time.Second, name, "off")
 	tm.keys("R")
 	tm.waitFor(10*time.Second, "Rotation of "+name, "‹ password ›", "NEXT ROTATIONS")
-	// Length, Exclude, JSON keys: rotate only the password key.
-	tm.keys("Tab", "Tab", "Tab")
-	tm.typeText("password")
-	tm.keys("Tab", "Tab") // punctuation, schedule
+	// JSON keys: the form proposes the value's password key.
+	tm.waitFor(5*time.Second, "RotationLambdaARN password?keys=password")
+	tm.keys("Tab", "Tab", "Tab") // length, exclude, JSON keys
+	tm.keys("Tab", "Tab")        // punctuation, schedule
 	tm.keys("BSpace", "BSpace")
 	tm.typeText("rate(2 hours)")
 	tm.waitFor(5*time.Second, "as often as every 4 hours")
 	tm.keys("BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace")
 	tm.typeText("7")
 	tm.waitFor(5*time.Second, "RotationLambdaARN password?keys=password")
-	tm.keys("C-s")
+	// Rotate now is not ticked by default; ticked, saving asks first.
+	tm.keys("Tab", "Tab", "Space", "C-s")
+	tm.waitFor(5*time.Second, "Rotate "+name+" now?")
+	tm.keys("y")
 	scr := tm.waitFor(rotationWait, "Rotated.")
 	for _, step := range []string{"createSecret", "setSecret", "testSecret", "finishSecret"} {
 		if !rowWith(scr, "✓", step, "done") {

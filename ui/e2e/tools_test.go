@@ -10,9 +10,10 @@ import (
 )
 
 // TestCopyOverSSHInTmux copies a value the way an operator on a bastion
-// does: over SSH, inside tmux. The value must reach tmux's clipboard
-// through OSC 52, the status bar must say so, and after the clear timeout
-// an empty selection must follow.
+// does: over SSH, inside a tmux the console cannot ask (TMUX names no
+// server). The value must reach tmux's clipboard through OSC 52, the
+// status bar must say it was sent and on what it depends, and after the
+// clear timeout an empty selection must follow.
 func TestCopyOverSSHInTmux(t *testing.T) {
 	s := newStore(t)
 	s.cli(t, "create-secret", "--name", "ops/token", "--secret-string", "copy-me-0042")
@@ -20,7 +21,7 @@ func TestCopyOverSSHInTmux(t *testing.T) {
 	tm := start(t, s, 120, 40, "--clipboard-clear", "3s")
 	tm.waitFor(15*time.Second, "ops/token")
 	tm.keys("c")
-	tm.waitFor(3*time.Second, "Copied via OSC 52 (tmux)")
+	tm.waitFor(3*time.Second, "Sent via OSC 52 (tmux)")
 	// tmux (set-clipboard on) turned the sequence into a paste buffer.
 	got := tm.waitUntilBuffer(5 * time.Second)
 	if got != "copy-me-0042" {
@@ -40,6 +41,50 @@ func TestCopyOverSSHInTmux(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	tm.waitFor(3*time.Second, "Sent an empty selection to the terminal clipboard")
+}
+
+// TestCopyInTmuxSetClipboardOff copies inside tmux with set-clipboard
+// off, where nothing reaches the workstation: the status bar must say the
+// value is only in a tmux buffer and how to fix it, and the clear must
+// delete that buffer.
+func TestCopyInTmuxSetClipboardOff(t *testing.T) {
+	s := newStore(t)
+	s.cli(t, "create-secret", "--name", "ops/token", "--secret-string", "copy-me-0043")
+	s = s.withEnv("SSH_TTY=/dev/pts/9", "SSH_CONNECTION=10.0.0.1 50000 10.0.0.2 22")
+	tm := startInTmux(t, s, 200, 30, "off", "--clipboard-clear", "3s")
+	tm.waitFor(15*time.Second, "ops/token")
+	tm.keys("c")
+	tm.waitFor(5*time.Second, "ONLY in tmux buffer secretary", "workstation clipboard was not reached", "tmux set -g set-clipboard on")
+	if got := tm.waitUntilBuffer(5 * time.Second); got != "copy-me-0043" {
+		t.Fatalf("tmux buffer holds %q", got)
+	}
+	tm.waitFor(10*time.Second, "Cleared: deleted 1 tmux buffer(s)")
+	if b := strings.TrimSpace(tm.tmux("list-buffers")); b != "" {
+		t.Fatalf("tmux still holds buffers after the clear: %s", b)
+	}
+}
+
+// TestCopyInTmuxSetClipboardOn copies inside tmux with set-clipboard on:
+// the value arrives in tmux (and is sent on to the terminal), and the
+// clear removes it from every tmux buffer.
+func TestCopyInTmuxSetClipboardOn(t *testing.T) {
+	s := newStore(t)
+	s.cli(t, "create-secret", "--name", "ops/token", "--secret-string", "p@ss-0044")
+	s = s.withEnv("SSH_TTY=/dev/pts/9", "SSH_CONNECTION=10.0.0.1 50000 10.0.0.2 22")
+	tm := startInTmux(t, s, 200, 30, "on", "--clipboard-clear", "3s")
+	tm.waitFor(15*time.Second, "ops/token")
+	tm.keys("c")
+	tm.waitFor(5*time.Second, "Copied in tmux buffer secretary, and sent on to your terminal's clipboard by tmux")
+	if got := tm.waitUntilBuffer(5 * time.Second); got != "p@ss-0044" {
+		t.Fatalf("tmux buffer holds %q", got)
+	}
+	tm.waitFor(10*time.Second, "Cleared: deleted 1 tmux buffer(s)", "overwrote your terminal's clipboard")
+	if b := strings.TrimSpace(tm.tmux("list-buffers")); b != "" {
+		t.Fatalf("tmux still holds buffers after the clear: %s", b)
+	}
+	if strings.Contains(string(tm.raw()), "p@ss-0044") {
+		t.Error("the value was written to the terminal in clear")
+	}
 }
 
 // waitUntilBuffer waits for tmux's newest paste buffer and returns it.

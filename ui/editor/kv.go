@@ -68,6 +68,21 @@ type pair struct {
 	key  string
 	text string
 	kind valueKind
+	// orig holds the pair as read: its key and value JSON exactly as the
+	// value had them, so a pair the operator did not touch is written
+	// back byte for byte ("\u003c" stays "\u003c", 1.50 stays 1.50).
+	orig struct {
+		key, rawKey, text, raw string
+		kind                   valueKind
+	}
+}
+
+// keyJSON is the key as JSON: as it was read when unchanged.
+func (p pair) keyJSON() string {
+	if p.orig.rawKey != "" && p.key == p.orig.key {
+		return p.orig.rawKey
+	}
+	return jsonString(p.key)
 }
 
 type kvMode int
@@ -131,11 +146,14 @@ func parsePairs(value string) ([]pair, error) {
 	var pairs []pair
 	index := map[string]int{}
 	for dec.More() {
+		keyStart := dec.InputOffset()
 		tok, err := dec.Token()
 		if err != nil {
 			return nil, fmt.Errorf("the value is not valid JSON: %w", err)
 		}
 		k, _ := tok.(string)
+		// The key's own bytes, without the separator and space before it.
+		rawKey := strings.TrimLeft(value[keyStart:dec.InputOffset()], " \t\r\n,")
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
 			return nil, fmt.Errorf("the value is not valid JSON: %w", err)
@@ -157,6 +175,7 @@ func parsePairs(value string) ([]pair, error) {
 		default:
 			p.text, p.kind = c, kindNumber
 		}
+		p.orig.key, p.orig.rawKey, p.orig.text, p.orig.raw, p.orig.kind = k, rawKey, p.text, c, p.kind
 		// A repeated key keeps its first place and its last value, as
 		// JSON decoders read it.
 		if i, dup := index[k]; dup {
@@ -184,7 +203,7 @@ func (m KV) Value() string {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.WriteString(jsonString(p.key))
+		b.WriteString(p.keyJSON())
 		b.WriteByte(':')
 		b.WriteString(p.json())
 	}
@@ -199,6 +218,9 @@ func (m KV) Value() string {
 
 // json renders the value, keeping its type when the text still fits it.
 func (p pair) json() string {
+	if p.orig.raw != "" && p.text == p.orig.text && p.kind == p.orig.kind {
+		return p.orig.raw
+	}
 	switch p.kind {
 	case kindNumber:
 		if isJSONNumber(p.text) {

@@ -289,3 +289,21 @@ func TestKVRunesInOneRead(t *testing.T) {
 		t.Errorf("paste acted as commands: %s", got)
 	}
 }
+
+// Editing one key leaves every other key as it was written, escapes and
+// number spelling included, and the summary names only the edited key.
+func TestKVWritesUntouchedKeysBackExactly(t *testing.T) {
+	const value = `{"host":"db1","password":"p\u003cw\u003e","port":5432.0,"k\u00e9y":"x"}`
+	m, err := NewKV(value, Styles{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ = press(t, m, "enter", "ctrl+u", "db2", "enter")
+	got := submit(t, m)
+	if want := `{"host":"db2","password":"p\u003cw\u003e","port":5432.0,"k\u00e9y":"x"}`; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	if s := Summarize(value, got); s.String() != "1 key changed (host)" {
+		t.Errorf("summary %q", s.String())
+	}
+}
