@@ -37,7 +37,7 @@ key-file = %q
 
 [context.prod-aws]
 backend = "aws"
-region = "us-east-1"
+region = "local"
 endpoint-url = %q
 `, filepath.Join(lab.dir, "store.db"), filepath.Join(lab.dir, "key"), srv.URL)
 	write(good)
@@ -123,7 +123,7 @@ key-file = %q
 
 [context.prod-aws]
 backend = "aws"
-region = "us-east-1"
+region = "local"
 endpoint-url = %q
 `, filepath.Join(lab.dir, "store.db"), filepath.Join(lab.dir, "key"), srv.URL)), 0o600); err != nil {
 		t.Fatal(err)
