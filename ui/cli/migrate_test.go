@@ -114,7 +114,7 @@ func TestMigrateThroughServeAndBackup(t *testing.T) {
 		}
 	}
 
-	r := runner.run("", append([]string{"migrate", "--include-deprecated", "--yes", "--to", "aws", "--to-region", "us-east-1", "--to-endpoint-url", srv.URL}, storeArgs("from", src)...)...)
+	r := runner.run("", append([]string{"migrate", "--include-deprecated", "--yes", "--to", "aws", "--to-region", "local", "--to-endpoint-url", srv.URL}, storeArgs("from", src)...)...)
 	if r.code != 0 {
 		t.Fatalf("migrate to serve: %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
@@ -125,7 +125,7 @@ func TestMigrateThroughServeAndBackup(t *testing.T) {
 	sameDump(t, "served copy", storeDump(t, mid), want)
 
 	dst := newKeyFileStore(t)
-	r = runner.run("", append([]string{"migrate", "--include-deprecated", "--yes", "--from", "aws", "--from-region", "us-east-1", "--from-endpoint-url", srv.URL}, storeArgs("to", dst)...)...)
+	r = runner.run("", append([]string{"migrate", "--include-deprecated", "--yes", "--from", "aws", "--from-region", "local", "--from-endpoint-url", srv.URL}, storeArgs("to", dst)...)...)
 	if r.code != 0 {
 		t.Fatalf("migrate from serve: %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}

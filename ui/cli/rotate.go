@@ -32,7 +32,7 @@ rotated, resumed, failed, rescheduled, in-progress (another process got to
 it first) or, with --dry-run, due or missed-window; exits 254 if any
 rotation failed. exec: rotators run only from the directories named by
 --rotation-exec-dir. Each run also applies the audit log's retention
-policy (see secretary audit retention), saying on stderr what it removed.`,
+policy (see secretary audit retention); a prune is audited, not printed.`,
 		params: []param{{name: "dry-run", kind: kBool, help: "list what is due without rotating"}},
 		run:    runRotateDue}
 }
@@ -63,12 +63,9 @@ func runRotateDue(ctx context.Context, a *app, args *args) error {
 	if !dry && !a.cfg.ReadOnly {
 		// A timer runs rotate-due on every store that rotates: the audit
 		// log's retention is applied with it, so the log stays bounded.
-		res, perr := s.PruneByPolicy(ctx)
-		if perr != nil {
+		// Quietly, as cron wants: the prune is on the audit record itself.
+		if _, perr := s.PruneByPolicy(ctx); perr != nil {
 			return perr
-		}
-		if res.Removed > 0 {
-			fmt.Fprintf(a.stderr, "secretary: %s\n", strings.TrimPrefix(pruneSummary(res), "audit log: "))
 		}
 	}
 	if failed > 0 {
