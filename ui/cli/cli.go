@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -60,6 +61,7 @@ type app struct {
 	stderr io.Writer
 	cfg    Config
 	build  Build
+	out    printer
 }
 
 // globalSpecs are the flags accepted before or after the command, as the
@@ -75,7 +77,9 @@ func globalSpecs() []param {
 		{name: "profile", kind: kString, help: "AWS profile (aws backend)"},
 		{name: "region", kind: kString, help: "AWS region (aws backend)"},
 		{name: "endpoint-url", kind: kString, help: "Secrets Manager endpoint URL (aws backend)"},
-		{name: "output", kind: kString, help: "output format: json"},
+		{name: "output", kind: kString, help: "output format: json (default), text, table, yaml or yaml-stream"},
+		{name: "query", kind: kString, help: "JMESPath expression applied to the response (the whole of a paginated one)"},
+		{name: "no-paginate", kind: kBool, help: "make one call and print its response, with its NextToken, instead of fetching every page"},
 		{name: "rotation-exec-dir", kind: kString, help: "allow exec: rotation functions from these directories (separated by " + string(filepath.ListSeparator) + "); off by default"},
 		{name: "demo", kind: kBool, help: "open the console on a throwaway store full of demo data"},
 		{name: "version", kind: kBool, help: "print the version and exit"},
@@ -176,6 +180,7 @@ func (a *app) run(ctx context.Context, argv []string) int {
 	if g.bools["demo"] {
 		return a.fail("", usagef("--demo starts the console; it cannot be combined with %s", name))
 	}
+	a.out.op = c.op
 	args, err := parseArgs(cmdArgs, c.params, c.maxPos)
 	if err != nil {
 		return a.fail(c.op, err)
@@ -225,11 +230,20 @@ func (a *app) configure(g *args) error {
 		a.cfg.RotationExecDirs = dirs
 	}
 	if v, ok := g.strs["output"]; ok {
-		if v != "json" {
-			return usagef("argument --output: invalid choice: %q (only 'json' is supported)", v)
+		if !slices.Contains(outputFormats, v) {
+			return outputChoiceError()
 		}
 		a.cfg.Output = v
 	}
+	a.out.format = a.cfg.Output
+	if v, ok := g.strs["query"]; ok {
+		q, err := compileQuery(v)
+		if err != nil {
+			return err
+		}
+		a.out.query = q
+	}
+	a.cfg.NoPaginate = g.bools["no-paginate"]
 	return nil
 }
 
@@ -252,12 +266,24 @@ func (a *app) fail(op string, err error) int {
 	var ec *exitCodeError
 	var ue *usageError
 	var ce *configError
+	var oe *outputUsageError
+	var qe *queryRunError
 	switch {
 	case errors.As(err, &ec):
 		return ec.code
 	case errors.As(err, &ue):
 		fmt.Fprintf(a.stderr, "\nusage: secretary [options] <command> [parameters]\nTo see help text, you can run:\n\n  secretary help\n  secretary <command> --help\n\nsecretary: error: %s\n", sanitize.Line(ue.msg))
 		return exitUsage
+	case errors.As(err, &oe):
+		if oe.bare {
+			fmt.Fprintf(a.stderr, "\n%s\n", sanitize.Text(oe.msg))
+			return exitUsage
+		}
+		fmt.Fprintf(a.stderr, "\nusage: secretary [options] <command> [parameters]\nTo see help text, you can run:\n\n  secretary help\n  secretary <command> --help\n\nsecretary: error: %s\n", sanitize.Text(oe.msg))
+		return exitUsage
+	case errors.As(err, &qe):
+		fmt.Fprintf(a.stderr, "\n%s\n", sanitize.Line(qe.Error()))
+		return exitOther
 	case errors.As(err, &ce):
 		fmt.Fprintf(a.stderr, "\nsecretary: %s\n", sanitize.Line(ce.err.Error()))
 		return exitConfig

@@ -47,6 +47,8 @@ type Config struct {
 	Region      string
 	EndpointURL string
 	Output      string
+	// NoPaginate makes a paginated command one call (--no-paginate).
+	NoPaginate bool
 	// RotationExecDirs are where exec: rotation functions may live; none
 	// means exec: is refused.
 	RotationExecDirs []string
