@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/secretary-sh/secretary/ui/sanitize"
 	"golang.org/x/term"
 )
 
@@ -91,14 +92,40 @@ func (a *app) write(doc any) error {
 		encodeValue(&buf, doc, 0)
 		buf.WriteByte('\n')
 	}
-	_, err := a.stdout.Write(buf.Bytes())
+	out := buf.Bytes()
+	if (a.out.format == "text" || a.out.format == "table") && a.stdoutTerminal() != nil {
+		out = terminalSafe(out)
+	}
+	_, err := a.stdout.Write(out)
 	return err
+}
+
+// terminalSafe escapes what would drive a terminal (ESC, other controls,
+// C1) in text or table output shown on one; tabs and line breaks, which
+// are the formats' own layout, stay. Piped output keeps every byte as the
+// AWS CLI writes it, since `--output text --query SecretString` is how
+// scripts read a value. JSON escapes controls itself and YAML
+// double-quotes them.
+func terminalSafe(out []byte) []byte {
+	fields := strings.Split(string(out), "\t")
+	for i, f := range fields {
+		fields[i] = sanitize.Text(f)
+	}
+	return []byte(strings.Join(fields, "\t"))
+}
+
+// stdoutTerminal is stdout when it is a terminal, else nil.
+func (a *app) stdoutTerminal() *os.File {
+	if f, ok := a.stdout.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		return f
+	}
+	return nil
 }
 
 // termWidth is the width the table fits into: the terminal's when stdout
 // is one, else 80 as for the AWS CLI.
 func (a *app) termWidth() int {
-	if f, ok := a.stdout.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+	if f := a.stdoutTerminal(); f != nil {
 		if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
 			return w
 		}
