@@ -43,6 +43,32 @@ func awsCLIBinary(t *testing.T) string {
 	return ""
 }
 
+// awsCLIEnv is the environment of an AWS CLI (or secretary --backend aws)
+// client signing with one access key of a served store, and nothing from
+// the user's own configuration.
+func awsCLIEnv(home, id, secret string) []string {
+	return []string{"HOME=" + home, "AWS_ACCESS_KEY_ID=" + id, "AWS_SECRET_ACCESS_KEY=" + secret,
+		"AWS_CONFIG_FILE=" + filepath.Join(home, "none"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, "none"),
+		"AWS_EC2_METADATA_DISABLED=true", "AWS_PAGER=", "AWS_DEFAULT_REGION=local", "AWS_REGION=local"}
+}
+
+// runAWSCLI runs `aws secretsmanager ARGS` against endpoint.
+func runAWSCLI(t *testing.T, awsBin, endpoint string, env []string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(awsBin, append([]string{"--endpoint-url", endpoint, "secretsmanager"}, args...)...)
+	cmd.Env = append(cleanEnviron(), env...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("aws %q: %v", args, err)
+	}
+	return result{out.String(), errb.String(), code}
+}
+
 // TestAWSCLIAndSecretaryPrintTheSameJSON runs one scenario twice against
 // the same served store: once with `aws secretsmanager --endpoint-url`,
 // once with `secretary --backend aws --endpoint-url`. Scripts written for
@@ -56,22 +82,9 @@ func TestAWSCLIAndSecretaryPrintTheSameJSON(t *testing.T) {
 	srv := serveStore(t, e, id, secret)
 
 	home := t.TempDir()
-	clientEnv := []string{"HOME=" + home, "AWS_ACCESS_KEY_ID=" + id, "AWS_SECRET_ACCESS_KEY=" + secret,
-		"AWS_CONFIG_FILE=" + filepath.Join(home, "none"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, "none"),
-		"AWS_EC2_METADATA_DISABLED=true", "AWS_PAGER=", "AWS_DEFAULT_REGION=local", "AWS_REGION=local"}
+	clientEnv := awsCLIEnv(home, id, secret)
 	viaAWSCLI := func(args ...string) result {
-		cmd := exec.Command(awsBin, append([]string{"--endpoint-url", srv.URL, "--output", "json", "secretsmanager"}, args...)...)
-		cmd.Env = append(cleanEnviron(), clientEnv...)
-		var out, errb bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		err := cmd.Run()
-		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			code = ee.ExitCode()
-		} else if err != nil {
-			t.Fatalf("aws %q: %v", args, err)
-		}
-		return result{out.String(), errb.String(), code}
+		return runAWSCLI(t, awsBin, srv.URL, clientEnv, append([]string{"--output", "json"}, args...)...)
 	}
 	secretaryEnv := &env{t: t, dir: e.dir, vars: clientEnv}
 	viaSecretary := func(args ...string) result {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -60,6 +61,7 @@ type app struct {
 	stderr io.Writer
 	cfg    Config
 	build  Build
+	out    printer
 	// settings are the global settings in force and where each came
 	// from; context and configFile are the configuration that chose them.
 	settings   []effective
@@ -85,7 +87,9 @@ func globalSpecs() []param {
 		{name: "endpoint-url", kind: kString, help: "Secrets Manager endpoint URL (aws backend)"},
 		{name: "cli-connect-timeout", kind: kInt, help: "seconds to wait for a connection, 0 for no limit (aws backend; default 10, console 5)"},
 		{name: "cli-read-timeout", kind: kInt, help: "seconds to wait for an answer, 0 for no limit (aws backend; default 30, console 15)"},
-		{name: "output", kind: kString, help: "output format: json"},
+		{name: "output", kind: kString, help: "output format: json (default), text, table, yaml or yaml-stream"},
+		{name: "query", kind: kString, help: "JMESPath expression applied to the response (the whole of a paginated one)"},
+		{name: "no-paginate", kind: kBool, help: "make one call and print its response, with its NextToken, instead of fetching every page"},
 		{name: "rotation-exec-dir", kind: kString, help: "allow exec: rotation functions from these directories (separated by " + string(filepath.ListSeparator) + "); off by default"},
 		{name: "debug-rotation", kind: kBool, help: "show what exec: rotators write on stderr; it MAY SHOW SECRETS (commands only)"},
 		{name: "demo", kind: kBool, help: "open the console on a throwaway store full of demo data"},
@@ -195,6 +199,7 @@ func (a *app) run(ctx context.Context, argv []string) int {
 	if g.bools["demo"] {
 		return a.fail("", usagef("--demo starts the console; it cannot be combined with %s", name))
 	}
+	a.out.op = c.op
 	args, err := parseArgs(cmdArgs, c.params, c.maxPos)
 	if err != nil {
 		return a.fail(c.op, err)
@@ -251,11 +256,20 @@ func (a *app) configure(g *args) error {
 	}
 	a.cfg.DebugRotation = g.bools["debug-rotation"]
 	if v, ok := g.strs["output"]; ok {
-		if v != "json" {
-			return usagef("argument --output: invalid choice: %q (only 'json' is supported)", v)
+		if !slices.Contains(outputFormats, v) {
+			return outputChoiceError()
 		}
 		a.cfg.Output = v
 	}
+	a.out.format = a.cfg.Output
+	if v, ok := g.strs["query"]; ok {
+		q, err := compileQuery(v)
+		if err != nil {
+			return err
+		}
+		a.out.query = q
+	}
+	a.cfg.NoPaginate = g.bools["no-paginate"]
 	return nil
 }
 
@@ -279,6 +293,8 @@ func (a *app) fail(op string, err error) int {
 	var ue *usageError
 	var ce *configError
 	var pe *paramValidationError
+	var oe *outputUsageError
+	var qe *queryRunError
 	switch {
 	case errors.As(err, &ec):
 		return ec.code
@@ -288,6 +304,16 @@ func (a *app) fail(op string, err error) int {
 	case errors.As(err, &ue):
 		fmt.Fprintf(a.stderr, "\nusage: secretary [options] <command> [parameters]\nTo see help text, you can run:\n\n  secretary help\n  secretary <command> --help\n\nsecretary: error: %s\n", escaped.Line(ue.msg).String())
 		return exitUsage
+	case errors.As(err, &oe):
+		if oe.bare {
+			fmt.Fprintf(a.stderr, "\n%s\n", escaped.Lines(oe.msg))
+			return exitUsage
+		}
+		fmt.Fprintf(a.stderr, "\nusage: secretary [options] <command> [parameters]\nTo see help text, you can run:\n\n  secretary help\n  secretary <command> --help\n\nsecretary: error: %s\n", escaped.Lines(oe.msg))
+		return exitUsage
+	case errors.As(err, &qe):
+		fmt.Fprintf(a.stderr, "\n%s\n", escaped.Line(qe.Error()).String())
+		return exitOther
 	case errors.As(err, &ce):
 		fmt.Fprintf(a.stderr, "\nsecretary: %s\n", escaped.Line(ce.err.Error()).String())
 		return exitConfig

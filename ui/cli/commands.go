@@ -84,12 +84,14 @@ func commandTable() []*command {
 			params: []param{{name: "include-planned-deletion", kind: kBool, help: "include secrets scheduled for deletion"},
 				pMaxResults, pNextToken, pFilters,
 				{name: "sort-order", kind: kString, help: "asc or desc"},
-				{name: "sort-by", kind: kString, help: "created-date, last-accessed-date, last-changed-date or name"}},
+				{name: "sort-by", kind: kString, help: "created-date, last-accessed-date, last-changed-date or name"},
+				pagingParams()[0], pagingParams()[1], pagingParams()[2]},
 			run: runListSecrets},
 		{name: "list-secret-version-ids", op: "ListSecretVersionIds", usage: "--secret-id ID [--include-deprecated]",
 			summary: "List a secret's versions and their labels.",
-			params:  []param{pSecretID, pMaxResults, pNextToken, {name: "include-deprecated", kind: kBool, help: "include versions without labels"}},
-			run:     runListVersions},
+			params: append([]param{pSecretID, pMaxResults, pNextToken, {name: "include-deprecated", kind: kBool, help: "include versions without labels"}},
+				pagingParams()...),
+			run: runListVersions},
 		{name: "delete-secret", op: "DeleteSecret", usage: "--secret-id ID [--recovery-window-in-days N | --force-delete-without-recovery]",
 			summary: "Schedule a secret for deletion (30 days by default) or delete it at once.",
 			params: []param{pSecretID, {name: "recovery-window-in-days", kind: kInt, help: "7 to 30"},
@@ -233,7 +235,7 @@ func runCreateSecret(ctx context.Context, a *app, args *args) error {
 		if err != nil {
 			return err
 		}
-		return writeJSON(a.stdout, object{}.add("ARN", out.ARN).add("Name", out.Name).add("VersionId", out.VersionID))
+		return a.print(object{}.add("ARN", out.ARN).add("Name", out.Name).add("VersionId", out.VersionID))
 	})
 }
 
@@ -245,7 +247,7 @@ func runGetSecretValue(ctx context.Context, a *app, args *args) error {
 			return err
 		}
 		defer v.Wipe()
-		return writeJSON(a.stdout, secretValueJSON(v))
+		return a.print(secretValueJSON(v))
 	})
 }
 
@@ -272,7 +274,7 @@ func runBatchGet(ctx context.Context, a *app, args *args) error {
 		for i, e := range out.Errors {
 			errs[i] = object{}.add("SecretId", e.SecretID).add("ErrorCode", e.ErrorCode).add("Message", e.Message)
 		}
-		err = writeJSON(a.stdout, object{}.addAlways("SecretValues", values).add("NextToken", out.NextToken).addAlways("Errors", errs))
+		err = a.print(object{}.addAlways("SecretValues", values).add("NextToken", out.NextToken).addAlways("Errors", errs))
 		for i := range out.SecretValues {
 			out.SecretValues[i].Wipe()
 		}
@@ -295,7 +297,7 @@ func runPutSecretValue(ctx context.Context, a *app, args *args) error {
 		if err != nil {
 			return err
 		}
-		return writeJSON(a.stdout, object{}.add("ARN", out.ARN).add("Name", out.Name).add("VersionId", out.VersionID).add("VersionStages", out.VersionStages))
+		return a.print(object{}.add("ARN", out.ARN).add("Name", out.Name).add("VersionId", out.VersionID).add("VersionStages", out.VersionStages))
 	})
 }
 
@@ -311,7 +313,7 @@ func runUpdateSecret(ctx context.Context, a *app, args *args) error {
 		if err != nil {
 			return err
 		}
-		return writeJSON(a.stdout, object{}.add("ARN", out.ARN).add("Name", out.Name).add("VersionId", out.VersionID))
+		return a.print(object{}.add("ARN", out.ARN).add("Name", out.Name).add("VersionId", out.VersionID))
 	})
 }
 
@@ -323,7 +325,7 @@ func runUpdateStage(ctx context.Context, a *app, args *args) error {
 		if err != nil {
 			return err
 		}
-		return writeJSON(a.stdout, arnNameJSON(out))
+		return a.print(arnNameJSON(out))
 	})
 }
 
@@ -333,13 +335,20 @@ func runDescribe(ctx context.Context, a *app, args *args) error {
 		if err != nil {
 			return err
 		}
-		return writeJSON(a.stdout, describeJSON(m))
+		return a.print(describeJSON(m))
 	})
 }
 
-// manualPaging reports whether the caller asked for one page, which turns
-// off the CLI's automatic paging as in the AWS CLI.
-func manualPaging(args *args) bool { return args.has("max-results") || args.has("next-token") }
+// paginate reports whether a list command fetches every page, as the AWS
+// CLI does unless told not to: --no-paginate, or the operation's own
+// --max-results or --next-token, ask for exactly one call.
+func paginate(a *app, args *args) bool {
+	return !a.cfg.NoPaginate && !args.has("max-results") && !args.has("next-token")
+}
+
+func pagingOf(args *args) pagingArgs {
+	return pagingArgs{startingToken: args.str("starting-token"), maxItems: args.ints["max-items"]}
+}
 
 func runListSecrets(ctx context.Context, a *app, args *args) error {
 	filters, err := parseFilters(args.lists["filters"])
@@ -348,22 +357,49 @@ func runListSecrets(ctx context.Context, a *app, args *args) error {
 	}
 	in := &backend.ListSecretsInput{Filters: filters, IncludePlannedDeletion: args.bools["include-planned-deletion"],
 		MaxResults: args.ints["max-results"], NextToken: args.str("next-token"), SortOrder: args.str("sort-order"), SortBy: args.str("sort-by")}
+	if err := checkPaging(a, args); err != nil {
+		return err
+	}
+	if n, ok := args.ints["page-size"]; ok {
+		in.MaxResults = n
+	}
+	entries := func(out *backend.ListSecretsOutput) []any {
+		list := make([]any, 0, len(out.Secrets))
+		for i := range out.Secrets {
+			list = append(list, listEntryJSON(&out.Secrets[i]))
+		}
+		return list
+	}
 	return a.withBackend(ctx, func(b backend.Backend) error {
+		if !paginate(a, args) {
+			out, err := b.ListSecrets(ctx, in)
+			if err != nil {
+				return err
+			}
+			return a.print(object{}.addAlways("SecretList", entries(out)).add("NextToken", out.NextToken))
+		}
+		p := pagingOf(args)
+		if !a.streams() || p.maxItems > 0 {
+			return a.printPaged(ctx, "SecretList", p, func(ctx context.Context, token string) (page, error) {
+				in.NextToken = token
+				out, err := b.ListSecrets(ctx, in)
+				if err != nil {
+					return page{}, err
+				}
+				return page{items: entries(out), next: out.NextToken}, nil
+			})
+		}
+		token, skip := decodeResume(p.startingToken)
+		in.NextToken = token
 		out, err := b.ListSecrets(ctx, in)
 		if err != nil {
 			return err
 		}
-		if manualPaging(args) || out.NextToken == "" {
-			list := make([]any, 0, len(out.Secrets))
-			for i := range out.Secrets {
-				list = append(list, listEntryJSON(&out.Secrets[i]))
-			}
-			return writeJSON(a.stdout, object{}.addAlways("SecretList", list).add("NextToken", out.NextToken))
-		}
-		// Paging through everything: stream it. A failure on the first
-		// page prints nothing, as with the AWS CLI; one on a later page
-		// leaves JSON cut short on stdout, which no parser accepts, and
-		// the error on stderr with a non-zero exit.
+		out.Secrets = out.Secrets[min(skip, len(out.Secrets)):]
+		// Paging through everything as JSON: stream it. A failure on the
+		// first page prints nothing, as with the AWS CLI; one on a later
+		// page leaves JSON cut short on stdout, which no parser accepts,
+		// and the error on stderr with a non-zero exit.
 		stream := newListStream(a.stdout, "SecretList")
 		for {
 			for i := range out.Secrets {
@@ -383,24 +419,35 @@ func runListSecrets(ctx context.Context, a *app, args *args) error {
 func runListVersions(ctx context.Context, a *app, args *args) error {
 	in := &backend.ListSecretVersionIdsInput{SecretID: args.str("secret-id"), IncludeDeprecated: args.bools["include-deprecated"],
 		MaxResults: args.ints["max-results"], NextToken: args.str("next-token")}
+	if err := checkPaging(a, args); err != nil {
+		return err
+	}
+	if n, ok := args.ints["page-size"]; ok {
+		in.MaxResults = n
+	}
+	versions := func(out *backend.ListSecretVersionIdsOutput) []any {
+		list := make([]any, 0, len(out.Versions))
+		for i := range out.Versions {
+			list = append(list, versionJSON(&out.Versions[i]))
+		}
+		return list
+	}
 	return a.withBackend(ctx, func(b backend.Backend) error {
-		list := []any{}
-		var arn, name, next string
-		for {
+		if !paginate(a, args) {
 			out, err := b.ListSecretVersionIds(ctx, in)
 			if err != nil {
 				return err
 			}
-			for i := range out.Versions {
-				list = append(list, versionJSON(&out.Versions[i]))
-			}
-			arn, name, next = out.ARN, out.Name, out.NextToken
-			if manualPaging(args) || next == "" {
-				break
-			}
-			in.NextToken = next
+			return a.print(object{}.addAlways("Versions", versions(out)).add("NextToken", out.NextToken).add("ARN", out.ARN).add("Name", out.Name))
 		}
-		return writeJSON(a.stdout, object{}.addAlways("Versions", list).add("NextToken", next).add("ARN", arn).add("Name", name))
+		return a.printPaged(ctx, "Versions", pagingOf(args), func(ctx context.Context, token string) (page, error) {
+			in.NextToken = token
+			out, err := b.ListSecretVersionIds(ctx, in)
+			if err != nil {
+				return page{}, err
+			}
+			return page{items: versions(out), rest: object{}.add("ARN", out.ARN).add("Name", out.Name), next: out.NextToken}, nil
+		})
 	})
 }
 
@@ -414,7 +461,7 @@ func runDelete(ctx context.Context, a *app, args *args) error {
 		if err != nil {
 			return err
 		}
-		return writeJSON(a.stdout, object{}.add("ARN", out.ARN).add("Name", out.Name).add("DeletionDate", out.DeletionDate))
+		return a.print(object{}.add("ARN", out.ARN).add("Name", out.Name).add("DeletionDate", out.DeletionDate))
 	})
 }
 
@@ -424,7 +471,7 @@ func runRestore(ctx context.Context, a *app, args *args) error {
 		if err != nil {
 			return err
 		}
-		return writeJSON(a.stdout, arnNameJSON(out))
+		return a.print(arnNameJSON(out))
 	})
 }
 
@@ -475,7 +522,7 @@ func runRandomPassword(ctx context.Context, a *app, args *args) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(a.stdout, object{}.addAlways("RandomPassword", pw))
+	return a.print(object{}.addAlways("RandomPassword", pw))
 }
 
 type rotationRulesArg struct {
@@ -561,7 +608,7 @@ func runRotate(ctx context.Context, a *app, args *args) error {
 		if err != nil {
 			return err
 		}
-		return writeJSON(a.stdout, object{}.add("ARN", out.ARN).add("Name", out.Name).add("VersionId", out.VersionID))
+		return a.print(object{}.add("ARN", out.ARN).add("Name", out.Name).add("VersionId", out.VersionID))
 	})
 }
 
@@ -575,6 +622,6 @@ func runCancelRotate(ctx context.Context, a *app, args *args) error {
 		if err != nil {
 			return err
 		}
-		return writeJSON(a.stdout, object{}.add("ARN", out.ARN).add("Name", out.Name).add("VersionId", out.VersionID))
+		return a.print(object{}.add("ARN", out.ARN).add("Name", out.Name).add("VersionId", out.VersionID))
 	})
 }

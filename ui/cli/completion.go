@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -45,7 +46,7 @@ func paramChoices(name string) []string {
 	case "theme":
 		return []string{"auto", "dark", "light", "mono"}
 	case "output":
-		return []string{"json"}
+		return slices.Clone(outputFormats)
 	case "sort-order":
 		return []string{"asc", "desc"}
 	case "sort-by":

@@ -299,10 +299,16 @@ func formatTime(t time.Time) string {
 
 // Response builders, one per service shape, members in the model's order.
 
-func tagsJSON(tags []backend.Tag) []any {
-	if len(tags) == 0 {
-		return nil
+// addTags adds Tags as AWS answers them: absent for a secret never
+// tagged, [] once its last tag was removed.
+func (o object) addTags(tags []backend.Tag) object {
+	if tags == nil {
+		return o
 	}
+	return o.addAlways("Tags", tagList(tags))
+}
+
+func tagList(tags []backend.Tag) []any {
 	out := make([]any, len(tags))
 	for i, t := range tags {
 		out[i] = object{{"Key", t.Key}, {"Value", t.Value}}
@@ -352,7 +358,7 @@ func describeJSON(m *backend.SecretMetadata) object {
 	o = o.add("RotationLambdaARN", m.RotationLambdaARN).add("RotationRules", rotationRulesJSON(m.RotationRules)).
 		add("LastRotatedDate", m.LastRotatedDate).add("LastChangedDate", m.LastChangedDate).
 		add("LastAccessedDate", m.LastAccessedDate).add("DeletedDate", m.DeletedDate).
-		add("NextRotationDate", m.NextRotationDate).add("Tags", tagsJSON(m.Tags)).
+		add("NextRotationDate", m.NextRotationDate).addTags(m.Tags).
 		add("VersionIdsToStages", m.VersionIdsToStages).add("OwningService", m.OwningService).
 		add("CreatedDate", m.CreatedDate).add("PrimaryRegion", m.PrimaryRegion).
 		add("ReplicationStatus", replicationJSON(m.ReplicationStatus))
@@ -369,7 +375,7 @@ func listEntryJSON(m *backend.SecretMetadata) object {
 	o = o.add("RotationLambdaARN", m.RotationLambdaARN).add("RotationRules", rotationRulesJSON(m.RotationRules)).
 		add("LastRotatedDate", m.LastRotatedDate).add("LastChangedDate", m.LastChangedDate).
 		add("LastAccessedDate", m.LastAccessedDate).add("DeletedDate", m.DeletedDate).
-		add("NextRotationDate", m.NextRotationDate).add("Tags", tagsJSON(m.Tags)).
+		add("NextRotationDate", m.NextRotationDate).addTags(m.Tags).
 		add("SecretVersionsToStages", m.VersionIdsToStages).add("OwningService", m.OwningService).
 		add("CreatedDate", m.CreatedDate).add("PrimaryRegion", m.PrimaryRegion)
 	return o

@@ -322,7 +322,10 @@ func TestUsageErrors(t *testing.T) {
 	e.fails(252, usageHead+"argument command: Invalid choice: \"frobnicate\"; run `secretary help` for the commands\n", "frobnicate")
 	e.fails(252, usageHead+"argument --max-results: invalid integer value: \"many\"\n", "list-secrets", "--max-results", "many")
 	e.fails(252, usageHead+"argument --theme: invalid choice: \"pink\" (choose from 'auto', 'dark', 'light', 'mono')\n", "--theme", "pink", "list-secrets")
-	e.fails(252, usageHead+"argument --output: invalid choice: \"yaml\" (only 'json' is supported)\n", "list-secrets", "--output", "yaml")
+	e.fails(252, usageHead+"argument --output: Invalid choice, valid choices are:\n\n"+
+		"json                                     | text                                    \n"+
+		"table                                    | yaml                                    \n"+
+		"yaml-stream                             \n\n", "list-secrets", "--output", "xml")
 	if r := e.run("", "get-secret-value", "--help"); r.code != 0 || !strings.Contains(r.stdout, "--secret-id VALUE") {
 		t.Fatalf("--help: %d %q", r.code, r.stdout)
 	}

@@ -50,6 +50,8 @@ type Config struct {
 	// Timeouts are --cli-connect-timeout and --cli-read-timeout.
 	Timeouts Timeouts
 	Output   string
+	// NoPaginate makes a paginated command one call (--no-paginate).
+	NoPaginate bool
 	// RotationExecDirs are where exec: rotation functions may live; none
 	// means exec: is refused.
 	RotationExecDirs []string

@@ -347,3 +347,22 @@ func TestJSONOutputEscapesInvisibleCharacters(t *testing.T) {
 		t.Fatalf("decodes to %q, want %q", back.Name, s)
 	}
 }
+
+// TestDescribeTagsAsAWS: a secret never tagged has no Tags; once its last
+// tag is removed, "Tags": [] (recorded from AWS).
+func TestDescribeTagsAsAWS(t *testing.T) {
+	var buf bytes.Buffer
+	if err := writeJSON(&buf, describeJSON(&backend.SecretMetadata{Name: "n"})); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(buf.String(), "Tags") {
+		t.Fatalf("never tagged: %s", buf.String())
+	}
+	buf.Reset()
+	if err := writeJSON(&buf, describeJSON(&backend.SecretMetadata{Name: "n", Tags: []backend.Tag{}})); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), `"Tags": []`) {
+		t.Fatalf("untagged after tags: %s", buf.String())
+	}
+}
