@@ -33,7 +33,7 @@ func TestForceDeleteFromTheList(t *testing.T) {
 	if strings.Contains(scr, "panic") || strings.Contains(scr, "goroutine ") {
 		t.Fatalf("the console crashed:\n%s", frame(scr))
 	}
-	scr = tm.waitUntil(20*time.Second, "the row is gone", func(s string) bool {
+	tm.waitUntil(20*time.Second, "the row is gone", func(s string) bool {
 		return !rowWith(s, "› "+name) && !strings.Contains(s, " "+name+" ")
 	})
 	if _, err := s.try("describe-secret", "--secret-id", name); err == nil {
