@@ -132,7 +132,7 @@ func TestStuckEndpoint(t *testing.T) {
 		"AWS_EC2_METADATA_DISABLED=true", "AWS_CONFIG_FILE="+filepath.Join(s.dir, "none"), "AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(s.dir, "none"))
 	endpoint := "http://" + addr
 	start0 := time.Now()
-	tm := start(t, aws, 140, 30, "--backend", "aws", "--region", "us-east-1", "--endpoint-url", endpoint)
+	tm := start(t, aws, 140, 30, "--backend", "aws", "--region", "local", "--endpoint-url", endpoint)
 	// The stall, live, with the endpoint and the way out.
 	tm.waitFor(20*time.Second, "no answer from "+endpoint+" for 1", "ctrl+r retry", "esc cancel")
 	// The console's read timeout (15 s) ends the wait.
