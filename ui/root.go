@@ -149,6 +149,10 @@ func (m *model) resize() {
 	m.help.Width = w
 }
 
+// clearNoteMsg asks the root to drop the status note: a page whose view
+// changed enough that the note no longer applies sends it.
+type clearNoteMsg struct{}
+
 // clearNote drops a note about the screen being left ("sorted by name"):
 // it does not belong on the next one the operator opens. An error stays
 // until it expires, since it may explain why the operator moved on.
@@ -223,6 +227,9 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.push(newListPage(m.c))
 	case pushPageMsg:
 		return m, m.push(msg.p)
+	case clearNoteMsg:
+		m.clearNote()
+		return m, nil
 	case startExternalMsg:
 		e := msg.e
 		m.external = &e

@@ -347,7 +347,8 @@ func (v *versionsPage) startDiff(sel *backend.SecretVersion) tea.Cmd {
 	id := v.c.nextID()
 	v.diffID = id
 	ctx, b, name := v.c.ctx, v.c.backend, v.name
-	return func() tea.Msg {
+	// "marked *; press =" has been answered: it must not stand under the diff.
+	return tea.Batch(navigate(clearNoteMsg{}), func() tea.Msg {
 		o, err := b.GetSecretValue(ctx, &backend.GetSecretValueInput{SecretID: name, VersionID: oldID})
 		if err != nil {
 			return diffValuesMsg{owner: v, id: id, err: err}
@@ -358,7 +359,7 @@ func (v *versionsPage) startDiff(sel *backend.SecretVersion) tea.Cmd {
 			return diffValuesMsg{owner: v, id: id, err: err}
 		}
 		return diffValuesMsg{owner: v, id: id, old: o, new: n}
-	}
+	})
 }
 
 // addLabel attaches a staging label to the selected version, moving it

@@ -193,6 +193,19 @@ func TestMarkForDiffSaysWhatNextAt80Columns(t *testing.T) {
 	}
 }
 
+// The note that says how to diff ends when the diff opens: it would
+// otherwise stand under the diff it asked for.
+func TestMarkNoteEndsWhenTheDiffOpens(t *testing.T) {
+	h, _ := fixture(t, false, 120, 40)
+	h.selectName("prod/payments/postgres")
+	h.press("v", "m")
+	h.wantStatus("press =")
+	h.press("j", "=")
+	if h.m.status.text != "" {
+		t.Fatalf("the diff opened under the note %q", h.m.status.text)
+	}
+}
+
 func TestMovingCurrentForwardDoesNotCallItOlder(t *testing.T) {
 	h, _ := fixture(t, false, 120, 40)
 	name := "prod/payments/postgres"
