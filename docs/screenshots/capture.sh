@@ -59,7 +59,11 @@ keys / ; keys -l "prod/payments/postgres"; keys Enter
 wait_for "prod/payments/postgres"
 keys Enter
 wait_for "VALUE"
+# y lists the JSON value's fields, their values still masked.
+keys y
+wait_for "password"
 shot detail-masked
+keys Escape
 
 keys v
 wait_for "AWSCURRENT"
