@@ -128,6 +128,7 @@ func groups() []group {
 		{"GetRandomPassword", passwordCases()},
 		{"Migration", migrationCases()},
 		{"ResourcePolicies", policyCases()},
+		{"Rotation", rotationCases()},
 	}
 }
 

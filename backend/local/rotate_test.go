@@ -271,8 +271,8 @@ func TestRotateSecretRefusals(t *testing.T) {
 		msg  string
 	}{
 		{"no function", backend.RotateSecretInput{SecretID: "app"}, backend.CodeInvalidRequest, msgNoFunction},
-		{"unknown function", backend.RotateSecretInput{SecretID: "app", RotationLambdaARN: "nope"}, backend.CodeResourceNotFound, ""},
-		{"exec not allowed", backend.RotateSecretInput{SecretID: "app", RotationLambdaARN: "exec:/bin/true"}, backend.CodeResourceNotFound, ""},
+		{"unknown function", backend.RotateSecretInput{SecretID: "app", RotationLambdaARN: "nope"}, backend.CodeAccessDenied, ""},
+		{"exec not allowed", backend.RotateSecretInput{SecretID: "app", RotationLambdaARN: "exec:/bin/true"}, backend.CodeAccessDenied, ""},
 		{"bad options", backend.RotateSecretInput{SecretID: "app", RotationLambdaARN: "password?length=x"}, backend.CodeInvalidParameter, ""},
 		{"both rules", backend.RotateSecretInput{SecretID: "app", RotationLambdaARN: "password",
 			RotationRules: &backend.RotationRules{AutomaticallyAfterDays: 3, ScheduleExpression: "rate(3 days)"}}, backend.CodeInvalidParameter,

@@ -224,7 +224,7 @@ func TestPasswordOptionsRejected(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	if _, err := r.Lookup("lambda-that-does-not-exist"); backend.Code(err) != backend.CodeResourceNotFound {
+	if _, err := r.Lookup("lambda-that-does-not-exist"); backend.Code(err) != backend.CodeAccessDenied {
 		t.Errorf("unknown function: %v", err)
 	}
 	if _, err := r.Lookup(""); backend.Code(err) != backend.CodeInvalidRequest {
@@ -552,7 +552,7 @@ func TestExecIsOptIn(t *testing.T) {
 	script := writeScript(t, "exit 0\n")
 	r := rotation.NewRegistry()
 	rotation.RegisterBuiltins(r, nil)
-	if _, err := r.Lookup("exec:" + script); backend.Code(err) != backend.CodeResourceNotFound {
+	if _, err := r.Lookup("exec:" + script); backend.Code(err) != backend.CodeAccessDenied {
 		t.Fatalf("exec without opting in: %v", err)
 	}
 	r = rotation.NewRegistry()

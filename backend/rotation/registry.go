@@ -45,13 +45,17 @@ func (r *Registry) Names() []string {
 	return names
 }
 
+// msgCannotInvoke is what AWS answers RotateSecret naming a function it
+// cannot invoke (recorded from AWS).
+const msgCannotInvoke = "Secrets Manager cannot invoke the specified Lambda function. Ensure that the function policy grants access to the principal secretsmanager.amazonaws.com."
+
 // Lookup resolves a rotation function name with its options.
 func (r *Registry) Lookup(name string) (Function, error) {
 	if name == "" {
 		return nil, backend.Errorf(backend.CodeInvalidRequest, "No Lambda rotation function ARN is associated with this secret.")
 	}
 	if r == nil {
-		return nil, backend.Errorf(backend.CodeResourceNotFound, "rotation function %q does not exist: no rotation functions are configured", name)
+		return nil, backend.Errorf(backend.CodeAccessDenied, "%s No rotation functions are configured here.", msgCannotInvoke)
 	}
 	base, opts := name, ""
 	if i := strings.IndexAny(name, ":?"); i >= 0 {
@@ -59,7 +63,9 @@ func (r *Registry) Lookup(name string) (Function, error) {
 	}
 	f, ok := r.factories[base]
 	if !ok {
-		return nil, backend.Errorf(backend.CodeResourceNotFound, "rotation function %q does not exist; known functions: %s", name, strings.Join(r.Names(), ", "))
+		// AWS's answer when it cannot invoke the named Lambda; the second
+		// sentence says what this store can run instead.
+		return nil, backend.Errorf(backend.CodeAccessDenied, "%s The functions this store can run are: %s.", msgCannotInvoke, strings.Join(r.Names(), ", "))
 	}
 	fn, err := f(opts)
 	if err != nil {

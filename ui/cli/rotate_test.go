@@ -79,7 +79,7 @@ func TestRotateSecretCancelAndDescribeShapes(t *testing.T) {
 	e.fails(254, "\nAn error occurred (InvalidRequestException) when calling the RotateSecret operation: No Lambda rotation function ARN is associated with this secret.\n",
 		"rotate-secret", "--secret-id", e.ok("create-secret", "--name", "plain", "--secret-string", "x")["ARN"].(string))
 	r := e.run("", "rotate-secret", "--secret-id", "plain", "--rotation-lambda-arn", "exec:/bin/true")
-	if r.code != 254 || !strings.Contains(r.stderr, "(ResourceNotFoundException)") || !strings.Contains(r.stderr, `"exec:/bin/true" does not exist`) {
+	if r.code != 254 || !strings.Contains(r.stderr, "(AccessDeniedException)") || !strings.Contains(r.stderr, "Secrets Manager cannot invoke the specified Lambda function.") {
 		t.Fatalf("exec without --rotation-exec-dir: %d %q", r.code, r.stderr)
 	}
 }
