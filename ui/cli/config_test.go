@@ -157,3 +157,35 @@ endpoint-url = %q
 	m.send("q")
 	m.waitFor("EXIT=0", 10*time.Second)
 }
+
+// TestMigrateBetweenContexts: migrate's sides may name contexts; the
+// context's store wins over SECRETARY_STORE, and two contexts on one store
+// are refused.
+func TestMigrateBetweenContexts(t *testing.T) {
+	a := newKeyFileStore(t)
+	a.ok("create-secret", "--name", "team/db", "--secret-string", "from-a")
+	b := newKeyFileStore(t)
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.toml")
+	text := fmt.Sprintf("[context.a]\nstore = %q\nkey-file = %q\n\n[context.b]\nstore = %q\nkey-file = %q\n\n[context.a-again]\nstore = %q\nkey-file = %q\n",
+		filepath.Join(a.dir, "store.db"), filepath.Join(a.dir, "key"), filepath.Join(b.dir, "store.db"), filepath.Join(b.dir, "key"),
+		filepath.Join(a.dir, "store.db"), filepath.Join(a.dir, "key"))
+	if err := os.WriteFile(cfg, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// SECRETARY_STORE points at a: with the environment winning, both
+	// sides would be a.
+	e := &env{t: t, dir: dir, vars: []string{"SECRETARY_CONFIG=" + cfg,
+		"SECRETARY_STORE=" + filepath.Join(a.dir, "store.db"), "SECRETARY_KEY_FILE=" + filepath.Join(a.dir, "key")}}
+	r := e.run("", "migrate", "--from", "context:a", "--to", "context:b", "--yes")
+	if r.code != 0 {
+		t.Fatalf("migrate context:a → context:b: code %d\n%s", r.code, r.stderr)
+	}
+	if got := b.run("", "get", "team/db"); got.stdout != "from-a" {
+		t.Fatalf("b has %q after the migration (stderr %q)", got.stdout, got.stderr)
+	}
+	r = e.run("", "migrate", "--from", "context:a", "--to", "context:a-again", "--yes")
+	if r.code != 252 || !strings.Contains(r.stderr, "--from and --to name the same store") {
+		t.Fatalf("two contexts on one store: code %d, stderr %q", r.code, r.stderr)
+	}
+}

@@ -26,7 +26,7 @@ const envBackupPassphrase = "SECRETARY_BACKUP_PASSPHRASE"
 // endpointParams are the --from-… and --to-… options naming one side.
 func endpointParams(side string) []param {
 	return []param{
-		{name: side, kind: kString, help: "current (the store or AWS chosen by the global options), aws, a local store path" + map[string]string{"from": ", or a backup file", "to": ""}[side]},
+		{name: side, kind: kString, help: "current (the store or AWS chosen by the global options), aws, context:NAME (a context of the configuration file), a local store path" + map[string]string{"from": ", or a backup file", "to": ""}[side]},
 		{name: side + "-profile", kind: kString, help: "AWS profile (with aws)"},
 		{name: side + "-region", kind: kString, help: "AWS region (with aws)"},
 		{name: side + "-endpoint-url", kind: kString, help: "Secrets Manager endpoint URL (with aws)"},
@@ -68,7 +68,9 @@ reading every copied secret back and comparing labels per version id and
 value digests; any difference exits non-zero. Values are never printed.
 
 SOURCE and TARGET are current, aws (with --from-profile, --from-region,
---from-endpoint-url and their --to- forms), or the path of a local store;
+--from-endpoint-url and their --to- forms), context:NAME (a context of the
+configuration file, its own settings winning over the environment), or the
+path of a local store;
 SOURCE may also be a backup file written by ` + "`secretary backup`" + `.
 Without --yes the plan is shown and confirmed on a terminal first.`,
 		params: params, run: runMigrate}
@@ -125,6 +127,13 @@ func (a *app) openSide(ctx context.Context, args *args, name string, allowFile b
 		if args.has(name + o) {
 			return nil, usagef("--%s%s goes with --%s aws", name, o, name)
 		}
+	}
+	if cname, ok := strings.CutPrefix(spec, "context:"); ok {
+		b, err := a.openContext(ctx, cname)
+		if err != nil {
+			return nil, err
+		}
+		return &side{b: b, label: "context " + cname + " (" + b.Info().Kind + " " + b.Info().Location + ")"}, nil
 	}
 	if allowFile && migrate.IsArchive(spec) {
 		return &side{file: spec, label: "the backup " + spec}, nil
@@ -228,6 +237,10 @@ func runMigrate(ctx context.Context, a *app, args *args) error {
 		return err
 	}
 	defer to.close()
+	if from.b != nil && to.b != nil && from.b.Info().Kind == "local" && to.b.Info().Kind == "local" &&
+		sameFile(from.b.Info().Location, to.b.Info().Location) {
+		return usagef("--from and --to name the same store (%s)", to.b.Info().Location)
+	}
 	src, err := a.sourceOf(ctx, from, args, opts)
 	if err != nil {
 		return err
@@ -409,4 +422,44 @@ func (p *progress) finish() {
 	if p.drawn {
 		fmt.Fprintln(p.w)
 	}
+}
+
+// openContext opens the backend a context of the configuration file
+// names. The context's own settings win over the environment here: the
+// operator named it for one side of a migration, and SECRETARY_STORE must
+// not quietly turn both sides into the same store.
+func (a *app) openContext(ctx context.Context, name string) (backend.Backend, error) {
+	sub := &app{stdin: a.stdin, stdout: a.stdout, stderr: a.stderr, build: a.build}
+	g := &args{strs: map[string]string{"context": name}, bools: map[string]bool{}}
+	if err := sub.loadSettings(g); err != nil {
+		return nil, err
+	}
+	if err := sub.configure(g); err != nil {
+		return nil, err
+	}
+	for key, s := range sub.configFile.contexts[name] {
+		v := expandHome(key, s.value)
+		switch key {
+		case "backend":
+			sub.cfg.Backend = v
+		case "store":
+			sub.cfg.Store = v
+		case "key-file":
+			sub.cfg.KeyFile = v
+		case "profile":
+			sub.cfg.Profile = v
+		case "region":
+			sub.cfg.Region = v
+		case "endpoint-url":
+			sub.cfg.EndpointURL = v
+		}
+	}
+	return sub.openBackend(ctx)
+}
+
+// sameFile reports whether two paths name one file (through links too).
+func sameFile(a, b string) bool {
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(fa, fb)
 }
