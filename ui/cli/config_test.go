@@ -189,3 +189,29 @@ func TestMigrateBetweenContexts(t *testing.T) {
 		t.Fatalf("two contexts on one store: code %d, stderr %q", r.code, r.stderr)
 	}
 }
+
+// TestOutputAndQueryReachEveryCommand: --output and --query apply to the
+// commands beyond the AWS ones too, and to the resource-policy commands.
+func TestOutputAndQueryReachEveryCommand(t *testing.T) {
+	e := newKeyFileStore(t)
+	e.ok("create-secret", "--name", "prod/db", "--secret-string", "v")
+	e.ok("put-resource-policy", "--secret-id", "prod/db", "--resource-policy",
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":{"AWS":"*"},"Action":"secretsmanager:DeleteSecret","Resource":"*"}]}`)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"keyslot", "list", "--query", "KeySlots[0].Type", "--output", "text"}, "key\n"},
+		{[]string{"get-resource-policy", "--secret-id", "prod/db", "--query", "Name", "--output", "text"}, "prod/db\n"},
+		{[]string{"kms-key", "list", "--query", "length(Keys)", "--output", "json"}, "1\n"},
+	} {
+		r := e.run("", c.args...)
+		if r.code != 0 || r.stdout != c.want {
+			t.Errorf("secretary %q: code %d, stdout %q, stderr %q; want %q", c.args, r.code, r.stdout, r.stderr, c.want)
+		}
+	}
+	r := e.run("", "keyslot", "list", "--output", "yaml")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "KeySlots:\n- ") {
+		t.Errorf("keyslot list --output yaml: code %d, stdout %q", r.code, r.stdout)
+	}
+}

@@ -116,13 +116,13 @@ func runIAMAction(ctx context.Context, a *app, s *local.Store, action string, ar
 		if err != nil {
 			return err
 		}
-		return writeJSON(a.stdout, object{}.add("User", userJSON(u)))
+		return a.print(object{}.add("User", userJSON(u)))
 	case "get-user":
 		u, err := s.GetUser(ctx, user)
 		if err != nil {
 			return err
 		}
-		return writeJSON(a.stdout, object{}.add("User", userJSON(u)))
+		return a.print(object{}.add("User", userJSON(u)))
 	case "list-users":
 		users, err := s.ListUsers(ctx)
 		if err != nil {
@@ -132,7 +132,7 @@ func runIAMAction(ctx context.Context, a *app, s *local.Store, action string, ar
 		for i := range users {
 			list = append(list, userJSON(&users[i]))
 		}
-		return writeJSON(a.stdout, object{}.addAlways("Users", list))
+		return a.print(object{}.addAlways("Users", list))
 	case "delete-user":
 		return s.DeleteUser(ctx, user)
 	case "create-group":
@@ -140,7 +140,7 @@ func runIAMAction(ctx context.Context, a *app, s *local.Store, action string, ar
 		if err != nil {
 			return err
 		}
-		return writeJSON(a.stdout, object{}.add("Group", groupJSON(g)))
+		return a.print(object{}.add("Group", groupJSON(g)))
 	case "list-groups", "list-groups-for-user":
 		groups, err := s.ListGroups(ctx, user)
 		if err != nil {
@@ -150,7 +150,7 @@ func runIAMAction(ctx context.Context, a *app, s *local.Store, action string, ar
 		for i := range groups {
 			list = append(list, groupJSON(&groups[i]))
 		}
-		return writeJSON(a.stdout, object{}.addAlways("Groups", list))
+		return a.print(object{}.addAlways("Groups", list))
 	case "delete-group":
 		return s.DeleteGroup(ctx, group)
 	case "add-user-to-group":
@@ -175,7 +175,7 @@ func runIAMAction(ctx context.Context, a *app, s *local.Store, action string, ar
 		if err != nil {
 			return err
 		}
-		return writeJSON(a.stdout, object{}.add(ownerKey, owner).add("PolicyName", name).add("PolicyDocument", decoded))
+		return a.print(object{}.add(ownerKey, owner).add("PolicyName", name).add("PolicyDocument", decoded))
 	case "list-user-policies", "list-group-policies":
 		kind, owner := local.KindUser, user
 		if action == "list-group-policies" {
@@ -185,7 +185,7 @@ func runIAMAction(ctx context.Context, a *app, s *local.Store, action string, ar
 		if err != nil {
 			return err
 		}
-		return writeJSON(a.stdout, object{}.addAlways("PolicyNames", append([]string{}, names...)))
+		return a.print(object{}.addAlways("PolicyNames", append([]string{}, names...)))
 	case "delete-user-policy":
 		return s.DeletePrincipalPolicy(ctx, local.KindUser, user, name)
 	case "delete-group-policy":
@@ -259,7 +259,7 @@ func simulatePrincipalPolicy(ctx context.Context, a *app, s *local.Store, args *
 				add("EvalDecision", d.Outcome.String()).addAlways("MatchedStatements", matched).addAlways("MissingContextValues", []any{}))
 		}
 	}
-	return writeJSON(a.stdout, object{}.addAlways("EvaluationResults", results).addAlways("IsTruncated", false))
+	return a.print(object{}.addAlways("EvaluationResults", results).addAlways("IsTruncated", false))
 }
 
 // orderedJSON decodes a JSON document into the output encoder's types,

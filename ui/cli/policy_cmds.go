@@ -80,7 +80,7 @@ func runGetResourcePolicy(ctx context.Context, a *app, args *args) error {
 		if err != nil {
 			return err
 		}
-		return writeJSON(a.stdout, object{}.add("ARN", out.ARN).add("Name", out.Name).add("ResourcePolicy", out.Policy))
+		return a.print(object{}.add("ARN", out.ARN).add("Name", out.Name).add("ResourcePolicy", out.Policy))
 	})
 }
 
@@ -99,7 +99,7 @@ func runPutResourcePolicy(ctx context.Context, a *app, args *args) error {
 		if err != nil {
 			return err
 		}
-		return writeJSON(a.stdout, arnNameJSON(out))
+		return a.print(arnNameJSON(out))
 	})
 }
 
@@ -113,7 +113,7 @@ func runDeleteResourcePolicy(ctx context.Context, a *app, args *args) error {
 		if err != nil {
 			return err
 		}
-		return writeJSON(a.stdout, arnNameJSON(out))
+		return a.print(arnNameJSON(out))
 	})
 }
 
@@ -135,6 +135,6 @@ func runValidateResourcePolicy(ctx context.Context, a *app, args *args) error {
 		for _, e := range entries {
 			list = append(list, object{}.add("CheckName", e.CheckName).add("ErrorMessage", e.ValidationMessage))
 		}
-		return writeJSON(a.stdout, object{}.addAlways("PolicyValidationPassed", len(entries) == 0).addAlways("ValidationErrors", list))
+		return a.print(object{}.addAlways("PolicyValidationPassed", len(entries) == 0).addAlways("ValidationErrors", list))
 	})
 }

@@ -81,7 +81,7 @@ func createAccessKey(ctx context.Context, a *app, s *local.Store, user, descript
 		add("Status", "Active").
 		add("CreateDate", k.Created).
 		add("Description", k.Description))
-	if err := writeJSON(a.stdout, out); err != nil {
+	if err := a.print(out); err != nil {
 		return err
 	}
 	fmt.Fprintln(a.stderr, "Keep the SecretAccessKey now: it cannot be shown again.")
@@ -102,5 +102,5 @@ func listAccessKeys(ctx context.Context, a *app, s *local.Store) error {
 			add("CreateDate", k.Created).
 			add("LastUsedDate", k.LastUsed))
 	}
-	return writeJSON(a.stdout, object{}.addAlways("AccessKeyMetadata", list))
+	return a.print(object{}.addAlways("AccessKeyMetadata", list))
 }

@@ -128,7 +128,7 @@ func runDemoData(ctx context.Context, a *app, args *args) error {
 			return err
 		}
 		fmt.Fprintf(a.stderr, "Created %d secrets in %.1fs.\n", st.Secrets, time.Since(start).Seconds())
-		return writeJSON(a.stdout, object{}.addAlways("Secrets", st.Secrets).addAlways("Versions", st.Versions).
+		return a.print(object{}.addAlways("Secrets", st.Secrets).addAlways("Versions", st.Versions).
 			addAlways("CustomLabels", st.Labeled).addAlways("PendingRotations", st.Pending).
 			addAlways("ScheduledForDeletion", st.Scheduled).addAlways("RotationEnabled", st.Rotating))
 	})

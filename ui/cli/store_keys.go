@@ -105,7 +105,7 @@ func runKeyslot(ctx context.Context, a *app, args *args) error {
 			return a.opErr("ChangePassphrase", err)
 		}
 		fmt.Fprintf(a.stderr, "Changed the passphrase: keyslot %d replaces the one you unlocked with.\n", id)
-		return writeJSON(a.stdout, object{}.add("KeySlotId", id).add("Type", local.KeySlotPassphrase))
+		return a.print(object{}.add("KeySlotId", id).add("Type", local.KeySlotPassphrase))
 	}
 }
 
@@ -122,7 +122,7 @@ func listKeySlots(ctx context.Context, a *app, s *local.Store) error {
 		}
 		list = append(list, o.add("UnlockedThisCommand", k.Current))
 	}
-	return writeJSON(a.stdout, object{}.addAlways("KeySlots", list))
+	return a.print(object{}.addAlways("KeySlots", list))
 }
 
 func addKeySlot(ctx context.Context, a *app, s *local.Store, pass []byte, keyFile string) error {
@@ -153,7 +153,7 @@ func addKeySlot(ctx context.Context, a *app, s *local.Store, pass []byte, keyFil
 		kind = local.KeySlotKey
 	}
 	fmt.Fprintf(a.stderr, "Added keyslot %d: %s now unlocks %s.\n", id, what, s.Path())
-	return writeJSON(a.stdout, object{}.add("KeySlotId", id).add("Type", kind))
+	return a.print(object{}.add("KeySlotId", id).add("Type", kind))
 }
 
 // kmsKeyCommand is `secretary kms-key list|create|rotate`: the named keys
@@ -209,7 +209,7 @@ func runKMSKey(ctx context.Context, a *app, args *args) error {
 		for _, k := range keys {
 			list = append(list, keyJSON(k))
 		}
-		return writeJSON(a.stdout, object{}.addAlways("Keys", list))
+		return a.print(object{}.addAlways("Keys", list))
 	case "create":
 		id, err := s.CreateKey(ctx, args.str("alias"))
 		if err != nil {
@@ -219,7 +219,7 @@ func runKMSKey(ctx context.Context, a *app, args *args) error {
 		if err != nil {
 			return a.opErr("DescribeKey", err)
 		}
-		return writeJSON(a.stdout, object{}.add("KeyMetadata", keyJSON(k)))
+		return a.print(object{}.add("KeyMetadata", keyJSON(k)))
 	default:
 		ref := args.str("key-id")
 		if err := s.RotateKey(ctx, ref); err != nil {
@@ -232,7 +232,7 @@ func runKMSKey(ctx context.Context, a *app, args *args) error {
 		// The alias is the store's: it reaches the terminal escaped.
 		fmt.Fprintf(a.stderr, "Rotated %s to version %d; re-wrapped the data keys of %d secret versions.\n",
 			escaped.Line(displayAlias(k)), k.Version, k.SecretVersions)
-		return writeJSON(a.stdout, object{}.add("KeyMetadata", keyJSON(k)))
+		return a.print(object{}.add("KeyMetadata", keyJSON(k)))
 	}
 }
 
