@@ -232,7 +232,10 @@ const maxKeyFileBytes = 64 << 10
 // readKeyFile returns the key a key file holds: base64 text as written by
 // GenerateKeyFile, or raw bytes for files made another way. Its errors wrap
 // ErrKeyFile.
-func readKeyFile(path string) ([]byte, error) {
+// ReadKeyFile reads a key file as a store's key slot reads it (the base64
+// text `init --key-file` writes, or at least 16 raw bytes), so whatever
+// else takes a key file (a backup) accepts the same files.
+func ReadKeyFile(path string) ([]byte, error) {
 	// Interrupting a blocked read (a FIFO) is the caller's: Open's callers
 	// run it in a goroutine they can abandon.
 	b, err := boundedread.File(context.Background(), path, maxKeyFileBytes)
@@ -287,7 +290,7 @@ func credSecret(cred Credential) (secret []byte, kind string, err error) {
 		}
 		return append([]byte(nil), cred.Passphrase...), slotPassphrase, nil
 	case cred.KeyFile != "":
-		k, err := readKeyFile(cred.KeyFile)
+		k, err := ReadKeyFile(cred.KeyFile)
 		return k, slotKey, err
 	default:
 		if len(cred.Key) < minKeyLen {

@@ -48,13 +48,12 @@ import (
 )
 
 const (
-	archiveMagic   = "SECRETARY-BACKUP\n"
-	archiveFormat  = 1
-	maxHeaderLen   = 64 << 10
-	maxRecordLen   = 16 << 20
-	maxKeyFileSize = 4 << 10
-	archiveKeyLen  = 32
-	hkdfInfo       = "secretary backup v1"
+	archiveMagic  = "SECRETARY-BACKUP\n"
+	archiveFormat = 1
+	maxHeaderLen  = 64 << 10
+	maxRecordLen  = 16 << 20
+	archiveKeyLen = 32
+	hkdfInfo      = "secretary backup v1"
 )
 
 // KDF cost bounds a restore accepts, so a crafted file cannot make it
@@ -116,26 +115,6 @@ func IsArchive(path string) bool {
 	return err == nil && string(head) == archiveMagic
 }
 
-func readKeyFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("key file: %w", err)
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxKeyFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("key file: %w", err)
-	}
-	if len(b) > maxKeyFileSize {
-		return nil, fmt.Errorf("key file %s is larger than %d bytes; it is not a key file", path, maxKeyFileSize)
-	}
-	k, err := local.DecodeKey(string(b))
-	if err != nil {
-		return nil, fmt.Errorf("key file %s: %w", path, err)
-	}
-	return k, nil
-}
-
 // deriveKey turns the operator's key into the file's AES key.
 func (k ArchiveKey) derive(h kdfHeader) ([]byte, error) {
 	switch h.Name {
@@ -151,7 +130,7 @@ func (k ArchiveKey) derive(h kdfHeader) ([]byte, error) {
 		if k.KeyFile == "" {
 			return nil, errors.New("this backup is sealed with a key file; give the key file, not a passphrase")
 		}
-		secret, err := readKeyFile(k.KeyFile)
+		secret, err := local.ReadKeyFile(k.KeyFile)
 		if err != nil {
 			return nil, err
 		}

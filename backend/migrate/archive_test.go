@@ -29,7 +29,12 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 	if err := local.GenerateKeyFile(keyFile); err != nil {
 		t.Fatal(err)
 	}
-	for name, key := range map[string]ArchiveKey{"passphrase": passKey(), "key file": {KeyFile: keyFile}} {
+	// A key file of raw bytes opens a store, so it seals a backup too.
+	rawKeyFile := filepath.Join(t.TempDir(), "raw.key")
+	if err := os.WriteFile(rawKeyFile, bytes.Repeat([]byte{0x9c}, 32), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for name, key := range map[string]ArchiveKey{"passphrase": passKey(), "key file": {KeyFile: keyFile}, "raw key file": {KeyFile: rawKeyFile}} {
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "team.backup")
 			rep, err := Backup(ctx, NewBackendSource(src, SourceOptions{IncludeDeprecated: true}), path, key, Options{})
