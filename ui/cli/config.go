@@ -509,7 +509,9 @@ func (l *backendList) closeAll() {
 // owns the terminal.
 func (a *app) contextSwitcher(opened *backendList) ui.SwitchContextFunc {
 	return func(ctx context.Context, name string) (backend.Backend, error) {
-		n := &app{stdin: a.stdin, stdout: io.Discard, stderr: io.Discard, build: a.build}
+		// interactive: the console's shorter network waits apply to the
+		// backend it switches to, as to the one it started on.
+		n := &app{stdin: a.stdin, stdout: io.Discard, stderr: io.Discard, build: a.build, interactive: true}
 		g := &args{strs: map[string]string{"context": name}, bools: map[string]bool{}}
 		if err := n.loadSettings(g); err != nil {
 			return nil, err
