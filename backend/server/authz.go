@@ -13,6 +13,7 @@ import (
 
 	"github.com/secretary-sh/secretary/backend"
 	"github.com/secretary-sh/secretary/backend/policy"
+	"github.com/secretary-sh/secretary/backend/wire"
 )
 
 // PolicySource is what authorising requests needs from the store: who an
@@ -33,18 +34,18 @@ type PolicySource interface {
 // authzFields are the members of any request that name its secret or feed
 // a condition key; one decode serves every operation.
 type authzFields struct {
-	SecretId                   *string   `json:"SecretId"`
-	Name                       *string   `json:"Name"`
-	Description                *string   `json:"Description"`
-	KmsKeyId                   *string   `json:"KmsKeyId"`
-	Tags                       []wireTag `json:"Tags"`
-	TagKeys                    []string  `json:"TagKeys"`
-	VersionId                  *string   `json:"VersionId"`
-	VersionStage               *string   `json:"VersionStage"`
-	ForceDeleteWithoutRecovery *bool     `json:"ForceDeleteWithoutRecovery"`
-	RecoveryWindowInDays       *int64    `json:"RecoveryWindowInDays"`
-	RotationLambdaARN          *string   `json:"RotationLambdaARN"`
-	BlockPublicPolicy          *bool     `json:"BlockPublicPolicy"`
+	SecretId                   *string    `json:"SecretId"`
+	Name                       *string    `json:"Name"`
+	Description                *string    `json:"Description"`
+	KmsKeyId                   *string    `json:"KmsKeyId"`
+	Tags                       []wire.Tag `json:"Tags"`
+	TagKeys                    []string   `json:"TagKeys"`
+	VersionId                  *string    `json:"VersionId"`
+	VersionStage               *string    `json:"VersionStage"`
+	ForceDeleteWithoutRecovery *bool      `json:"ForceDeleteWithoutRecovery"`
+	RecoveryWindowInDays       *int64     `json:"RecoveryWindowInDays"`
+	RotationLambdaARN          *string    `json:"RotationLambdaARN"`
+	BlockPublicPolicy          *bool      `json:"BlockPublicPolicy"`
 }
 
 // caller is the authorisation state of one request.
@@ -87,7 +88,7 @@ func (h *Handler) call(ctx context.Context, r *http.Request, keyID, op string, f
 	if err != nil || op != "BatchGetSecretValue" {
 		return out, err
 	}
-	res, ok := out.(batchGetSecretValueResponse)
+	res, ok := out.(wire.BatchGetSecretValueResponse)
 	if !ok {
 		return out, nil
 	}
@@ -211,7 +212,7 @@ func (h *Handler) deny(ctx context.Context, c *caller, op, arn, display string, 
 // filterBatch moves every secret the caller may not read out of a
 // BatchGetSecretValue answer into its Errors, as AWS reports per-secret
 // denials.
-func (h *Handler) filterBatch(ctx context.Context, c *caller, res batchGetSecretValueResponse) (any, error) {
+func (h *Handler) filterBatch(ctx context.Context, c *caller, res wire.BatchGetSecretValueResponse) (any, error) {
 	kept := res.SecretValues[:0]
 	for _, v := range res.SecretValues {
 		sa, err := h.authz.secret(ctx, h.policies, v.ARN)
@@ -233,7 +234,7 @@ func (h *Handler) filterBatch(ctx context.Context, c *caller, res batchGetSecret
 		if backend.Code(denied) != backend.CodeAccessDenied {
 			return nil, denied
 		}
-		res.Errors = append(res.Errors, apiErrorEntry{SecretId: v.Name, ErrorCode: backend.CodeAccessDenied, Message: backend.Message(denied)})
+		res.Errors = append(res.Errors, wire.APIError{SecretId: v.Name, ErrorCode: backend.CodeAccessDenied, Message: backend.Message(denied)})
 	}
 	res.SecretValues = kept
 	return res, nil

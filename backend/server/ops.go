@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/secretary-sh/secretary/backend"
+	"github.com/secretary-sh/secretary/backend/wire"
 )
 
 // opFunc decodes one operation's request, calls the backend and returns the
@@ -60,7 +61,7 @@ func operation(name string) opFunc {
 }
 
 func createSecret(ctx context.Context, b backend.Backend, body []byte) (any, error) {
-	var req createSecretRequest
+	var req wire.CreateSecretRequest
 	if err := decode(body, &req); err != nil {
 		return nil, err
 	}
@@ -77,12 +78,12 @@ func createSecret(ctx context.Context, b backend.Backend, body []byte) (any, err
 		ClientRequestToken: req.ClientRequestToken,
 		SecretString:       req.SecretString,
 		SecretBinary:       req.SecretBinary,
-		Tags:               fromWireTags(req.Tags),
+		Tags:               wire.FromTags(req.Tags),
 	})
 	if err != nil {
 		return nil, err
 	}
-	return arnNameVersion{ARN: out.ARN, Name: out.Name, VersionId: out.VersionID}, nil
+	return wire.ARNNameVersion{ARN: out.ARN, Name: out.Name, VersionId: out.VersionID}, nil
 }
 
 func describeSecret(ctx context.Context, b backend.Backend, body []byte) (any, error) {
@@ -94,35 +95,16 @@ func describeSecret(ctx context.Context, b backend.Backend, body []byte) (any, e
 	if err != nil {
 		return nil, err
 	}
-	return describeSecretResponse{
-		ARN:                m.ARN,
-		Name:               m.Name,
-		Description:        m.Description,
-		KmsKeyId:           m.KmsKeyID,
-		RotationEnabled:    rotationEnabled(m),
-		RotationLambdaARN:  m.RotationLambdaARN,
-		RotationRules:      toWireRules(m.RotationRules),
-		LastRotatedDate:    ts(m.LastRotatedDate),
-		LastChangedDate:    ts(m.LastChangedDate),
-		LastAccessedDate:   ts(m.LastAccessedDate),
-		DeletedDate:        ts(m.DeletedDate),
-		NextRotationDate:   ts(m.NextRotationDate),
-		Tags:               toWireTags(m.Tags),
-		VersionIdsToStages: m.VersionIdsToStages,
-		OwningService:      m.OwningService,
-		CreatedDate:        ts(m.CreatedDate),
-		PrimaryRegion:      m.PrimaryRegion,
-		ReplicationStatus:  toWireReplication(m.ReplicationStatus),
-	}, nil
+	return wire.DescribeSecret(m), nil
 }
 
 func listSecrets(ctx context.Context, b backend.Backend, body []byte) (any, error) {
-	var req listSecretsRequest
+	var req wire.ListSecretsRequest
 	if err := decode(body, &req); err != nil {
 		return nil, err
 	}
 	in := &backend.ListSecretsInput{
-		Filters:                fromWireFilters(req.Filters),
+		Filters:                wire.FromFilters(req.Filters),
 		IncludePlannedDeletion: req.IncludePlannedDeletion,
 		NextToken:              req.NextToken,
 		SortOrder:              req.SortOrder,
@@ -140,15 +122,11 @@ func listSecrets(ctx context.Context, b backend.Backend, body []byte) (any, erro
 	if err != nil {
 		return nil, err
 	}
-	res := listSecretsResponse{SecretList: make([]secretListEntry, len(out.Secrets)), NextToken: out.NextToken}
-	for i := range out.Secrets {
-		res.SecretList[i] = toListEntry(&out.Secrets[i])
-	}
-	return res, nil
+	return wire.ListSecrets(out), nil
 }
 
 func listSecretVersionIds(ctx context.Context, b backend.Backend, body []byte) (any, error) {
-	var req listSecretVersionIdsRequest
+	var req wire.ListSecretVersionIdsRequest
 	if err := decode(body, &req); err != nil {
 		return nil, err
 	}
@@ -170,21 +148,11 @@ func listSecretVersionIds(ctx context.Context, b backend.Backend, body []byte) (
 	if err != nil {
 		return nil, err
 	}
-	res := listSecretVersionIdsResponse{ARN: out.ARN, Name: out.Name, NextToken: out.NextToken, Versions: make([]versionEntry, len(out.Versions))}
-	for i, v := range out.Versions {
-		res.Versions[i] = versionEntry{
-			VersionId:        v.VersionID,
-			VersionStages:    v.VersionStages,
-			LastAccessedDate: ts(v.LastAccessedDate),
-			CreatedDate:      ts(v.CreatedDate),
-			KmsKeyIds:        v.KmsKeyIDs,
-		}
-	}
-	return res, nil
+	return wire.ListSecretVersionIds(out), nil
 }
 
 func getSecretValue(ctx context.Context, b backend.Backend, body []byte) (any, error) {
-	var req getSecretValueRequest
+	var req wire.GetSecretValueRequest
 	if err := decode(body, &req); err != nil {
 		return nil, err
 	}
@@ -195,17 +163,17 @@ func getSecretValue(ctx context.Context, b backend.Backend, body []byte) (any, e
 	if err != nil {
 		return nil, err
 	}
-	return toValueEntry(v), nil
+	return wire.Value(v), nil
 }
 
 func batchGetSecretValue(ctx context.Context, b backend.Backend, body []byte) (any, error) {
-	var req batchGetSecretValueRequest
+	var req wire.BatchGetSecretValueRequest
 	if err := decode(body, &req); err != nil {
 		return nil, err
 	}
 	in := &backend.BatchGetSecretValueInput{
 		SecretIDList: req.SecretIdList,
-		Filters:      fromWireFilters(req.Filters),
+		Filters:      wire.FromFilters(req.Filters),
 		NextToken:    req.NextToken,
 	}
 	if req.MaxResults != nil {
@@ -215,22 +183,11 @@ func batchGetSecretValue(ctx context.Context, b backend.Backend, body []byte) (a
 	if err != nil {
 		return nil, err
 	}
-	res := batchGetSecretValueResponse{
-		SecretValues: make([]secretValueEntry, len(out.SecretValues)),
-		Errors:       make([]apiErrorEntry, len(out.Errors)),
-		NextToken:    out.NextToken,
-	}
-	for i := range out.SecretValues {
-		res.SecretValues[i] = toValueEntry(&out.SecretValues[i])
-	}
-	for i, e := range out.Errors {
-		res.Errors[i] = apiErrorEntry{SecretId: e.SecretID, ErrorCode: e.ErrorCode, Message: e.Message}
-	}
-	return res, nil
+	return wire.BatchGetSecretValue(out), nil
 }
 
 func putSecretValue(ctx context.Context, b backend.Backend, body []byte) (any, error) {
-	var req putSecretValueRequest
+	var req wire.PutSecretValueRequest
 	if err := decode(body, &req); err != nil {
 		return nil, err
 	}
@@ -247,11 +204,11 @@ func putSecretValue(ctx context.Context, b backend.Backend, body []byte) (any, e
 	if err != nil {
 		return nil, err
 	}
-	return putSecretValueResponse{ARN: out.ARN, Name: out.Name, VersionId: out.VersionID, VersionStages: out.VersionStages}, nil
+	return wire.PutSecretValue(out), nil
 }
 
 func updateSecret(ctx context.Context, b backend.Backend, body []byte) (any, error) {
-	var req updateSecretRequest
+	var req wire.UpdateSecretRequest
 	if err := decode(body, &req); err != nil {
 		return nil, err
 	}
@@ -269,11 +226,11 @@ func updateSecret(ctx context.Context, b backend.Backend, body []byte) (any, err
 	if err != nil {
 		return nil, err
 	}
-	return arnNameVersion{ARN: out.ARN, Name: out.Name, VersionId: out.VersionID}, nil
+	return wire.ARNNameVersion{ARN: out.ARN, Name: out.Name, VersionId: out.VersionID}, nil
 }
 
 func updateSecretVersionStage(ctx context.Context, b backend.Backend, body []byte) (any, error) {
-	var req updateSecretVersionStageRequest
+	var req wire.UpdateSecretVersionStageRequest
 	if err := decode(body, &req); err != nil {
 		return nil, err
 	}
@@ -292,11 +249,11 @@ func updateSecretVersionStage(ctx context.Context, b backend.Backend, body []byt
 	if err != nil {
 		return nil, err
 	}
-	return arnName{ARN: out.ARN, Name: out.Name}, nil
+	return wire.SecretRef(out), nil
 }
 
 func deleteSecret(ctx context.Context, b backend.Backend, body []byte) (any, error) {
-	var req deleteSecretRequest
+	var req wire.DeleteSecretRequest
 	if err := decode(body, &req); err != nil {
 		return nil, err
 	}
@@ -311,7 +268,7 @@ func deleteSecret(ctx context.Context, b backend.Backend, body []byte) (any, err
 	if err != nil {
 		return nil, err
 	}
-	return deleteSecretResponse{ARN: out.ARN, Name: out.Name, DeletionDate: ts(out.DeletionDate)}, nil
+	return wire.DeleteSecret(out), nil
 }
 
 func restoreSecret(ctx context.Context, b backend.Backend, body []byte) (any, error) {
@@ -323,11 +280,11 @@ func restoreSecret(ctx context.Context, b backend.Backend, body []byte) (any, er
 	if err != nil {
 		return nil, err
 	}
-	return arnName{ARN: out.ARN, Name: out.Name}, nil
+	return wire.SecretRef(out), nil
 }
 
 func tagResource(ctx context.Context, b backend.Backend, body []byte) (any, error) {
-	var req tagResourceRequest
+	var req wire.TagResourceRequest
 	if err := decode(body, &req); err != nil {
 		return nil, err
 	}
@@ -337,11 +294,11 @@ func tagResource(ctx context.Context, b backend.Backend, body []byte) (any, erro
 	if err := required("Tags", req.Tags != nil); err != nil {
 		return nil, err
 	}
-	return struct{}{}, b.TagResource(ctx, &backend.TagResourceInput{SecretID: *req.SecretId, Tags: fromWireTags(req.Tags)})
+	return struct{}{}, b.TagResource(ctx, &backend.TagResourceInput{SecretID: *req.SecretId, Tags: wire.FromTags(req.Tags)})
 }
 
 func untagResource(ctx context.Context, b backend.Backend, body []byte) (any, error) {
-	var req untagResourceRequest
+	var req wire.UntagResourceRequest
 	if err := decode(body, &req); err != nil {
 		return nil, err
 	}
@@ -355,7 +312,7 @@ func untagResource(ctx context.Context, b backend.Backend, body []byte) (any, er
 }
 
 func getRandomPassword(ctx context.Context, b backend.Backend, body []byte) (any, error) {
-	var req getRandomPasswordRequest
+	var req wire.GetRandomPasswordRequest
 	if err := decode(body, &req); err != nil {
 		return nil, err
 	}
@@ -372,7 +329,7 @@ func getRandomPassword(ctx context.Context, b backend.Backend, body []byte) (any
 	if err != nil {
 		return nil, err
 	}
-	return getRandomPasswordResponse{RandomPassword: pw}, nil
+	return wire.GetRandomPasswordResponse{RandomPassword: pw}, nil
 }
 
 func rotateSecret(ctx context.Context, b backend.Backend, body []byte) (any, error) {
@@ -380,7 +337,7 @@ func rotateSecret(ctx context.Context, b backend.Backend, body []byte) (any, err
 	if !ok {
 		return nil, unsupported("RotateSecret", "rotation")
 	}
-	var req rotateSecretRequest
+	var req wire.RotateSecretRequest
 	if err := decode(body, &req); err != nil {
 		return nil, err
 	}
@@ -391,13 +348,13 @@ func rotateSecret(ctx context.Context, b backend.Backend, body []byte) (any, err
 		SecretID:           *req.SecretId,
 		ClientRequestToken: req.ClientRequestToken,
 		RotationLambdaARN:  req.RotationLambdaARN,
-		RotationRules:      fromWireRules(req.RotationRules),
+		RotationRules:      wire.FromRules(req.RotationRules),
 		RotateImmediately:  req.RotateImmediately,
 	})
 	if err != nil {
 		return nil, err
 	}
-	return arnNameVersion{ARN: out.ARN, Name: out.Name, VersionId: out.VersionID}, nil
+	return wire.ARNNameVersion{ARN: out.ARN, Name: out.Name, VersionId: out.VersionID}, nil
 }
 
 func cancelRotateSecret(ctx context.Context, b backend.Backend, body []byte) (any, error) {
@@ -413,7 +370,7 @@ func cancelRotateSecret(ctx context.Context, b backend.Backend, body []byte) (an
 	if err != nil {
 		return nil, err
 	}
-	return arnNameVersion{ARN: out.ARN, Name: out.Name, VersionId: out.VersionID}, nil
+	return wire.ARNNameVersion{ARN: out.ARN, Name: out.Name, VersionId: out.VersionID}, nil
 }
 
 func getResourcePolicy(ctx context.Context, b backend.Backend, body []byte) (any, error) {
@@ -429,7 +386,7 @@ func getResourcePolicy(ctx context.Context, b backend.Backend, body []byte) (any
 	if err != nil {
 		return nil, err
 	}
-	return getResourcePolicyResponse{ARN: out.ARN, Name: out.Name, ResourcePolicy: out.Policy}, nil
+	return wire.GetResourcePolicy(out), nil
 }
 
 func putResourcePolicy(ctx context.Context, b backend.Backend, body []byte) (any, error) {
@@ -437,7 +394,7 @@ func putResourcePolicy(ctx context.Context, b backend.Backend, body []byte) (any
 	if !ok {
 		return nil, unsupported("PutResourcePolicy", "resource policies")
 	}
-	var req putResourcePolicyRequest
+	var req wire.PutResourcePolicyRequest
 	if err := decode(body, &req); err != nil {
 		return nil, err
 	}
@@ -451,7 +408,7 @@ func putResourcePolicy(ctx context.Context, b backend.Backend, body []byte) (any
 	if err != nil {
 		return nil, err
 	}
-	return arnName{ARN: out.ARN, Name: out.Name}, nil
+	return wire.SecretRef(out), nil
 }
 
 func deleteResourcePolicy(ctx context.Context, b backend.Backend, body []byte) (any, error) {
@@ -467,7 +424,7 @@ func deleteResourcePolicy(ctx context.Context, b backend.Backend, body []byte) (
 	if err != nil {
 		return nil, err
 	}
-	return arnName{ARN: out.ARN, Name: out.Name}, nil
+	return wire.SecretRef(out), nil
 }
 
 func validateResourcePolicy(ctx context.Context, b backend.Backend, body []byte) (any, error) {
@@ -475,7 +432,7 @@ func validateResourcePolicy(ctx context.Context, b backend.Backend, body []byte)
 	if !ok {
 		return nil, unsupported("ValidateResourcePolicy", "resource policies")
 	}
-	var req validateResourcePolicyRequest
+	var req wire.ValidateResourcePolicyRequest
 	if err := decode(body, &req); err != nil {
 		return nil, err
 	}
@@ -486,11 +443,7 @@ func validateResourcePolicy(ctx context.Context, b backend.Backend, body []byte)
 	if err != nil {
 		return nil, err
 	}
-	res := validateResourcePolicyResponse{PolicyValidationPassed: len(entries) == 0, ValidationErrors: make([]validationErrorsEntry, len(entries))}
-	for i, e := range entries {
-		res.ValidationErrors[i] = validationErrorsEntry{CheckName: e.CheckName, ErrorMessage: e.ValidationMessage}
-	}
-	return res, nil
+	return wire.ValidateResourcePolicy(entries), nil
 }
 
 func errNoReplication() error {
@@ -507,7 +460,7 @@ func unsupported(op, what string) error {
 
 // secretID decodes the request of operations whose only member is SecretId.
 func secretID(body []byte) (string, error) {
-	var req secretIDRequest
+	var req wire.SecretIDRequest
 	if err := decode(body, &req); err != nil {
 		return "", err
 	}

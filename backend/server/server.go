@@ -20,6 +20,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/secretary-sh/secretary/backend"
+	"github.com/secretary-sh/secretary/backend/wire"
 )
 
 // DefaultMaxBodyBytes bounds a request body at what the largest valid
@@ -343,7 +344,7 @@ func (h *Handler) writeBackendError(w http.ResponseWriter, r *http.Request, err 
 }
 
 func writeError(w http.ResponseWriter, status int, e *backend.Error) (int, string) {
-	buf, _ := json.Marshal(errorResponse{Type: e.Code, Message: e.Message})
+	buf, _ := json.Marshal(wire.ErrorResponse{Type: e.Code, Message: e.Message})
 	w.Header().Set("Content-Type", contentType)
 	w.WriteHeader(status)
 	_, _ = w.Write(buf)

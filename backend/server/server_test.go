@@ -24,6 +24,7 @@ import (
 
 	"github.com/secretary-sh/secretary/backend"
 	awsbackend "github.com/secretary-sh/secretary/backend/aws"
+	"github.com/secretary-sh/secretary/backend/wire"
 )
 
 // staticKeys is a key store of fixed keys for the protocol tests; the
@@ -307,23 +308,6 @@ func TestSerializationErrorsNeverEchoValues(t *testing.T) {
 	}
 }
 
-func TestEpochEncoding(t *testing.T) {
-	for _, c := range []struct {
-		t    time.Time
-		want string
-	}{
-		{time.Unix(1700000000, 0), "1700000000"},
-		{time.Unix(1700000000, 5e8), "1700000000.500"},
-		{time.Unix(1700000000, 123999999), "1700000000.123"},
-		{time.Unix(-1, 5e8), "-1.500"},
-	} {
-		b, _ := json.Marshal(epoch(c.t))
-		if string(b) != c.want {
-			t.Errorf("epoch(%v) = %s, want %s", c.t, b, c.want)
-		}
-	}
-}
-
 // signWith signs a request with the SDK's own SigV4 signer, as any AWS
 // client would.
 func signWith(id, secret, service string, at time.Time) func(r *http.Request) {
@@ -358,7 +342,7 @@ func rawCallURL(t *testing.T, url, op, body string, prepare func(*http.Request))
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var e errorResponse
+	var e wire.ErrorResponse
 	raw, _ := io.ReadAll(resp.Body)
 	_ = json.Unmarshal(raw, &e)
 	return resp.StatusCode, e.Type, e.Message

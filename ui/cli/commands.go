@@ -11,6 +11,7 @@ import (
 
 	"github.com/secretary-sh/secretary/backend"
 	"github.com/secretary-sh/secretary/backend/boundedread"
+	"github.com/secretary-sh/secretary/backend/wire"
 )
 
 // command is one subcommand. op is the Secrets Manager operation named in
@@ -235,7 +236,7 @@ func runCreateSecret(ctx context.Context, a *app, args *args) error {
 		if err != nil {
 			return err
 		}
-		return a.print(object{}.add("ARN", out.ARN).add("Name", out.Name).add("VersionId", out.VersionID))
+		return a.print(wire.ARNNameVersion{ARN: out.ARN, Name: out.Name, VersionId: out.VersionID})
 	})
 }
 
@@ -247,7 +248,7 @@ func runGetSecretValue(ctx context.Context, a *app, args *args) error {
 			return err
 		}
 		defer v.Wipe()
-		return a.print(secretValueJSON(v))
+		return a.print(wire.Value(v))
 	})
 }
 
@@ -266,15 +267,7 @@ func runBatchGet(ctx context.Context, a *app, args *args) error {
 		if err != nil {
 			return err
 		}
-		values := make([]any, len(out.SecretValues))
-		for i := range out.SecretValues {
-			values[i] = secretValueJSON(&out.SecretValues[i])
-		}
-		errs := make([]any, len(out.Errors))
-		for i, e := range out.Errors {
-			errs[i] = object{}.add("SecretId", e.SecretID).add("ErrorCode", e.ErrorCode).add("Message", e.Message)
-		}
-		err = a.print(object{}.addAlways("SecretValues", values).add("NextToken", out.NextToken).addAlways("Errors", errs))
+		err = a.print(wire.BatchGetSecretValue(out))
 		for i := range out.SecretValues {
 			out.SecretValues[i].Wipe()
 		}
@@ -297,7 +290,7 @@ func runPutSecretValue(ctx context.Context, a *app, args *args) error {
 		if err != nil {
 			return err
 		}
-		return a.print(object{}.add("ARN", out.ARN).add("Name", out.Name).add("VersionId", out.VersionID).add("VersionStages", out.VersionStages))
+		return a.print(wire.PutSecretValue(out))
 	})
 }
 
@@ -313,7 +306,7 @@ func runUpdateSecret(ctx context.Context, a *app, args *args) error {
 		if err != nil {
 			return err
 		}
-		return a.print(object{}.add("ARN", out.ARN).add("Name", out.Name).add("VersionId", out.VersionID))
+		return a.print(wire.ARNNameVersion{ARN: out.ARN, Name: out.Name, VersionId: out.VersionID})
 	})
 }
 
@@ -325,7 +318,7 @@ func runUpdateStage(ctx context.Context, a *app, args *args) error {
 		if err != nil {
 			return err
 		}
-		return a.print(arnNameJSON(out))
+		return a.print(wire.SecretRef(out))
 	})
 }
 
@@ -335,7 +328,7 @@ func runDescribe(ctx context.Context, a *app, args *args) error {
 		if err != nil {
 			return err
 		}
-		return a.print(describeJSON(m))
+		return a.print(wire.DescribeSecret(m))
 	})
 }
 
@@ -366,7 +359,7 @@ func runListSecrets(ctx context.Context, a *app, args *args) error {
 	entries := func(out *backend.ListSecretsOutput) []any {
 		list := make([]any, 0, len(out.Secrets))
 		for i := range out.Secrets {
-			list = append(list, listEntryJSON(&out.Secrets[i]))
+			list = append(list, wire.ListEntry(&out.Secrets[i]))
 		}
 		return list
 	}
@@ -376,7 +369,7 @@ func runListSecrets(ctx context.Context, a *app, args *args) error {
 			if err != nil {
 				return err
 			}
-			return a.print(object{}.addAlways("SecretList", entries(out)).add("NextToken", out.NextToken))
+			return a.print(wire.ListSecrets(out))
 		}
 		p := pagingOf(args)
 		if !a.streams() || p.maxItems > 0 {
@@ -403,7 +396,7 @@ func runListSecrets(ctx context.Context, a *app, args *args) error {
 		stream := newListStream(a.stdout, "SecretList")
 		for {
 			for i := range out.Secrets {
-				stream.add(listEntryJSON(&out.Secrets[i]))
+				stream.add(wire.ListEntry(&out.Secrets[i]))
 			}
 			if out.NextToken == "" {
 				return stream.close()
@@ -428,7 +421,7 @@ func runListVersions(ctx context.Context, a *app, args *args) error {
 	versions := func(out *backend.ListSecretVersionIdsOutput) []any {
 		list := make([]any, 0, len(out.Versions))
 		for i := range out.Versions {
-			list = append(list, versionJSON(&out.Versions[i]))
+			list = append(list, wire.Version(&out.Versions[i]))
 		}
 		return list
 	}
@@ -438,7 +431,7 @@ func runListVersions(ctx context.Context, a *app, args *args) error {
 			if err != nil {
 				return err
 			}
-			return a.print(object{}.addAlways("Versions", versions(out)).add("NextToken", out.NextToken).add("ARN", out.ARN).add("Name", out.Name))
+			return a.print(wire.ListSecretVersionIds(out))
 		}
 		return a.printPaged(ctx, "Versions", pagingOf(args), func(ctx context.Context, token string) (page, error) {
 			in.NextToken = token
@@ -461,7 +454,7 @@ func runDelete(ctx context.Context, a *app, args *args) error {
 		if err != nil {
 			return err
 		}
-		return a.print(object{}.add("ARN", out.ARN).add("Name", out.Name).add("DeletionDate", out.DeletionDate))
+		return a.print(wire.DeleteSecret(out))
 	})
 }
 
@@ -471,7 +464,7 @@ func runRestore(ctx context.Context, a *app, args *args) error {
 		if err != nil {
 			return err
 		}
-		return a.print(arnNameJSON(out))
+		return a.print(wire.SecretRef(out))
 	})
 }
 
@@ -522,17 +515,11 @@ func runRandomPassword(ctx context.Context, a *app, args *args) error {
 	if err != nil {
 		return err
 	}
-	return a.print(object{}.addAlways("RandomPassword", pw))
-}
-
-type rotationRulesArg struct {
-	AutomaticallyAfterDays *int   `json:"AutomaticallyAfterDays"`
-	Duration               string `json:"Duration"`
-	ScheduleExpression     string `json:"ScheduleExpression"`
+	return a.print(wire.GetRandomPasswordResponse{RandomPassword: pw})
 }
 
 func parseRotationRules(s string) (*backend.RotationRules, error) {
-	var r rotationRulesArg
+	var r wire.RotationRules
 	if isJSONArg(s) {
 		if err := decodeStrict(s, &r); err != nil {
 			return nil, fmt.Errorf("invalid JSON for --rotation-rules: %w", err)
@@ -548,7 +535,7 @@ func parseRotationRules(s string) (*backend.RotationRules, error) {
 			}
 			switch p.key {
 			case "AutomaticallyAfterDays":
-				var n int
+				var n int64
 				if _, err := fmt.Sscanf(p.val.scalar, "%d", &n); err != nil {
 					return nil, fmt.Errorf("error parsing parameter '--rotation-rules': AutomaticallyAfterDays must be an integer")
 				}
@@ -562,15 +549,12 @@ func parseRotationRules(s string) (*backend.RotationRules, error) {
 			}
 		}
 	}
-	out := &backend.RotationRules{Duration: r.Duration, ScheduleExpression: r.ScheduleExpression}
-	if n := r.AutomaticallyAfterDays; n != nil {
-		// Given, it must be at least 1: the AWS CLI checks this itself.
-		if *n < 1 {
-			return nil, &paramValidationError{[]string{minValueProblem("RotationRules.AutomaticallyAfterDays", *n, 1)}}
-		}
-		out.AutomaticallyAfterDays = *n
+	// Given, AutomaticallyAfterDays must be at least 1: the AWS CLI checks
+	// this itself.
+	if n := r.AutomaticallyAfterDays; n != nil && *n < 1 {
+		return nil, &paramValidationError{[]string{minValueProblem("RotationRules.AutomaticallyAfterDays", int(*n), 1)}}
 	}
-	return out, nil
+	return wire.FromRules(&r), nil
 }
 
 // rotator returns the backend's rotation capability or the error AWS gives
@@ -608,7 +592,7 @@ func runRotate(ctx context.Context, a *app, args *args) error {
 		if err != nil {
 			return err
 		}
-		return a.print(object{}.add("ARN", out.ARN).add("Name", out.Name).add("VersionId", out.VersionID))
+		return a.print(wire.ARNNameVersion{ARN: out.ARN, Name: out.Name, VersionId: out.VersionID})
 	})
 }
 
@@ -622,6 +606,6 @@ func runCancelRotate(ctx context.Context, a *app, args *args) error {
 		if err != nil {
 			return err
 		}
-		return a.print(object{}.add("ARN", out.ARN).add("Name", out.Name).add("VersionId", out.VersionID))
+		return a.print(wire.ARNNameVersion{ARN: out.ARN, Name: out.Name, VersionId: out.VersionID})
 	})
 }

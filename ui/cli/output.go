@@ -11,7 +11,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
-	"github.com/secretary-sh/secretary/backend"
+	"github.com/secretary-sh/secretary/backend/wire"
 	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
@@ -204,9 +204,8 @@ func encodeValue(buf *bytes.Buffer, v any, depth int) {
 		}
 		encodeValue(buf, o, depth)
 	default:
-		// Every type the commands build is handled above; reaching here is
-		// a programming error, shown rather than hidden.
-		encodeString(buf, "<unsupported>")
+		// A wire shape, or a type no command builds (plainValue names it).
+		encodeValue(buf, plainValue(v), depth)
 	}
 }
 
@@ -283,123 +282,6 @@ func writeU(buf *bytes.Buffer, r rune) {
 	}
 }
 
-// formatTime renders a timestamp as AWS CLI v2 does by default
-// (cli_timestamp_format=iso8601): Python's datetime.isoformat() in the local
-// time zone, with microseconds only when they are not zero. Secrets Manager
-// timestamps travel as epoch seconds with millisecond precision, so the
-// embedded store's finer times are cut to milliseconds: the same secret
-// prints the same whichever way it is reached.
-func formatTime(t time.Time) string {
-	t = t.Local().Truncate(time.Millisecond)
-	if t.Nanosecond() == 0 {
-		return t.Format("2006-01-02T15:04:05-07:00")
-	}
-	return t.Format("2006-01-02T15:04:05.000000-07:00")
-}
-
-// Response builders, one per service shape, members in the model's order.
-
-// addTags adds Tags as AWS answers them: absent for a secret never
-// tagged, [] once its last tag was removed.
-func (o object) addTags(tags []backend.Tag) object {
-	if tags == nil {
-		return o
-	}
-	return o.addAlways("Tags", tagList(tags))
-}
-
-func tagList(tags []backend.Tag) []any {
-	out := make([]any, len(tags))
-	for i, t := range tags {
-		out[i] = object{{"Key", t.Key}, {"Value", t.Value}}
-	}
-	return out
-}
-
-func rotationRulesJSON(r *backend.RotationRules) any {
-	if r == nil {
-		return nil
-	}
-	o := object{}
-	if r.AutomaticallyAfterDays > 0 {
-		o = o.add("AutomaticallyAfterDays", r.AutomaticallyAfterDays)
-	}
-	o = o.add("Duration", r.Duration)
-	o = o.add("ScheduleExpression", r.ScheduleExpression)
-	return o
-}
-
-func replicationJSON(rs []backend.ReplicationStatus) []any {
-	if len(rs) == 0 {
-		return nil
-	}
-	out := make([]any, len(rs))
-	for i, r := range rs {
-		out[i] = object{}.add("Region", r.Region).add("KmsKeyId", r.KmsKeyID).
-			add("Status", r.Status).add("StatusMessage", r.StatusMessage).
-			add("LastAccessedDate", r.LastAccessedDate)
-	}
-	return out
-}
-
-// rotationConfigured reports whether the service would report
-// RotationEnabled at all: it is null for secrets never set up for rotation.
-func rotationConfigured(m *backend.SecretMetadata) bool {
-	return m.RotationEnabled || m.RotationLambdaARN != "" || m.RotationRules != nil
-}
-
-// describeJSON is DescribeSecretResponse.
-func describeJSON(m *backend.SecretMetadata) object {
-	o := object{}.add("ARN", m.ARN).add("Name", m.Name).add("Description", m.Description).
-		add("KmsKeyId", m.KmsKeyID)
-	if rotationConfigured(m) {
-		o = o.add("RotationEnabled", m.RotationEnabled)
-	}
-	o = o.add("RotationLambdaARN", m.RotationLambdaARN).add("RotationRules", rotationRulesJSON(m.RotationRules)).
-		add("LastRotatedDate", m.LastRotatedDate).add("LastChangedDate", m.LastChangedDate).
-		add("LastAccessedDate", m.LastAccessedDate).add("DeletedDate", m.DeletedDate).
-		add("NextRotationDate", m.NextRotationDate).addTags(m.Tags).
-		add("VersionIdsToStages", m.VersionIdsToStages).add("OwningService", m.OwningService).
-		add("CreatedDate", m.CreatedDate).add("PrimaryRegion", m.PrimaryRegion).
-		add("ReplicationStatus", replicationJSON(m.ReplicationStatus))
-	return o
-}
-
-// listEntryJSON is SecretListEntry.
-func listEntryJSON(m *backend.SecretMetadata) object {
-	o := object{}.add("ARN", m.ARN).add("Name", m.Name).add("Description", m.Description).
-		add("KmsKeyId", m.KmsKeyID)
-	if rotationConfigured(m) {
-		o = o.add("RotationEnabled", m.RotationEnabled)
-	}
-	o = o.add("RotationLambdaARN", m.RotationLambdaARN).add("RotationRules", rotationRulesJSON(m.RotationRules)).
-		add("LastRotatedDate", m.LastRotatedDate).add("LastChangedDate", m.LastChangedDate).
-		add("LastAccessedDate", m.LastAccessedDate).add("DeletedDate", m.DeletedDate).
-		add("NextRotationDate", m.NextRotationDate).addTags(m.Tags).
-		add("SecretVersionsToStages", m.VersionIdsToStages).add("OwningService", m.OwningService).
-		add("CreatedDate", m.CreatedDate).add("PrimaryRegion", m.PrimaryRegion)
-	return o
-}
-
-// secretValueJSON is GetSecretValueResponse and SecretValueEntry.
-func secretValueJSON(v *backend.SecretValue) object {
-	o := object{}.add("ARN", v.ARN).add("Name", v.Name).add("VersionId", v.VersionID)
-	if v.SecretBinary != nil {
-		o = o.add("SecretBinary", v.SecretBinary)
-	}
-	if v.SecretString != nil {
-		o = o.addAlways("SecretString", *v.SecretString)
-	}
-	return o.add("VersionStages", v.VersionStages).add("CreatedDate", v.CreatedDate)
-}
-
-// versionJSON is SecretVersionsListEntry.
-func versionJSON(v *backend.SecretVersion) object {
-	return object{}.add("VersionId", v.VersionID).add("VersionStages", v.VersionStages).
-		add("LastAccessedDate", v.LastAccessedDate).add("CreatedDate", v.CreatedDate).
-		add("KmsKeyIds", v.KmsKeyIDs)
-}
-
-func arnNameJSON(a *backend.ARNName) object {
-	return object{}.add("ARN", a.ARN).add("Name", a.Name)
-}
+// formatTime renders a timestamp as the AWS CLI v2 does by default; the
+// rule lives with the wire shapes, beside the protocol's own form.
+func formatTime(t time.Time) string { return wire.Time(t).Format(wire.ISO8601) }

@@ -62,8 +62,8 @@ func plainValue(v any) any {
 		}
 		return out
 	}
-	// Every type the builders produce is handled above.
-	return fmt.Sprintf("<unsupported %T>", v)
+	// The rest are the wire shapes of Secrets Manager responses.
+	return shapeOf(v)
 }
 
 // query is a compiled --query expression with the key order of its

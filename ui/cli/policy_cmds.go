@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/secretary-sh/secretary/backend"
+	"github.com/secretary-sh/secretary/backend/wire"
 )
 
 // maxParamFile bounds what a file:// parameter may read: far above any
@@ -80,7 +81,7 @@ func runGetResourcePolicy(ctx context.Context, a *app, args *args) error {
 		if err != nil {
 			return err
 		}
-		return a.print(object{}.add("ARN", out.ARN).add("Name", out.Name).add("ResourcePolicy", out.Policy))
+		return a.print(wire.GetResourcePolicy(out))
 	})
 }
 
@@ -99,7 +100,7 @@ func runPutResourcePolicy(ctx context.Context, a *app, args *args) error {
 		if err != nil {
 			return err
 		}
-		return a.print(arnNameJSON(out))
+		return a.print(wire.SecretRef(out))
 	})
 }
 
@@ -113,7 +114,7 @@ func runDeleteResourcePolicy(ctx context.Context, a *app, args *args) error {
 		if err != nil {
 			return err
 		}
-		return a.print(arnNameJSON(out))
+		return a.print(wire.SecretRef(out))
 	})
 }
 
@@ -131,10 +132,6 @@ func runValidateResourcePolicy(ctx context.Context, a *app, args *args) error {
 		if err != nil {
 			return err
 		}
-		list := make([]any, 0, len(entries))
-		for _, e := range entries {
-			list = append(list, object{}.add("CheckName", e.CheckName).add("ErrorMessage", e.ValidationMessage))
-		}
-		return a.print(object{}.addAlways("PolicyValidationPassed", len(entries) == 0).addAlways("ValidationErrors", list))
+		return a.print(wire.ValidateResourcePolicy(entries))
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/secretary-sh/secretary/backend"
+	"github.com/secretary-sh/secretary/backend/wire"
 )
 
 // The AWS CLI accepts structured parameters in a "shorthand" syntax as well
@@ -320,20 +321,10 @@ func structArgs[T any](param string, args []string, fromShorthand func([]shPair)
 	return out, nil
 }
 
-type filterArg struct {
-	Key    string   `json:"Key"`
-	Values []string `json:"Values"`
-}
-
-type tagArg struct {
-	Key   string `json:"Key"`
-	Value string `json:"Value"`
-}
-
 // parseFilters decodes --filters.
 func parseFilters(args []string) ([]backend.Filter, error) {
-	list, err := structArgs("filters", args, func(pairs []shPair) (filterArg, error) {
-		var f filterArg
+	list, err := structArgs("filters", args, func(pairs []shPair) (wire.Filter, error) {
+		var f wire.Filter
 		for _, p := range pairs {
 			switch p.key {
 			case "Key":
@@ -353,26 +344,22 @@ func parseFilters(args []string) ([]backend.Filter, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]backend.Filter, len(list))
-	for i, f := range list {
-		out[i] = backend.Filter{Key: f.Key, Values: f.Values}
-	}
-	return out, nil
+	return wire.FromFilters(list), nil
 }
 
 // parseTags decodes --tags.
 func parseTags(args []string) ([]backend.Tag, error) {
-	list, err := structArgs("tags", args, func(pairs []shPair) (tagArg, error) {
-		var t tagArg
+	list, err := structArgs("tags", args, func(pairs []shPair) (wire.Tag, error) {
+		var t wire.Tag
 		for _, p := range pairs {
 			if p.val.isList {
 				return t, fmt.Errorf("%s takes one value", p.key)
 			}
 			switch p.key {
 			case "Key":
-				t.Key = p.val.scalar
+				t.Key = &p.val.scalar
 			case "Value":
-				t.Value = p.val.scalar
+				t.Value = &p.val.scalar
 			default:
 				return t, fmt.Errorf("unknown key %q, valid keys are: Key, Value", p.key)
 			}
@@ -382,11 +369,7 @@ func parseTags(args []string) ([]backend.Tag, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]backend.Tag, len(list))
-	for i, t := range list {
-		out[i] = backend.Tag{Key: t.Key, Value: t.Value}
-	}
-	return out, nil
+	return wire.FromTags(list), nil
 }
 
 // parseStringList decodes a list-of-strings parameter: separate args, a

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/secretary-sh/secretary/backend"
+	"github.com/secretary-sh/secretary/backend/wire"
 )
 
 func TestParseShorthand(t *testing.T) {
@@ -352,14 +353,14 @@ func TestJSONOutputEscapesInvisibleCharacters(t *testing.T) {
 // tag is removed, "Tags": [] (recorded from AWS).
 func TestDescribeTagsAsAWS(t *testing.T) {
 	var buf bytes.Buffer
-	if err := writeJSON(&buf, describeJSON(&backend.SecretMetadata{Name: "n"})); err != nil {
+	if err := writeJSON(&buf, wire.DescribeSecret(&backend.SecretMetadata{Name: "n"})); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(buf.String(), "Tags") {
 		t.Fatalf("never tagged: %s", buf.String())
 	}
 	buf.Reset()
-	if err := writeJSON(&buf, describeJSON(&backend.SecretMetadata{Name: "n", Tags: []backend.Tag{}})); err != nil {
+	if err := writeJSON(&buf, wire.DescribeSecret(&backend.SecretMetadata{Name: "n", Tags: []backend.Tag{}})); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(buf.String(), `"Tags": []`) {
