@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"io"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
@@ -18,6 +17,7 @@ import (
 	"github.com/muesli/termenv"
 	"github.com/secretary-sh/secretary/backend"
 	"github.com/secretary-sh/secretary/backend/local"
+	"github.com/secretary-sh/secretary/backend/local/localtest"
 	"github.com/secretary-sh/secretary/theme"
 	"github.com/secretary-sh/secretary/ui/clipboard"
 )
@@ -50,17 +50,8 @@ func (c *settableClock) set(t time.Time) {
 func newStore(t testing.TB) (*local.Store, *settableClock, string) {
 	t.Helper()
 	clk := &settableClock{t: testNow}
-	path := filepath.Join(t.TempDir(), "store.db")
-	s, err := local.Init(context.Background(), path, local.Credential{Passphrase: []byte(testPassphrase)}, local.Options{
-		KDF:   &local.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1},
-		Now:   clk.now,
-		Actor: "test@console",
-	})
-	if err != nil {
-		t.Fatalf("local.Init: %v", err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s, clk, path
+	s := localtest.NewPassphraseStore(t, testPassphrase, local.Options{Now: clk.now, Actor: "test@console"})
+	return s.Store, clk, s.Path
 }
 
 // versionID is a deterministic version id, so goldens do not change.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/secretary-sh/secretary/backend"
 	"github.com/secretary-sh/secretary/backend/local"
+	"github.com/secretary-sh/secretary/backend/local/localtest"
 	_ "modernc.org/sqlite"
 )
 
@@ -43,17 +44,13 @@ const hostile = "\x1b]52;c;UFdORUQ=\x07" + // OSC 52, BEL-terminated
 func hostileStore(t *testing.T) *local.Store {
 	t.Helper()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "store.db")
 	opts := local.Options{
-		KDF:   &local.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1},
+		KDF:   localtest.CheapKDF,
 		Now:   func() time.Time { return testNow },
 		Actor: "actor" + hostile,
 	}
-	cred := local.Credential{Passphrase: []byte(testPassphrase)}
-	s, err := local.Init(ctx, path, cred, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	created := localtest.NewPassphraseStore(t, testPassphrase, opts)
+	s, path := created.Store, created.Path
 	if _, err := s.CreateKey(ctx, "evil-key"); err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +105,7 @@ func hostileStore(t *testing.T) *local.Store {
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
-	s, err = local.Open(ctx, path, cred, opts)
+	s, err = local.Open(ctx, path, local.Credential{Passphrase: []byte(testPassphrase)}, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

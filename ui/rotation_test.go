@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/secretary-sh/secretary/backend"
 	"github.com/secretary-sh/secretary/backend/local"
+	"github.com/secretary-sh/secretary/backend/local/localtest"
 	"github.com/secretary-sh/secretary/backend/rotation"
 )
 
@@ -43,16 +43,7 @@ func rotationStore(t testing.TB) (*local.Store, *settableClock) {
 		}), nil
 	})
 	clk := &settableClock{t: testNow}
-	s, err := local.Init(context.Background(), filepath.Join(t.TempDir(), "store.db"), local.Credential{Passphrase: []byte(testPassphrase)}, local.Options{
-		KDF:      &local.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1},
-		Now:      clk.now,
-		Actor:    "test@console",
-		Rotation: reg,
-	})
-	if err != nil {
-		t.Fatalf("local.Init: %v", err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s := localtest.NewPassphraseStore(t, testPassphrase, local.Options{Now: clk.now, Actor: "test@console", Rotation: reg}).Store
 	fill(t, s, clk, fixtureSecrets())
 	return s, clk
 }

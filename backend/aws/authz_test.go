@@ -2,9 +2,7 @@ package aws
 
 import (
 	"context"
-	"crypto/rand"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -12,6 +10,7 @@ import (
 
 	"github.com/secretary-sh/secretary/backend"
 	"github.com/secretary-sh/secretary/backend/local"
+	"github.com/secretary-sh/secretary/backend/local/localtest"
 	"github.com/secretary-sh/secretary/backend/server"
 )
 
@@ -23,15 +22,7 @@ import (
 // BatchGetSecretValue reports per-secret denials, and denials are audited.
 func TestAccessControlThroughServe(t *testing.T) {
 	ctx := context.Background()
-	key := make([]byte, 32)
-	if _, err := rand.Read(key); err != nil {
-		t.Fatal(err)
-	}
-	st, err := local.Init(ctx, filepath.Join(t.TempDir(), "store.db"), local.Credential{Key: key}, local.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := localtest.NewStore(t)
 	adminKey, err := st.CreateAccessKey(ctx, "admin")
 	if err != nil {
 		t.Fatal(err)
@@ -62,21 +53,7 @@ func TestAccessControlThroughServe(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	h, err := server.New(st, server.Options{Keys: st, Policies: st})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sctx, cancel := context.WithCancel(ctx)
-	endpoint := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() { done <- server.Run(sctx, server.Config{Handler: h, Ready: func(e string) { endpoint <- e }}) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	})
-	url := <-endpoint
+	url := localtest.ServeWith(t, st, localtest.ServeOptions{Server: server.Options{Keys: st, Policies: st}}).Endpoint
 	client := func(id, secret string) *Backend {
 		b, err := New(ctx, Config{Region: "local", EndpointURL: url, Credentials: credentials.NewStaticCredentialsProvider(id, secret, "")})
 		if err != nil {

@@ -2,19 +2,15 @@ package aws
 
 import (
 	"context"
-	"crypto/rand"
 	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/credentials"
-
 	"github.com/secretary-sh/secretary/backend"
 	"github.com/secretary-sh/secretary/backend/backendtest"
 	"github.com/secretary-sh/secretary/backend/local"
-	"github.com/secretary-sh/secretary/backend/server"
+	"github.com/secretary-sh/secretary/backend/local/localtest"
 )
 
 // TestConformanceThroughServe runs the conformance suite against this
@@ -64,57 +60,19 @@ func TestConformanceAgainstAWS(t *testing.T) {
 // an AWS backend pointed at it with a registered access key.
 func serveStore(t testing.TB, now func() time.Time) *Backend {
 	t.Helper()
-	key := make([]byte, 32)
-	if _, err := rand.Read(key); err != nil {
-		t.Fatal(err)
-	}
-	st, err := local.Init(context.Background(), filepath.Join(t.TempDir(), "store.db"), local.Credential{Key: key}, local.Options{Now: now})
-	if err != nil {
-		t.Fatalf("init store: %v", err)
-	}
-	t.Cleanup(func() { st.Close() })
-	const keyID, secret = "SCRTCONFORMANCE00001", "conformance-secret-key-0123456789abcdef"
-	h, err := server.New(st, server.Options{Keys: fixedKey{keyID, secret}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	endpoint := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() { done <- server.Run(ctx, server.Config{Handler: h, Ready: func(e string) { endpoint <- e }}) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	})
-	var url string
-	select {
-	case url = <-endpoint:
-	case err := <-done:
-		t.Fatalf("serve: %v", err)
-	}
-	b, err := New(context.Background(), Config{
-		Region:      "local",
-		EndpointURL: url,
-		Credentials: credentials.NewStaticCredentialsProvider(keyID, secret, ""),
-	})
+	st := localtest.NewStoreWith(t, local.Options{Now: now})
+	return sdkBackend(t, localtest.Serve(t, st))
+}
+
+// sdkBackend is this backend on a served store, with the served key.
+func sdkBackend(t testing.TB, sv *localtest.Served) *Backend {
+	t.Helper()
+	b, err := New(context.Background(), Config{Region: sv.Region, EndpointURL: sv.Endpoint, Credentials: sv.Credentials()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { b.Close() })
 	return b
-}
-
-// fixedKey is one access key, for tests that run before a store-backed key
-// table is wired in.
-type fixedKey struct{ id, secret string }
-
-func (k fixedKey) SecretKey(_ context.Context, id string) ([]byte, error) {
-	if id != k.id {
-		return nil, backend.Errorf(backend.CodeResourceNotFound, "no access key %s", id)
-	}
-	return []byte(k.secret), nil
 }
 
 // testClock is the embedded store's clock, moved by the suite's Advance.

@@ -3,7 +3,6 @@ package demo_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -12,25 +11,16 @@ import (
 	"github.com/secretary-sh/secretary/backend"
 	"github.com/secretary-sh/secretary/backend/demo"
 	"github.com/secretary-sh/secretary/backend/local"
+	"github.com/secretary-sh/secretary/backend/local/localtest"
 )
 
 func newStore(t testing.TB, clock *demo.Clock) *local.Store {
 	t.Helper()
-	dir := t.TempDir()
-	key := make([]byte, 32)
-	for i := range key {
-		key[i] = byte(i + 1)
-	}
 	opts := local.Options{}
 	if clock != nil {
 		opts.Now = clock.Now
 	}
-	s, err := local.Init(context.Background(), filepath.Join(dir, "demo.db"), local.Credential{Key: key}, opts)
-	if err != nil {
-		t.Fatalf("init store: %v", err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
+	return localtest.NewStoreWith(t, opts).Store
 }
 
 func TestPlanIsDeterministicAndUnique(t *testing.T) {

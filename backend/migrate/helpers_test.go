@@ -2,74 +2,38 @@ package migrate
 
 import (
 	"context"
-	"crypto/rand"
 	"fmt"
 	"net/http"
-	"path/filepath"
 	"slices"
 	"sort"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/credentials"
-
 	"github.com/secretary-sh/secretary/backend"
 	"github.com/secretary-sh/secretary/backend/aws"
 	"github.com/secretary-sh/secretary/backend/local"
-	"github.com/secretary-sh/secretary/backend/server"
+	"github.com/secretary-sh/secretary/backend/local/localtest"
 )
 
-var cheapKDF = &local.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}
+var cheapKDF = localtest.CheapKDF
 
 // newStore creates an embedded store in a fresh SQLite file.
 func newStore(t testing.TB) *local.Store {
 	t.Helper()
-	key := make([]byte, 32)
-	if _, err := rand.Read(key); err != nil {
-		t.Fatal(err)
-	}
-	s, err := local.Init(context.Background(), filepath.Join(t.TempDir(), "store.db"), local.Credential{Key: key}, local.Options{KDF: cheapKDF, Actor: "migrate-test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
+	return localtest.NewStoreWith(t, local.Options{Actor: "migrate-test"}).Store
 }
 
 // serve serves st over the Secrets Manager API on loopback and returns an
 // AWS backend (the real SDK) pointed at it.
 func serve(t testing.TB, st backend.Backend) *aws.Backend {
 	t.Helper()
-	return serveWith(t, st, func(h http.Handler) http.Handler { return h })
+	return serveWith(t, st, nil)
 }
 
 // serveWith is serve with the handler wrapped (to count requests).
 func serveWith(t testing.TB, st backend.Backend, wrap func(http.Handler) http.Handler) *aws.Backend {
 	t.Helper()
-	const keyID, secret = "SCRTMIGRATETEST00001", "migrate-test-secret-key-0123456789abcdef"
-	h, err := server.New(st, server.Options{Keys: fixedKey{keyID, secret}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	endpoint := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- server.Run(ctx, server.Config{Handler: wrap(h), Ready: func(e string) { endpoint <- e }})
-	}()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	})
-	var url string
-	select {
-	case url = <-endpoint:
-	case err := <-done:
-		t.Fatalf("serve: %v", err)
-	}
-	b, err := aws.New(context.Background(), aws.Config{Region: "local", EndpointURL: url,
-		Credentials: credentials.NewStaticCredentialsProvider(keyID, secret, "")})
+	sv := localtest.ServeWith(t, st, localtest.ServeOptions{Wrap: wrap})
+	b, err := aws.New(context.Background(), aws.Config{Region: sv.Region, EndpointURL: sv.Endpoint, Credentials: sv.Credentials()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,42 +41,7 @@ func serveWith(t testing.TB, st backend.Backend, wrap func(http.Handler) http.Ha
 	return b
 }
 
-type fixedKey struct{ id, secret string }
-
-func (k fixedKey) SecretKey(_ context.Context, id string) ([]byte, error) {
-	if id != k.id {
-		return nil, backend.Errorf(backend.CodeResourceNotFound, "no access key %s", id)
-	}
-	return []byte(k.secret), nil
-}
-
 func str(s string) *string { return &s }
-
-type fill struct {
-	t *testing.T
-	b backend.Backend
-}
-
-func (f fill) create(in backend.CreateSecretInput) {
-	f.t.Helper()
-	if _, err := f.b.CreateSecret(context.Background(), &in); err != nil {
-		f.t.Fatalf("CreateSecret %s: %v", in.Name, err)
-	}
-}
-
-func (f fill) put(name, id, value string, stages ...string) {
-	f.t.Helper()
-	if _, err := f.b.PutSecretValue(context.Background(), &backend.PutSecretValueInput{SecretID: name, ClientRequestToken: id, SecretString: str(value), VersionStages: stages}); err != nil {
-		f.t.Fatalf("PutSecretValue %s %s: %v", name, id, err)
-	}
-}
-
-func (f fill) move(name, label, to, from string) {
-	f.t.Helper()
-	if _, err := f.b.UpdateSecretVersionStage(context.Background(), &backend.UpdateSecretVersionStageInput{SecretID: name, VersionStage: label, MoveToVersionID: to, RemoveFromVersionID: from}); err != nil {
-		f.t.Fatalf("UpdateSecretVersionStage %s %s: %v", name, label, err)
-	}
-}
 
 func vid(n int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", n) }
 
@@ -122,35 +51,35 @@ func vid(n int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", n) 
 // values, tags, a secret without a value, and one scheduled for deletion.
 func populate(t *testing.T, b backend.Backend) {
 	t.Helper()
-	f := fill{t, b}
+	f := localtest.Seed(t, b)
 	// Plain history: v1 deprecated, v2 AWSPREVIOUS+blue, v3 AWSCURRENT.
-	f.create(backend.CreateSecretInput{Name: "app/plain", Description: "three versions", Tags: []backend.Tag{{Key: "env", Value: "prod"}, {Key: "team", Value: "core"}}, SecretString: str("one"), ClientRequestToken: vid(1)})
-	f.put("app/plain", vid(2), "two")
-	f.put("app/plain", vid(3), "three")
-	f.move("app/plain", "blue", vid(2), "")
+	f.Create(backend.CreateSecretInput{Name: "app/plain", Description: "three versions", Tags: []backend.Tag{{Key: "env", Value: "prod"}, {Key: "team", Value: "core"}}, SecretString: str("one"), ClientRequestToken: vid(1)})
+	f.Put("app/plain", vid(2), "two")
+	f.Put("app/plain", vid(3), "three")
+	f.Move("app/plain", "blue", vid(2), "")
 	// Rollback: AWSCURRENT on v4, AWSPREVIOUS on the newer v5.
-	f.create(backend.CreateSecretInput{Name: "app/rolled-back", SecretString: str("four"), ClientRequestToken: vid(4)})
-	f.put("app/rolled-back", vid(5), "five")
-	f.move("app/rolled-back", backend.StageCurrent, vid(4), vid(5))
+	f.Create(backend.CreateSecretInput{Name: "app/rolled-back", SecretString: str("four"), ClientRequestToken: vid(4)})
+	f.Put("app/rolled-back", vid(5), "five")
+	f.Move("app/rolled-back", backend.StageCurrent, vid(4), vid(5))
 	// A rotation left mid-way: AWSPENDING alone on the newest version.
-	f.create(backend.CreateSecretInput{Name: "db/pending", Description: "pending rotation", SecretString: str(`{"password":"a"}`), ClientRequestToken: vid(6)})
-	f.put("db/pending", vid(7), `{"password":"b"}`, backend.StagePending)
+	f.Create(backend.CreateSecretInput{Name: "db/pending", Description: "pending rotation", SecretString: str(`{"password":"a"}`), ClientRequestToken: vid(6)})
+	f.Put("db/pending", vid(7), `{"password":"b"}`, backend.StagePending)
 	// AWSCURRENT and AWSPENDING together, no AWSPREVIOUS, v8 deprecated.
-	f.create(backend.CreateSecretInput{Name: "db/finished", SecretString: str("x"), ClientRequestToken: vid(8)})
-	f.put("db/finished", vid(9), "y", backend.StagePending)
-	f.move("db/finished", backend.StageCurrent, vid(9), vid(8))
-	f.move("db/finished", backend.StagePrevious, "", vid(8))
+	f.Create(backend.CreateSecretInput{Name: "db/finished", SecretString: str("x"), ClientRequestToken: vid(8)})
+	f.Put("db/finished", vid(9), "y", backend.StagePending)
+	f.Move("db/finished", backend.StageCurrent, vid(9), vid(8))
+	f.Move("db/finished", backend.StagePrevious, "", vid(8))
 	// Binary value and many deprecated versions.
-	f.create(backend.CreateSecretInput{Name: "tls/cert", SecretBinary: []byte{0, 1, 2, 0xff}, ClientRequestToken: vid(10), Tags: []backend.Tag{{Key: "kind", Value: "pem"}}})
+	f.Create(backend.CreateSecretInput{Name: "tls/cert", SecretBinary: []byte{0, 1, 2, 0xff}, ClientRequestToken: vid(10), Tags: []backend.Tag{{Key: "kind", Value: "pem"}}})
 	for i := 11; i < 15; i++ {
 		if _, err := b.PutSecretValue(context.Background(), &backend.PutSecretValueInput{SecretID: "tls/cert", ClientRequestToken: vid(i), SecretBinary: []byte{byte(i), 0}}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// No value at all.
-	f.create(backend.CreateSecretInput{Name: "empty/one", Description: "no value yet"})
+	f.Create(backend.CreateSecretInput{Name: "empty/one", Description: "no value yet"})
 	// Scheduled for deletion: listed only with IncludePlannedDeletion.
-	f.create(backend.CreateSecretInput{Name: "old/gone", SecretString: str("bye")})
+	f.Create(backend.CreateSecretInput{Name: "old/gone", SecretString: str("bye")})
 	if _, err := b.DeleteSecret(context.Background(), &backend.DeleteSecretInput{SecretID: "old/gone"}); err != nil {
 		t.Fatal(err)
 	}

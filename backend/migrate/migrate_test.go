@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/secretary-sh/secretary/backend"
+	"github.com/secretary-sh/secretary/backend/local/localtest"
 )
 
 // TestLocalToServeToLocal copies a store with every kind of history to a
@@ -104,8 +105,8 @@ func TestConflictingSecretIsLeftUntouched(t *testing.T) {
 	src := newStore(t)
 	populate(t, src)
 	dst := newStore(t)
-	f := fill{t, dst}
-	f.create(backend.CreateSecretInput{Name: "app/plain", Description: "theirs", SecretString: str("their value"), ClientRequestToken: vid(99)})
+	f := localtest.Seed(t, dst)
+	f.Create(backend.CreateSecretInput{Name: "app/plain", Description: "theirs", SecretString: str("their value"), ClientRequestToken: vid(99)})
 	before := take(t, dst, true)
 	opts := SourceOptions{IncludeDeprecated: true}
 	rep, err := Migrate(ctx, NewBackendSource(src, opts), dst, Options{})
@@ -268,7 +269,7 @@ func TestKeyMappedByAlias(t *testing.T) {
 	if _, err := src.CreateKey(ctx, "team"); err != nil {
 		t.Fatal(err)
 	}
-	fill{t, src}.create(backend.CreateSecretInput{Name: "k/one", KmsKeyID: "alias/team", SecretString: str("v")})
+	localtest.Seed(t, src).Create(backend.CreateSecretInput{Name: "k/one", KmsKeyID: "alias/team", SecretString: str("v")})
 	m, err := src.DescribeSecret(ctx, "k/one")
 	if err != nil {
 		t.Fatal(err)

@@ -2,62 +2,23 @@ package rotation_test
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
-	"path/filepath"
 	"testing"
-
-	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/secretary-sh/secretary/backend"
 	"github.com/secretary-sh/secretary/backend/aws"
 	"github.com/secretary-sh/secretary/backend/local"
+	"github.com/secretary-sh/secretary/backend/local/localtest"
 	"github.com/secretary-sh/secretary/backend/rotation"
-	"github.com/secretary-sh/secretary/backend/server"
 )
-
-type oneKey struct{ id, secret string }
-
-func (k oneKey) SecretKey(_ context.Context, id string) ([]byte, error) {
-	if id != k.id {
-		return nil, backend.Errorf(backend.CodeResourceNotFound, "no access key %s", id)
-	}
-	return []byte(k.secret), nil
-}
 
 // servedRotator is the embedded store behind `secretary serve`'s handler on
 // a loopback socket, reached with the AWS SDK, as an application would.
 func servedRotator(t *testing.T) backend.Backend {
 	t.Helper()
-	key := make([]byte, 32)
-	_, _ = rand.Read(key)
-	st, err := local.Init(context.Background(), filepath.Join(t.TempDir(), "store.db"), local.Credential{Key: key}, local.Options{Actor: "served-test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	k := oneKey{"SCRTROTATIONTEST0001", "rotation-test-secret-key-0123456789abcdef"}
-	h, err := server.New(st, server.Options{Keys: k})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	endpoint, done := make(chan string, 1), make(chan error, 1)
-	go func() { done <- server.Run(ctx, server.Config{Handler: h, Ready: func(e string) { endpoint <- e }}) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	})
-	var url string
-	select {
-	case url = <-endpoint:
-	case err := <-done:
-		t.Fatalf("serve: %v", err)
-	}
-	b, err := aws.New(context.Background(), aws.Config{Region: "local", EndpointURL: url,
-		Credentials: credentials.NewStaticCredentialsProvider(k.id, k.secret, ""), MaxAttempts: 1})
+	sv := localtest.Serve(t, localtest.NewStoreWith(t, local.Options{Actor: "served-test"}))
+	b, err := aws.New(context.Background(), aws.Config{Region: sv.Region, EndpointURL: sv.Endpoint,
+		Credentials: sv.Credentials(), MaxAttempts: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

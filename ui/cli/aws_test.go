@@ -1,47 +1,21 @@
 package cli_test
 
 import (
-	"context"
-	"errors"
-	"net/http/httptest"
 	"path/filepath"
 	"regexp"
 	"testing"
 
 	"github.com/secretary-sh/secretary/backend/local"
-	"github.com/secretary-sh/secretary/backend/server"
+	"github.com/secretary-sh/secretary/backend/local/localtest"
 )
-
-// fixedKeys is one access key for the server under test. Access-key
-// storage is not what this test is about; the signatures are real.
-type fixedKeys map[string]string
-
-func (k fixedKeys) SecretKey(_ context.Context, id string) ([]byte, error) {
-	s, ok := k[id]
-	if !ok {
-		return nil, errors.New("unknown access key")
-	}
-	return []byte(s), nil
-}
 
 // serveStore serves e's store over the Secrets Manager API, signed with one
 // access key, until the test ends.
-func serveStore(t *testing.T, e *env, id, secret string) *httptest.Server {
+func serveStore(t *testing.T, e *env) *localtest.Served {
 	t.Helper()
-	s, err := local.Open(context.Background(), filepath.Join(e.dir, "store.db"), local.Credential{KeyFile: filepath.Join(e.dir, "key")}, local.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	h, err := server.New(s, server.Options{Keys: fixedKeys{id: secret}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	// Registered after the store's cleanup, so it runs first: the server
-	// stops before the store closes.
-	t.Cleanup(srv.Close)
-	return srv
+	// Opened before Serve, so closed after it: the server stops before
+	// the store closes.
+	return localtest.Serve(t, e.open(local.Options{}))
 }
 
 // TestAWSBackendPrintsTheSameJSON runs the same commands against one store
@@ -49,12 +23,12 @@ func serveStore(t *testing.T, e *env, id, secret string) *httptest.Server {
 // Secrets Manager API served from that store): the output must not differ.
 func TestAWSBackendPrintsTheSameJSON(t *testing.T) {
 	e := newKeyFileStore(t)
-	const id, secret = "AKIDSECRETARYTEST01", "c2VjcmV0LWtleS1mb3ItdGVzdHM"
-	srv := serveStore(t, e, id, secret)
+	srv := serveStore(t, e)
+	id, secret := srv.KeyID, srv.SecretKey
 	awsEnv := &env{t: t, dir: e.dir, vars: []string{"AWS_ACCESS_KEY_ID=" + id, "AWS_SECRET_ACCESS_KEY=" + secret,
 		"AWS_CONFIG_FILE=" + filepath.Join(e.dir, "none"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(e.dir, "none"), "AWS_EC2_METADATA_DISABLED=true"}}
 	viaAWS := func(args ...string) result {
-		return awsEnv.run("", append([]string{"--backend", "aws", "--region", "local", "--endpoint-url", srv.URL}, args...)...)
+		return awsEnv.run("", append([]string{"--backend", "aws", "--region", "local", "--endpoint-url", srv.Endpoint}, args...)...)
 	}
 
 	v1 := e.ok("create-secret", "--name", "prod/db", "--description", "d", "--secret-string", `{"password":"one"}`, "--tags", "Key=env,Value=prod")["VersionId"].(string)

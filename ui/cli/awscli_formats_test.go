@@ -13,8 +13,8 @@ import (
 func TestAWSCLIAndSecretaryPrintTheSameFormats(t *testing.T) {
 	awsBin := awsCLIBinary(t)
 	e := newKeyFileStore(t)
-	const id, secret = "AKIDSECRETARYTEST03", "c2VjcmV0LWtleS1mb3ItZm9ybWF0cw"
-	srv := serveStore(t, e, id, secret)
+	srv := serveStore(t, e)
+	id, secret := srv.KeyID, srv.SecretKey
 
 	// Values chosen for the formats' corners: YAML quoting (a colon and a
 	// space, words YAML reads as other types, a date), folding past column
@@ -33,11 +33,11 @@ func TestAWSCLIAndSecretaryPrintTheSameFormats(t *testing.T) {
 	secretaryEnv := &env{t: t, dir: e.dir, vars: clientEnv}
 	compare := func(args ...string) result {
 		t.Helper()
-		a := runAWSCLI(t, awsBin, srv.URL, clientEnv, args...)
+		a := runAWSCLI(t, awsBin, srv.Endpoint, clientEnv, args...)
 		if a.code != 0 {
 			t.Fatalf("aws %q exited %d: %s", args, a.code, a.stderr)
 		}
-		s := secretaryEnv.run("", append([]string{"--backend", "aws", "--endpoint-url", srv.URL}, args...)...)
+		s := secretaryEnv.run("", append([]string{"--backend", "aws", "--endpoint-url", srv.Endpoint}, args...)...)
 		if s.code != 0 || s.stdout != a.stdout {
 			t.Errorf("%q differs.\naws:\n%s\nsecretary (exit %d):\n%s%s", args, a.stdout, s.code, s.stdout, s.stderr)
 		}
@@ -88,8 +88,8 @@ func TestAWSCLIAndSecretaryPrintTheSameFormats(t *testing.T) {
 func TestOutputAndQueryErrorsAsTheAWSCLI(t *testing.T) {
 	awsBin := awsCLIBinary(t)
 	e := newKeyFileStore(t)
-	const id, secret = "AKIDSECRETARYTEST04", "c2VjcmV0LWtleS1mb3ItZXJyb3Jz"
-	srv := serveStore(t, e, id, secret)
+	srv := serveStore(t, e)
+	id, secret := srv.KeyID, srv.SecretKey
 	e.ok("create-secret", "--name", "prod/db", "--secret-string", "v")
 	clientEnv := awsCLIEnv(t.TempDir(), id, secret)
 	secretaryEnv := &env{t: t, dir: e.dir, vars: clientEnv}
@@ -106,8 +106,8 @@ func TestOutputAndQueryErrorsAsTheAWSCLI(t *testing.T) {
 		{[]string{"describe-secret", "--secret-id", "prod/db", "--query", "length(`1`)"}, 255, "", "\n"},
 		{[]string{"list-secrets", "--no-paginate", "--page-size", "2", "--max-items", "3"}, 252, "", "\nCannot specify --no-paginate along with pagination arguments: --page-size, --max-items\n"},
 	} {
-		a := runAWSCLI(t, awsBin, srv.URL, clientEnv, c.args...)
-		s := secretaryEnv.run("", append([]string{"--backend", "aws", "--endpoint-url", srv.URL}, c.args...)...)
+		a := runAWSCLI(t, awsBin, srv.Endpoint, clientEnv, c.args...)
+		s := secretaryEnv.run("", append([]string{"--backend", "aws", "--endpoint-url", srv.Endpoint}, c.args...)...)
 		if a.code != c.code || s.code != c.code {
 			t.Errorf("%q: exit codes aws %d, secretary %d, want %d\n%s\n%s", c.args, a.code, s.code, c.code, a.stderr, s.stderr)
 			continue

@@ -78,17 +78,17 @@ func runAWSCLI(t *testing.T, awsBin, endpoint string, env []string, args ...stri
 func TestAWSCLIAndSecretaryPrintTheSameJSON(t *testing.T) {
 	awsBin := awsCLIBinary(t)
 	e := newKeyFileStore(t)
-	const id, secret = "AKIDSECRETARYTEST02", "c2VjcmV0LWtleS1mb3ItYXdzLWNsaQ"
-	srv := serveStore(t, e, id, secret)
+	srv := serveStore(t, e)
+	id, secret := srv.KeyID, srv.SecretKey
 
 	home := t.TempDir()
 	clientEnv := awsCLIEnv(home, id, secret)
 	viaAWSCLI := func(args ...string) result {
-		return runAWSCLI(t, awsBin, srv.URL, clientEnv, append([]string{"--output", "json"}, args...)...)
+		return runAWSCLI(t, awsBin, srv.Endpoint, clientEnv, append([]string{"--output", "json"}, args...)...)
 	}
 	secretaryEnv := &env{t: t, dir: e.dir, vars: clientEnv}
 	viaSecretary := func(args ...string) result {
-		return secretaryEnv.run("", append([]string{"--backend", "aws", "--endpoint-url", srv.URL}, args...)...)
+		return secretaryEnv.run("", append([]string{"--backend", "aws", "--endpoint-url", srv.Endpoint}, args...)...)
 	}
 
 	// Clock times differ between the two runs; their format must not.

@@ -17,8 +17,8 @@ func TestConfigContexts(t *testing.T) {
 	lab.ok("create-secret", "--name", "lab/only", "--secret-string", "from-lab")
 	served := newKeyFileStore(t)
 	served.ok("create-secret", "--name", "prod/only", "--secret-string", "from-served")
-	const id, secret = "AKIDSECRETARYCONFIG1", "c2VjcmV0LWtleS1mb3ItY29uZmln"
-	srv := serveStore(t, served, id, secret)
+	srv := serveStore(t, served)
+	id, secret := srv.KeyID, srv.SecretKey
 
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "config.toml")
@@ -39,7 +39,7 @@ key-file = %q
 backend = "aws"
 region = "local"
 endpoint-url = %q
-`, filepath.Join(lab.dir, "store.db"), filepath.Join(lab.dir, "key"), srv.URL)
+`, filepath.Join(lab.dir, "store.db"), filepath.Join(lab.dir, "key"), srv.Endpoint)
 	write(good)
 	e := &env{t: t, dir: dir, vars: []string{"SECRETARY_CONFIG=" + cfg,
 		"AWS_ACCESS_KEY_ID=" + id, "AWS_SECRET_ACCESS_KEY=" + secret,
@@ -117,8 +117,8 @@ func TestConsoleSwitchesContext(t *testing.T) {
 	lab.ok("create-secret", "--name", "lab/only", "--secret-string", "from-lab")
 	served := newKeyFileStore(t)
 	served.ok("create-secret", "--name", "prod/only", "--secret-string", "from-served")
-	const id, secret = "AKIDSECRETARYCONFIG2", "c2VjcmV0LWtleS1mb3ItY29uc29sZQ"
-	srv := serveStore(t, served, id, secret)
+	srv := serveStore(t, served)
+	id, secret := srv.KeyID, srv.SecretKey
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "config.toml")
 	if err := os.WriteFile(cfg, []byte(fmt.Sprintf(`[context.lab]
@@ -129,7 +129,7 @@ key-file = %q
 backend = "aws"
 region = "local"
 endpoint-url = %q
-`, filepath.Join(lab.dir, "store.db"), filepath.Join(lab.dir, "key"), srv.URL)), 0o600); err != nil {
+`, filepath.Join(lab.dir, "store.db"), filepath.Join(lab.dir, "key"), srv.Endpoint)), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	m := newTmux(t, []string{"SECRETARY_CONFIG=" + cfg, "TERM=xterm-256color", "HOME=" + dir,

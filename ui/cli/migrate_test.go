@@ -23,10 +23,7 @@ import (
 func storeDump(t *testing.T, e *env) map[string]string {
 	t.Helper()
 	ctx := context.Background()
-	s, err := local.Open(ctx, filepath.Join(e.dir, "store.db"), local.Credential{KeyFile: filepath.Join(e.dir, "key")}, local.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := e.open(local.Options{})
 	defer s.Close()
 	out := map[string]string{}
 	tok := ""
@@ -100,8 +97,8 @@ func TestMigrateThroughServeAndBackup(t *testing.T) {
 	want := storeDump(t, src)
 
 	mid := newKeyFileStore(t)
-	const id, secret = "AKIDSECRETARYMIGR01", "c2VjcmV0LWtleS1mb3ItbWlncmF0ZQ"
-	srv := serveStore(t, mid, id, secret)
+	srv := serveStore(t, mid)
+	id, secret := srv.KeyID, srv.SecretKey
 	awsVars := []string{"AWS_ACCESS_KEY_ID=" + id, "AWS_SECRET_ACCESS_KEY=" + secret,
 		"AWS_CONFIG_FILE=" + filepath.Join(mid.dir, "none"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(mid.dir, "none"), "AWS_EC2_METADATA_DISABLED=true"}
 	runner := &env{t: t, dir: t.TempDir(), vars: awsVars}
@@ -114,7 +111,7 @@ func TestMigrateThroughServeAndBackup(t *testing.T) {
 		}
 	}
 
-	r := runner.run("", append([]string{"migrate", "--include-deprecated", "--yes", "--to", "aws", "--to-region", "local", "--to-endpoint-url", srv.URL}, storeArgs("from", src)...)...)
+	r := runner.run("", append([]string{"migrate", "--include-deprecated", "--yes", "--to", "aws", "--to-region", "local", "--to-endpoint-url", srv.Endpoint}, storeArgs("from", src)...)...)
 	if r.code != 0 {
 		t.Fatalf("migrate to serve: %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
@@ -125,7 +122,7 @@ func TestMigrateThroughServeAndBackup(t *testing.T) {
 	sameDump(t, "served copy", storeDump(t, mid), want)
 
 	dst := newKeyFileStore(t)
-	r = runner.run("", append([]string{"migrate", "--include-deprecated", "--yes", "--from", "aws", "--from-region", "local", "--from-endpoint-url", srv.URL}, storeArgs("to", dst)...)...)
+	r = runner.run("", append([]string{"migrate", "--include-deprecated", "--yes", "--from", "aws", "--from-region", "local", "--from-endpoint-url", srv.Endpoint}, storeArgs("to", dst)...)...)
 	if r.code != 0 {
 		t.Fatalf("migrate from serve: %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}

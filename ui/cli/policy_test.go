@@ -13,12 +13,12 @@ import (
 // errors.
 func TestResourcePolicyCommands(t *testing.T) {
 	e := newKeyFileStore(t)
-	const id, secret = "AKIDSECRETARYTEST03", "c2VjcmV0LWtleS1mb3ItcG9saWNpZXM"
-	srv := serveStore(t, e, id, secret)
+	srv := serveStore(t, e)
+	id, secret := srv.KeyID, srv.SecretKey
 	awsEnv := &env{t: t, dir: e.dir, vars: []string{"AWS_ACCESS_KEY_ID=" + id, "AWS_SECRET_ACCESS_KEY=" + secret,
 		"AWS_CONFIG_FILE=" + filepath.Join(e.dir, "none"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(e.dir, "none"), "AWS_EC2_METADATA_DISABLED=true"}}
 	viaAWS := func(args ...string) result {
-		return awsEnv.run("", append([]string{"--backend", "aws", "--region", "local", "--endpoint-url", srv.URL}, args...)...)
+		return awsEnv.run("", append([]string{"--backend", "aws", "--region", "local", "--endpoint-url", srv.Endpoint}, args...)...)
 	}
 	arn := e.ok("create-secret", "--name", "prod/payments/db", "--secret-string", "v")["ARN"].(string)
 	account := strings.Split(arn, ":")[4]

@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/secretary-sh/secretary/backend/demo"
+	"github.com/secretary-sh/secretary/backend/local"
+	"github.com/secretary-sh/secretary/backend/local/localtest"
 )
 
 // These tests run the real secretary binary against real stores in
@@ -86,6 +88,12 @@ func newKeyFileStore(t testing.TB) *env {
 		t.Fatalf("init: code %d, stderr %s", r.code, r.stderr)
 	}
 	return e
+}
+
+// open opens e's store in this process, until the test ends.
+func (e *env) open(opts local.Options) *local.Store {
+	e.t.Helper()
+	return localtest.Open(e.t, filepath.Join(e.dir, "store.db"), local.Credential{KeyFile: filepath.Join(e.dir, "key")}, opts)
 }
 
 func (e *env) run(stdin string, args ...string) result {

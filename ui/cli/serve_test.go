@@ -367,11 +367,7 @@ func TestServeThroughTheSDK(t *testing.T) {
 	}
 
 	// The audit log names the access key as the actor of each request.
-	st, err := local.Open(context.Background(), filepath.Join(e.dir, "store.db"), local.Credential{KeyFile: filepath.Join(e.dir, "key")}, local.Options{Actor: "test@host"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := e.open(local.Options{Actor: "test@host"})
 	actors := map[string]string{}
 	for _, name := range []string{"app/db", "app/inflight"} {
 		recs, err := st.AuditLog(context.Background(), backend.AuditQuery{SecretID: name})

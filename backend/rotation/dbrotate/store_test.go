@@ -2,15 +2,14 @@ package dbrotate
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"testing"
 
 	"github.com/secretary-sh/secretary/backend"
 	"github.com/secretary-sh/secretary/backend/local"
+	"github.com/secretary-sh/secretary/backend/local/localtest"
 	"github.com/secretary-sh/secretary/backend/rotation"
 )
 
@@ -21,14 +20,7 @@ func storeWithDatabaseFunctions(t *testing.T) *local.Store {
 	reg := rotation.NewRegistry()
 	rotation.RegisterBuiltins(reg, nil)
 	Register(reg)
-	key := make([]byte, 32)
-	_, _ = rand.Read(key)
-	s, err := local.Init(context.Background(), filepath.Join(t.TempDir(), "store.db"), local.Credential{Key: key}, local.Options{Actor: "rotation-test", Rotation: reg})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
+	return localtest.NewStoreWith(t, local.Options{Actor: "rotation-test", Rotation: reg}).Store
 }
 
 // The whole path an operator takes: RotateSecret on the embedded store
