@@ -24,6 +24,7 @@ import (
 	"github.com/secretary-sh/secretary/backend/demo"
 	"github.com/secretary-sh/secretary/backend/local"
 	"github.com/secretary-sh/secretary/theme"
+	"github.com/secretary-sh/secretary/ui/internal/tmuxtest"
 )
 
 // benchMetadata is n secrets shaped like the demo estate (names,
@@ -323,9 +324,7 @@ func TestRSSChild(t *testing.T) {
 // The times include tmux starting the process and the polling of its
 // screen (every 2 ms), so they are upper bounds.
 func BenchmarkFirstFrame10kKeyFile(b *testing.B) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		b.Skip("tmux is not installed; it is the terminal this benchmark drives")
-	}
+	srv := tmuxtest.NewServer(b) // the terminal this benchmark drives
 	dir := b.TempDir()
 	bin := filepath.Join(dir, "secretary")
 	if out, err := exec.Command("go", "build", "-o", bin, "github.com/secretary-sh/secretary").CombinedOutput(); err != nil {
@@ -345,11 +344,12 @@ func BenchmarkFirstFrame10kKeyFile(b *testing.B) {
 	if err := s.Close(); err != nil {
 		b.Fatal(err)
 	}
-	sock := "secretary-bench-" + strconv.Itoa(os.Getpid())
+	// Sessions are started with the server's own command, not NewSession,
+	// which writes a config file: nothing but tmux runs in the timed span.
 	tmux := func(args ...string) ([]byte, error) {
-		return exec.Command("tmux", append([]string{"-L", sock}, args...)...).Output()
+		out, err := srv.Run("", args...)
+		return []byte(out), err
 	}
-	b.Cleanup(func() { _, _ = tmux("kill-server") })
 	var first, full time.Duration
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

@@ -136,26 +136,26 @@ endpoint-url = %q
 		"AWS_ACCESS_KEY_ID=" + id, "AWS_SECRET_ACCESS_KEY=" + secret,
 		"AWS_CONFIG_FILE=" + filepath.Join(dir, "none"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "none"),
 		"AWS_EC2_METADATA_DISABLED=true"}, binary+" --context lab")
-	m.waitFor("lab/only", 20*time.Second)
-	m.send("P")
-	s := m.waitFor("Contexts", 10*time.Second)
+	m.WaitFor(20*time.Second, "lab/only")
+	m.Keys("P")
+	s := m.WaitFor(10*time.Second, "Contexts")
 	if !strings.Contains(s, "● lab") || !strings.Contains(s, "prod-aws") || !strings.Contains(s, "backend=aws") {
 		t.Fatalf("the switcher should list both contexts, lab in use:\n%s", s)
 	}
-	m.send("Down", "Enter")
-	s = m.waitFor("prod/only", 20*time.Second)
+	m.Keys("Down", "Enter")
+	s = m.WaitFor(20*time.Second, "prod/only")
 	if strings.Contains(s, "lab/only") || !strings.Contains(s, "aws") {
 		t.Fatalf("after switching to prod-aws the list should show the served store on AWS:\n%s", s)
 	}
-	m.send("P")
-	m.waitFor("in use: prod-aws", 10*time.Second)
-	m.send("Up", "Enter")
-	s = m.waitFor("lab/only", 20*time.Second)
+	m.Keys("P")
+	m.WaitFor(10*time.Second, "in use: prod-aws")
+	m.Keys("Up", "Enter")
+	s = m.WaitFor(20*time.Second, "lab/only")
 	if strings.Contains(s, "prod/only") {
 		t.Fatalf("back on lab, the served store's secret is still listed:\n%s", s)
 	}
-	m.send("q")
-	m.waitFor("EXIT=0", 10*time.Second)
+	m.Keys("q")
+	m.WaitFor(10*time.Second, "EXIT=0")
 }
 
 // TestMigrateBetweenContexts: migrate's sides may name contexts; the

@@ -12,74 +12,19 @@ import (
 	"time"
 
 	"github.com/secretary-sh/secretary/backend/demo"
+	"github.com/secretary-sh/secretary/ui/internal/tmuxtest"
 )
 
 // These tests drive the real binary on a real terminal (tmux), for what
 // only a terminal shows: the passphrase prompt and the console start-up.
 
-type tmux struct {
-	t      *testing.T
-	socket string
-}
-
-func newTmux(t *testing.T, env []string, command string) *tmux {
+// newTmux runs command on a terminal with env set. The shell keeps the
+// pane open after the command so its exit code can be read from the
+// screen.
+func newTmux(t *testing.T, env []string, command string) *tmuxtest.Session {
 	t.Helper()
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("tmux is not installed; CI must install it (.ci/run does)")
-		}
-		t.Skip("tmux is not installed (.ci/run installs it); terminal tests need it")
-	}
-	m := &tmux{t: t, socket: fmt.Sprintf("secretary-cli-%d-%d", os.Getpid(), time.Now().UnixNano())}
-	// The shell keeps the pane open after the command so its exit code can
-	// be read from the screen.
-	script := "env " + strings.Join(quoteAll(env), " ") + " " + command + "; echo EXIT=$?; sleep 60"
-	cmd := exec.Command("tmux", "-L", m.socket, "-f", "/dev/null", "new-session", "-d", "-s", "t", "-x", "120", "-y", "40", "sh", "-c", script)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("tmux new-session: %v\n%s", err, out)
-	}
-	t.Cleanup(func() { _ = exec.Command("tmux", "-L", m.socket, "kill-server").Run() })
-	return m
-}
-
-func quoteAll(ss []string) []string {
-	out := make([]string, len(ss))
-	for i, s := range ss {
-		out[i] = "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-	}
-	return out
-}
-
-func (m *tmux) screen() string {
-	out, err := exec.Command("tmux", "-L", m.socket, "capture-pane", "-p", "-t", "t").Output()
-	if err != nil {
-		m.t.Fatalf("capture-pane: %v", err)
-	}
-	return string(out)
-}
-
-// waitFor polls the screen until it contains want.
-func (m *tmux) waitFor(want string, timeout time.Duration) string {
-	m.t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		s := m.screen()
-		if strings.Contains(s, want) {
-			return s
-		}
-		if time.Now().After(deadline) {
-			m.t.Fatalf("screen never showed %q; it shows:\n%s", want, s)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-func (m *tmux) send(keys ...string) {
-	m.t.Helper()
-	args := append([]string{"-L", m.socket, "send-keys", "-t", "t"}, keys...)
-	if out, err := exec.Command("tmux", args...).CombinedOutput(); err != nil {
-		m.t.Fatalf("send-keys: %v\n%s", err, out)
-	}
+	script := "env " + tmuxtest.ShellJoin(env) + " " + command + "; echo EXIT=$?; sleep 60"
+	return tmuxtest.Start(t, tmuxtest.Options{}, tmuxtest.ShellJoin([]string{"sh", "-c", script}))
 }
 
 func TestPassphrasePromptOnTerminal(t *testing.T) {
@@ -88,31 +33,31 @@ func TestPassphrasePromptOnTerminal(t *testing.T) {
 	const pass = "Tr0ub4dor-and-3"
 	env := []string{"SECRETARY_STORE=" + store, "TZ=UTC"}
 	m := newTmux(t, env, binary+" init")
-	m.waitFor("New passphrase:", 10*time.Second)
-	m.send("-l", pass)
-	m.send("Enter")
-	m.waitFor("Repeat passphrase:", 10*time.Second)
-	m.send("-l", pass)
-	m.send("Enter")
-	s := m.waitFor("EXIT=", 60*time.Second)
+	m.WaitFor(10*time.Second, "New passphrase:")
+	m.Type(pass)
+	m.Keys("Enter")
+	m.WaitFor(10*time.Second, "Repeat passphrase:")
+	m.Type(pass)
+	m.Keys("Enter")
+	s := m.WaitFor(60*time.Second, "EXIT=")
 	if !strings.Contains(s, "Created the secret store "+store) || !strings.Contains(s, "EXIT=0") || strings.Contains(s, pass) {
 		t.Fatalf("init screen:\n%s", s)
 	}
 
 	m = newTmux(t, env, binary+" list-secrets")
-	m.waitFor("Passphrase for "+store+":", 10*time.Second)
-	m.send("-l", pass)
-	m.send("Enter")
-	s = m.waitFor("EXIT=", 60*time.Second)
+	m.WaitFor(10*time.Second, "Passphrase for "+store+":")
+	m.Type(pass)
+	m.Keys("Enter")
+	s = m.WaitFor(60*time.Second, "EXIT=")
 	if !strings.Contains(s, `"SecretList": []`) || !strings.Contains(s, "EXIT=0") || strings.Contains(s, pass) {
 		t.Fatalf("list-secrets screen:\n%s", s)
 	}
 
 	m = newTmux(t, env, binary+" list-secrets")
-	m.waitFor("Passphrase for "+store+":", 10*time.Second)
-	m.send("-l", "not-it")
-	m.send("Enter")
-	s = m.waitFor("EXIT=", 60*time.Second)
+	m.WaitFor(10*time.Second, "Passphrase for "+store+":")
+	m.Type("not-it")
+	m.Keys("Enter")
+	s = m.WaitFor(60*time.Second, "EXIT=")
 	if !strings.Contains(s, "the passphrase or key does not unlock this store") || !strings.Contains(s, "EXIT=253") {
 		t.Fatalf("wrong passphrase screen:\n%s", s)
 	}
@@ -156,11 +101,11 @@ func changePassphraseOnTerminal(t *testing.T, vars []string, store, current, fre
 		{"New passphrase:", fresh},
 		{"Repeat passphrase:", confirm},
 	} {
-		m.waitFor(step.prompt, 30*time.Second)
-		m.send("-l", step.typed)
-		m.send("Enter")
+		m.WaitFor(30*time.Second, step.prompt)
+		m.Type(step.typed)
+		m.Keys("Enter")
 	}
-	return m.waitFor("EXIT=", 60*time.Second)
+	return m.WaitFor(60*time.Second, "EXIT=")
 }
 
 func TestDemoConsoleStartsAndCleansUp(t *testing.T) {
@@ -175,7 +120,7 @@ func TestDemoConsoleStartsAndCleansUp(t *testing.T) {
 		}
 	}
 	sort.Strings(names)
-	m.waitFor(names[0], 60*time.Second)
+	m.WaitFor(60*time.Second, names[0])
 	entries, err := os.ReadDir(tmp)
 	if err != nil {
 		t.Fatal(err)
@@ -186,8 +131,8 @@ func TestDemoConsoleStartsAndCleansUp(t *testing.T) {
 	if fi, err := os.Stat(filepath.Join(tmp, entries[0].Name())); err != nil || fi.Mode().Perm() != 0o700 {
 		t.Fatalf("demo directory mode: %v %v", fi.Mode().Perm(), err)
 	}
-	m.send("q")
-	s := m.waitFor("EXIT=", 30*time.Second)
+	m.Keys("q")
+	s := m.WaitFor(30*time.Second, "EXIT=")
 	if !strings.Contains(s, "EXIT=0") {
 		t.Fatalf("console exit:\n%s", s)
 	}
@@ -209,7 +154,7 @@ func TestGetOnTerminalShowsEscapes(t *testing.T) {
 		t.Fatalf("piped get must print the exact value, got %q", r.stdout)
 	}
 	m := newTmux(t, append(e.vars, "TZ=UTC"), binary+" get evil")
-	s := m.waitFor("EXIT=", 30*time.Second)
+	s := m.WaitFor(30*time.Second, "EXIT=")
 	if !strings.Contains(s, `before\x1b[2J\x1b]0;pwned\x07\x1b]52;c;aGk=\x07after`) || !strings.Contains(s, "EXIT=0") {
 		t.Fatalf("terminal shows:\n%s", s)
 	}
@@ -231,21 +176,21 @@ func TestCtrlCWhileUnlocking(t *testing.T) {
 		// An interactive shell runs the command in a process group of its
 		// own, so Ctrl-C reaches only the command; the pane's sh -c does
 		// not, so it must survive the SIGINT to report the exit code.
-		m := newTmux(t, nil, "true; trap true INT; env "+strings.Join(quoteAll(vars), " ")+" "+binary+" list-secrets")
-		m.waitFor("Passphrase for "+store+":", 10*time.Second)
+		m := newTmux(t, nil, "true; trap true INT; env "+tmuxtest.ShellJoin(vars)+" "+binary+" list-secrets")
+		m.WaitFor(10*time.Second, "Passphrase for "+store+":")
 		if typeFirst {
-			m.send("-l", pass)
-			m.send("Enter")
+			m.Type(pass)
+			m.Keys("Enter")
 		}
-		m.send("C-c")
-		s := m.waitFor("EXIT=", 10*time.Second)
+		m.Keys("C-c")
+		s := m.WaitFor(10*time.Second, "EXIT=")
 		if !strings.Contains(s, "EXIT=130") || strings.Contains(s, "SecretList") {
 			t.Fatalf("Ctrl-C (passphrase typed: %v):\n%s", typeFirst, s)
 		}
 		// The shell's sleep is now in the foreground: what is typed shows
 		// only if echo was restored.
-		m.send("-l", "echo-is-back")
-		m.waitFor("echo-is-back", 10*time.Second)
+		m.Type("echo-is-back")
+		m.WaitFor(10*time.Second, "echo-is-back")
 	}
 }
 
@@ -282,12 +227,12 @@ func TestHangUpRemovesPlaintext(t *testing.T) {
 		}
 	}
 	sort.Strings(names)
-	m.waitFor(names[0], 60*time.Second)
+	m.WaitFor(60*time.Second, names[0])
 	if _, err := os.Stat(leftover); !os.IsNotExist(err) {
 		t.Fatalf("the dead run's edit directory survived the console's start: %v", err)
 	}
-	m.send("Enter")
-	m.send("E")
+	m.Keys("Enter")
+	m.Keys("E")
 	var pid int
 	var path string
 	deadline := time.Now().Add(30 * time.Second)
@@ -299,7 +244,7 @@ func TestHangUpRemovesPlaintext(t *testing.T) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the editor never started; the screen shows:\n%s", m.screen())
+			t.Fatalf("the editor never started; the screen shows:\n%s", m.Screen())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -322,7 +267,7 @@ func TestHangUpRemovesPlaintext(t *testing.T) {
 	if err := proc.Signal(syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
-	m.waitFor("EXIT=", 30*time.Second)
+	m.WaitFor(30*time.Second, "EXIT=")
 	for _, d := range []string{editDir, demoDirs[0]} {
 		if _, err := os.Stat(d); !os.IsNotExist(err) {
 			t.Errorf("%s survived the hang-up: %v", d, err)

@@ -2,43 +2,19 @@ package clipboard
 
 import (
 	"bytes"
-	"fmt"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/secretary-sh/secretary/ui/internal/tmuxtest"
 )
 
 // tmuxServer starts a tmux server of the test's own with setClipboard and
 // returns a runner for it.
 func tmuxServer(t *testing.T, setClipboard string) TmuxRunner {
 	t.Helper()
-	path, err := exec.LookPath("tmux")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("tmux is required in CI (.ci/run installs it) and is not on PATH")
-		}
-		t.Skip("tmux is not installed; install it to run the tmux clipboard tests (they run in CI)")
-	}
-	socket := fmt.Sprintf("secretary-clip-%d-%s", os.Getpid(), t.Name())
-	run := func(stdin string, args ...string) (string, error) {
-		cmd := exec.Command(path, append([]string{"-L", socket}, args...)...)
-		cmd.Stdin = strings.NewReader(stdin)
-		var out, errb bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		if err := cmd.Run(); err != nil {
-			return "", fmt.Errorf("%w: %s", err, errb.String())
-		}
-		return out.String(), nil
-	}
-	if _, err := run("", "-f", "/dev/null", "new-session", "-d", "-s", "clip", "sleep 60"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _, _ = run("", "kill-server") })
-	if _, err := run("", "set", "-g", "set-clipboard", setClipboard); err != nil {
-		t.Fatal(err)
-	}
-	return run
+	srv := tmuxtest.NewServer(t)
+	srv.NewSession("clip", tmuxtest.Options{Config: "set -g set-clipboard " + setClipboard}, "sleep 60")
+	return srv.Run
 }
 
 func buffers(t *testing.T, run TmuxRunner) []string {

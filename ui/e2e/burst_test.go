@@ -13,7 +13,7 @@ func TestKeyBurstMovesOncePerKey(t *testing.T) {
 		s.cli(t, "create-secret", "--name", n, "--secret-string", "v")
 	}
 	tm := start(t, s, 100, 30)
-	tm.waitFor(30*time.Second, "Secrets", "1/3")
-	tm.typeText("jj")
-	tm.waitFor(10*time.Second, "3/3")
+	tm.WaitFor(30*time.Second, "Secrets", "1/3")
+	tm.Type("jj")
+	tm.WaitFor(10*time.Second, "3/3")
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/secretary-sh/secretary/ui/internal/tmuxtest"
 )
 
 // TestDeadEndpointKeepsTheConsoleUsable opens the console on the AWS
@@ -34,16 +36,16 @@ func TestDeadEndpointKeepsTheConsoleUsable(t *testing.T) {
 	aws := s.withEnv("AWS_ACCESS_KEY_ID="+key.AccessKey["AccessKeyId"], "AWS_SECRET_ACCESS_KEY="+key.AccessKey["SecretAccessKey"],
 		"AWS_EC2_METADATA_DISABLED=true", "AWS_CONFIG_FILE="+filepath.Join(s.dir, "none"), "AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(s.dir, "none"))
 	tm := start(t, aws, 100, 30, "--backend", "aws", "--region", "local", "--endpoint-url", "http://"+addr)
-	scr := tm.waitFor(20*time.Second, "cannot reach Secrets Manager", "connection refused")
+	scr := tm.WaitFor(20*time.Second, "cannot reach Secrets Manager", "connection refused")
 	if strings.Contains(scr, "panic") || strings.Contains(scr, "goroutine ") {
-		t.Fatalf("the console crashed:\n%s", frame(scr))
+		t.Fatalf("the console crashed:\n%s", tmuxtest.Frame(scr))
 	}
 
 	// Still usable: help opens and closes.
-	tm.keys("?")
-	tm.waitFor(5*time.Second, "Keys", "refresh")
-	tm.keys("Escape")
-	tm.waitGone(5*time.Second, "Keys ·")
+	tm.Keys("?")
+	tm.WaitFor(5*time.Second, "Keys", "refresh")
+	tm.Keys("Escape")
+	tm.WaitGone(5*time.Second, "Keys ·")
 
 	// The endpoint comes up; a refresh lists what it serves.
 	serve := exec.Command(suite.bin, "serve", "--addr", addr, "--quiet")
@@ -64,10 +66,10 @@ func TestDeadEndpointKeepsTheConsoleUsable(t *testing.T) {
 		_ = serve.Wait()
 	})
 	waitListening(t, addr, logPath)
-	tm.keys("C-r")
-	tm.waitFor(20*time.Second, "prod/e2e/after-outage")
-	tm.waitGone(20*time.Second, "cannot reach Secrets Manager")
-	tm.keys("q")
+	tm.Keys("C-r")
+	tm.WaitFor(20*time.Second, "prod/e2e/after-outage")
+	tm.WaitGone(20*time.Second, "cannot reach Secrets Manager")
+	tm.Keys("q")
 }
 
 // waitListening waits until something accepts connections at addr.
@@ -134,21 +136,21 @@ func TestStuckEndpoint(t *testing.T) {
 	start0 := time.Now()
 	tm := start(t, aws, 140, 30, "--backend", "aws", "--region", "local", "--endpoint-url", endpoint)
 	// The stall, live, with the endpoint and the way out.
-	tm.waitFor(20*time.Second, "no answer from "+endpoint+" for 1", "ctrl+r retry", "esc cancel")
+	tm.WaitFor(20*time.Second, "no answer from "+endpoint+" for 1", "ctrl+r retry", "esc cancel")
 	// The console's read timeout (15 s) ends the wait.
-	scr := tm.waitFor(25*time.Second, `Read timeout on endpoint URL: "`+endpoint+`"`)
+	scr := tm.WaitFor(25*time.Second, `Read timeout on endpoint URL: "`+endpoint+`"`)
 	if took := time.Since(start0); took > 25*time.Second {
 		t.Errorf("the error came after %v; the console's read timeout is 15 s", took)
 	}
 	if strings.Contains(scr, "panic") {
-		t.Fatalf("the console crashed:\n%s", frame(scr))
+		t.Fatalf("the console crashed:\n%s", tmuxtest.Frame(scr))
 	}
 	// A retry hangs as well; esc stops waiting for it.
-	tm.keys("C-r")
-	tm.waitFor(20*time.Second, "no answer from "+endpoint)
-	tm.keys("Escape")
-	tm.waitFor(5*time.Second, "stopped waiting for the list")
-	tm.waitGone(5*time.Second, "no answer from")
+	tm.Keys("C-r")
+	tm.WaitFor(20*time.Second, "no answer from "+endpoint)
+	tm.Keys("Escape")
+	tm.WaitFor(5*time.Second, "stopped waiting for the list")
+	tm.WaitGone(5*time.Second, "no answer from")
 
 	// A real endpoint at the same address: ctrl+r lists what it serves.
 	closeHole()
@@ -170,7 +172,7 @@ func TestStuckEndpoint(t *testing.T) {
 		_ = serve.Wait()
 	})
 	waitListening(t, addr, logPath)
-	tm.keys("C-r")
-	tm.waitFor(20*time.Second, "prod/e2e/after-stall")
-	tm.keys("q")
+	tm.Keys("C-r")
+	tm.WaitFor(20*time.Second, "prod/e2e/after-stall")
+	tm.Keys("q")
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/secretary-sh/secretary/ui/internal/tmuxtest"
 )
 
 // Payloads a hostile writer of a secret might plant. Each carries a marker
@@ -67,37 +69,37 @@ func TestEscapeSequencesNeverReachTheTerminal(t *testing.T) {
 	s.cli(t, "put-secret-value", "--secret-id", "hostile/text", "--secret-string", "v2 "+clearScreen+osc8)
 
 	tm := start(t, s, 120, 40)
-	scr := tm.waitFor(15*time.Second, "hostile/one", "hostile/text")
+	scr := tm.WaitFor(15*time.Second, "hostile/one", "hostile/text")
 	// The list shows the description with visible escapes.
 	if !strings.Contains(scr, `desc \x1b]0;PWNED`) {
-		t.Errorf("list does not show the escaped description:\n%s", frame(scr))
+		t.Errorf("list does not show the escaped description:\n%s", tmuxtest.Frame(scr))
 	}
 
 	// Detail of the JSON secret, value revealed as a table, then raw.
-	tm.keys("Enter")
-	tm.waitFor(10*time.Second, "arn:aws:secretsmanager:", `\x1b]0;PWNED-TITLE\x07`)
+	tm.Keys("Enter")
+	tm.WaitFor(10*time.Second, "arn:aws:secretsmanager:", `\x1b]0;PWNED-TITLE\x07`)
 	// The Labels line and the VALUE header show the label escaped.
-	tm.waitFor(10*time.Second, `blue\x1b]52;c;TEFCRUwtQ0xJUA==\x07`)
-	tm.keys("r")
-	scr = tm.waitFor(10*time.Second, `app\x1b]52;c;UFdORUQtQ0xJUA==\x07`)
+	tm.WaitFor(10*time.Second, `blue\x1b]52;c;TEFCRUwtQ0xJUA==\x07`)
+	tm.Keys("r")
+	scr = tm.WaitFor(10*time.Second, `app\x1b]52;c;UFdORUQtQ0xJUA==\x07`)
 	for _, want := range []string{`spoofed\rCR-MARK`, `\u202e`} {
 		if !strings.Contains(scr, want) {
-			t.Errorf("detail does not show %q:\n%s", want, frame(scr))
+			t.Errorf("detail does not show %q:\n%s", want, tmuxtest.Frame(scr))
 		}
 	}
-	tm.keys("f")
-	tm.waitFor(10*time.Second, `{"link":`)
+	tm.Keys("f")
+	tm.WaitFor(10*time.Second, `{"link":`)
 	// The version history of the text secret, its value revealed.
-	tm.keys("Escape", "Down", "Enter")
-	tm.waitFor(10*time.Second, "plain text value")
-	tm.keys("r")
-	tm.waitFor(10*time.Second, `v2 \x1b[2JCLEAR-MARK`)
-	tm.keys("v")
-	tm.waitFor(10*time.Second, "AWSPREVIOUS")
-	tm.keys("Down", "Enter")
-	tm.waitFor(10*time.Second, "r reveals")
-	tm.keys("r")
-	tm.waitFor(10*time.Second, `line1 \x1b]0;PWNED-TITLE`)
+	tm.Keys("Escape", "Down", "Enter")
+	tm.WaitFor(10*time.Second, "plain text value")
+	tm.Keys("r")
+	tm.WaitFor(10*time.Second, `v2 \x1b[2JCLEAR-MARK`)
+	tm.Keys("v")
+	tm.WaitFor(10*time.Second, "AWSPREVIOUS")
+	tm.Keys("Down", "Enter")
+	tm.WaitFor(10*time.Second, "r reveals")
+	tm.Keys("r")
+	tm.WaitFor(10*time.Second, `line1 \x1b]0;PWNED-TITLE`)
 
 	raw := tm.raw()
 	// The capture works and holds the hostile fields, drawn as text.
@@ -117,13 +119,13 @@ func TestEscapeSequencesNeverReachTheTerminal(t *testing.T) {
 		}
 	}
 	// What tmux made of the stream: no title, no clipboard buffer.
-	if got := strings.TrimSpace(tm.tmux("display-message", "-p", "-t", pane, "#{pane_title}")); strings.Contains(got, "PWNED") {
+	if got := strings.TrimSpace(tm.Tmux("display-message", "-p", "-t", tm.Target(), "#{pane_title}")); strings.Contains(got, "PWNED") {
 		t.Errorf("the pane title was changed to %q", got)
 	}
-	if bufs := strings.TrimSpace(tm.tmux("list-buffers")); bufs != "" {
+	if bufs := strings.TrimSpace(tm.Tmux("list-buffers")); bufs != "" {
 		t.Errorf("something reached the clipboard (tmux buffers): %q", bufs)
 	}
-	if esc := tm.screenEscapes(); strings.Contains(esc, "\x1b]8;") || strings.Contains(esc, "PWNED-TITLE\x07") {
+	if esc := tm.ScreenEscapes(); strings.Contains(esc, "\x1b]8;") || strings.Contains(esc, "PWNED-TITLE\x07") {
 		t.Errorf("the screen holds a hyperlink or title sequence: %q", esc)
 	}
 }

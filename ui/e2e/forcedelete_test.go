@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/secretary-sh/secretary/ui/internal/tmuxtest"
 )
 
 // TestForceDeleteFromTheList force-deletes the last row of a long list:
@@ -13,9 +15,9 @@ func TestForceDeleteFromTheList(t *testing.T) {
 	s := newStore(t)
 	s.cli(t, "demo-data", "--secrets", "2000")
 	tm := start(t, s, 120, 40)
-	tm.waitFor(20*time.Second, "deleted hidden (x)", "1/1,")
-	tm.keys("G")
-	scr := tm.waitFor(5*time.Second, "› ")
+	tm.WaitFor(20*time.Second, "deleted hidden (x)", "1/1,")
+	tm.Keys("G")
+	scr := tm.WaitFor(5*time.Second, "› ")
 	var name string
 	for _, row := range lines(scr) {
 		if rest, ok := strings.CutPrefix(row, "› "); ok {
@@ -23,27 +25,27 @@ func TestForceDeleteFromTheList(t *testing.T) {
 		}
 	}
 	if name == "" {
-		t.Fatalf("no selected row:\n%s", frame(scr))
+		t.Fatalf("no selected row:\n%s", tmuxtest.Frame(scr))
 	}
-	tm.keys("D")
-	tm.waitFor(5*time.Second, "Delete for good")
-	tm.typeText(name)
-	tm.keys("Enter")
-	scr = tm.waitFor(20*time.Second, "deleted for good")
+	tm.Keys("D")
+	tm.WaitFor(5*time.Second, "Delete for good")
+	tm.Type(name)
+	tm.Keys("Enter")
+	scr = tm.WaitFor(20*time.Second, "deleted for good")
 	if strings.Contains(scr, "panic") || strings.Contains(scr, "goroutine ") {
-		t.Fatalf("the console crashed:\n%s", frame(scr))
+		t.Fatalf("the console crashed:\n%s", tmuxtest.Frame(scr))
 	}
-	tm.waitUntil(20*time.Second, "the row is gone", func(s string) bool {
+	tm.WaitUntil(20*time.Second, "the row is gone", func(s string) bool {
 		return !rowWith(s, "› "+name) && !strings.Contains(s, " "+name+" ")
 	})
 	if _, err := s.try("describe-secret", "--secret-id", name); err == nil {
 		t.Fatalf("%s still exists after the force delete", name)
 	}
 	// Still alive and answering keys.
-	tm.keys("g")
-	tm.waitFor(5*time.Second, "› ")
-	if strings.Contains(tm.screen(), "panic") {
-		t.Fatalf("the console crashed:\n%s", frame(tm.screen()))
+	tm.Keys("g")
+	tm.WaitFor(5*time.Second, "› ")
+	if strings.Contains(tm.Screen(), "panic") {
+		t.Fatalf("the console crashed:\n%s", tmuxtest.Frame(tm.Screen()))
 	}
-	tm.keys("q")
+	tm.Keys("q")
 }

@@ -8,16 +8,15 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
-	"time"
+
+	"github.com/secretary-sh/secretary/ui/internal/tmuxtest"
 )
 
 // env is what TestMain found; read-only once tests run.
 type env struct {
-	bin     string // the secretary binary built for this run
-	tmux    string // tmux executable, "" when missing
-	missing string // why tests cannot run, "" when they can
+	bin       string // the secretary binary built for this run
+	available bool   // tmux is installed, so the binary was built
 }
 
 var suite env
@@ -27,13 +26,11 @@ func TestMain(m *testing.M) {
 }
 
 func runMain(m *testing.M) int {
-	if path, err := exec.LookPath("tmux"); err == nil {
-		suite.tmux = path
-	} else if os.Getenv("CI") == "true" {
-		fmt.Fprintln(os.Stderr, "e2e: tmux is required in CI (.ci/run installs it) and is not on PATH")
+	if _, err := tmuxtest.Lookup(); err == nil {
+		suite.available = true
+	} else if tmuxtest.InCI() {
+		fmt.Fprintf(os.Stderr, "e2e: tmux is required in CI and is not on PATH: %v\n", err)
 		return 1
-	} else {
-		suite.missing = "tmux is not installed; install it to run the end-to-end tests (they run in CI)"
 	}
 	dir, err := os.MkdirTemp("", "secretary-e2e-bin-")
 	if err != nil {
@@ -41,7 +38,7 @@ func runMain(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	if suite.missing == "" {
+	if suite.available {
 		suite.bin = filepath.Join(dir, "secretary")
 		build := exec.Command("go", "build", "-o", suite.bin, "github.com/secretary-sh/secretary")
 		build.Env = append(os.Environ(), "CGO_ENABLED=0")
@@ -56,9 +53,7 @@ func runMain(m *testing.M) int {
 // need skips (or, in CI, fails) a test that cannot run here.
 func need(t *testing.T) {
 	t.Helper()
-	if suite.missing != "" {
-		t.Skip("e2e: " + suite.missing)
-	}
+	tmuxtest.Require(t)
 }
 
 // store is a local store made with the CLI and unlocked by a key file.
@@ -122,17 +117,12 @@ func (s store) try(args ...string) (string, error) {
 	return stdout.String(), nil
 }
 
-var sockets atomic.Int64
-
 // term is the console running in a tmux server of its own.
 type term struct {
+	*tmuxtest.Session
 	t      *testing.T
-	socket string
-	dir    string
 	rawLog string // everything the console wrote to its pty
 }
-
-const pane = "e2e:0.0"
 
 // start opens the console on s in a w×h tmux window. Every byte the
 // console writes is also copied to t.rawLog (pipe-pane): the program waits
@@ -154,17 +144,8 @@ func startWith(t *testing.T, s store, w, h int, setClipboard string, inTmux bool
 	t.Helper()
 	need(t)
 	dir := t.TempDir()
-	tm := &term{
-		t:      t,
-		socket: fmt.Sprintf("secretary-e2e-%d-%d", os.Getpid(), sockets.Add(1)),
-		dir:    dir,
-		rawLog: filepath.Join(dir, "pty.raw"),
-	}
-	// set-clipboard on: an OSC 52 that leaked would become a tmux buffer,
-	// which the escape test looks for. No status line: the window is
-	// exactly w×h for the console.
-	conf := filepath.Join(dir, "tmux.conf")
-	writeFile(t, conf, "set -g status off\nset -g remain-on-exit on\nset -g set-clipboard "+setClipboard+"\nset -g escape-time 10\nset -g default-terminal tmux-256color\nset -g history-limit 1000\n")
+	srv := tmuxtest.NewServer(t)
+	rawLog := filepath.Join(dir, "pty.raw")
 	gate := filepath.Join(dir, "go")
 	cmdline := []string{"sh", "-c", `while [ ! -e "$0" ]; do sleep 0.02; done; exec "$@"`, gate, "env", "-i"}
 	cmdline = append(cmdline, s.env()...)
@@ -174,16 +155,17 @@ func startWith(t *testing.T, s store, w, h int, setClipboard string, inTmux bool
 		if tmpdir == "" {
 			tmpdir = "/tmp"
 		}
-		cmdline = append(cmdline, fmt.Sprintf("TMUX=%s,0,0", filepath.Join(tmpdir, fmt.Sprintf("tmux-%d", os.Getuid()), tm.socket)))
+		cmdline = append(cmdline, fmt.Sprintf("TMUX=%s,0,0", filepath.Join(tmpdir, fmt.Sprintf("tmux-%d", os.Getuid()), srv.Socket())))
 	}
 	cmdline = append(cmdline, suite.bin)
 	cmdline = append(cmdline, args...)
-	tm.tmux("-f", conf, "new-session", "-d", "-s", "e2e", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), "-c", s.dir, shellJoin(cmdline))
-	t.Cleanup(func() {
-		// The server and the console in it end with the test.
-		_ = exec.Command(suite.tmux, "-L", tm.socket, "kill-server").Run()
-	})
-	tm.tmux("pipe-pane", "-O", "-t", pane, "cat >> "+shellQuote(tm.rawLog))
+	// set-clipboard on: an OSC 52 that leaked would become a tmux buffer,
+	// which the escape test looks for.
+	sess := srv.NewSession("e2e", tmuxtest.Options{Width: w, Height: h, Dir: s.dir,
+		Config: "set -g remain-on-exit on\nset -g set-clipboard " + setClipboard + "\nset -g escape-time 10\nset -g default-terminal tmux-256color\nset -g history-limit 1000"},
+		tmuxtest.ShellJoin(cmdline))
+	tm := &term{Session: sess, t: t, rawLog: rawLog}
+	tm.Tmux("pipe-pane", "-O", "-t", sess.Target(), "cat >> "+tmuxtest.ShellQuote(rawLog))
 	writeFile(t, gate, "")
 	return tm
 }
@@ -195,53 +177,6 @@ func writeFile(t *testing.T, path, content string) {
 	}
 }
 
-// tmux runs a tmux command on this test's server.
-func (tm *term) tmux(args ...string) string {
-	tm.t.Helper()
-	out, err := exec.Command(suite.tmux, append([]string{"-L", tm.socket, "-u"}, args...)...).CombinedOutput()
-	if err != nil {
-		tm.t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return string(out)
-}
-
-// keystrokeGap separates keystrokes as a person's typing does. Without
-// it a command key and the text after it ("/" then a filter) can reach the
-// console in one read, as one message, which is what a paste looks like.
-const keystrokeGap = 50 * time.Millisecond
-
-// keys sends tmux key names (Enter, Escape, Down, C-s, …), one keystroke
-// at a time.
-func (tm *term) keys(keys ...string) {
-	tm.t.Helper()
-	for _, k := range keys {
-		tm.tmux("send-keys", "-t", pane, k)
-		// A lone ESC is also told from the start of a sequence by a pause.
-		time.Sleep(keystrokeGap)
-	}
-}
-
-// typeText types text literally (a word arrives in one read, as when
-// typed quickly).
-func (tm *term) typeText(text string) {
-	tm.t.Helper()
-	tm.tmux("send-keys", "-t", pane, "-l", text)
-	time.Sleep(keystrokeGap)
-}
-
-// screen is the visible pane as text.
-func (tm *term) screen() string {
-	tm.t.Helper()
-	return tm.tmux("capture-pane", "-p", "-t", pane)
-}
-
-// screenEscapes is the visible pane with colours and attributes as escape
-// sequences (capture-pane -e).
-func (tm *term) screenEscapes() string {
-	tm.t.Helper()
-	return tm.tmux("capture-pane", "-p", "-e", "-t", pane)
-}
-
 // raw is every byte the console has written so far.
 func (tm *term) raw() []byte {
 	tm.t.Helper()
@@ -250,85 +185,6 @@ func (tm *term) raw() []byte {
 		tm.t.Fatal(err)
 	}
 	return b
-}
-
-// waitFor polls the screen until it contains every one of want, and
-// returns it; after the deadline it fails with the screen.
-func (tm *term) waitFor(timeout time.Duration, want ...string) string {
-	tm.t.Helper()
-	return tm.waitUntil(timeout, fmt.Sprintf("screen shows %q", want), func(s string) bool {
-		for _, w := range want {
-			if !strings.Contains(s, w) {
-				return false
-			}
-		}
-		return true
-	})
-}
-
-// waitGone polls until the screen no longer contains text.
-func (tm *term) waitGone(timeout time.Duration, text string) string {
-	tm.t.Helper()
-	return tm.waitUntil(timeout, fmt.Sprintf("%q leaves the screen", text), func(s string) bool {
-		return !strings.Contains(s, text)
-	})
-}
-
-func (tm *term) waitUntil(timeout time.Duration, what string, ok func(string) bool) string {
-	tm.t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		s := tm.screen()
-		if ok(s) {
-			return s
-		}
-		if time.Now().After(deadline) {
-			tm.t.Fatalf("after %v, still waiting until %s; the screen:\n%s", timeout, what, frame(s))
-		}
-		time.Sleep(40 * time.Millisecond)
-	}
-}
-
-// frame draws a screen dump with a border so blank lines show.
-func frame(s string) string {
-	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
-	var b strings.Builder
-	b.WriteString("┌────\n")
-	for i, l := range lines {
-		fmt.Fprintf(&b, "│%2d│%s\n", i, l)
-	}
-	b.WriteString("└────")
-	return b.String()
-}
-
-// size is the pane's size as tmux sees it.
-func (tm *term) size() (w, h int) {
-	tm.t.Helper()
-	out := tm.tmux("display-message", "-p", "-t", pane, "#{pane_width} #{pane_height}")
-	if _, err := fmt.Sscan(out, &w, &h); err != nil {
-		tm.t.Fatalf("pane size %q: %v", out, err)
-	}
-	return w, h
-}
-
-func (tm *term) resize(w, h int) {
-	tm.t.Helper()
-	tm.tmux("resize-window", "-t", "e2e", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h))
-	if gw, gh := tm.size(); gw != w || gh != h {
-		tm.t.Fatalf("resize to %dx%d gave %dx%d", w, h, gw, gh)
-	}
-}
-
-func shellQuote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
-func shellJoin(args []string) string {
-	q := make([]string, len(args))
-	for i, a := range args {
-		q[i] = shellQuote(a)
-	}
-	return strings.Join(q, " ")
 }
 
 // lines splits a screen capture into its rows.

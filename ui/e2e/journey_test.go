@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/secretary-sh/secretary/ui/internal/tmuxtest"
 )
 
 // versionsOf returns the version ids holding each staging label, read
@@ -81,32 +83,32 @@ func TestSecretLifecycle(t *testing.T) {
 	s.cli(t, "create-secret", "--name", "other/neighbour", "--secret-string", "x")
 	const name = "e2e/journey"
 	tm := start(t, s, 120, 40)
-	tm.waitFor(15*time.Second, "Secrets", "other/neighbour")
+	tm.WaitFor(15*time.Second, "Secrets", "other/neighbour")
 
 	// Create: the form, with the value as key/value pairs.
-	tm.keys("n")
-	tm.waitFor(5*time.Second, "New secret", "Name")
-	tm.typeText(name)
-	tm.keys("Tab")
-	tm.typeText("made by the journey")
-	tm.keys("Tab")
-	tm.typeText("team=e2e")
-	tm.keys("Tab", "Tab", "Tab") // KMS key (default), value type (key/value), into the editor
-	tm.keys("a")
-	tm.typeText("username")
-	tm.keys("Enter")
-	tm.typeText("app")
-	tm.keys("Enter", "a")
-	tm.typeText("password")
-	tm.keys("Enter")
-	tm.typeText("first-pw")
-	tm.keys("Enter")
-	scr := tm.waitFor(5*time.Second, "username", "password")
+	tm.Keys("n")
+	tm.WaitFor(5*time.Second, "New secret", "Name")
+	tm.Type(name)
+	tm.Keys("Tab")
+	tm.Type("made by the journey")
+	tm.Keys("Tab")
+	tm.Type("team=e2e")
+	tm.Keys("Tab", "Tab", "Tab") // KMS key (default), value type (key/value), into the editor
+	tm.Keys("a")
+	tm.Type("username")
+	tm.Keys("Enter")
+	tm.Type("app")
+	tm.Keys("Enter", "a")
+	tm.Type("password")
+	tm.Keys("Enter")
+	tm.Type("first-pw")
+	tm.Keys("Enter")
+	scr := tm.WaitFor(5*time.Second, "username", "password")
 	if strings.Contains(scr, "first-pw") {
-		t.Fatalf("the form shows a value that was not revealed:\n%s", frame(scr))
+		t.Fatalf("the form shows a value that was not revealed:\n%s", tmuxtest.Frame(scr))
 	}
-	tm.keys("C-s")
-	tm.waitFor(10*time.Second, name+" created")
+	tm.Keys("C-s")
+	tm.WaitFor(10*time.Second, name+" created")
 	v1, id1 := valueOf(t, s, name, "AWSCURRENT")
 	if v1 != `{"username":"app","password":"first-pw"}` {
 		t.Fatalf("created value %q", v1)
@@ -116,27 +118,27 @@ func TestSecretLifecycle(t *testing.T) {
 	}
 
 	// Open it and reveal the value.
-	tm.keys("/")
-	tm.typeText(name)
-	tm.waitFor(5*time.Second, "1 of 2")
-	tm.keys("Enter", "Enter")
-	scr = tm.waitFor(10*time.Second, "arn:aws:secretsmanager:", "made by the journey")
+	tm.Keys("/")
+	tm.Type(name)
+	tm.WaitFor(5*time.Second, "1 of 2")
+	tm.Keys("Enter", "Enter")
+	scr = tm.WaitFor(10*time.Second, "arn:aws:secretsmanager:", "made by the journey")
 	if strings.Contains(scr, "first-pw") {
-		t.Fatalf("value shown before reveal:\n%s", frame(scr))
+		t.Fatalf("value shown before reveal:\n%s", tmuxtest.Frame(scr))
 	}
-	tm.keys("r")
-	tm.waitFor(10*time.Second, "first-pw")
+	tm.Keys("r")
+	tm.WaitFor(10*time.Second, "first-pw")
 
 	// Edit: change the password in the key/value editor; the confirmation
 	// names the changed key.
-	tm.keys("e")
-	tm.waitFor(5*time.Second, "Edit "+name)
-	tm.keys("Down", "Enter", "C-u")
-	tm.typeText("second-pw")
-	tm.keys("Enter", "C-s")
-	tm.waitFor(5*time.Second, "Save new version", "1 key changed (password)")
-	tm.keys("y")
-	tm.waitFor(10*time.Second, "saved as AWSCURRENT")
+	tm.Keys("e")
+	tm.WaitFor(5*time.Second, "Edit "+name)
+	tm.Keys("Down", "Enter", "C-u")
+	tm.Type("second-pw")
+	tm.Keys("Enter", "C-s")
+	tm.WaitFor(5*time.Second, "Save new version", "1 key changed (password)")
+	tm.Keys("y")
+	tm.WaitFor(10*time.Second, "saved as AWSCURRENT")
 	v2, id2 := valueOf(t, s, name, "AWSCURRENT")
 	if v2 != `{"username":"app","password":"second-pw"}` || id2 == id1 {
 		t.Fatalf("after the edit AWSCURRENT is %s %q", id2, v2)
@@ -147,31 +149,31 @@ func TestSecretLifecycle(t *testing.T) {
 
 	// Roll back from the version history: the confirmation names both
 	// versions; afterwards the first version is AWSCURRENT again.
-	tm.keys("v")
-	tm.waitFor(10*time.Second, name+" · versions", "AWSPREVIOUS")
+	tm.Keys("v")
+	tm.WaitFor(10*time.Second, name+" · versions", "AWSPREVIOUS")
 	// Diff the two versions: per key, masked until revealed.
-	tm.keys("m", "Down")
-	tm.waitUntil(5*time.Second, "the cursor is on the AWSPREVIOUS version", func(scr string) bool {
+	tm.Keys("m", "Down")
+	tm.WaitUntil(5*time.Second, "the cursor is on the AWSPREVIOUS version", func(scr string) bool {
 		return rowWith(scr, "›", id1, "AWSPREVIOUS")
 	})
-	tm.keys("=")
-	scr = tm.waitFor(10*time.Second, "~ password: ••••", "username: ••••")
+	tm.Keys("=")
+	scr = tm.WaitFor(10*time.Second, "~ password: ••••", "username: ••••")
 	if strings.Contains(scr, "first-pw") || strings.Contains(scr, "second-pw") {
-		t.Fatalf("the diff shows values before reveal:\n%s", frame(scr))
+		t.Fatalf("the diff shows values before reveal:\n%s", tmuxtest.Frame(scr))
 	}
-	tm.keys("r")
-	tm.waitFor(5*time.Second, "~ password: first-pw → second-pw")
-	tm.keys("Escape")
-	tm.waitUntil(5*time.Second, "back on the history with the cursor on the AWSPREVIOUS version", func(scr string) bool {
+	tm.Keys("r")
+	tm.WaitFor(5*time.Second, "~ password: first-pw → second-pw")
+	tm.Keys("Escape")
+	tm.WaitUntil(5*time.Second, "back on the history with the cursor on the AWSPREVIOUS version", func(scr string) bool {
 		return strings.Contains(scr, name+" · versions") && rowWith(scr, "›", id1, "AWSPREVIOUS") && !strings.Contains(scr, "second-pw")
 	})
-	tm.keys("b")
-	scr = tm.waitFor(5*time.Second, "Roll back", id1, id2)
+	tm.Keys("b")
+	scr = tm.WaitFor(5*time.Second, "Roll back", id1, id2)
 	if !strings.Contains(scr, "from "+id2) || !strings.Contains(scr, "to   "+id1) {
-		t.Errorf("the rollback confirmation does not say from which version to which:\n%s", frame(scr))
+		t.Errorf("the rollback confirmation does not say from which version to which:\n%s", tmuxtest.Frame(scr))
 	}
-	tm.keys("y")
-	tm.waitUntil(10*time.Second, "the history shows "+id1+" as AWSCURRENT", func(scr string) bool {
+	tm.Keys("y")
+	tm.WaitUntil(10*time.Second, "the history shows "+id1+" as AWSCURRENT", func(scr string) bool {
 		return rowWith(scr, id1, "AWSCURRENT") && rowWith(scr, id2, "AWSPREVIOUS")
 	})
 	if labels := versionsOf(t, s, name); labels["AWSCURRENT"] != id1 || labels["AWSPREVIOUS"] != id2 {
@@ -182,38 +184,38 @@ func TestSecretLifecycle(t *testing.T) {
 	}
 
 	// Delete with a 7-day recovery window. The dialog defaults to No.
-	tm.keys("Escape")
-	tm.waitFor(5*time.Second, "arn:aws:secretsmanager:")
-	tm.keys("d")
-	tm.waitFor(5*time.Second, "Delete secret")
-	tm.keys("Enter") // the default is No: nothing happens
-	tm.waitGone(5*time.Second, "Delete secret")
+	tm.Keys("Escape")
+	tm.WaitFor(5*time.Second, "arn:aws:secretsmanager:")
+	tm.Keys("d")
+	tm.WaitFor(5*time.Second, "Delete secret")
+	tm.Keys("Enter") // the default is No: nothing happens
+	tm.WaitGone(5*time.Second, "Delete secret")
 	if d := describe(t, s, name); d.DeletedDate != nil {
 		t.Fatal("enter on the default choice deleted the secret")
 	}
-	tm.keys("d")
-	tm.waitFor(5*time.Second, "Delete secret")
-	tm.keys("BSpace", "BSpace")
-	tm.typeText("7")
-	tm.keys("y")
-	tm.waitFor(10*time.Second, "scheduled for deletion in 7 days")
+	tm.Keys("d")
+	tm.WaitFor(5*time.Second, "Delete secret")
+	tm.Keys("BSpace", "BSpace")
+	tm.Type("7")
+	tm.Keys("y")
+	tm.WaitFor(10*time.Second, "scheduled for deletion in 7 days")
 	d := describe(t, s, name)
 	if d.DeletedDate == nil {
 		t.Fatal("the secret is not scheduled for deletion")
 	}
 
 	// Restore it from the list's deleted view.
-	tm.keys("Escape")
-	tm.waitFor(5*time.Second, "Secrets")
-	tm.keys("Escape") // clear the filter
-	tm.keys("x")
-	tm.waitFor(10*time.Second, "deleted")
-	tm.keys("/")
-	tm.typeText(name)
-	tm.keys("Enter")
-	tm.waitFor(5*time.Second, "1 of")
-	tm.keys("u")
-	tm.waitFor(10*time.Second, name+" restored")
+	tm.Keys("Escape")
+	tm.WaitFor(5*time.Second, "Secrets")
+	tm.Keys("Escape") // clear the filter
+	tm.Keys("x")
+	tm.WaitFor(10*time.Second, "deleted")
+	tm.Keys("/")
+	tm.Type(name)
+	tm.Keys("Enter")
+	tm.WaitFor(5*time.Second, "1 of")
+	tm.Keys("u")
+	tm.WaitFor(10*time.Second, name+" restored")
 	if d := describe(t, s, name); d.DeletedDate != nil {
 		t.Fatalf("still scheduled for deletion on %v", d.DeletedDate)
 	}

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/secretary-sh/secretary/ui/internal/tmuxtest"
 )
 
 // TestResizeRedraws starts at 80×24, resizes to 60×20 and 200×60, and
@@ -16,17 +18,19 @@ func TestResizeRedraws(t *testing.T) {
 			"--description", fmt.Sprintf("service %02d credentials", i), "--secret-string", "v")
 	}
 	tm := start(t, s, 80, 24)
-	first := tm.waitFor(15*time.Second, "Secrets", "team/app-01")
+	// The help line is drawn last: waiting for it too keeps a frame
+	// caught half-written on a busy machine from being the reference.
+	first := tm.WaitFor(15*time.Second, "Secrets", "team/app-01", "enter open")
 	checkLayout(t, first, 80, 24)
 
 	for _, size := range [][2]int{{60, 20}, {200, 60}, {80, 24}} {
 		w, h := size[0], size[1]
-		tm.resize(w, h)
+		tm.Resize(w, h)
 		// The fresh console is the reference for a correct redraw.
 		ref := start(t, s, w, h)
-		want := ref.waitFor(15*time.Second, "Secrets", "team/app-01")
+		want := ref.WaitFor(15*time.Second, "Secrets", "team/app-01", "enter open")
 		checkLayout(t, want, w, h)
-		got := tm.waitUntil(10*time.Second, fmt.Sprintf("the %dx%d redraw matches a fresh start", w, h), func(scr string) bool {
+		got := tm.WaitUntil(10*time.Second, fmt.Sprintf("the %dx%d redraw matches a fresh start", w, h), func(scr string) bool {
 			return scr == want
 		})
 		checkLayout(t, got, w, h)
@@ -40,16 +44,16 @@ func checkLayout(t *testing.T, scr string, w, h int) {
 	t.Helper()
 	rows := lines(scr)
 	if len(rows) != h {
-		t.Fatalf("%d rows at height %d:\n%s", len(rows), h, frame(scr))
+		t.Fatalf("%d rows at height %d:\n%s", len(rows), h, tmuxtest.Frame(scr))
 	}
 	if !strings.Contains(rows[0], "Secrets") {
-		t.Errorf("row 0 is not the title at %dx%d:\n%s", w, h, frame(scr))
+		t.Errorf("row 0 is not the title at %dx%d:\n%s", w, h, tmuxtest.Frame(scr))
 	}
 	if !strings.Contains(rows[h-2], "local") {
-		t.Errorf("row %d is not the status bar at %dx%d:\n%s", h-2, w, h, frame(scr))
+		t.Errorf("row %d is not the status bar at %dx%d:\n%s", h-2, w, h, tmuxtest.Frame(scr))
 	}
 	if !strings.Contains(rows[h-1], "enter open") {
-		t.Errorf("row %d is not the help line at %dx%d:\n%s", h-1, w, h, frame(scr))
+		t.Errorf("row %d is not the help line at %dx%d:\n%s", h-1, w, h, tmuxtest.Frame(scr))
 	}
 	for i, r := range rows {
 		if n := len([]rune(r)); n > w {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/secretary-sh/secretary/ui/internal/tmuxtest"
 )
 
 // rotationWait bounds a rotation seen on screen: four steps against the
@@ -24,27 +26,27 @@ func TestRotatePasswordFromTheConsole(t *testing.T) {
 	before := versionsOf(t, s, name)
 
 	tm := start(t, s, 100, 30)
-	tm.waitFor(10*time.Second, name, "off")
-	tm.keys("R")
-	tm.waitFor(10*time.Second, "Rotation of "+name, "‹ password ›", "NEXT ROTATIONS")
+	tm.WaitFor(10*time.Second, name, "off")
+	tm.Keys("R")
+	tm.WaitFor(10*time.Second, "Rotation of "+name, "‹ password ›", "NEXT ROTATIONS")
 	// JSON keys: the form proposes the value's password key.
-	tm.waitFor(5*time.Second, "RotationLambdaARN password?keys=password")
-	tm.keys("Tab", "Tab", "Tab") // length, exclude, JSON keys
-	tm.keys("Tab", "Tab")        // punctuation, schedule
-	tm.keys("BSpace", "BSpace")
-	tm.typeText("rate(2 hours)")
-	tm.waitFor(5*time.Second, "as often as every 4 hours")
-	tm.keys("BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace")
-	tm.typeText("7")
-	tm.waitFor(5*time.Second, "RotationLambdaARN password?keys=password")
+	tm.WaitFor(5*time.Second, "RotationLambdaARN password?keys=password")
+	tm.Keys("Tab", "Tab", "Tab") // length, exclude, JSON keys
+	tm.Keys("Tab", "Tab")        // punctuation, schedule
+	tm.Keys("BSpace", "BSpace")
+	tm.Type("rate(2 hours)")
+	tm.WaitFor(5*time.Second, "as often as every 4 hours")
+	tm.Keys("BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace")
+	tm.Type("7")
+	tm.WaitFor(5*time.Second, "RotationLambdaARN password?keys=password")
 	// Rotate now is not ticked by default; ticked, saving asks first.
-	tm.keys("Tab", "Tab", "Space", "C-s")
-	tm.waitFor(5*time.Second, "Rotate "+name+" now?")
-	tm.keys("y")
-	scr := tm.waitFor(rotationWait, "Rotated.")
+	tm.Keys("Tab", "Tab", "Space", "C-s")
+	tm.WaitFor(5*time.Second, "Rotate "+name+" now?")
+	tm.Keys("y")
+	scr := tm.WaitFor(rotationWait, "Rotated.")
 	for _, step := range []string{"createSecret", "setSecret", "testSecret", "finishSecret"} {
 		if !rowWith(scr, "✓", step, "done") {
-			t.Fatalf("step %s is not shown done:\n%s", step, frame(scr))
+			t.Fatalf("step %s is not shown done:\n%s", step, tmuxtest.Frame(scr))
 		}
 	}
 
@@ -72,15 +74,15 @@ func TestRotatePasswordFromTheConsole(t *testing.T) {
 	}
 
 	// The version history from the panel.
-	tm.keys("v")
-	scr = tm.waitFor(10*time.Second, "AWSCURRENT", "AWSPREVIOUS")
+	tm.Keys("v")
+	scr = tm.WaitFor(10*time.Second, "AWSCURRENT", "AWSPREVIOUS")
 	if !rowWith(scr, after["AWSCURRENT"][:8], "AWSCURRENT") || !rowWith(scr, before["AWSCURRENT"][:8], "AWSPREVIOUS") {
-		t.Fatalf("the versions screen does not show the new labels (%v):\n%s", after, frame(scr))
+		t.Fatalf("the versions screen does not show the new labels (%v):\n%s", after, tmuxtest.Frame(scr))
 	}
 	// Back on the detail page: the rotation settings.
-	tm.keys("Escape", "Escape")
-	tm.keys("Enter")
-	tm.waitFor(10*time.Second, "Function    password?keys=password", "Schedule    every 7 days", "Next")
+	tm.Keys("Escape", "Escape")
+	tm.Keys("Enter")
+	tm.WaitFor(10*time.Second, "Function    password?keys=password", "Schedule    every 7 days", "Next")
 }
 
 // failingRotator is an exec rotator whose setSecret fails the way a
@@ -114,26 +116,26 @@ func TestFailingRotationShowsTheStep(t *testing.T) {
 	before := versionsOf(t, s, name)
 
 	tm := start(t, s, 100, 30, "--rotation-exec-dir", dir)
-	tm.waitFor(10*time.Second, name, "on ")
-	tm.keys("o")
-	tm.waitFor(10*time.Second, "Rotate "+name+" now?", "Function:", "refuse-set.sh")
-	tm.keys("y")
-	scr := tm.waitFor(rotationWait, "Rotation failed at setSecret.")
+	tm.WaitFor(10*time.Second, name, "on ")
+	tm.Keys("o")
+	tm.WaitFor(10*time.Second, "Rotate "+name+" now?", "Function:", "refuse-set.sh")
+	tm.Keys("y")
+	scr := tm.WaitFor(rotationWait, "Rotation failed at setSecret.")
 	switch {
 	case !rowWith(scr, "✓", "createSecret"), !rowWith(scr, "✗", "setSecret", "failed"),
 		!rowWith(scr, "testSecret", "not run"), !rowWith(scr, "finishSecret", "not run"):
-		t.Fatalf("the steps do not show the failure at setSecret:\n%s", frame(scr))
+		t.Fatalf("the steps do not show the failure at setSecret:\n%s", tmuxtest.Frame(scr))
 	}
 	flat := strings.Join(strings.Fields(scr), " ")
 	for _, want := range []string{"setSecret: exit status 3", "not shown because they may quote the secret",
 		"AWSCURRENT is unchanged.", "stays AWSPENDING"} {
 		if !strings.Contains(flat, want) {
-			t.Fatalf("the panel lacks %q:\n%s", want, frame(scr))
+			t.Fatalf("the panel lacks %q:\n%s", want, tmuxtest.Frame(scr))
 		}
 	}
 	// What the rotator wrote may quote the secret: it stays off the screen.
 	if strings.Contains(flat, "the service refused") {
-		t.Fatalf("the rotator's own output reached the console:\n%s", frame(scr))
+		t.Fatalf("the rotator's own output reached the console:\n%s", tmuxtest.Frame(scr))
 	}
 
 	after := versionsOf(t, s, name)
@@ -143,14 +145,14 @@ func TestFailingRotationShowsTheStep(t *testing.T) {
 	if cur, _ := valueOf(t, s, name, "AWSCURRENT"); cur != "token-old" {
 		t.Fatal("AWSCURRENT changed although the rotation failed")
 	}
-	tm.keys("v")
-	scr = tm.waitFor(10*time.Second, "AWSPENDING")
+	tm.Keys("v")
+	scr = tm.WaitFor(10*time.Second, "AWSPENDING")
 	if !rowWith(scr, after["AWSPENDING"][:8], "AWSPENDING") || !rowWith(scr, before["AWSCURRENT"][:8], "AWSCURRENT") {
-		t.Fatalf("the versions screen does not show the pending version:\n%s", frame(scr))
+		t.Fatalf("the versions screen does not show the pending version:\n%s", tmuxtest.Frame(scr))
 	}
-	tm.keys("Escape", "Escape")
-	scr = tm.waitFor(10*time.Second, name)
+	tm.Keys("Escape", "Escape")
+	scr = tm.WaitFor(10*time.Second, name)
 	if !rowWith(scr, name, "pending") {
-		t.Fatalf("the list does not show the rotation pending:\n%s", frame(scr))
+		t.Fatalf("the list does not show the rotation pending:\n%s", tmuxtest.Frame(scr))
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/secretary-sh/secretary/ui/internal/tmuxtest"
 )
 
 // TestCopyOverSSHInTmux copies a value the way an operator on a bastion
@@ -19,9 +21,9 @@ func TestCopyOverSSHInTmux(t *testing.T) {
 	s.cli(t, "create-secret", "--name", "ops/token", "--secret-string", "copy-me-0042")
 	s = s.withEnv("SSH_TTY=/dev/pts/9", "SSH_CONNECTION=10.0.0.1 50000 10.0.0.2 22", "TMUX=/tmp/tmux-e2e/default,1,0")
 	tm := start(t, s, 120, 40, "--clipboard-clear", "3s")
-	tm.waitFor(15*time.Second, "ops/token")
-	tm.keys("c")
-	tm.waitFor(3*time.Second, "Sent via OSC 52 (tmux)")
+	tm.WaitFor(15*time.Second, "ops/token")
+	tm.Keys("c")
+	tm.WaitFor(3*time.Second, "Sent via OSC 52 (tmux)")
 	// tmux (set-clipboard on) turned the sequence into a paste buffer.
 	got := tm.waitUntilBuffer(5 * time.Second)
 	if got != "copy-me-0042" {
@@ -36,11 +38,11 @@ func TestCopyOverSSHInTmux(t *testing.T) {
 	deadline := time.Now().Add(10 * time.Second)
 	for !strings.Contains(string(tm.raw()), "\x1b]52;c;\x07") {
 		if time.Now().After(deadline) {
-			t.Fatalf("no empty selection was sent after the timeout; screen:\n%s", frame(tm.screen()))
+			t.Fatalf("no empty selection was sent after the timeout; screen:\n%s", tmuxtest.Frame(tm.Screen()))
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	tm.waitFor(3*time.Second, "Sent an empty selection to the terminal clipboard")
+	tm.WaitFor(3*time.Second, "Sent an empty selection to the terminal clipboard")
 }
 
 // TestCopyInTmuxSetClipboardOff copies inside tmux with set-clipboard
@@ -52,14 +54,14 @@ func TestCopyInTmuxSetClipboardOff(t *testing.T) {
 	s.cli(t, "create-secret", "--name", "ops/token", "--secret-string", "copy-me-0043")
 	s = s.withEnv("SSH_TTY=/dev/pts/9", "SSH_CONNECTION=10.0.0.1 50000 10.0.0.2 22")
 	tm := startInTmux(t, s, 200, 30, "off", "--clipboard-clear", "3s")
-	tm.waitFor(15*time.Second, "ops/token")
-	tm.keys("c")
-	tm.waitFor(5*time.Second, "ONLY in tmux buffer secretary", "workstation clipboard was not reached", "tmux set -g set-clipboard on")
+	tm.WaitFor(15*time.Second, "ops/token")
+	tm.Keys("c")
+	tm.WaitFor(5*time.Second, "ONLY in tmux buffer secretary", "workstation clipboard was not reached", "tmux set -g set-clipboard on")
 	if got := tm.waitUntilBuffer(5 * time.Second); got != "copy-me-0043" {
 		t.Fatalf("tmux buffer holds %q", got)
 	}
-	tm.waitFor(10*time.Second, "Cleared: deleted 1 tmux buffer(s)")
-	if b := strings.TrimSpace(tm.tmux("list-buffers")); b != "" {
+	tm.WaitFor(10*time.Second, "Cleared: deleted 1 tmux buffer(s)")
+	if b := strings.TrimSpace(tm.Tmux("list-buffers")); b != "" {
 		t.Fatalf("tmux still holds buffers after the clear: %s", b)
 	}
 }
@@ -72,14 +74,14 @@ func TestCopyInTmuxSetClipboardOn(t *testing.T) {
 	s.cli(t, "create-secret", "--name", "ops/token", "--secret-string", "p@ss-0044")
 	s = s.withEnv("SSH_TTY=/dev/pts/9", "SSH_CONNECTION=10.0.0.1 50000 10.0.0.2 22")
 	tm := startInTmux(t, s, 200, 30, "on", "--clipboard-clear", "3s")
-	tm.waitFor(15*time.Second, "ops/token")
-	tm.keys("c")
-	tm.waitFor(5*time.Second, "Copied in tmux buffer secretary, and sent on to your terminal's clipboard by tmux")
+	tm.WaitFor(15*time.Second, "ops/token")
+	tm.Keys("c")
+	tm.WaitFor(5*time.Second, "Copied in tmux buffer secretary, and sent on to your terminal's clipboard by tmux")
 	if got := tm.waitUntilBuffer(5 * time.Second); got != "p@ss-0044" {
 		t.Fatalf("tmux buffer holds %q", got)
 	}
-	tm.waitFor(10*time.Second, "Cleared: deleted 1 tmux buffer(s)", "overwrote your terminal's clipboard")
-	if b := strings.TrimSpace(tm.tmux("list-buffers")); b != "" {
+	tm.WaitFor(10*time.Second, "Cleared: deleted 1 tmux buffer(s)", "overwrote your terminal's clipboard")
+	if b := strings.TrimSpace(tm.Tmux("list-buffers")); b != "" {
 		t.Fatalf("tmux still holds buffers after the clear: %s", b)
 	}
 	if strings.Contains(string(tm.raw()), "p@ss-0044") {
@@ -92,11 +94,11 @@ func (tm *term) waitUntilBuffer(timeout time.Duration) string {
 	tm.t.Helper()
 	deadline := time.Now().Add(timeout)
 	for {
-		if strings.TrimSpace(tm.tmux("list-buffers")) != "" {
-			return tm.tmux("show-buffer")
+		if strings.TrimSpace(tm.Tmux("list-buffers")) != "" {
+			return tm.Tmux("show-buffer")
 		}
 		if time.Now().After(deadline) {
-			tm.t.Fatalf("no tmux buffer after %v; screen:\n%s", timeout, frame(tm.screen()))
+			tm.t.Fatalf("no tmux buffer after %v; screen:\n%s", timeout, tmuxtest.Frame(tm.Screen()))
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -132,13 +134,13 @@ func TestExternalEditor(t *testing.T) {
 	s.cli(t, "create-secret", "--name", "ops/plain", "--secret-string", "before-editor")
 	s, record := withEditor(t, s, editorScript)
 	tm := start(t, s, 120, 40)
-	tm.waitFor(15*time.Second, "ops/plain")
-	tm.keys("Enter")
-	tm.waitFor(5*time.Second, "arn:aws:secretsmanager:")
-	tm.keys("E")
-	tm.waitFor(10*time.Second, "Save new version", "text changed, 1 line")
-	tm.keys("y")
-	tm.waitUntil(10*time.Second, "the value is saved", func(string) bool {
+	tm.WaitFor(15*time.Second, "ops/plain")
+	tm.Keys("Enter")
+	tm.WaitFor(5*time.Second, "arn:aws:secretsmanager:")
+	tm.Keys("E")
+	tm.WaitFor(10*time.Second, "Save new version", "text changed, 1 line")
+	tm.Keys("y")
+	tm.WaitUntil(10*time.Second, "the value is saved", func(string) bool {
 		v, _ := valueOf(t, s, "ops/plain", "AWSCURRENT")
 		return v == "edited-in-editor"
 	})
@@ -183,11 +185,11 @@ func TestExternalEditRefusedIsReopened(t *testing.T) {
 	s.cli(t, "create-secret", "--name", "ops/big", "--secret-string", "small")
 	s, record := withEditor(t, s, refusingEditorScript)
 	tm := start(t, s, 120, 40)
-	tm.waitFor(15*time.Second, "ops/big")
-	tm.keys("Enter")
-	tm.waitFor(5*time.Second, "arn:aws:secretsmanager:")
-	tm.keys("E")
-	tm.waitFor(10*time.Second, "Save new version", "text changed")
+	tm.WaitFor(15*time.Second, "ops/big")
+	tm.Keys("Enter")
+	tm.WaitFor(5*time.Second, "arn:aws:secretsmanager:")
+	tm.Keys("E")
+	tm.WaitFor(10*time.Second, "Save new version", "text changed")
 	rec, err := os.ReadFile(record)
 	if err != nil {
 		t.Fatalf("the editor was not reopened: %v", err)
@@ -195,8 +197,8 @@ func TestExternalEditRefusedIsReopened(t *testing.T) {
 	if got := strings.TrimSpace(string(rec)); got != "65537" {
 		t.Fatalf("the reopened editor got %s bytes, want the refused edit's 65537", got)
 	}
-	tm.keys("y")
-	tm.waitUntil(10*time.Second, "the corrected value is saved", func(string) bool {
+	tm.Keys("y")
+	tm.WaitUntil(10*time.Second, "the corrected value is saved", func(string) bool {
 		v, _ := valueOf(t, s, "ops/big", "AWSCURRENT")
 		return v == "fits-now"
 	})
