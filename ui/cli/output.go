@@ -17,9 +17,10 @@ import (
 
 // The AWS CLI prints responses with Python's json.dumps(indent=4,
 // ensure_ascii=False), keys in the order of the service model's members.
-// encoding/json cannot keep key order for maps or leave out empty values
-// the way the CLI does, so responses are built as ordered objects and
-// written by the small encoder below.
+// encoding/json cannot indent or escape the way Python does, so responses
+// become ordered objects written by the small encoder below: Secrets
+// Manager's from their wire shapes (output_shape.go), the others (IAM,
+// keys, the store's own commands) built member by member.
 
 // field is one member of an ordered JSON object.
 type field struct {
