@@ -23,6 +23,7 @@ import (
 	"github.com/secretary-sh/secretary/backend"
 	"github.com/secretary-sh/secretary/backend/demo"
 	"github.com/secretary-sh/secretary/backend/local"
+	"github.com/secretary-sh/secretary/backend/local/localtest"
 	"github.com/secretary-sh/secretary/theme"
 	"github.com/secretary-sh/secretary/ui/internal/tmuxtest"
 )
@@ -330,14 +331,8 @@ func BenchmarkFirstFrame10kKeyFile(b *testing.B) {
 	if out, err := exec.Command("go", "build", "-o", bin, "github.com/secretary-sh/secretary").CombinedOutput(); err != nil {
 		b.Fatalf("build: %v\n%s", err, out)
 	}
-	keyFile, store := filepath.Join(dir, "store.key"), filepath.Join(dir, "store.db")
-	if err := local.GenerateKeyFile(keyFile); err != nil {
-		b.Fatal(err)
-	}
-	s, err := local.Init(context.Background(), store, local.Credential{KeyFile: keyFile}, local.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
+	s := localtest.NewStore(b)
+	keyFile, store := s.KeyFile, s.Path
 	if _, err := demo.Fill(context.Background(), s, demo.Options{Secrets: 10_000, Seed: 1}); err != nil {
 		b.Fatal(err)
 	}
