@@ -511,7 +511,7 @@ func TestProgressPhasesOnlyMoveForward(t *testing.T) {
 	if p.status() != "rotating" {
 		t.Fatalf("status %q while running", p.status())
 	}
-	p.Update(rotationEndMsg{run: 7, err: backend.Errorf(backend.CodeInvalidRequest, rotation.MsgInProgress)})
+	p.Update(rotationEndMsg{run: 7, err: backend.RotationInProgressError()})
 	if v := p.View(); !strings.Contains(v, "The rotation did not start.") || !strings.Contains(v, "A previous rotation isn't complete.") {
 		t.Fatalf("a refused rotation:\n%s", v)
 	}

@@ -11,6 +11,9 @@ import (
 
 // policies returns the backend's resource-policy operations; every backend
 // of this project has them.
+// msgPublicPolicy is AWS's text for PublicPolicyException (observed).
+const msgPublicPolicy = "The BlockPublicPolicy parameter is set to true, and the resource policy did not prevent broad access to the secret."
+
 func (e *env) policies() backend.ResourcePolicies {
 	e.Helper()
 	p, ok := e.B.(backend.ResourcePolicies)
@@ -153,9 +156,9 @@ func policyCases() []testCase {
 			p := e.policies()
 			public := readPolicy(accountOf(out.ARN), `"*"`, "")
 			_, err := p.PutResourcePolicy(e.ctx, &backend.PutResourcePolicyInput{SecretID: id, ResourcePolicy: public, BlockPublicPolicy: true})
-			e.wantErr("PutResourcePolicy public", err, backend.CodePublicPolicy, backend.MsgPublicPolicy)
+			e.wantErr("PutResourcePolicy public", err, backend.CodePublicPolicy, msgPublicPolicy)
 			_, err = p.PutResourcePolicy(e.ctx, &backend.PutResourcePolicyInput{SecretID: id, ResourcePolicy: readPolicy(accountOf(out.ARN), `{"AWS":"*"}`, ""), BlockPublicPolicy: true})
-			e.wantErr("PutResourcePolicy AWS *", err, backend.CodePublicPolicy, backend.MsgPublicPolicy)
+			e.wantErr("PutResourcePolicy AWS *", err, backend.CodePublicPolicy, msgPublicPolicy)
 			e.wantNoPolicy(id)
 
 			narrowed := readPolicy(accountOf(out.ARN), `"*"`, fmt.Sprintf(`{"StringEquals":{"aws:PrincipalAccount":"%s"}}`, accountOf(out.ARN)))

@@ -188,6 +188,22 @@ func versionCases() []testCase {
 			e.moveStage(id, "BLUE", v1, v2)
 			e.wantStages("after the move", e.stages(id), map[string][]string{v1: {cur, "BLUE"}, v3: {"GREEN"}})
 		}},
+		{name: "a MoveToVersionId or RemoveFromVersionId naming no version is rejected and changes nothing", fn: func(e *env) {
+			// AWS's answer is not recorded; this is moto's, the one every
+			// store of this project gives (see AWS-DIFFERENCES.md).
+			v1 := e.createValue("s", "one").VersionID
+			id := e.name("s")
+			missing := token()
+			_, err := e.B.UpdateSecretVersionStage(e.ctx, &backend.UpdateSecretVersionStageInput{
+				SecretID: id, VersionStage: cur, MoveToVersionID: missing, RemoveFromVersionID: v1,
+			})
+			e.wantErr("MoveToVersionId naming no version", err, backend.CodeInvalidParameter, "Not a valid version: "+missing)
+			_, err = e.B.UpdateSecretVersionStage(e.ctx, &backend.UpdateSecretVersionStageInput{SecretID: id, VersionStage: "NEW", MoveToVersionID: missing})
+			e.wantErr("a new label moved to no version", err, backend.CodeInvalidParameter, "Not a valid version: "+missing)
+			_, err = e.B.UpdateSecretVersionStage(e.ctx, &backend.UpdateSecretVersionStageInput{SecretID: id, VersionStage: cur, RemoveFromVersionID: missing})
+			e.wantErr("RemoveFromVersionId naming no version", err, backend.CodeInvalidParameter, "Not a valid version: "+missing)
+			e.wantStages("labels unchanged", e.stages(id), map[string][]string{v1: {cur}})
+		}},
 		{name: "RemoveFromVersionId alone removes the label and a version without labels is deprecated", fn: func(e *env) {
 			v1 := e.createValue("s", "one").VersionID
 			id := e.name("s")

@@ -244,7 +244,7 @@ func testStartRule(t *testing.T, newBackend factory) {
 	}
 	e := &rotation.Engine{Backend: b, Functions: registry(t)}
 	_, err := e.Rotate(ctx, "s", "password", "")
-	if backend.Code(err) != backend.CodeInvalidRequest || !strings.Contains(err.Error(), rotation.MsgInProgress) {
+	if !errors.Is(err, backend.RotationInProgressError()) {
 		t.Fatalf("second rotation: %v", err)
 	}
 	if got, id := value(t, b, "s", backend.StageCurrent); got != "v1" || id != curID {

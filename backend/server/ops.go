@@ -133,7 +133,7 @@ func listSecrets(ctx context.Context, b backend.Backend, body []byte) (any, erro
 		if in.MaxResults == 0 {
 			// 0 means "service default" in our types; on the wire it
 			// is an explicit, invalid value.
-			return nil, backend.Errorf(backend.CodeValidation, "1 validation error detected: Value '0' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1")
+			return nil, backend.BelowMinError("maxResults", 0, 1)
 		}
 	}
 	out, err := b.ListSecrets(ctx, in)
@@ -163,7 +163,7 @@ func listSecretVersionIds(ctx context.Context, b backend.Backend, body []byte) (
 	if req.MaxResults != nil {
 		in.MaxResults = *req.MaxResults
 		if in.MaxResults == 0 {
-			return nil, backend.Errorf(backend.CodeValidation, "1 validation error detected: Value '0' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1")
+			return nil, backend.BelowMinError("maxResults", 0, 1)
 		}
 	}
 	out, err := b.ListSecretVersionIds(ctx, in)
