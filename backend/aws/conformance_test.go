@@ -1,14 +1,23 @@
 package aws
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/secretary-sh/secretary/backend"
@@ -23,9 +32,17 @@ import (
 // directions.
 func TestConformanceThroughServe(t *testing.T) {
 	clock := &testClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	// Each case gets its own served store; Raw talks to the last one New
+	// served, which is the case's own (cases run one at a time).
+	var endpoint string
 	backendtest.Run(t, backendtest.Harness{
 		New: func(t *testing.T) backend.Backend {
-			return serveStore(t, clock.Now)
+			b, url := serveStoreAt(t, clock.Now)
+			endpoint = url
+			return b
+		},
+		Raw: func(ctx context.Context, op string, body []byte) (string, string, error) {
+			return rawRequest(ctx, endpoint, op, body)
 		},
 		Now:     clock.Now,
 		Advance: clock.Advance,
@@ -64,6 +81,16 @@ func TestConformanceAgainstAWS(t *testing.T) {
 // an AWS backend pointed at it with a registered access key.
 func serveStore(t testing.TB, now func() time.Time) *Backend {
 	t.Helper()
+	b, _ := serveStoreAt(t, now)
+	return b
+}
+
+// conformanceKey is the access key the served stores accept.
+const conformanceKeyID, conformanceSecret = "SCRTCONFORMANCE00001", "conformance-secret-key-0123456789abcdef"
+
+// serveStoreAt is serveStore that also returns the endpoint.
+func serveStoreAt(t testing.TB, now func() time.Time) (*Backend, string) {
+	t.Helper()
 	key := make([]byte, 32)
 	if _, err := rand.Read(key); err != nil {
 		t.Fatal(err)
@@ -73,7 +100,7 @@ func serveStore(t testing.TB, now func() time.Time) *Backend {
 		t.Fatalf("init store: %v", err)
 	}
 	t.Cleanup(func() { st.Close() })
-	const keyID, secret = "SCRTCONFORMANCE00001", "conformance-secret-key-0123456789abcdef"
+	const keyID, secret = conformanceKeyID, conformanceSecret
 	h, err := server.New(st, server.Options{Keys: fixedKey{keyID, secret}})
 	if err != nil {
 		t.Fatal(err)
@@ -103,7 +130,7 @@ func serveStore(t testing.TB, now func() time.Time) *Backend {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { b.Close() })
-	return b
+	return b, url
 }
 
 // fixedKey is one access key, for tests that run before a store-backed key
@@ -133,4 +160,41 @@ func (c *testClock) Advance(d time.Duration) {
 	c.mu.Lock()
 	c.t = c.t.Add(d)
 	c.mu.Unlock()
+}
+
+// rawRequest sends body as operation's request to a served store, signed
+// with the conformance key for region local at the store's time, and
+// returns the exception name and message of the answer (empty on success).
+func rawRequest(ctx context.Context, endpoint, operation string, body []byte) (code, message string, err error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint+"/", bytes.NewReader(body))
+	if err != nil {
+		return "", "", err
+	}
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Set("X-Amz-Target", "secretsmanager."+operation)
+	sum := sha256.Sum256(body)
+	creds := aws.Credentials{AccessKeyID: conformanceKeyID, SecretAccessKey: conformanceSecret}
+	if err := v4.NewSigner().SignHTTP(ctx, creds, req, hex.EncodeToString(sum[:]), "secretsmanager", "local", time.Now()); err != nil {
+		return "", "", err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", "", err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return "", "", err
+	}
+	if resp.StatusCode == http.StatusOK {
+		return "", "", nil
+	}
+	var e struct {
+		Type    string `json:"__type"`
+		Message string `json:"Message"`
+	}
+	if err := json.Unmarshal(data, &e); err != nil {
+		return "", "", fmt.Errorf("HTTP %d: %s", resp.StatusCode, data)
+	}
+	return e.Type, e.Message, nil
 }

@@ -67,6 +67,10 @@ func createSecret(ctx context.Context, b backend.Backend, body []byte) (any, err
 	if err := required("Name", req.Name != nil); err != nil {
 		return nil, err
 	}
+	// AWS refuses it before looking the secret up; SDKs always send one.
+	if err := backend.TokenRequired("CreateSecret", req.ClientRequestToken, true); err != nil {
+		return nil, err
+	}
 	if len(req.AddReplicaRegions) > 0 {
 		return nil, errNoReplication()
 	}
@@ -237,6 +241,10 @@ func putSecretValue(ctx context.Context, b backend.Backend, body []byte) (any, e
 	if err := required("SecretId", req.SecretId != nil); err != nil {
 		return nil, err
 	}
+	// AWS refuses it before looking the secret up; SDKs always send one.
+	if err := backend.TokenRequired("PutSecretValue", req.ClientRequestToken, true); err != nil {
+		return nil, err
+	}
 	out, err := b.PutSecretValue(ctx, &backend.PutSecretValueInput{
 		SecretID:           *req.SecretId,
 		ClientRequestToken: req.ClientRequestToken,
@@ -256,6 +264,10 @@ func updateSecret(ctx context.Context, b backend.Backend, body []byte) (any, err
 		return nil, err
 	}
 	if err := required("SecretId", req.SecretId != nil); err != nil {
+		return nil, err
+	}
+	// AWS refuses it before looking the secret up; SDKs always send one.
+	if err := backend.TokenRequired("UpdateSecret", req.ClientRequestToken, req.SecretString != nil || req.SecretBinary != nil); err != nil {
 		return nil, err
 	}
 	out, err := b.UpdateSecret(ctx, &backend.UpdateSecretInput{
@@ -385,6 +397,10 @@ func rotateSecret(ctx context.Context, b backend.Backend, body []byte) (any, err
 		return nil, err
 	}
 	if err := required("SecretId", req.SecretId != nil); err != nil {
+		return nil, err
+	}
+	// AWS refuses it before looking the secret up; SDKs always send one.
+	if err := backend.TokenRequired("RotateSecret", req.ClientRequestToken, false); err != nil {
 		return nil, err
 	}
 	out, err := r.RotateSecret(ctx, &backend.RotateSecretInput{
