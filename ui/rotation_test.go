@@ -22,6 +22,16 @@ const rotated = "prod/payments/postgres"
 // database refusing ALTER USER would.
 var errRefused = errors.New("the database refused the new password")
 
+// failAtSet is a rotation function whose setSecret always fails.
+type failAtSet struct{ rotation.Function }
+
+func (f failAtSet) Step(ctx context.Context, req rotation.Request) error {
+	if req.Step == rotation.StepSet {
+		return errRefused
+	}
+	return f.Function.Step(ctx, req)
+}
+
 // rotationStore is a real store whose rotation functions are the built-in
 // password function and "fail-at-set": the password function with a
 // setSecret that always fails, the way a database that refuses the new
@@ -35,12 +45,7 @@ func rotationStore(t testing.TB) (*local.Store, *settableClock) {
 		if err != nil {
 			return nil, err
 		}
-		return rotation.FunctionFunc(func(ctx context.Context, req rotation.Request) error {
-			if req.Step == rotation.StepSet {
-				return errRefused
-			}
-			return pw.Step(ctx, req)
-		}), nil
+		return failAtSet{pw}, nil
 	})
 	clk := &settableClock{t: testNow}
 	s, err := local.Init(context.Background(), filepath.Join(t.TempDir(), "store.db"), local.Credential{Passphrase: []byte(testPassphrase)}, local.Options{

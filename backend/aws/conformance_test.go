@@ -77,18 +77,12 @@ func TestConformanceAgainstAWS(t *testing.T) {
 	})
 }
 
-// serveStore creates an embedded store, serves it on loopback and returns
-// an AWS backend pointed at it with a registered access key.
-func serveStore(t testing.TB, now func() time.Time) *Backend {
-	t.Helper()
-	b, _ := serveStoreAt(t, now)
-	return b
-}
-
 // conformanceKey is the access key the served stores accept.
 const conformanceKeyID, conformanceSecret = "SCRTCONFORMANCE00001", "conformance-secret-key-0123456789abcdef"
 
-// serveStoreAt is serveStore that also returns the endpoint.
+// serveStoreAt creates an embedded store, serves it on loopback and
+// returns an AWS backend pointed at it with a registered access key, and
+// the endpoint.
 func serveStoreAt(t testing.TB, now func() time.Time) (*Backend, string) {
 	t.Helper()
 	key := make([]byte, 32)
