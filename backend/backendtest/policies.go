@@ -11,9 +11,6 @@ import (
 
 // policies returns the backend's resource-policy operations; every backend
 // of this project has them.
-// msgPublicPolicy is AWS's text for PublicPolicyException (observed).
-const msgPublicPolicy = "The BlockPublicPolicy parameter is set to true, and the resource policy did not prevent broad access to the secret."
-
 func (e *env) policies() backend.ResourcePolicies {
 	e.Helper()
 	p, ok := e.B.(backend.ResourcePolicies)

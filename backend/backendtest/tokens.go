@@ -8,11 +8,6 @@ import (
 	"github.com/secretary-sh/secretary/backend"
 )
 
-// msgMissingToken is AWS's answer to a request on the wire without a
-// ClientRequestToken (LocalStack, whose snapshots are validated against
-// AWS).
-const msgMissingToken = "You must provide a ClientRequestToken value. We recommend a UUID-type value."
-
 // tokenCases: AWS requires a ClientRequestToken on the wire for the calls
 // that may create a version, and every SDK and the AWS CLI fill one in. The
 // Backend contract is the SDK's: a caller in process may leave it empty and
