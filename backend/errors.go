@@ -151,7 +151,7 @@ func VersionExistsError() *Error {
 	return &Error{CodeResourceExists, "You can't modify an existing version, you can only create a new version."}
 }
 
-// MissingTokenError (LocalStack, and AWS-SEMANTICS): a request on the wire
+// MissingTokenError (LocalStack; see AWS-DIFFERENCES.md): a request on the wire
 // to CreateSecret, PutSecretValue, UpdateSecret with a value or
 // RotateSecret without a ClientRequestToken. SDKs and the AWS CLI always
 // send one, so only a hand-made request meets it. RotateSecret answers
