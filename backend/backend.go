@@ -16,6 +16,12 @@ import (
 
 // Backend is a Secrets Manager–compatible store. SecretID arguments accept a
 // name, a full ARN or a partial ARN (without the random suffix).
+//
+// ClientRequestToken is optional here, as it is to an AWS SDK's caller: a
+// write without one gets a new UUID as its VersionId. On the wire AWS
+// requires it (TokenRequired), so a server checks it, and secretary's own
+// console, CLI and migrations always send one so that a retry of the same
+// write is a no-op.
 type Backend interface {
 	CreateSecret(ctx context.Context, in *CreateSecretInput) (*CreateSecretOutput, error)
 	DescribeSecret(ctx context.Context, secretID string) (*SecretMetadata, error)

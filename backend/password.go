@@ -74,16 +74,14 @@ func RandomPassword(in *GetRandomPasswordInput) (string, error) {
 		pool += keep(" ")
 	}
 	if pool == "" {
-		// Unverified text: AWS's wording for this case is not known to us.
-		return "", Errorf(CodeInvalidParameter, "The password can't be generated because every character type is excluded.")
+		return "", EveryTypeExcludedError()
 	}
 	var required []string
 	if requireEach {
 		required = classes
 	}
 	if len(required) > length {
-		// moto.
-		return "", Errorf(CodeInvalidParameter, "Password length is too short based on the required types.")
+		return "", PasswordTooShortError()
 	}
 
 	out := make([]byte, length)

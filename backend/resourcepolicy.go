@@ -10,9 +10,6 @@ import (
 // store that keeps resource policies itself (the AWS backend lets the
 // service apply them).
 
-// MsgPublicPolicy is AWS's text for PublicPolicyException.
-const MsgPublicPolicy = "The BlockPublicPolicy parameter is set to true, and the resource policy did not prevent broad access to the secret."
-
 // ValidateResourcePolicyInput checks the members of a ValidateResourcePolicy
 // request: SecretId is optional, the policy 1–20480 characters.
 func ValidateResourcePolicyInput(secretID, doc string) error {
@@ -49,12 +46,12 @@ func CheckPutResourcePolicy(in *PutResourcePolicyInput) (*policy.Document, error
 	if err != nil {
 		var inv *policy.InvalidError
 		if errors.As(err, &inv) {
-			return nil, Errorf(CodeMalformedPolicyDocument, "The resource policy is not valid: %s", inv.Error())
+			return nil, MalformedPolicyError(inv.Error())
 		}
 		return nil, err
 	}
 	if in.BlockPublicPolicy && doc.IsPublic() {
-		return nil, Errorf(CodePublicPolicy, MsgPublicPolicy)
+		return nil, PublicPolicyError()
 	}
 	return doc, nil
 }

@@ -7,21 +7,10 @@ import (
 	"unicode/utf8"
 )
 
-// Shared request validation with AWS's exception names and messages. Every
-// implementation that does its own checking (the embedded store, the HTTP
-// server) calls these so the messages match everywhere.
-//
-// Where the messages come from:
-//   - Texts marked "observed" were recorded from real AWS responses
-//     (LocalStack's snapshot tests, which are validated against AWS, and
-//     operator reports quoting the service).
-//   - Length, range and enum checks use the format of AWS's request
-//     validation layer ("1 validation error detected: Value '…' at '…'
-//     failed to satisfy constraint: …") with the limits of the published API
-//     model. Sensitive members (SecretString, SecretBinary) are reported
-//     without their value, so a value never reaches an error message.
-//   - Texts marked "moto" follow getmoto/moto's secretsmanager backend where
-//     AWS's own text is not known to us.
+// Shared request validation. Every implementation that does its own
+// checking (the embedded store, the HTTP server) calls these, so the checks
+// run alike everywhere; the exception names and messages they return are
+// the builders of errors.go, where each says where its text comes from.
 
 // API limits from the Secrets Manager API model (2017-10-17, as botocore
 // ships it).
@@ -31,6 +20,7 @@ const (
 	MaxValueBytes           = 65536
 	MaxDescriptionLength    = 2048
 	MaxKmsKeyIDLength       = 2048
+	MaxRotationLambdaARN    = 2048
 	MinClientTokenLength    = 32
 	MaxClientTokenLength    = 64
 	MaxStageLength          = 256
@@ -124,6 +114,39 @@ func ValidateUpdateSecret(in *UpdateSecretInput) error {
 	return validateValue(in.SecretString, in.SecretBinary, false)
 }
 
+// ValidateRotateSecret checks a RotateSecret request's members (the rules
+// themselves are checked by the schedule parser).
+func ValidateRotateSecret(in *RotateSecretInput) error {
+	if err := ValidateSecretID(in.SecretID); err != nil {
+		return err
+	}
+	if err := validateToken(in.ClientRequestToken); err != nil {
+		return err
+	}
+	return maxLen("rotationLambdaARN", in.RotationLambdaARN, MaxRotationLambdaARN)
+}
+
+// TokenRequired applies AWS's rule for requests as they arrive on the wire:
+// CreateSecret, PutSecretValue, UpdateSecret with a value (hasValue) and
+// RotateSecret must carry a ClientRequestToken, and one without is refused
+// before the secret is looked up (MissingTokenError). SDKs and the AWS CLI
+// always send one; a server checks it, while a store called in process
+// makes a token up for a request without one (see the Backend contract).
+func TokenRequired(operation, token string, hasValue bool) error {
+	if token != "" {
+		return nil
+	}
+	switch operation {
+	case "CreateSecret", "PutSecretValue", "RotateSecret":
+		return MissingTokenError(operation)
+	case "UpdateSecret":
+		if hasValue {
+			return MissingTokenError(operation)
+		}
+	}
+	return nil
+}
+
 // ValidateUpdateSecretVersionStage checks an UpdateSecretVersionStage request
 // (shape only; the store checks it against the current labels).
 func ValidateUpdateSecretVersionStage(in *UpdateSecretVersionStageInput) error {
@@ -167,11 +190,10 @@ func ValidateGetSecretValue(in *GetSecretValueInput) error {
 // ValidateBatchGetSecretValue checks a BatchGetSecretValue request.
 func ValidateBatchGetSecretValue(in *BatchGetSecretValueInput) error {
 	if (len(in.SecretIDList) == 0) == (len(in.Filters) == 0) {
-		// moto.
-		return Errorf(CodeInvalidParameter, "Either 'SecretIdList' or 'Filters' must be provided, but not both.")
+		return BatchIDsOrFiltersError()
 	}
 	if len(in.SecretIDList) > MaxBatchResults {
-		return validationf("secretIdList", javaList(in.SecretIDList), true, "Member must have length less than or equal to %d", MaxBatchResults)
+		return TooLongError("secretIdList", JavaList(in.SecretIDList), true, MaxBatchResults)
 	}
 	for _, id := range in.SecretIDList {
 		if err := ValidateSecretID(id); err != nil {
@@ -182,8 +204,7 @@ func ValidateBatchGetSecretValue(in *BatchGetSecretValueInput) error {
 		return err
 	}
 	if in.MaxResults != 0 && len(in.Filters) == 0 {
-		// moto.
-		return Errorf(CodeInvalidParameter, "'Filters' not specified. 'Filters' must also be specified when 'MaxResults' is provided.")
+		return BatchMaxResultsError()
 	}
 	return ValidateFilters(in.Filters)
 }
@@ -197,13 +218,12 @@ func ValidateListSecrets(in *ListSecretsInput) error {
 	switch in.SortOrder {
 	case "", SortAsc, SortDesc:
 	default:
-		return validationf("sortOrder", in.SortOrder, true, "Member must satisfy enum value set: [asc, desc]")
+		return NotInEnumError("sortOrder", in.SortOrder, "[asc, desc]")
 	}
 	switch in.SortBy {
 	case "", SortByCreatedDate, SortByLastAccessedDate, SortByLastChangedDate, SortByName:
 	default:
-		return validationf("sortBy", in.SortBy, true,
-			"Member must satisfy enum value set: [created-date, last-accessed-date, last-changed-date, name]")
+		return NotInEnumError("sortBy", in.SortBy, "[created-date, last-accessed-date, last-changed-date, name]")
 	}
 	return ValidateFilters(in.Filters)
 }
@@ -213,7 +233,7 @@ func ValidateListSecrets(in *ListSecretsInput) error {
 // of the allowed set.
 func ValidateFilters(filters []Filter) error {
 	if len(filters) > MaxFilters {
-		return validationf("filters", "", false, "Member must have length less than or equal to %d", MaxFilters)
+		return TooLongError("filters", "", false, MaxFilters)
 	}
 	for i, f := range filters {
 		at := fmt.Sprintf("filters.%d.member", i+1)
@@ -221,25 +241,23 @@ func ValidateFilters(filters []Filter) error {
 		case FilterName, FilterDescription, FilterTagKey, FilterTagValue,
 			FilterPrimaryRegion, FilterOwningService, FilterAll:
 		case "":
-			// moto.
-			return Errorf(CodeInvalidParameter, "Invalid filter key")
+			return FilterKeyMissingError()
 		default:
-			return validationf(at+".key", f.Key, true, "Member must satisfy enum value set: %s", filterKeyEnum)
+			return NotInEnumError(at+".key", f.Key, filterKeyEnum)
 		}
 		if len(f.Values) == 0 {
-			// moto.
-			return Errorf(CodeInvalidParameter, "Invalid filter values for key: %s", f.Key)
+			return FilterValuesMissingError(f.Key)
 		}
 		if len(f.Values) > MaxFilterValues {
-			return validationf(at+".values", javaList(f.Values), true, "Member must have length less than or equal to %d", MaxFilterValues)
+			return TooLongError(at+".values", JavaList(f.Values), true, MaxFilterValues)
 		}
 		for j, v := range f.Values {
 			vat := fmt.Sprintf("%s.values.%d.member", at, j+1)
 			if len(v) > MaxFilterValueLength {
-				return validationf(vat, v, true, "Member must have length less than or equal to %d", MaxFilterValueLength)
+				return TooLongError(vat, v, true, MaxFilterValueLength)
 			}
 			if !validFilterValue(v) {
-				return validationf(vat, v, true, "Member must satisfy regular expression pattern: %s", filterValuePattern)
+				return PatternError(vat, v, filterValuePattern)
 			}
 		}
 	}
@@ -276,10 +294,10 @@ func ValidateDeleteSecret(in *DeleteSecretInput) error {
 		return err
 	}
 	if w := in.RecoveryWindowInDays; w != nil && (*w < MinRecoveryWindowInDays || *w > MaxRecoveryWindowInDays) {
-		return Errorf(CodeInvalidParameter, "The RecoveryWindowInDays value must be between 7 and 30 days (inclusive).")
+		return RecoveryWindowError()
 	}
 	if in.RecoveryWindowInDays != nil && in.ForceDeleteWithoutRecovery {
-		return Errorf(CodeInvalidParameter, "You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.")
+		return WindowWithForceError()
 	}
 	return nil
 }
@@ -318,7 +336,7 @@ func ValidateSecretID(id string) error {
 		return err
 	}
 	if !strings.HasPrefix(id, "arn:") && !validNameChars(id) {
-		return invalidNameError()
+		return InvalidNameError()
 	}
 	return nil
 }
@@ -330,11 +348,10 @@ func ValidateGetRandomPassword(in *GetRandomPasswordInput) error {
 	if in.PasswordLength != nil {
 		n := *in.PasswordLength
 		if n < MinPasswordLength {
-			return validationf("passwordLength", fmt.Sprint(n), true, "Member must have value greater than or equal to %d", MinPasswordLength)
+			return BelowMinError("passwordLength", n, MinPasswordLength)
 		}
 		if n > MaxPasswordLength {
-			// Observed (quoted by moto).
-			return validationf("passwordLength", fmt.Sprint(n), true, "Member must have value less than or equal to %d", MaxPasswordLength)
+			return AboveMaxError("passwordLength", n, MaxPasswordLength)
 		}
 	}
 	return maxLen("excludeCharacters", in.ExcludeCharacters, MaxPasswordLength)
@@ -345,7 +362,7 @@ func validateName(name string) error {
 		return err
 	}
 	if !validNameChars(name) {
-		return invalidNameError()
+		return InvalidNameError()
 	}
 	return nil
 }
@@ -365,12 +382,6 @@ func validNameChars(s string) bool {
 	return true
 }
 
-// invalidNameError is observed: AWS answers every operation given a name
-// with other characters this way (the "!" is part of AWS's text).
-func invalidNameError() *Error {
-	return Errorf(CodeValidation, "Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!")
-}
-
 func validateToken(token string) error {
 	if token == "" {
 		return nil
@@ -382,13 +393,11 @@ func validateToken(token string) error {
 // for PutSecretValue, which must carry a value.
 func validateValue(s *string, b []byte, required bool) error {
 	if s != nil && b != nil {
-		// Observed.
-		return Errorf(CodeInvalidParameter, "You can't specify both a binary secret value and a string secret value in the same secret.")
+		return BothValuesError()
 	}
 	if s == nil && b == nil {
 		if required {
-			// Observed (LocalStack, moto).
-			return Errorf(CodeInvalidRequest, "You must provide either SecretString or SecretBinary.")
+			return NoValueError()
 		}
 		return nil
 	}
@@ -399,17 +408,17 @@ func validateValue(s *string, b []byte, required bool) error {
 		field, n = "secretBinary", len(b)
 	}
 	if n < 1 {
-		return validationf(field, "", false, "Member must have length greater than or equal to 1")
+		return TooShortError(field, "", false, 1)
 	}
 	if n > MaxValueBytes {
-		return validationf(field, "", false, "Member must have length less than or equal to %d", MaxValueBytes)
+		return TooLongError(field, "", false, MaxValueBytes)
 	}
 	return nil
 }
 
 func validateStages(stages []string) error {
 	if len(stages) > MaxStagesPerVersion {
-		return validationf("versionStages", javaList(stages), true, "Member must have length less than or equal to %d", MaxStagesPerVersion)
+		return TooLongError("versionStages", JavaList(stages), true, MaxStagesPerVersion)
 	}
 	for i, s := range stages {
 		if err := lenBetween(fmt.Sprintf("versionStages.%d.member", i+1), s, 1, MaxStageLength); err != nil {
@@ -431,13 +440,13 @@ func validateTags(tags []Tag) error {
 			return err
 		}
 		if !validTagChars(t.Key) {
-			return validationf(at+".key", t.Key, true, "Member must satisfy regular expression pattern: %s", tagPattern)
+			return PatternError(at+".key", t.Key, tagPattern)
 		}
 		if err := maxLen(at+".value", t.Value, MaxTagValueLength); err != nil {
 			return err
 		}
 		if !validTagChars(t.Value) {
-			return validationf(at+".value", t.Value, true, "Member must satisfy regular expression pattern: %s", tagPattern)
+			return PatternError(at+".value", t.Value, tagPattern)
 		}
 	}
 	for _, t := range tags {
@@ -470,132 +479,24 @@ func validateMaxResults(n, limit int) error {
 	// 0 means "not given" in our types; AWS would reject an explicit 0 the
 	// same way as a negative number.
 	if n < 0 {
-		return validationf("maxResults", fmt.Sprint(n), true, "Member must have value greater than or equal to 1")
+		return BelowMinError("maxResults", n, 1)
 	}
 	if n > limit {
-		return validationf("maxResults", fmt.Sprint(n), true, "Member must have value less than or equal to %d", limit)
+		return AboveMaxError("maxResults", n, limit)
 	}
 	return nil
 }
 
 func lenBetween(field, v string, lo, hi int) error {
 	if len(v) < lo {
-		return validationf(field, v, true, "Member must have length greater than or equal to %d", lo)
+		return TooShortError(field, v, true, lo)
 	}
 	return maxLen(field, v, hi)
 }
 
 func maxLen(field, v string, hi int) error {
 	if len(v) > hi {
-		return validationf(field, v, true, "Member must have length less than or equal to %d", hi)
+		return TooLongError(field, v, true, hi)
 	}
 	return nil
-}
-
-// javaList renders a list of strings as AWS's validation messages quote
-// one: "[a, b, c]".
-func javaList(items []string) string { return "[" + strings.Join(items, ", ") + "]" }
-
-// validationf builds a ValidationException in the format of AWS's request
-// validation layer. showValue is false for sensitive members and lists.
-func validationf(field, value string, showValue bool, constraint string, args ...any) *Error {
-	c := fmt.Sprintf(constraint, args...)
-	if !showValue {
-		return Errorf(CodeValidation, "1 validation error detected: Value at '%s' failed to satisfy constraint: %s", field, c)
-	}
-	return Errorf(CodeValidation, "1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: %s", value, field, c)
-}
-
-// Errors that depend on a store's state. Stores return these so every
-// backend words them alike; the conformance suite checks the texts.
-
-// SecretNotFoundError is observed: the secret does not exist.
-func SecretNotFoundError() *Error {
-	return Errorf(CodeResourceNotFound, "Secrets Manager can't find the specified secret.")
-}
-
-// MarkedForDeletionError is observed: the operation is not allowed while the
-// secret is scheduled for deletion.
-func MarkedForDeletionError() *Error {
-	return Errorf(CodeInvalidRequest, "You can't perform this operation on the secret because it was marked for deletion.")
-}
-
-// AlreadyScheduledError (moto) answers DeleteSecret without force on a
-// secret already scheduled for deletion.
-func AlreadyScheduledError() *Error {
-	return Errorf(CodeInvalidRequest, "You tried to perform the operation on a secret that's currently marked deleted.")
-}
-
-// NameScheduledForDeletionError is observed: CreateSecret with the name of a
-// secret scheduled for deletion.
-func NameScheduledForDeletionError() *Error {
-	return Errorf(CodeInvalidRequest, "You can't create this secret because a secret with this name is already scheduled for deletion.")
-}
-
-// SecretExistsError is observed: CreateSecret with a name in use.
-func SecretExistsError(name string) *Error {
-	return Errorf(CodeResourceExists, "The operation failed because the secret %s already exists.", name)
-}
-
-// VersionExistsError answers a ClientRequestToken reused with a different
-// value (text used by AWS's documentation of the idempotency rule).
-func VersionExistsError() *Error {
-	return Errorf(CodeResourceExists, "You can't modify an existing version, you can only create a new version.")
-}
-
-// StageValueNotFoundError is observed: no version holds the staging label
-// (also what GetSecretValue answers on a secret that has no value yet).
-func StageValueNotFoundError(stage string) *Error {
-	return Errorf(CodeResourceNotFound, "Secrets Manager can't find the specified secret value for staging label: %s", stage)
-}
-
-// VersionValueNotFoundError is observed: no version has this id.
-func VersionValueNotFoundError(versionID string) *Error {
-	return Errorf(CodeResourceNotFound, "Secrets Manager can't find the specified secret value for VersionId: %s", versionID)
-}
-
-// StageVersionMismatchError is observed: GetSecretValue's VersionId and
-// VersionStage name different versions.
-func StageVersionMismatchError() *Error {
-	return Errorf(CodeInvalidRequest, "You provided a VersionStage that is not associated to the provided VersionId.")
-}
-
-// RemoveFromVersionRequiredError (moto, after AWS's text) answers
-// UpdateSecretVersionStage moving a label held by another version without
-// naming that version in RemoveFromVersionId.
-func RemoveFromVersionRequiredError(stage, holderVersionID string) *Error {
-	return Errorf(CodeInvalidParameter,
-		"The parameter RemoveFromVersionId can't be empty. Staging label %s is currently attached to version %s, so you must explicitly reference that version in RemoveFromVersionId.",
-		stage, holderVersionID)
-}
-
-// StageNotOnVersionError (moto) answers UpdateSecretVersionStage whose
-// RemoveFromVersionId does not hold the label.
-func StageNotOnVersionError(stage, versionID string) *Error {
-	return Errorf(CodeInvalidParameter, "Version stage %s not found in version %s", stage, versionID)
-}
-
-// InvalidVersionError (moto) answers UpdateSecretVersionStage naming a
-// version the secret does not have.
-func InvalidVersionError(versionID string) *Error {
-	return Errorf(CodeInvalidParameter, "Not a valid version: %s", versionID)
-}
-
-// TooManyStagesError answers a change that would leave a version with more
-// than 20 staging labels (unverified text; UpdateSecretVersionStage lists
-// LimitExceededException for quotas).
-func TooManyStagesError() *Error {
-	return Errorf(CodeLimitExceeded, "A version can have at most %d staging labels.", MaxStagesPerVersion)
-}
-
-// TooManyTagsError answers a request that would leave a secret with more
-// than 50 tags. The text is unverified; the exception name is the one the
-// API model lists for TagResource's bad parameters.
-func TooManyTagsError() *Error {
-	return Errorf(CodeInvalidParameter, "A secret can have at most %d tags.", MaxTagsPerSecret)
-}
-
-// SystemTagError is observed: a tag key with the reserved "aws:" prefix.
-func SystemTagError(key string) *Error {
-	return Errorf(CodeInvalidParameter, "You can't modify system tags. Tag key: '%s'.", key)
 }

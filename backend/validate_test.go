@@ -369,27 +369,3 @@ func TestValidateBatchGetSecretValue(t *testing.T) {
 	wantErr(t, backend.ValidateBatchGetSecretValue(&backend.BatchGetSecretValueInput{Filters: []backend.Filter{{Key: "nope", Values: []string{"a"}}}}), backend.CodeValidation,
 		"1 validation error detected: Value 'nope' at 'filters.1.member.key' failed to satisfy constraint: Member must satisfy enum value set: [all, name, tag-key, description, tag-value, primary-region, owning-service]")
 }
-
-func TestStateErrors(t *testing.T) {
-	// The texts stores return for state-dependent failures; the conformance
-	// suite repeats them literally, so a change here must be deliberate.
-	for _, c := range []struct {
-		err       *backend.Error
-		code, msg string
-	}{
-		{backend.SecretNotFoundError(), backend.CodeResourceNotFound, "Secrets Manager can't find the specified secret."},
-		{backend.MarkedForDeletionError(), backend.CodeInvalidRequest, "You can't perform this operation on the secret because it was marked for deletion."},
-		{backend.NameScheduledForDeletionError(), backend.CodeInvalidRequest, "You can't create this secret because a secret with this name is already scheduled for deletion."},
-		{backend.SecretExistsError("prod/db"), backend.CodeResourceExists, "The operation failed because the secret prod/db already exists."},
-		{backend.VersionExistsError(), backend.CodeResourceExists, "You can't modify an existing version, you can only create a new version."},
-		{backend.StageValueNotFoundError("AWSPENDING"), backend.CodeResourceNotFound, "Secrets Manager can't find the specified secret value for staging label: AWSPENDING"},
-		{backend.VersionValueNotFoundError("v"), backend.CodeResourceNotFound, "Secrets Manager can't find the specified secret value for VersionId: v"},
-		{backend.StageVersionMismatchError(), backend.CodeInvalidRequest, "You provided a VersionStage that is not associated to the provided VersionId."},
-		{backend.SystemTagError("aws:x"), backend.CodeInvalidParameter, "You can't modify system tags. Tag key: 'aws:x'."},
-	} {
-		wantErr(t, c.err, c.code, c.msg)
-		if !errors.Is(c.err, &backend.Error{Code: c.code}) {
-			t.Errorf("%v does not match the %s sentinel", c.err, c.code)
-		}
-	}
-}

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -89,8 +90,8 @@ func editDescription(c *common, name, current string) tea.Cmd {
 	}
 	shown := line(name)
 	return openDialog(newPrompt(c, "Description of "+shown, "", current, nil, func(v string) (tea.Cmd, escaped.Text) {
-		if len(v) > 2048 {
-			return nil, "A description holds at most 2048 characters."
+		if len(v) > backend.MaxDescriptionLength {
+			return nil, "A description holds at most " + line(strconv.Itoa(backend.MaxDescriptionLength)) + " characters."
 		}
 		return c.task("Saving description…", "description of "+shown+" saved",
 			func(ctx context.Context, b backend.Backend) (tea.Msg, error) {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/google/uuid"
 	"github.com/secretary-sh/secretary/backend"
 	"github.com/secretary-sh/secretary/ui/editor"
 	"github.com/secretary-sh/secretary/ui/escaped"
@@ -161,8 +162,12 @@ func confirmSave(c *common, name, old, new string, binary bool) tea.Cmd {
 		body = append(body, "Warning: "+line(w)+".")
 	}
 	body = append(body, "Save as the new AWSCURRENT version of "+shown+"? The current one becomes AWSPREVIOUS.")
+	// One token for this save, made before it is confirmed: a served
+	// store refuses a PutSecretValue without one, as AWS does, and a retry
+	// of the same save is then a no-op instead of a second version.
+	token := uuid.NewString()
 	d := newConfirm(c, "Save new version", "Save", body, func(int) tea.Cmd {
-		in := &backend.PutSecretValueInput{SecretID: name}
+		in := &backend.PutSecretValueInput{SecretID: name, ClientRequestToken: token}
 		if binary {
 			in.SecretBinary = raw
 		} else {

@@ -22,6 +22,16 @@ const rotated = "prod/payments/postgres"
 // database refusing ALTER USER would.
 var errRefused = errors.New("the database refused the new password")
 
+// failAtSet is a rotation function whose setSecret always fails.
+type failAtSet struct{ rotation.Function }
+
+func (f failAtSet) Step(ctx context.Context, req rotation.Request) error {
+	if req.Step == rotation.StepSet {
+		return errRefused
+	}
+	return f.Function.Step(ctx, req)
+}
+
 // rotationStore is a real store whose rotation functions are the built-in
 // password function and "fail-at-set": the password function with a
 // setSecret that always fails, the way a database that refuses the new
@@ -35,12 +45,7 @@ func rotationStore(t testing.TB) (*local.Store, *settableClock) {
 		if err != nil {
 			return nil, err
 		}
-		return rotation.FunctionFunc(func(ctx context.Context, req rotation.Request) error {
-			if req.Step == rotation.StepSet {
-				return errRefused
-			}
-			return pw.Step(ctx, req)
-		}), nil
+		return failAtSet{pw}, nil
 	})
 	clk := &settableClock{t: testNow}
 	s := localtest.NewPassphraseStore(t, testPassphrase, local.Options{Now: clk.now, Actor: "test@console", Rotation: reg}).Store
@@ -502,7 +507,7 @@ func TestProgressPhasesOnlyMoveForward(t *testing.T) {
 	if p.status() != "rotating" {
 		t.Fatalf("status %q while running", p.status())
 	}
-	p.Update(rotationEndMsg{run: 7, err: backend.Errorf(backend.CodeInvalidRequest, rotation.MsgInProgress)})
+	p.Update(rotationEndMsg{run: 7, err: backend.RotationInProgressError()})
 	if v := p.View(); !strings.Contains(v, "The rotation did not start.") || !strings.Contains(v, "A previous rotation isn't complete.") {
 		t.Fatalf("a refused rotation:\n%s", v)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -376,8 +377,8 @@ func (v *versionsPage) addLabel(sel *backend.SecretVersion) tea.Cmd {
 		switch {
 		case label == "":
 			return nil, "Type a label."
-		case len(label) > 256:
-			return nil, "A staging label holds at most 256 characters."
+		case len(label) > backend.MaxStageLength:
+			return nil, "A staging label holds at most " + line(strconv.Itoa(backend.MaxStageLength)) + " characters."
 		case slices.Contains(sel.VersionStages, label):
 			return nil, "This version already has " + line(label) + "."
 		case label == backend.StageCurrent:

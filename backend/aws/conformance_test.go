@@ -1,11 +1,21 @@
 package aws
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
 	"github.com/secretary-sh/secretary/backend"
 	"github.com/secretary-sh/secretary/backend/backendtest"
@@ -19,9 +29,17 @@ import (
 // directions.
 func TestConformanceThroughServe(t *testing.T) {
 	clock := &testClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	// Each case gets its own served store; Raw talks to the last one New
+	// served, which is the case's own (cases run one at a time).
+	var served *localtest.Served
 	backendtest.Run(t, backendtest.Harness{
 		New: func(t *testing.T) backend.Backend {
-			return serveStore(t, clock.Now)
+			b, sv := serveStoreAt(t, clock.Now)
+			served = sv
+			return b
+		},
+		Raw: func(ctx context.Context, op string, body []byte) (string, string, error) {
+			return rawRequest(ctx, served, op, body)
 		},
 		Now:     clock.Now,
 		Advance: clock.Advance,
@@ -56,12 +74,14 @@ func TestConformanceAgainstAWS(t *testing.T) {
 	})
 }
 
-// serveStore creates an embedded store, serves it on loopback and returns
-// an AWS backend pointed at it with a registered access key.
-func serveStore(t testing.TB, now func() time.Time) *Backend {
+// serveStoreAt creates an embedded store, serves it on loopback and
+// returns an AWS backend pointed at it with the served access key, and
+// what was served (endpoint and key) for raw requests.
+func serveStoreAt(t testing.TB, now func() time.Time) (*Backend, *localtest.Served) {
 	t.Helper()
 	st := localtest.NewStoreWith(t, local.Options{Now: now})
-	return sdkBackend(t, localtest.Serve(t, st))
+	sv := localtest.Serve(t, st)
+	return sdkBackend(t, sv), sv
 }
 
 // sdkBackend is this backend on a served store, with the served key.
@@ -91,4 +111,41 @@ func (c *testClock) Advance(d time.Duration) {
 	c.mu.Lock()
 	c.t = c.t.Add(d)
 	c.mu.Unlock()
+}
+
+// rawRequest sends body as operation's request to a served store, signed
+// with the served key for the server's region at the store's time, and
+// returns the exception name and message of the answer (empty on success).
+func rawRequest(ctx context.Context, sv *localtest.Served, operation string, body []byte) (code, message string, err error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, sv.Endpoint+"/", bytes.NewReader(body))
+	if err != nil {
+		return "", "", err
+	}
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Set("X-Amz-Target", "secretsmanager."+operation)
+	sum := sha256.Sum256(body)
+	creds := aws.Credentials{AccessKeyID: sv.KeyID, SecretAccessKey: sv.SecretKey}
+	if err := v4.NewSigner().SignHTTP(ctx, creds, req, hex.EncodeToString(sum[:]), "secretsmanager", sv.Region, time.Now()); err != nil {
+		return "", "", err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", "", err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return "", "", err
+	}
+	if resp.StatusCode == http.StatusOK {
+		return "", "", nil
+	}
+	var e struct {
+		Type    string `json:"__type"`
+		Message string `json:"Message"`
+	}
+	if err := json.Unmarshal(data, &e); err != nil {
+		return "", "", fmt.Errorf("HTTP %d: %s", resp.StatusCode, data)
+	}
+	return e.Type, e.Message, nil
 }

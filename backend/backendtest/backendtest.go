@@ -63,6 +63,13 @@ type Harness struct {
 	// Settle is how long listings may take to reflect writes (ListSecrets
 	// on AWS is eventually consistent). Zero means at once.
 	Settle time.Duration
+
+	// Raw, when set, sends one operation's JSON request body to the same
+	// store as it is — signed, but not filled in by an SDK — and returns
+	// the exception name and message of the answer, both empty on
+	// success. The cases about what arrives on the wire (a request without
+	// the ClientRequestToken every SDK fills in) skip without it.
+	Raw func(ctx context.Context, operation string, body []byte) (code, message string, err error)
 }
 
 type testCase struct {
@@ -72,6 +79,8 @@ type testCase struct {
 	clock bool
 	// expensive marks cases that skip when Harness.SkipExpensive is set.
 	expensive bool
+	// raw marks cases that skip without Harness.Raw.
+	raw bool
 }
 
 // Run runs every conformance case against the harness's backend.
@@ -93,6 +102,9 @@ func Run(t *testing.T, h Harness) {
 				t.Run(c.name, func(t *testing.T) {
 					if c.clock && h.Advance == nil {
 						t.Skip("needs time to pass on the backend's clock; the harness has no Advance hook")
+					}
+					if c.raw && h.Raw == nil {
+						t.Skip("sends requests as they arrive on the wire; the harness has no Raw hook")
 					}
 					if c.expensive && h.SkipExpensive != "" {
 						t.Skip("writes more than a hundred versions: " + h.SkipExpensive)
@@ -120,6 +132,7 @@ func groups() []group {
 		{"Identity", identityCases()},
 		{"Versions", versionCases()},
 		{"Idempotency", idempotencyCases()},
+		{"ClientRequestToken", tokenCases()},
 		{"Deletion", deletionCases()},
 		{"ListSecrets", listCases()},
 		{"Filters", filterCases()},

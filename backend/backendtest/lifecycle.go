@@ -7,8 +7,6 @@ import (
 	"github.com/secretary-sh/secretary/backend"
 )
 
-const msgVersionExists = "You can't modify an existing version, you can only create a new version."
-
 func idempotencyCases() []testCase {
 	return []testCase{
 		{name: "PutSecretValue repeated with the same token and value changes nothing", fn: func(e *env) {
@@ -97,9 +95,9 @@ func idempotencyCases() []testCase {
 			n := e.name("s")
 			e.create(backend.CreateSecretInput{Name: n, ClientRequestToken: token(), SecretString: str("v")})
 			_, err := e.B.CreateSecret(e.ctx, &backend.CreateSecretInput{Name: n, ClientRequestToken: token(), SecretString: str("v")})
-			e.wantErr("CreateSecret", err, backend.CodeResourceExists, "The operation failed because the secret "+n+" already exists.")
+			e.wantErr("CreateSecret", err, backend.CodeResourceExists, msgSecretExists(n))
 			_, err = e.B.CreateSecret(e.ctx, &backend.CreateSecretInput{Name: n})
-			e.wantErr("CreateSecret without a value", err, backend.CodeResourceExists, "The operation failed because the secret "+n+" already exists.")
+			e.wantErr("CreateSecret without a value", err, backend.CodeResourceExists, msgSecretExists(n))
 		}},
 		{name: "CreateSecret retried with the same token and value changes nothing", fn: func(e *env) {
 			// AWS documents CreateSecret's ClientRequestToken like
@@ -205,7 +203,7 @@ func deletionCases() []testCase {
 			}
 			_, err := e.B.CreateSecret(e.ctx, &backend.CreateSecretInput{Name: id, SecretString: str("new")})
 			e.wantErr("CreateSecret", err, backend.CodeInvalidRequest,
-				"You can't create this secret because a secret with this name is already scheduled for deletion.")
+				msgNameScheduled)
 		}},
 		{name: "ListSecrets hides secrets marked for deletion unless asked", fn: func(e *env) {
 			e.createValue("kept", "v")

@@ -10,28 +10,6 @@ import (
 	"github.com/secretary-sh/secretary/backend"
 )
 
-// Observed texts (recorded from AWS).
-const (
-	msgInvalidName = "Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!"
-	msgNotFound    = "Secrets Manager can't find the specified secret."
-	msgBothValues  = "You can't specify both a binary secret value and a string secret value in the same secret."
-	msgNoValue     = "You must provide either SecretString or SecretBinary."
-	msgMarked      = "You can't perform this operation on the secret because it was marked for deletion."
-	msgWindow      = "The RecoveryWindowInDays value must be between 7 and 30 days (inclusive)."
-	msgWindowForce = "You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays."
-)
-
-// validation is AWS's request-validation message for one failed constraint.
-func validation(value, field, constraint string) string {
-	return "1 validation error detected: Value '" + value + "' at '" + field + "' failed to satisfy constraint: " + constraint
-}
-
-// validationHidden is the same for sensitive members and lists, whose value
-// is not quoted.
-func validationHidden(field, constraint string) string {
-	return "1 validation error detected: Value at '" + field + "' failed to satisfy constraint: " + constraint
-}
-
 func limitCases() []testCase {
 	return []testCase{
 		{name: "name with every allowed character is accepted", fn: func(e *env) {

@@ -367,14 +367,14 @@ func tagCases() []testCase {
 			n := e.name("s")
 			e.create(backend.CreateSecretInput{Name: n})
 			err := e.B.TagResource(e.ctx, &backend.TagResourceInput{SecretID: n, Tags: []backend.Tag{{Key: "ok", Value: "v"}, {Key: "aws:cloudformation:stack-name", Value: "x"}}})
-			e.wantErr("TagResource", err, backend.CodeInvalidParameter, "You can't modify system tags. Tag key: 'aws:cloudformation:stack-name'.")
+			e.wantErr("TagResource", err, backend.CodeInvalidParameter, msgSystemTag("aws:cloudformation:stack-name"))
 			if got := e.describe(n).Tags; len(got) != 0 {
 				e.Fatalf("a rejected TagResource stored %v", got)
 			}
 			n2 := e.name("s2")
 			e.track(n2)
 			_, err = e.B.CreateSecret(e.ctx, &backend.CreateSecretInput{Name: n2, Tags: []backend.Tag{{Key: "aws:owner", Value: "x"}}})
-			e.wantErr("CreateSecret", err, backend.CodeInvalidParameter, "You can't modify system tags. Tag key: 'aws:owner'.")
+			e.wantErr("CreateSecret", err, backend.CodeInvalidParameter, msgSystemTag("aws:owner"))
 		}},
 	}
 }

@@ -153,9 +153,9 @@ func policyCases() []testCase {
 			p := e.policies()
 			public := readPolicy(accountOf(out.ARN), `"*"`, "")
 			_, err := p.PutResourcePolicy(e.ctx, &backend.PutResourcePolicyInput{SecretID: id, ResourcePolicy: public, BlockPublicPolicy: true})
-			e.wantErr("PutResourcePolicy public", err, backend.CodePublicPolicy, backend.MsgPublicPolicy)
+			e.wantErr("PutResourcePolicy public", err, backend.CodePublicPolicy, msgPublicPolicy)
 			_, err = p.PutResourcePolicy(e.ctx, &backend.PutResourcePolicyInput{SecretID: id, ResourcePolicy: readPolicy(accountOf(out.ARN), `{"AWS":"*"}`, ""), BlockPublicPolicy: true})
-			e.wantErr("PutResourcePolicy AWS *", err, backend.CodePublicPolicy, backend.MsgPublicPolicy)
+			e.wantErr("PutResourcePolicy AWS *", err, backend.CodePublicPolicy, msgPublicPolicy)
 			e.wantNoPolicy(id)
 
 			narrowed := readPolicy(accountOf(out.ARN), `"*"`, fmt.Sprintf(`{"StringEquals":{"aws:PrincipalAccount":"%s"}}`, accountOf(out.ARN)))

@@ -22,7 +22,7 @@ func rotationCases() []testCase {
 				RotationLambdaARN: "arn:aws:lambda:us-east-1:123456789012:function:secretary-conformance-missing",
 				RotationRules:     &backend.RotationRules{AutomaticallyAfterDays: 30}})
 			e.wantErr("RotateSecret with a missing function", err, backend.CodeAccessDenied, "")
-			const want = "Secrets Manager cannot invoke the specified Lambda function. Ensure that the function policy grants access to the principal secretsmanager.amazonaws.com."
+			const want = msgCannotInvoke
 			if !strings.HasPrefix(backend.Message(err), want) {
 				e.Fatalf("message %q, want it to start with %q", backend.Message(err), want)
 			}

@@ -114,7 +114,7 @@ func (t *txn) resolveKey(kmsKeyID string) (keyInfo, error) {
 	err := t.queryRow(`SELECT id, alias, current_version FROM keys WHERE id = ? OR alias = ?`, ref, ref).
 		Scan(&k.id, &alias, &k.version)
 	if errors.Is(err, sql.ErrNoRows) {
-		return keyInfo{}, backend.Errorf(backend.CodeEncryptionFailure, "Secrets Manager can't find the specified encryption key.")
+		return keyInfo{}, backend.KeyNotFoundError()
 	}
 	if err != nil {
 		return keyInfo{}, internal(err)
@@ -254,8 +254,7 @@ func (t *txn) unwrapDEK(keyID string, version int64, arn, versionID string, w []
 	}
 	dek, err := unwrap(a, w, dekAAD(t.s.storeID, keyID, version, arn, versionID))
 	if err != nil {
-		return nil, backend.Errorf(backend.CodeDecryptionFailure,
-			"Secrets Manager can't decrypt the protected secret text using the provided KMS key.")
+		return nil, backend.DecryptionFailedError()
 	}
 	return dek, nil
 }

@@ -183,7 +183,7 @@ func (s *Store) listPage(ctx context.Context, q querier, now time.Time, in *back
 	if in.NextToken != "" {
 		var t listToken
 		if err := decodeToken(in.NextToken, &t); err != nil || t.SortBy != p.sortBy || (t.Order == "desc") != p.desc {
-			return nil, backend.Errorf(backend.CodeInvalidNextToken, "The NextToken value is invalid.")
+			return nil, backend.InvalidNextTokenError()
 		}
 		tok = &t
 	}

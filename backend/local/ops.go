@@ -188,8 +188,7 @@ func (b *txBackend) CreateSecret(ctx context.Context, in *backend.CreateSecretIn
 				return "", "", err
 			}
 			if prev.deleted.Valid {
-				return prev.arn, "", backend.Errorf(backend.CodeInvalidRequest,
-					"You can't create this secret because a secret with this name is already scheduled for deletion.")
+				return prev.arn, "", backend.NameScheduledForDeletionError()
 			}
 			// A retry of the same request (same token, same value) succeeds, as in AWS.
 			if hasValue && in.ClientRequestToken != "" {
@@ -204,8 +203,7 @@ func (b *txBackend) CreateSecret(ctx context.Context, in *backend.CreateSecretIn
 					}
 				}
 			}
-			return prev.arn, "", backend.Errorf(backend.CodeResourceExists,
-				"The operation failed because the secret %s already exists.", in.Name)
+			return prev.arn, "", backend.SecretExistsError(in.Name)
 		}
 		id, err := res.LastInsertId()
 		if err != nil {
@@ -277,8 +275,8 @@ func (t *txn) upsertTags(secretID int64, tags []backend.Tag, fresh bool) error {
 	if err := t.queryRow(`SELECT count(*) FROM tags WHERE secret_id = ?`, secretID).Scan(&n); err != nil {
 		return internal(err)
 	}
-	if n > 50 {
-		return backend.Errorf(backend.CodeValidation, "The request would cause the number of tags on the secret to exceed 50.")
+	if n > backend.MaxTagsPerSecret {
+		return backend.TooManyTagsError()
 	}
 	return nil
 }
@@ -346,7 +344,7 @@ func arnOf(sec *secretRow) string {
 func (t *txn) lookupValue(secretID, versionID, stage string) (*secretRow, *versionRow, error) {
 	column, key, ok := t.s.secretKey(secretID)
 	if !ok {
-		return nil, nil, backend.Errorf(backend.CodeResourceNotFound, msgNotFound)
+		return nil, nil, backend.SecretNotFoundError()
 	}
 	// Only the columns a read needs: the driver converts every column name
 	// of every query it runs, so each one costs.
@@ -362,7 +360,7 @@ func (t *txn) lookupValue(secretID, versionID, stage string) (*secretRow, *versi
 	err := row.Scan(&sec.id, &sec.arn, &sec.name, &sec.identMAC, &sec.lastAccessed, &sec.deleted, &sec.deletion, &sec.stagesJSON,
 		&vid, &created, &accessed, &keyID, &keyVersion, &v.wrappedDEK, &v.ciphertext)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && sec.deletion.Valid && sec.deletion.Int64 <= t.now.UnixNano()) {
-		return nil, nil, backend.Errorf(backend.CodeResourceNotFound, msgNotFound)
+		return nil, nil, backend.SecretNotFoundError()
 	}
 	if err != nil {
 		return nil, nil, internal(err)
@@ -371,7 +369,7 @@ func (t *txn) lookupValue(secretID, versionID, stage string) (*secretRow, *versi
 		return nil, nil, err
 	}
 	if sec.deleted.Valid {
-		return &sec, nil, backend.Errorf(backend.CodeInvalidRequest, msgMarkedDeletion)
+		return &sec, nil, backend.MarkedForDeletionError()
 	}
 	if !vid.Valid {
 		return &sec, nil, nil
@@ -385,11 +383,9 @@ func (t *txn) lookupValue(secretID, versionID, stage string) (*secretRow, *versi
 func (t *txn) getValue(sec *secretRow, v *versionRow, versionID, stage string) (*backend.SecretValue, error) {
 	if v == nil {
 		if versionID == "" {
-			return nil, backend.Errorf(backend.CodeResourceNotFound,
-				"Secrets Manager can't find the specified secret value for staging label: %s", stage)
+			return nil, backend.StageValueNotFoundError(stage)
 		}
-		return nil, backend.Errorf(backend.CodeResourceNotFound,
-			"Secrets Manager can't find the specified secret value for VersionId: %s", versionID)
+		return nil, backend.VersionValueNotFoundError(versionID)
 	}
 	requested := versionID
 	versionID = v.versionID
@@ -405,8 +401,7 @@ func (t *txn) getValue(sec *secretRow, v *versionRow, versionID, stage string) (
 		return nil, fmt.Errorf("%w: the staging labels of %q were changed outside secretary; they are not used (restore the store from a backup)", ErrIntegrity, sec.name)
 	}
 	if stage != "" && !contains(stages, stage) {
-		return nil, backend.Errorf(backend.CodeInvalidRequest,
-			"You provided a VersionStage that is not associated to the provided VersionId.")
+		return nil, backend.StageVersionMismatchError()
 	}
 	kind, value, err := t.decrypt(sec, v)
 	if err != nil {
@@ -512,8 +507,7 @@ func (b *txBackend) PutSecretValue(ctx context.Context, in *backend.PutSecretVal
 		}
 		kind, value, ok := valueKind(in.SecretString, in.SecretBinary)
 		if !ok {
-			return sec.arn, "", backend.Errorf(backend.CodeInvalidParameter,
-				"You must provide either SecretString or SecretBinary.")
+			return sec.arn, "", backend.NoValueError()
 		}
 		vid, stages, err := t.putValue(sec, in.ClientRequestToken, kind, value, in.VersionStages)
 		if err != nil {
@@ -605,13 +599,18 @@ func (b *txBackend) UpdateSecretVersionStage(ctx context.Context, in *backend.Up
 		}
 		holder, held := labels[in.VersionStage]
 		if in.RemoveFromVersionID != "" && holder != in.RemoveFromVersionID {
-			return sec.arn, in.RemoveFromVersionID, backend.Errorf(backend.CodeInvalidParameter,
-				"The staging label %s is not attached to version %s.", in.VersionStage, in.RemoveFromVersionID)
+			v, err := t.version(sec.id, in.RemoveFromVersionID)
+			if err != nil {
+				return sec.arn, "", err
+			}
+			if v == nil {
+				return sec.arn, in.RemoveFromVersionID, backend.InvalidVersionError(in.RemoveFromVersionID)
+			}
+			return sec.arn, in.RemoveFromVersionID, backend.StageNotOnVersionError(in.VersionStage, in.RemoveFromVersionID)
 		}
 		if in.MoveToVersionID == "" {
 			if in.RemoveFromVersionID == "" {
-				return sec.arn, "", backend.Errorf(backend.CodeInvalidParameter,
-					"You must specify MoveToVersionId or RemoveFromVersionId.")
+				return sec.arn, "", backend.MoveOrRemoveRequiredError()
 			}
 			if err := t.removeLabel(sec.id, in.VersionStage); err != nil {
 				return sec.arn, "", err
@@ -622,13 +621,10 @@ func (b *txBackend) UpdateSecretVersionStage(ctx context.Context, in *backend.Up
 				return sec.arn, "", err
 			}
 			if v == nil {
-				return sec.arn, in.MoveToVersionID, backend.Errorf(backend.CodeResourceNotFound,
-					"Secrets Manager can't find the specified secret value for VersionId: %s", in.MoveToVersionID)
+				return sec.arn, in.MoveToVersionID, backend.InvalidVersionError(in.MoveToVersionID)
 			}
 			if held && holder != in.MoveToVersionID && in.RemoveFromVersionID != holder {
-				return sec.arn, in.MoveToVersionID, backend.Errorf(backend.CodeInvalidParameter,
-					"The parameter RemoveFromVersionId can't be empty. Staging label %s is currently attached to version %s, so you must explicitly reference that version in RemoveFromVersionId.",
-					in.VersionStage, holder)
+				return sec.arn, in.MoveToVersionID, backend.RemoveFromVersionRequiredError(in.VersionStage, holder)
 			}
 			if in.VersionStage == backend.StageCurrent && held && holder != in.MoveToVersionID {
 				if err := t.setLabel(sec.id, backend.StagePrevious, holder); err != nil {
@@ -686,8 +682,7 @@ func (b *txBackend) DeleteSecret(ctx context.Context, in *backend.DeleteSecretIn
 			return sec.arn, "", nil
 		}
 		if sec.deleted.Valid {
-			return sec.arn, "", backend.Errorf(backend.CodeInvalidRequest,
-				"You can't perform this operation on the secret because it was already scheduled for deletion.")
+			return sec.arn, "", backend.AlreadyScheduledError()
 		}
 		days := 30
 		if in.RecoveryWindowInDays != nil {
@@ -845,7 +840,7 @@ func (t *txn) listVersions(sec *secretRow, in *backend.ListSecretVersionIdsInput
 	if in.NextToken != "" {
 		var tok offsetToken
 		if err := decodeToken(in.NextToken, &tok); err != nil || tok.Secret != sec.arn || tok.Offset < 0 || tok.Offset > len(all) {
-			return nil, backend.Errorf(backend.CodeInvalidNextToken, "The NextToken value is invalid.")
+			return nil, backend.InvalidNextTokenError()
 		}
 		start = tok.Offset
 	}
@@ -871,7 +866,7 @@ type offsetToken struct {
 func (s *Store) phantomDeletion(secretID string, now time.Time) (*backend.DeleteSecretOutput, error) {
 	column, key, ok := s.secretKey(secretID)
 	if !ok {
-		return nil, backend.Errorf(backend.CodeResourceNotFound, msgNotFound)
+		return nil, backend.SecretNotFoundError()
 	}
 	out := &backend.DeleteSecretOutput{Name: key, ARN: key, DeletionDate: now}
 	if column == "arn" {

@@ -37,10 +37,6 @@ const (
 	auditRotationFailed    = "RotationFailed"
 )
 
-// msgNoFunction is Secrets Manager's refusal when no rotation function is
-// configured.
-const msgNoFunction = "No Lambda rotation function ARN is associated with this secret."
-
 // registry returns the configured rotation functions; without a
 // configuration only "password" is known, which needs no driver and runs
 // no program.
@@ -146,11 +142,8 @@ func (s *Store) engine(progress func(backend.RotationProgress)) *rotation.Engine
 // It refuses, before changing anything, a request that would start a
 // rotation while another one is unfinished.
 func (s *Store) configureRotation(ctx context.Context, in *backend.RotateSecretInput) (*rotationConfig, error) {
-	if err := backend.ValidateUpdateSecret(&backend.UpdateSecretInput{SecretID: in.SecretID, ClientRequestToken: in.ClientRequestToken}); err != nil {
+	if err := backend.ValidateRotateSecret(in); err != nil {
 		return nil, err
-	}
-	if len(in.RotationLambdaARN) > 2048 {
-		return nil, backend.Errorf(backend.CodeInvalidParameter, "RotationLambdaARN must be no longer than 2048 characters.")
 	}
 	var sched *schedule.Schedule
 	if in.RotationRules != nil {
@@ -179,7 +172,7 @@ func (s *Store) configureRotation(ctx context.Context, in *backend.RotateSecretI
 				cfg.function = sec.rotFunction
 			}
 			if cfg.function == "" {
-				return sec.arn, "", backend.Errorf(backend.CodeInvalidRequest, msgNoFunction)
+				return sec.arn, "", backend.NoRotationFunctionError()
 			}
 			if _, err := reg.Lookup(cfg.function); err != nil {
 				return sec.arn, "", err
@@ -201,7 +194,7 @@ func (s *Store) configureRotation(ctx context.Context, in *backend.RotateSecretI
 			}
 			cur, pend := labels[backend.StageCurrent], labels[backend.StagePending]
 			if pend != "" && pend != cur && pend != cfg.token {
-				return sec.arn, "", backend.Errorf(backend.CodeInvalidRequest, rotation.MsgInProgress)
+				return sec.arn, "", backend.RotationInProgressError()
 			}
 			if err := t.claimRotation(sec.arn, cfg.token); err != nil {
 				return sec.arn, "", err
@@ -433,7 +426,7 @@ func (t *txn) claimRotation(arn, token string) error {
 	if err == nil {
 		c, ok := parseClaim(held)
 		if !holderGone(c, ok, t.now) {
-			return backend.Errorf(backend.CodeInvalidRequest, rotation.MsgInProgress)
+			return backend.RotationInProgressError()
 		}
 	}
 	value := rotationClaim{token: token, host: thisHost(), pid: os.Getpid(), beat: t.now.UnixNano()}.String()

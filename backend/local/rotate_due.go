@@ -106,7 +106,7 @@ func (s *Store) RotateDue(ctx context.Context, opts RotateDueOptions) ([]DueRota
 			}
 			in := &backend.RotateSecretInput{SecretID: d.ARN, ClientRequestToken: d.VersionID}
 			out, err := s.RotateSecretProgress(ctx, in, opts.Progress)
-			if err != nil && backend.Message(err) == rotation.MsgInProgress {
+			if err != nil && errors.Is(err, backend.RotationInProgressError()) {
 				// The plan saw no other rotation running, so one started
 				// since: whoever started it finishes it.
 				d.Action, d.VersionID = DueBusy, ""

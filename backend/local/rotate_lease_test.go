@@ -5,6 +5,7 @@ package local
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -132,8 +133,8 @@ func TestRotationLeaseFollowsItsHolder(t *testing.T) {
 			in := &backend.RotateSecretInput{SecretID: "db", ClientRequestToken: tokenA, RotationLambdaARN: "stepper"}
 			clock.Advance(leaseStale / 2)
 			_, err := s.RotateSecret(ctx, in)
-			if backend.Message(err) != rotation.MsgInProgress {
-				t.Fatalf("RotateSecret while the holder may run = %v, want %q", err, rotation.MsgInProgress)
+			if !errors.Is(err, backend.RotationInProgressError()) {
+				t.Fatalf("RotateSecret while the holder may run = %v, want %v", err, backend.RotationInProgressError())
 			}
 			clock.Advance(leaseStale)
 			if _, err := s.RotateSecret(ctx, in); err != nil {

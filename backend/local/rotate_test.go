@@ -189,7 +189,7 @@ func TestRotateSecretFailedStepKeepsCurrentAndRefusesAnotherRotation(t *testing.
 	// The start rule: another rotation is refused as AWS refuses it.
 	_, err = s.RotateSecret(ctx, &backend.RotateSecretInput{SecretID: "db/app", ClientRequestToken: tokenB})
 	wantCode(t, err, backend.CodeInvalidRequest)
-	if backend.Message(err) != rotation.MsgInProgress {
+	if !errors.Is(err, backend.RotationInProgressError()) {
 		t.Fatalf("second rotation: %v", err)
 	}
 	_, err = s.RotateSecret(ctx, &backend.RotateSecretInput{SecretID: "db/app"})
@@ -270,7 +270,7 @@ func TestRotateSecretRefusals(t *testing.T) {
 		code string
 		msg  string
 	}{
-		{"no function", backend.RotateSecretInput{SecretID: "app"}, backend.CodeInvalidRequest, msgNoFunction},
+		{"no function", backend.RotateSecretInput{SecretID: "app"}, backend.CodeInvalidRequest, "No Lambda rotation function ARN is associated with this secret."},
 		{"unknown function", backend.RotateSecretInput{SecretID: "app", RotationLambdaARN: "nope"}, backend.CodeAccessDenied, ""},
 		{"exec not allowed", backend.RotateSecretInput{SecretID: "app", RotationLambdaARN: "exec:/bin/true"}, backend.CodeAccessDenied, ""},
 		{"bad options", backend.RotateSecretInput{SecretID: "app", RotationLambdaARN: "password?length=x"}, backend.CodeInvalidParameter, ""},
@@ -279,7 +279,7 @@ func TestRotateSecretRefusals(t *testing.T) {
 			"You can't specify both RotationRules.AutomaticallyAfterDays and RotationRules.ScheduleExpression."},
 		{"days out of range", backend.RotateSecretInput{SecretID: "app", RotationLambdaARN: "password",
 			RotationRules: &backend.RotationRules{AutomaticallyAfterDays: 1001}}, backend.CodeInvalidParameter, "RotationRules.AutomaticallyAfterDays must be within 1-1000."},
-		{"missing secret", backend.RotateSecretInput{SecretID: "nope", RotationLambdaARN: "password"}, backend.CodeResourceNotFound, msgNotFound},
+		{"missing secret", backend.RotateSecretInput{SecretID: "nope", RotationLambdaARN: "password"}, backend.CodeResourceNotFound, "Secrets Manager can't find the specified secret."},
 		{"short token", backend.RotateSecretInput{SecretID: "app", RotationLambdaARN: "password", ClientRequestToken: "short"}, backend.CodeValidation, ""},
 	}
 	for _, c := range cases {

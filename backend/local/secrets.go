@@ -14,19 +14,11 @@ import (
 	"github.com/secretary-sh/secretary/backend"
 )
 
-// AWS's wording for the conditions the store itself detects.
-const (
-	msgNotFound       = "Secrets Manager can't find the specified secret."
-	msgMarkedDeletion = "You can't perform this operation on the secret because it was marked for deletion."
-	msgModifyVersion  = "You can't modify an existing version, you can only create a new version."
-)
-
 // maxVersions is how many versions a secret keeps before unlabelled ones
 // older than pruneMinAge are removed, as AWS does.
 const (
-	maxLabelsPerVersion = 20
-	maxVersions         = 100
-	pruneMinAge         = 24 * time.Hour
+	maxVersions = backend.MaxDeprecatedVersions
+	pruneMinAge = 24 * time.Hour
 )
 
 // secretRow is one row of the secrets table.
@@ -155,14 +147,14 @@ func hasARNSuffix(s string) bool {
 func (t *txn) find(secretID string) (*secretRow, error) {
 	column, key, ok := t.s.secretKey(secretID)
 	if !ok {
-		return nil, backend.Errorf(backend.CodeResourceNotFound, msgNotFound)
+		return nil, backend.SecretNotFoundError()
 	}
 	// column is one of two fixed names, never caller text.
 	q := `SELECT ` + secretColumns + ` FROM secrets WHERE ` + column + ` = ?`
 	args := []any{key}
 	row, err := scanSecret(t.queryRow(q, args...))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, backend.Errorf(backend.CodeResourceNotFound, msgNotFound)
+		return nil, backend.SecretNotFoundError()
 	}
 	if err != nil {
 		return nil, internal(err)
@@ -172,7 +164,7 @@ func (t *txn) find(secretID string) (*secretRow, error) {
 	}
 	if row.deletion.Valid && row.deletion.Int64 <= t.now.UnixNano() {
 		// Past its deletion date: gone, even before the next purge.
-		return nil, backend.Errorf(backend.CodeResourceNotFound, msgNotFound)
+		return nil, backend.SecretNotFoundError()
 	}
 	return row, nil
 }
@@ -184,7 +176,7 @@ func (t *txn) findLive(secretID string) (*secretRow, error) {
 		return nil, err
 	}
 	if row.deleted.Valid {
-		return row, backend.Errorf(backend.CodeInvalidRequest, msgMarkedDeletion)
+		return row, backend.MarkedForDeletionError()
 	}
 	return row, nil
 }
@@ -260,9 +252,8 @@ func (t *txn) attachLabel(secretID int64, stage, versionID string, checkLimit bo
 		secretID, versionID, stage).Scan(&n); err != nil {
 		return internal(err)
 	}
-	if n >= maxLabelsPerVersion {
-		return backend.Errorf(backend.CodeLimitExceeded,
-			"A version can have at most %d staging labels; version %s already has %d.", maxLabelsPerVersion, versionID, n)
+	if n >= backend.MaxStagesPerVersion {
+		return backend.TooManyStagesError()
 	}
 	_, err := t.exec(`INSERT INTO stages(secret_id, stage, version_id) VALUES (?, ?, ?)
 		ON CONFLICT (secret_id, stage) DO UPDATE SET version_id = excluded.version_id`, secretID, stage, versionID)
@@ -353,8 +344,7 @@ func (t *txn) decrypt(sec *secretRow, v *versionRow) (kind byte, value []byte, e
 	defer wipe(dek)
 	kind, value, err = openValue(t.s.storeID, sec.arn, v.versionID, v.ciphertext, dek)
 	if err != nil {
-		return 0, nil, backend.Errorf(backend.CodeDecryptionFailure,
-			"Secrets Manager can't decrypt the protected secret text using the provided KMS key.")
+		return 0, nil, backend.DecryptionFailedError()
 	}
 	return kind, value, nil
 }
@@ -415,7 +405,7 @@ func (t *txn) writeVersion(sec *secretRow, versionID string, kind byte, value []
 		}
 		// The new version starts with no labels, so the limit can only be
 		// reached if more stages than it allows are given.
-		if err := t.attachLabel(sec.id, st, versionID, len(stages) > maxLabelsPerVersion); err != nil {
+		if err := t.attachLabel(sec.id, st, versionID, len(stages) > backend.MaxStagesPerVersion); err != nil {
 			return nil, err
 		}
 	}
@@ -494,7 +484,7 @@ func (t *txn) putValue(sec *secretRow, token string, kind byte, value []byte, st
 		same := k == kind && constantTimeEqual(v, value)
 		wipe(v)
 		if !same {
-			return "", nil, backend.Errorf(backend.CodeResourceExists, msgModifyVersion)
+			return "", nil, backend.VersionExistsError()
 		}
 		labels, err := t.labels(sec.id)
 		if err != nil {

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/google/uuid"
+
 	"github.com/secretary-sh/secretary/backend"
 )
 
@@ -336,7 +338,9 @@ func createStep(dst backend.Backend, m *meter, s *Secret, res *Result) step {
 	if note != "" {
 		res.Notes = append(res.Notes, note)
 	}
-	in := &backend.CreateSecretInput{Name: s.Name, Description: s.Description, KmsKeyID: key, Tags: s.Tags}
+	// Always a token: a served target refuses CreateSecret without one, as
+	// AWS does, and a retried step then answers as the first did.
+	in := &backend.CreateSecretInput{Name: s.Name, Description: s.Description, KmsKeyID: key, Tags: s.Tags, ClientRequestToken: uuid.NewString()}
 	desc := fmt.Sprintf("create secret (%d tags", len(s.Tags))
 	if key != "" {
 		desc += ", key " + key
@@ -417,7 +421,8 @@ func rotationSteps(dst backend.Backend, m *meter, s *Secret, ts *targetState, re
 		return nil
 	}
 	no := false
-	in := &backend.RotateSecretInput{SecretID: s.Name, RotationLambdaARN: s.RotationLambdaARN, RotationRules: s.RotationRules, RotateImmediately: &no}
+	in := &backend.RotateSecretInput{SecretID: s.Name, ClientRequestToken: uuid.NewString(),
+		RotationLambdaARN: s.RotationLambdaARN, RotationRules: s.RotationRules, RotateImmediately: &no}
 	return []step{{desc: "configure rotation with " + s.RotationLambdaARN, run: func(ctx context.Context) error {
 		return m.do(ctx, func() error { _, err := pr.RotateSecret(ctx, in); return err })
 	}}}

@@ -77,10 +77,6 @@ type Engine struct {
 	Audit func(ctx context.Context, ev Event) error
 }
 
-// MsgInProgress is the message of the start rule's refusal, the one Secrets
-// Manager returns with InvalidRequestException.
-const MsgInProgress = "A previous rotation isn't complete. That rotation will be reattempted."
-
 func (e *Engine) now() time.Time {
 	if e.Now != nil {
 		return e.Now().UTC()
@@ -97,7 +93,7 @@ func (e *Engine) plan(ctx context.Context, secretID, token string) (meta *backen
 		return nil, "", false, err
 	}
 	if meta.Deleted() {
-		return nil, "", false, backend.Errorf(backend.CodeInvalidRequest, "You can't perform this operation on the secret because it was marked for deletion.")
+		return nil, "", false, backend.MarkedForDeletionError()
 	}
 	cur, pend := CurrentVersion(meta), PendingVersion(meta)
 	if token != "" && token == cur {
@@ -107,7 +103,7 @@ func (e *Engine) plan(ctx context.Context, secretID, token string) (meta *backen
 	// A rotation whose pending version is another one is unfinished; only a
 	// retry with that rotation's own token may continue it.
 	if pend != "" && pend != cur && pend != token {
-		return nil, "", false, backend.Errorf(backend.CodeInvalidRequest, MsgInProgress)
+		return nil, "", false, backend.RotationInProgressError()
 	}
 	if token == "" {
 		token = uuid.NewString()

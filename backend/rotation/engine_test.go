@@ -16,24 +16,14 @@ import (
 
 	"github.com/secretary-sh/secretary/backend"
 	"github.com/secretary-sh/secretary/backend/rotation"
-	"github.com/secretary-sh/secretary/backend/rotation/internal/memstore"
 )
 
 // factory returns an empty store for a test.
 type factory func(t *testing.T) backend.Backend
 
-// TestEngine runs every engine scenario over each store: the embedded store
-// (the one rotation runs on in production) and a small in-memory store with
-// the same version and label semantics, which keeps the engine testable on
-// its own.
+// TestEngine runs every engine scenario over the embedded store, the one
+// rotation runs on in production, each in a new SQLite file.
 func TestEngine(t *testing.T) {
-	stores := []struct {
-		name string
-		new  factory
-	}{
-		{"local", newLocalStore},
-		{"memory", func(*testing.T) backend.Backend { return memstore.New() }},
-	}
 	scenarios := []struct {
 		name string
 		run  func(*testing.T, factory)
@@ -49,12 +39,8 @@ func TestEngine(t *testing.T) {
 		{"ExecExampleRotatesAFileCredential", testExecExampleRotatesAFileCredential},
 		{"ExecFailureNamesStepAndHidesValues", testExecFailureNamesStepAndHidesValues},
 	}
-	for _, st := range stores {
-		t.Run(st.name, func(t *testing.T) {
-			for _, sc := range scenarios {
-				t.Run(sc.name, func(t *testing.T) { sc.run(t, st.new) })
-			}
-		})
+	for _, sc := range scenarios {
+		t.Run(sc.name, func(t *testing.T) { sc.run(t, newLocalStore) })
 	}
 }
 
@@ -244,7 +230,7 @@ func testStartRule(t *testing.T, newBackend factory) {
 	}
 	e := &rotation.Engine{Backend: b, Functions: registry(t)}
 	_, err := e.Rotate(ctx, "s", "password", "")
-	if backend.Code(err) != backend.CodeInvalidRequest || !strings.Contains(err.Error(), rotation.MsgInProgress) {
+	if !errors.Is(err, backend.RotationInProgressError()) {
 		t.Fatalf("second rotation: %v", err)
 	}
 	if got, id := value(t, b, "s", backend.StageCurrent); got != "v1" || id != curID {
@@ -533,7 +519,7 @@ func testExecFailureNamesStepAndHidesValues(t *testing.T, newBackend factory) {
 // in the error.
 func TestExecDebugShowsOutput(t *testing.T) {
 	ctx := context.Background()
-	b := memstore.New()
+	b := newLocalStore(t)
 	create(t, b, "x", `{"password":"Cq9vRw2Lx8Mz4Tn6"}`)
 	r := registry(t)
 	var debug strings.Builder

@@ -45,17 +45,13 @@ func (r *Registry) Names() []string {
 	return names
 }
 
-// msgCannotInvoke is what AWS answers RotateSecret naming a function it
-// cannot invoke (recorded from AWS).
-const msgCannotInvoke = "Secrets Manager cannot invoke the specified Lambda function. Ensure that the function policy grants access to the principal secretsmanager.amazonaws.com."
-
 // Lookup resolves a rotation function name with its options.
 func (r *Registry) Lookup(name string) (Function, error) {
 	if name == "" {
-		return nil, backend.Errorf(backend.CodeInvalidRequest, "No Lambda rotation function ARN is associated with this secret.")
+		return nil, backend.NoRotationFunctionError()
 	}
 	if r == nil {
-		return nil, backend.Errorf(backend.CodeAccessDenied, "%s No rotation functions are configured here.", msgCannotInvoke)
+		return nil, backend.CannotInvokeError("No rotation functions are configured here.")
 	}
 	base, opts := name, ""
 	if i := strings.IndexAny(name, ":?"); i >= 0 {
@@ -65,7 +61,7 @@ func (r *Registry) Lookup(name string) (Function, error) {
 	if !ok {
 		// AWS's answer when it cannot invoke the named Lambda; the second
 		// sentence says what this store can run instead.
-		return nil, backend.Errorf(backend.CodeAccessDenied, "%s The functions this store can run are: %s.", msgCannotInvoke, strings.Join(r.Names(), ", "))
+		return nil, backend.CannotInvokeError("The functions this store can run are: " + strings.Join(r.Names(), ", ") + ".")
 	}
 	fn, err := f(opts)
 	if err != nil {

@@ -44,12 +44,6 @@ type Function interface {
 	Step(ctx context.Context, req Request) error
 }
 
-// FunctionFunc adapts a plain function to Function.
-type FunctionFunc func(ctx context.Context, req Request) error
-
-// Step calls f.
-func (f FunctionFunc) Step(ctx context.Context, req Request) error { return f(ctx, req) }
-
 // GetPending returns the version with id token if it carries AWSPENDING, or
 // nil when there is none yet.
 func GetPending(ctx context.Context, b backend.Backend, secretID, token string) (*backend.SecretValue, error) {

@@ -65,7 +65,7 @@ func TestRotationThroughServedStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = r.RotateSecret(ctx, &backend.RotateSecretInput{SecretID: "served/app"})
-	if !errors.Is(err, backend.ErrInvalidRequest) || backend.Message(err) != rotation.MsgInProgress {
+	if !errors.Is(err, backend.RotationInProgressError()) {
 		t.Fatalf("a second rotation through the SDK: %v", err)
 	}
 	c, err := r.CancelRotateSecret(ctx, "served/app")

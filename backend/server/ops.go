@@ -68,6 +68,10 @@ func createSecret(ctx context.Context, b backend.Backend, body []byte) (any, err
 	if err := required("Name", req.Name != nil); err != nil {
 		return nil, err
 	}
+	// AWS refuses it before looking the secret up; SDKs always send one.
+	if err := backend.TokenRequired("CreateSecret", req.ClientRequestToken, true); err != nil {
+		return nil, err
+	}
 	if len(req.AddReplicaRegions) > 0 {
 		return nil, errNoReplication()
 	}
@@ -115,7 +119,7 @@ func listSecrets(ctx context.Context, b backend.Backend, body []byte) (any, erro
 		if in.MaxResults == 0 {
 			// 0 means "service default" in our types; on the wire it
 			// is an explicit, invalid value.
-			return nil, backend.Errorf(backend.CodeValidation, "1 validation error detected: Value '0' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1")
+			return nil, backend.BelowMinError("maxResults", 0, 1)
 		}
 	}
 	out, err := b.ListSecrets(ctx, in)
@@ -141,7 +145,7 @@ func listSecretVersionIds(ctx context.Context, b backend.Backend, body []byte) (
 	if req.MaxResults != nil {
 		in.MaxResults = *req.MaxResults
 		if in.MaxResults == 0 {
-			return nil, backend.Errorf(backend.CodeValidation, "1 validation error detected: Value '0' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1")
+			return nil, backend.BelowMinError("maxResults", 0, 1)
 		}
 	}
 	out, err := b.ListSecretVersionIds(ctx, in)
@@ -194,6 +198,10 @@ func putSecretValue(ctx context.Context, b backend.Backend, body []byte) (any, e
 	if err := required("SecretId", req.SecretId != nil); err != nil {
 		return nil, err
 	}
+	// AWS refuses it before looking the secret up; SDKs always send one.
+	if err := backend.TokenRequired("PutSecretValue", req.ClientRequestToken, true); err != nil {
+		return nil, err
+	}
 	out, err := b.PutSecretValue(ctx, &backend.PutSecretValueInput{
 		SecretID:           *req.SecretId,
 		ClientRequestToken: req.ClientRequestToken,
@@ -213,6 +221,10 @@ func updateSecret(ctx context.Context, b backend.Backend, body []byte) (any, err
 		return nil, err
 	}
 	if err := required("SecretId", req.SecretId != nil); err != nil {
+		return nil, err
+	}
+	// AWS refuses it before looking the secret up; SDKs always send one.
+	if err := backend.TokenRequired("UpdateSecret", req.ClientRequestToken, req.SecretString != nil || req.SecretBinary != nil); err != nil {
 		return nil, err
 	}
 	out, err := b.UpdateSecret(ctx, &backend.UpdateSecretInput{
@@ -342,6 +354,10 @@ func rotateSecret(ctx context.Context, b backend.Backend, body []byte) (any, err
 		return nil, err
 	}
 	if err := required("SecretId", req.SecretId != nil); err != nil {
+		return nil, err
+	}
+	// AWS refuses it before looking the secret up; SDKs always send one.
+	if err := backend.TokenRequired("RotateSecret", req.ClientRequestToken, false); err != nil {
 		return nil, err
 	}
 	out, err := r.RotateSecret(ctx, &backend.RotateSecretInput{

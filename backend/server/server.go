@@ -386,7 +386,7 @@ func required(name string, present bool) error {
 	if present {
 		return nil
 	}
-	return backend.Errorf(backend.CodeValidation, "1 validation error detected: Value null at '%s' failed to satisfy constraint: Member must not be null", lowerFirst(name))
+	return backend.NullMemberError(lowerFirst(name))
 }
 
 func lowerFirst(s string) string {

@@ -148,10 +148,12 @@ func TestStderrEscapesStoreStrings(t *testing.T) {
 	if want := "Rotated alias/k" + shown + " to version 2; re-wrapped the data keys of 0 secret versions.\n"; r.code != 0 || r.stderr != want {
 		t.Fatalf("kms-key rotate: code %d, stderr %q, want %q", r.code, r.stderr, want)
 	}
-	e.ok("create-secret", "--name", "s", "--secret-string", "v1")
+	v1 := e.ok("create-secret", "--name", "s", "--secret-string", "v1")["VersionId"].(string)
 	e.ok("put-secret-value", "--secret-id", "s", "--secret-string", "v2", "--version-stages", "AWSCURRENT", "l"+hostile)
+	// The label is on the second version: removing it from the first is
+	// refused with an error that quotes it.
 	r = e.run("", "update-secret-version-stage", "--secret-id", "s", "--version-stage", "l"+hostile,
-		"--remove-from-version-id", "00000000-0000-4000-8000-000000000000")
+		"--remove-from-version-id", v1)
 	if r.code == 0 || !strings.Contains(r.stderr, "l"+shown) {
 		t.Fatalf("update-secret-version-stage: code %d, stderr %q: the label is not quoted escaped", r.code, r.stderr)
 	}

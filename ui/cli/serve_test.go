@@ -299,7 +299,8 @@ func TestServeThroughTheSDK(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw := signedRequest(t, srv.endpoint, k, "CreateSecret", []byte(`{"Name":"app/inflight","SecretString":"late-value-5150"}`))
+	raw := signedRequest(t, srv.endpoint, k, "CreateSecret",
+		[]byte(`{"Name":"app/inflight","SecretString":"late-value-5150","ClientRequestToken":"6f1d3c52-9c1e-4b8e-a0c4-2f5e8d7b9a10"}`))
 	conn, err := net.Dial("tcp", u.Host)
 	if err != nil {
 		t.Fatal(err)

@@ -30,9 +30,6 @@ const TmuxFix = "tmux set -g set-clipboard on"
 // default runs the tmux on PATH, which finds the server through $TMUX.
 type TmuxRunner func(stdin string, args ...string) (string, error)
 
-// WithTmux replaces how tmux commands are run.
-func WithTmux(run TmuxRunner) Option { return func(c *Clipboard) { c.tmux = run } }
-
 func runTmux(stdin string, args ...string) (string, error) {
 	cmd := exec.Command("tmux", args...)
 	cmd.Stdin = strings.NewReader(stdin)

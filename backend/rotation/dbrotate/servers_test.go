@@ -12,7 +12,6 @@ import (
 	"os/user"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -21,22 +20,16 @@ import (
 
 	"github.com/secretary-sh/secretary/backend"
 	"github.com/secretary-sh/secretary/backend/local"
-	"github.com/secretary-sh/secretary/backend/rotation/internal/memstore"
 )
 
 // newStore returns the embedded store the rotations run on in production,
-// or the in-memory one (with the same label semantics) while the embedded
-// store is not built.
+// in a new SQLite file.
 func newStore(t *testing.T) backend.Backend {
 	t.Helper()
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
 	s, err := local.Init(context.Background(), filepath.Join(t.TempDir(), "store.db"), local.Credential{Key: key}, local.Options{Actor: "rotation-test"})
 	if err != nil {
-		if strings.Contains(err.Error(), "not implemented") {
-			t.Logf("the embedded store is not built yet (%v): using the in-memory store", err)
-			return memstore.New()
-		}
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })

@@ -98,12 +98,6 @@ func Parse(rules backend.RotationRules) (*Schedule, error) {
 	return s, nil
 }
 
-// Validate reports whether rules are acceptable to Secrets Manager.
-func Validate(rules backend.RotationRules) error {
-	_, err := Parse(rules)
-	return err
-}
-
 func (s *Schedule) parseRate(body string) error {
 	f := strings.Fields(body)
 	if len(f) != 2 {

@@ -175,7 +175,7 @@ func TestInvalidRules(t *testing.T) {
 		{backend.RotationRules{ScheduleExpression: "rate(" + strings.Repeat("1", 300) + " days)"}, "no longer than 256"},
 	}
 	for _, c := range cases {
-		err := Validate(c.rules)
+		_, err := Parse(c.rules)
 		if err == nil {
 			t.Errorf("%+v: accepted", c.rules)
 			continue
@@ -202,7 +202,7 @@ func TestValidEdgeRules(t *testing.T) {
 		{ScheduleExpression: " cron(0 10 ? * L *) "},
 	}
 	for _, r := range ok {
-		if err := Validate(r); err != nil {
+		if _, err := Parse(r); err != nil {
 			t.Errorf("%+v: %v", r, err)
 		}
 	}
