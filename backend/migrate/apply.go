@@ -151,6 +151,9 @@ func compare(s *Secret, ts *targetState, tmp string) (conflicts, fatal []string)
 	for _, id := range ids {
 		v, ok := src[id]
 		if !ok {
+			if rotationTest(s, ts, id) {
+				continue
+			}
 			conflicts = append(conflicts, "version "+id+" is only in the target")
 			continue
 		}
@@ -450,4 +453,15 @@ func policySteps(dst backend.Backend, m *meter, s *Secret, ts *targetState, res 
 		}
 		return err
 	}}}
+}
+
+// rotationTest reports whether the target's version id, which the source
+// does not have, is what configuring rotation left behind: RotateSecret
+// without RotateImmediately runs the function's testSecret step, which (on
+// AWS as here) creates a version and takes its AWSPENDING label away again.
+// Such a version holds no label, and only a target that rotates with the
+// source's function has one.
+func rotationTest(s *Secret, ts *targetState, id string) bool {
+	return len(ts.stages[id]) == 0 && s.RotationEnabled && ts.meta != nil &&
+		ts.meta.RotationEnabled && ts.meta.RotationLambdaARN == s.RotationLambdaARN
 }

@@ -299,3 +299,35 @@ func TestKeyMappedByAlias(t *testing.T) {
 		t.Errorf("notes %v, want one saying the default key is used", notes)
 	}
 }
+
+// TestRotationCarriedAndRerunQuiet: a secret whose rotation is configured
+// arrives with the same function and schedule, verification passes (the
+// target's rotation test leaves no labelled version of its own), and a
+// re-run writes nothing.
+func TestRotationCarriedAndRerunQuiet(t *testing.T) {
+	ctx := context.Background()
+	src := newStore(t)
+	f := localtest.Seed(t, src)
+	f.Create(backend.CreateSecretInput{Name: "app/rotated", SecretString: str("s3cret-value"), ClientRequestToken: vid(1)})
+	no := false
+	if _, err := src.RotateSecret(ctx, &backend.RotateSecretInput{SecretID: "app/rotated", ClientRequestToken: vid(2),
+		RotationLambdaARN: "password", RotationRules: &backend.RotationRules{AutomaticallyAfterDays: 30}, RotateImmediately: &no}); err != nil {
+		t.Fatal(err)
+	}
+	dst := newStore(t)
+	rep, err := Migrate(ctx, NewBackendSource(src, SourceOptions{}), dst, Options{})
+	wantOK(t, rep, err)
+	got, err := dst.DescribeSecret(ctx, "app/rotated")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.RotationEnabled || got.RotationLambdaARN != "password" {
+		t.Errorf("target rotation = %v %q, want enabled with password", got.RotationEnabled, got.RotationLambdaARN)
+	}
+	counter := &countingBackend{Backend: dst}
+	rep, err = Migrate(ctx, NewBackendSource(src, SourceOptions{}), counter, Options{})
+	wantOK(t, rep, err)
+	if counter.writes.Load() != 0 {
+		t.Errorf("the re-run made %d writes", counter.writes.Load())
+	}
+}
