@@ -53,6 +53,15 @@ type listViewMsg struct {
 	// view was computed.
 	rows  []row
 	query string
+	// parsed is query read, and how (sort, direction, deleted shown,
+	// pin) the view was selected: a narrower filter may start from it
+	// only when those are the same.
+	parsed *query
+	shape  viewShape
+	// why explains an empty result; nameW and descW are the widest name
+	// and description shown, in bytes, for the column widths.
+	why          string
+	nameW, descW int
 	// order is every row sorted by key, for the cache; gen names the rows
 	// it belongs to.
 	order []int32
@@ -88,14 +97,31 @@ type listPage struct {
 	view           []int32
 	viewRows       []row
 	viewQuery      string
+	viewQ          *query
+	viewShape      viewShape
 	viewGen        uint64
 	cursor, offset int
 
-	filter      textinput.Model
-	filtering   bool
-	sortKey     int
-	reverse     bool
-	showDeleted bool
+	filter    textinput.Model
+	filtering bool
+	// parsed is what the filter text was understood as; filterErr says
+	// why it is not a filter, while the last good view stays.
+	parsed    query
+	filterErr error
+	// pin is the secret just created: shown and marked whatever the
+	// filter, until the filter changes.
+	pin string
+	// marked holds the names of the rows marked with space for a bulk
+	// action: names, not indexes, so a refresh cannot move a mark to
+	// another secret.
+	marked map[string]bool
+	// why explains an empty result; nameW and descW are the content
+	// widths of the view's name and description columns.
+	why          string
+	nameW, descW int
+	sortKey      int
+	reverse      bool
+	showDeleted  bool
 
 	loadID     uint64
 	cancelLoad context.CancelFunc
@@ -316,24 +342,47 @@ func pageList(ctx context.Context, id uint64, b backend.Backend, in *backend.Lis
 	}
 }
 
+// viewShape is what, besides the filter, decides a view's rows and order.
+type viewShape struct {
+	key      int
+	rev, del bool
+	pin      string
+}
+
 // recompute filters and sorts in the background; typing never waits for it.
 func (l *listPage) recompute() tea.Cmd {
+	text := l.filter.Value()
+	parsed, err := parseQuery(text)
+	l.filterErr = err
+	if err != nil {
+		// Half-typed syntax ("name:" before its value, an open quote):
+		// the message says what is missing and the last good view stays.
+		return nil
+	}
+	l.parsed = parsed
 	id := l.c.nextID()
 	l.viewID = id
 	l.viewBusy, l.viewStale = true, false
-	rows, q := l.rows, l.filter.Value()
-	key, rev, del, gen := l.sortKey, l.reverse, l.showDeleted, l.gen
+	rows, q := l.rows, &parsed
+	shape := viewShape{key: l.sortKey, rev: l.reverse, del: l.showDeleted, pin: l.pin}
+	gen, now := l.gen, l.c.now().Unix()
 	var from []int32
-	if l.viewGen == l.gen && l.viewQuery != q && narrows(l.viewQuery, q) {
+	if l.viewGen == l.gen && l.viewQ != nil && l.viewShape == shape && l.viewQuery != text && narrows(l.viewQ, q) {
 		from = l.view
 	}
-	order := l.orders[key]
+	order := l.orders[shape.key]
 	return func() tea.Msg {
 		if order == nil {
-			order = sortedOrder(rows, key)
+			order = sortedOrder(rows, shape.key)
 		}
-		return listViewMsg{id: id, view: view(rows, from, order, parseQuery(q), rev, del), rows: rows, query: q,
-			order: order, key: key, gen: gen}
+		v := view(rows, from, order, q, shape.rev, shape.del, now, shape.pin)
+		msg := listViewMsg{id: id, view: v, rows: rows,
+			query: text, parsed: q, shape: shape, order: order, key: shape.key, gen: gen}
+		if len(v) == 0 {
+			msg.why = whyEmpty(rows, text, shape.del, now)
+		}
+		msg.nameW, msg.descW = contentWidths(rows, v)
+		return msg
 	}
 }
 
@@ -435,6 +484,8 @@ func (l *listPage) onView(msg listViewMsg) tea.Cmd {
 	}
 	l.viewBusy = false
 	l.view, l.viewRows, l.viewQuery, l.viewGen = msg.view, msg.rows, msg.query, msg.gen
+	l.viewQ, l.viewShape = msg.parsed, msg.shape
+	l.why, l.nameW, l.descW = msg.why, msg.nameW, msg.descW
 	l.cursor = min(l.cursor, max(0, len(l.view)-1))
 	if l.keep != "" {
 		for i, ri := range l.view {
@@ -704,11 +755,25 @@ func (l *listPage) viewKeys() []key.Binding {
 
 // status is the right-hand side of the status bar.
 func (l *listPage) status() string {
-	if len(l.view) == 0 {
-		return "0/0"
+	pos := "0/0"
+	if len(l.view) > 0 {
+		pos = fmt.Sprintf("%s/%s", comma(l.cursor+1), comma(len(l.view)))
 	}
-	return fmt.Sprintf("%s/%s", comma(l.cursor+1), comma(len(l.view)))
+	if n := len(l.marked); n > 0 {
+		return comma(n) + " marked · " + pos
+	}
+	return pos
 }
+
+// Columns of the list, in listColumns order.
+const (
+	colName = iota
+	colDesc
+	colChanged
+	colAccessed
+	colRotation
+	colVersions
+)
 
 func listColumns() []column {
 	return []column{
@@ -719,6 +784,32 @@ func listColumns() []column {
 		{title: "ROTATION", width: 13},
 		{title: "VERSIONS", width: 9},
 	}
+}
+
+// sortColumn is the column a sort key orders by, or -1 when none shows
+// it (created).
+func sortColumn(key int) int {
+	switch key {
+	case sortName:
+		return colName
+	case sortChanged:
+		return colChanged
+	case sortAccessed:
+		return colAccessed
+	case sortRotation:
+		return colRotation
+	}
+	return -1
+}
+
+// sortArrow is ▲ when the list ascends, ▼ when it descends: dates sort
+// newest first unless reversed.
+func sortArrow(key int, reverse bool) string {
+	desc := key == sortChanged || key == sortAccessed || key == sortCreated
+	if desc != reverse {
+		return "▼"
+	}
+	return "▲"
 }
 
 func (l *listPage) View() string {
@@ -734,10 +825,7 @@ func (l *listPage) View() string {
 	if len(l.view) != total || l.filter.Value() != "" {
 		count += " of " + comma(total)
 	}
-	info := " " + count + " · by " + sortLabel(l.sortKey)
-	if l.reverse {
-		info += " (reversed)"
-	}
+	info := " " + count + " · by " + sortLabel(l.sortKey) + " " + sortArrow(l.sortKey, l.reverse)
 	if l.showDeleted {
 		info += " · incl. deleted"
 	} else if l.deleted > 0 {
@@ -755,21 +843,17 @@ func (l *listPage) View() string {
 	}
 	b.WriteString(fit(title+st.Muted.Render(info)+st.Warning.Render(stall), l.width))
 	b.WriteByte('\n')
-	// Filter line.
-	switch {
-	case l.filtering:
-		b.WriteString(fit(l.filter.View(), l.width))
-	case l.filter.Value() != "":
-		b.WriteString(fit(st.Muted.Render("/ ")+line(l.filter.Value()).String(), l.width))
-	default:
-		b.WriteString(fit(st.Muted.Render("/ to filter"), l.width))
-	}
+	b.WriteString(fit(l.filterLine(), l.width))
 	b.WriteByte('\n')
 	cols := listColumns()
 	widths := layout(cols, l.width-2)
+	shareByContent(widths, colName, colDesc, l.nameW, l.descW, cols[colName].min, cols[colDesc].min)
 	titles := make([]escaped.Text, len(cols))
 	for i, col := range cols {
 		titles[i] = line(col.title)
+	}
+	if c := sortColumn(l.sortKey); c >= 0 {
+		titles[c] += line(" " + sortArrow(l.sortKey, l.reverse))
 	}
 	b.WriteString(st.Header.Render("  " + joinCells(titles, widths)))
 	h := l.bodyHeight()
@@ -787,22 +871,59 @@ func (l *listPage) View() string {
 		}
 		r := &l.viewRows[l.view[i]]
 		l.cells(cells, r, now)
-		// The gutter marks the cursor in text too: without colour
-		// (NO_COLOR, a screen reader, a tmux capture) the row must still
-		// be findable.
-		s := "  " + joinCells(cells, widths)
+		// The gutter marks the cursor, marked rows and the secret just
+		// created in text too: without colour (NO_COLOR, a screen
+		// reader, a tmux capture) they must still be findable.
+		g := " "
 		if i == l.cursor {
-			s = "› " + joinCells(cells, widths)
+			g = "›"
 		}
+		switch {
+		case l.marked[r.name]:
+			g += "●"
+		case l.pin != "" && r.name == l.pin:
+			g += "+"
+		default:
+			g += " "
+		}
+		s := g + joinCells(cells, widths)
 		switch {
 		case i == l.cursor:
 			s = st.Selected.Render(s)
+		case l.marked[r.name]:
+			s = st.Title.Render(s)
 		case r.deleted:
 			s = st.Warning.Render(s)
 		}
 		b.WriteString(s)
 	}
 	return b.String()
+}
+
+// filterLine is the filter as typed, then what it was understood as, or
+// why it is not a filter.
+func (l *listPage) filterLine() string {
+	st := l.c.styles
+	var typed string
+	switch {
+	case l.filtering:
+		// The field pads itself to its width; the understanding follows
+		// the text instead.
+		typed = strings.TrimRight(l.filter.View(), " ")
+	case l.filter.Value() != "":
+		typed = st.Muted.Render("/ ") + line(l.filter.Value()).String()
+	default:
+		return st.Muted.Render("/ to filter · : to jump to a name")
+	}
+	switch {
+	case l.filterErr != nil:
+		return typed + "  " + st.Danger.Render("✗ "+line(l.filterErr.Error()).String())
+	case l.filter.Value() == "":
+		return typed
+	case l.pin != "":
+		return typed + st.Muted.Render("  = "+line(l.parsed.String()).String()+"  (+ just created, shown until the filter changes)")
+	}
+	return typed + st.Muted.Render("  = "+line(l.parsed.String()).String())
 }
 
 func (l *listPage) emptyText() string {
@@ -817,6 +938,8 @@ func (l *listPage) emptyText() string {
 			return st.Muted.Render("No secrets.")
 		}
 		return st.Muted.Render("No secrets yet. Press n to create one.")
+	case l.why != "":
+		return st.Muted.Render("No secret matches the filter: " + line(l.why).String())
 	default:
 		return st.Muted.Render("No secret matches the filter.")
 	}
@@ -829,31 +952,41 @@ func (l *listPage) cells(cells []escaped.Text, r *row, now int64) {
 	if r.deleted {
 		name = "✗ " + name
 	}
-	cells[0] = name
-	cells[1] = line(r.desc)
-	cells[2] = line(ago(now, r.changed))
-	cells[3] = line(day(now, r.accessed))
+	cells[colName] = name
+	cells[colDesc] = line(r.desc)
+	cells[colChanged] = line(ago(now, r.changed))
+	cells[colAccessed] = line(day(now, r.accessed))
 	switch {
 	case r.deleted:
 		if r.deleting == 0 {
-			cells[4] = "del date?"
+			cells[colRotation] = "del date?"
 		} else {
-			cells[4] = line("del " + time.Unix(r.deleting, 0).UTC().Format("01-02"))
+			cells[colRotation] = line("del " + listDate(now, r.deleting))
 		}
 	case r.pending:
-		cells[4] = "pending"
+		cells[colRotation] = "pending"
 	case r.rotation && r.next != 0:
-		cells[4] = line("on " + time.Unix(r.next, 0).UTC().Format("01-02"))
+		cells[colRotation] = line("on " + listDate(now, r.next))
 	case r.rotation:
-		cells[4] = "on"
+		cells[colRotation] = "on"
 	default:
-		cells[4] = "off"
+		cells[colRotation] = "off"
 	}
 	v := line(strconv.Itoa(int(r.versions)))
 	if r.custom != "" {
 		v += " " + line(r.custom)
 	}
-	cells[5] = v
+	cells[colVersions] = v
+}
+
+// listDate is a date in a list column: month and day within the current
+// year, the full date otherwise, so "01-05" never hides which January.
+func listDate(now, t int64) string {
+	d := time.Unix(t, 0).UTC()
+	if d.Year() == time.Unix(now, 0).UTC().Year() {
+		return d.Format("01-02")
+	}
+	return d.Format("2006-01-02")
 }
 
 // ago formats a unix time relative to now, compactly enough for a column.

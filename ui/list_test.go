@@ -21,7 +21,7 @@ func TestListLoadsEverySecretSortedByName(t *testing.T) {
 		t.Fatalf("list = %v, want %v (the deleted secret hidden)", got, want)
 	}
 	v := h.view()
-	for _, s := range []string{"Secrets 7 · by name · 1 deleted hidden (x)", "prod/payments/postgres", "PostgreSQL credentials", "yesterday", "3 blue"} {
+	for _, s := range []string{"Secrets 7 · by name ▲ · 1 deleted hidden (x)", "NAME ▲", "prod/payments/postgres", "PostgreSQL credentials", "yesterday", "3 blue"} {
 		if !strings.Contains(v, s) {
 			t.Errorf("view lacks %q:\n%s", s, v)
 		}
@@ -58,7 +58,7 @@ func TestListFilter(t *testing.T) {
 			if got := h.listNames(); !slices.Equal(got, tc.want) {
 				t.Errorf("filter %q = %v, want %v", tc.query, got, tc.want)
 			}
-			if len(tc.want) == 0 && !strings.Contains(h.view(), "No secret matches the filter.") {
+			if len(tc.want) == 0 && !strings.Contains(h.view(), `No secret matches the filter: no secret matches "nothing-matches-this"`) {
 				t.Errorf("empty result not explained:\n%s", h.view())
 			}
 			h.press("esc") // clears the filter
@@ -132,9 +132,16 @@ func TestListSortCyclesAndReverses(t *testing.T) {
 	if got := h.listNames(); got[0] != "prod/payments/postgres" {
 		t.Fatalf("reversed: %v", got)
 	}
+	if v := h.view(); !strings.Contains(v, "by last changed ▲") || !strings.Contains(v, "CHANGED ▲") {
+		t.Fatalf("reversed sort not shown in the title and the column header:\n%s", v)
+	}
 	h.press("s", "s") // accessed, created
-	if !strings.Contains(h.view(), "by created (reversed)") {
-		t.Fatalf("sort not shown:\n%s", h.view())
+	if v := h.view(); !strings.Contains(v, "by created ▲") || strings.Contains(v, "▼") {
+		t.Fatalf("sort not shown:\n%s", v)
+	}
+	h.press("s") // next rotation
+	if v := h.view(); !strings.Contains(v, "by next rotation ▼") || !strings.Contains(v, "ROTATION ▼") {
+		t.Fatalf("sort by next rotation not shown:\n%s", v)
 	}
 	h.press("s") // back to name
 	if got := h.listNames(); got[0] != "staging/search/elastic" {
@@ -239,7 +246,10 @@ func (p *pagesOnly) ListSecrets(ctx context.Context, in *backend.ListSecretsInpu
 }
 
 func TestParseQuery(t *testing.T) {
-	q := parseQuery(`prod !test name:a/,b/ !tag-key:team description:!db foo:bar`)
+	q, err := parseQuery(`prod !test name:a/,b/ !tag-key:team description:!db foo:bar`)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !slices.Equal(q.words, []string{"prod", "foo:bar"}) || !slices.Equal(q.negated, []string{"test"}) {
 		t.Fatalf("words %v negated %v", q.words, q.negated)
 	}
@@ -526,4 +536,91 @@ func TestStatusNoteDoesNotFollowToTheNextScreen(t *testing.T) {
 	h.send(flashMsg{text: "ThrottlingException: Rate exceeded", isErr: true})
 	h.press("enter")
 	h.wantStatus("ThrottlingException")
+}
+
+func TestFilterShowsWhatItUnderstood(t *testing.T) {
+	h, _ := fixture(t, false, 120, 40)
+	h.press("/")
+	h.typeText(`"credentials for" team=commerce`)
+	if got := h.listNames(); !slices.Equal(got, []string{"staging/orders/mysql"}) {
+		t.Fatalf("phrase and tag shorthand = %v", got)
+	}
+	if v := h.view(); !strings.Contains(v, `= "credentials for" tag team=commerce`) {
+		t.Fatalf("the parsed filter is not shown:\n%s", v)
+	}
+	// Bad syntax is a message; the last good result stays.
+	h.typeText(` "open`)
+	v := h.view()
+	if !strings.Contains(v, `✗ a closing " is missing`) {
+		t.Fatalf("bad syntax not explained:\n%s", v)
+	}
+	if got := h.listNames(); !slices.Equal(got, []string{"staging/orders/mysql"}) {
+		t.Fatalf("bad syntax changed the list: %v", got)
+	}
+	h.press("esc", "/")
+	h.typeText(`rotation:maybe`)
+	if v := h.view(); !strings.Contains(v, `✗ rotation: takes on, off, failing or pending, not "maybe"`) {
+		t.Fatalf("bad state not explained:\n%s", v)
+	}
+	h.press("esc")
+	h.press("/")
+	h.typeText("rotation:off name:prod/")
+	if got := len(h.listNames()); got != 3 {
+		t.Fatalf("rotation:off name:prod/ matched %d, want 3", got)
+	}
+	h.press("esc", "/")
+	h.typeText("rotation:on")
+	if got := h.listNames(); len(got) != 0 {
+		t.Fatalf("rotation:on matched %v; no fixture secret rotates", got)
+	}
+}
+
+func TestEmptyFilterResultSaysWhy(t *testing.T) {
+	cases := []struct{ filter, why string }{
+		{"retired", "1 match is scheduled for deletion: x shows it"},
+		{"owner=ops", `no secret has tag key "owner"`},
+		{"team=nobody", "no secret has tag team=nobody"},
+		{"redis name:prod/", `no secret matches all of "redis" (1) · name^"prod/" (3)`},
+		{"deleted name:dev/", `no secret matches all of deleted (1) · name^"dev/" (1)`},
+	}
+	h, _ := fixture(t, false, 120, 40)
+	for _, tc := range cases {
+		h.press("/")
+		h.typeText(tc.filter)
+		if got := h.listNames(); len(got) != 0 {
+			t.Errorf("%q matched %v", tc.filter, got)
+		}
+		if v := h.view(); !strings.Contains(v, "No secret matches the filter: "+tc.why) {
+			t.Errorf("%q: the reason %q is not shown:\n%s", tc.filter, tc.why, v)
+		}
+		h.press("esc")
+	}
+	// The deleted secret is found with the state filter.
+	h.press("/")
+	h.typeText("deleted")
+	if got := h.listNames(); !slices.Equal(got, []string{"prod/legacy/old-api-key"}) {
+		t.Fatalf("deleted = %v", got)
+	}
+}
+
+func TestColumnsShareTheWidthByContent(t *testing.T) {
+	h, _ := fixture(t, false, 120, 40)
+	v := h.view()
+	// The longest name is whole at 120 columns, and descriptions get what
+	// the name leaves: more than 30 characters.
+	for _, s := range []string{"qa/notifications/sendgrid-api-key", "Elasticsearch credentials for search", "MySQL credentials for the orders s"} {
+		if !strings.Contains(v, s) {
+			t.Errorf("%q is cut at 120 columns:\n%s", s, v)
+		}
+	}
+}
+
+func TestListDateCarriesTheYearOutsideTheCurrentOne(t *testing.T) {
+	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC).Unix()
+	if got := listDate(now, time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC).Unix()); got != "01-05" {
+		t.Errorf("this year: %q", got)
+	}
+	if got := listDate(now, time.Date(2027, 1, 5, 0, 0, 0, 0, time.UTC).Unix()); got != "2027-01-05" {
+		t.Errorf("next year: %q", got)
+	}
 }

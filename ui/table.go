@@ -157,3 +157,38 @@ func scroll(cursor, offset, height, n int) int {
 	}
 	return max(0, offset)
 }
+
+// contentWidths returns the longest name and description among the rows
+// of v, in bytes: a cheap upper bound of their width in cells, enough to
+// share a table's width out by content. A deleted row's name carries two
+// more for its mark.
+func contentWidths(rows []row, v []int32) (name, desc int) {
+	for _, i := range v {
+		r := &rows[i]
+		n := len(r.name)
+		if r.deleted {
+			n += 2
+		}
+		name = max(name, n)
+		desc = max(desc, len(r.desc))
+	}
+	return name, desc
+}
+
+// shareByContent splits the width layout gave two flexible columns a and
+// b by what they hold: each gets what it needs when both fit; otherwise
+// a (the name, what rows are told apart by) gets what it needs up to
+// three fifths, and b the rest; neither goes below its minimum. The
+// space neither needs goes to b.
+func shareByContent(widths []int, a, b int, needA, needB, minA, minB int) {
+	pool := widths[a] + widths[b]
+	if widths[a] == 0 || widths[b] == 0 || needA+needB == 0 {
+		return
+	}
+	wa := needA
+	if needA+needB > pool {
+		wa = max(min(needA, pool*3/5), pool-needB)
+	}
+	wa = max(minA, min(wa, pool-minB))
+	widths[a], widths[b] = wa, pool-wa
+}
