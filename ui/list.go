@@ -115,6 +115,12 @@ type listPage struct {
 	// action: names, not indexes, so a refresh cannot move a mark to
 	// another secret.
 	marked map[string]bool
+	// history holds the filters accepted with enter this session, oldest
+	// first; histPos is the one shown while browsing it with ↑/↓ (-1 when
+	// not), histDraft what was typed before.
+	history   []string
+	histPos   int
+	histDraft string
 	// why explains an empty result; nameW and descW are the content
 	// widths of the view's name and description columns.
 	why          string
@@ -163,7 +169,7 @@ func newListPage(c *common) *listPage {
 	ti.Placeholder = "filter: text, name:, tag-key:, tag-value:, description:, !negate"
 	ti.CharLimit = 512
 	sp := spinner.New(spinner.WithSpinner(spinner.MiniDot))
-	return &listPage{c: c, keys: &c.keys.list, filter: ti, spinner: sp}
+	return &listPage{c: c, keys: &c.keys.list, filter: ti, spinner: sp, histPos: -1}
 }
 
 func (l *listPage) Init() tea.Cmd { return l.load(false) }
@@ -593,9 +599,58 @@ func (l *listPage) newGen() {
 }
 
 // filterMoveKeys are the keys that move the cursor while the filter has
-// the focus, as its help shows them.
+// the focus, as its help shows them: ↑ and ↓ recall earlier filters.
 func filterMoveKeys() []key.Binding {
-	return []key.Binding{bind("↑", "up", "up"), bind("↓", "down", "down")}
+	return []key.Binding{bind("↑/↓", "earlier filters", "up", "down"), bind("ctrl+p", "up", "ctrl+p"),
+		bind("ctrl+n", "down", "ctrl+n")}
+}
+
+// maxHistory is how many filters the history keeps.
+const maxHistory = 100
+
+// remember adds an accepted filter to the history, once.
+func (l *listPage) remember(f string) {
+	l.histPos = -1
+	if strings.TrimSpace(f) == "" {
+		return
+	}
+	l.history = slices.DeleteFunc(l.history, func(x string) bool { return x == f })
+	l.history = append(l.history, f)
+	if len(l.history) > maxHistory {
+		l.history = slices.Delete(l.history, 0, len(l.history)-maxHistory)
+	}
+}
+
+// recall shows the filter step entries back (-1) or forward (+1) in the
+// history; past the newest is what was being typed.
+func (l *listPage) recall(step int) tea.Cmd {
+	if len(l.history) == 0 || l.histPos == -1 && step > 0 {
+		return nil
+	}
+	if l.histPos == -1 {
+		l.histDraft, l.histPos = l.filter.Value(), len(l.history)
+	}
+	l.histPos = max(0, l.histPos+step)
+	v := l.histDraft
+	if l.histPos >= len(l.history) {
+		l.histPos = -1
+	} else {
+		v = l.history[l.histPos]
+	}
+	if v == l.filter.Value() {
+		return nil
+	}
+	l.filter.SetValue(v)
+	l.filter.CursorEnd()
+	l.filterChanged()
+	return l.recompute()
+}
+
+// filterChanged starts a changed filter at its best match, as fzf does: a
+// cursor kept by position would land on an arbitrary row. The secret just
+// created stops being shown regardless.
+func (l *listPage) filterChanged() {
+	l.cursor, l.offset, l.keep, l.pin = 0, 0, "", ""
 }
 
 func (l *listPage) updateFilter(msg tea.KeyMsg) tea.Cmd {
@@ -608,6 +663,7 @@ func (l *listPage) updateFilter(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		l.filter.SetValue("")
+		l.histPos, l.pin = -1, ""
 		// Clearing the filter keeps the secret found with it selected.
 		if name, ok := l.selected(); ok {
 			l.keep = name
@@ -616,8 +672,19 @@ func (l *listPage) updateFilter(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.AcceptInput):
 		l.filtering = false
 		l.filter.Blur()
+		l.remember(l.filter.Value())
 		return nil
-	case msg.Type == tea.KeyUp || msg.Type == tea.KeyDown || msg.Type == tea.KeyPgUp || msg.Type == tea.KeyPgDown:
+	case msg.Type == tea.KeyUp:
+		return l.recall(-1)
+	case msg.Type == tea.KeyDown:
+		return l.recall(+1)
+	case msg.Type == tea.KeyCtrlP:
+		l.move(tea.KeyMsg{Type: tea.KeyUp})
+		return nil
+	case msg.Type == tea.KeyCtrlN:
+		l.move(tea.KeyMsg{Type: tea.KeyDown})
+		return nil
+	case msg.Type == tea.KeyPgUp || msg.Type == tea.KeyPgDown:
 		l.move(msg)
 		return nil
 	}
@@ -625,9 +692,8 @@ func (l *listPage) updateFilter(msg tea.KeyMsg) tea.Cmd {
 	var cmd tea.Cmd
 	l.filter, cmd = l.filter.Update(msg)
 	if l.filter.Value() != before {
-		// A new filter starts at its best match, as fzf does; a cursor
-		// kept by position would land on an arbitrary row.
-		l.cursor, l.offset, l.keep = 0, 0, ""
+		l.histPos = -1
+		l.filterChanged()
 		return tea.Batch(cmd, l.recompute())
 	}
 	return cmd
@@ -660,7 +726,7 @@ func (l *listPage) updateKeys(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.ClearFilter):
 		if l.filter.Value() != "" {
 			l.filter.SetValue("")
-			l.keep = name
+			l.keep, l.pin = name, ""
 			return l.recompute()
 		}
 	case key.Matches(msg, k.Sort):

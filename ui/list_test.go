@@ -514,7 +514,8 @@ func TestFilterFooterDoesNotOfferLetters(t *testing.T) {
 	h.press("/")
 	v := h.view()
 	footer := v[strings.LastIndex(v, "\n")+1:]
-	if strings.Contains(footer, "j") || strings.Contains(footer, "k ") || !strings.Contains(footer, "↓ down") {
+	if strings.Contains(footer, "j") || strings.Contains(footer, "k ") || !strings.Contains(footer, "ctrl+n down") ||
+		!strings.Contains(footer, "↑/↓ earlier filters") {
 		t.Fatalf("filter footer: %q", footer)
 	}
 	h.typeText("jk")
@@ -622,5 +623,41 @@ func TestListDateCarriesTheYearOutsideTheCurrentOne(t *testing.T) {
 	}
 	if got := listDate(now, time.Date(2027, 1, 5, 0, 0, 0, 0, time.UTC).Unix()); got != "2027-01-05" {
 		t.Errorf("next year: %q", got)
+	}
+}
+
+func TestFilterHistoryRecallsAcceptedFilters(t *testing.T) {
+	h, _ := fixture(t, false, 120, 40)
+	for _, f := range []string{"redis", "name:prod/", "team=commerce"} {
+		h.press("/")
+		h.typeText(f)
+		h.press("enter", "esc")
+	}
+	h.press("/")
+	h.typeText("draft")
+	h.press("up")
+	if got := h.list().filter.Value(); got != "team=commerce" {
+		t.Fatalf("↑ recalled %q, want the newest filter", got)
+	}
+	h.press("up", "up", "up")
+	if got := h.list().filter.Value(); got != "redis" {
+		t.Fatalf("↑↑↑↑ recalled %q, want the oldest filter", got)
+	}
+	if got := h.listNames(); !slices.Equal(got, []string{"dev/cart/redis"}) {
+		t.Fatalf("a recalled filter is applied: %v", got)
+	}
+	h.press("down")
+	if got := h.list().filter.Value(); got != "name:prod/" {
+		t.Fatalf("↓ recalled %q", got)
+	}
+	h.press("down", "down")
+	if got := h.list().filter.Value(); got != "draft" {
+		t.Fatalf("past the newest filter: %q, want what was typed", got)
+	}
+	// The rows move with ctrl+n and ctrl+p while the filter has the focus.
+	h.press("backspace", "backspace", "backspace", "backspace", "backspace")
+	h.press("ctrl+n", "ctrl+n", "ctrl+p")
+	if name, _ := h.list().selected(); name != "prod/checkout/stripe-api-key" {
+		t.Fatalf("ctrl+n ctrl+n ctrl+p: on %q", name)
 	}
 }
