@@ -416,6 +416,11 @@ func (l *listPage) Update(msg tea.Msg) tea.Cmd {
 			// The secret just acted on (a new one, say) is where the
 			// operator's attention is: keep the cursor on it.
 			l.keep = msg.name
+			if l.filter.Value() != "" && !slices.ContainsFunc(l.rows, func(r row) bool { return r.name == msg.name }) {
+				// A new secret the filter would hide is shown, marked,
+				// until the filter changes: it was made to be seen.
+				l.pin = msg.name
+			}
 			// Reloading 100,000 secrets takes seconds; its row is made
 			// right at once from one DescribeSecret.
 			cmd = tea.Batch(l.fetchRow(msg.name), cmd)
@@ -912,7 +917,8 @@ func (l *listPage) View() string {
 	b.WriteString(fit(l.filterLine(), l.width))
 	b.WriteByte('\n')
 	cols := listColumns()
-	widths := layout(cols, l.width-2)
+	// The gutter: the cursor, a mark, a space.
+	widths := layout(cols, l.width-3)
 	shareByContent(widths, colName, colDesc, l.nameW, l.descW, cols[colName].min, cols[colDesc].min)
 	titles := make([]escaped.Text, len(cols))
 	for i, col := range cols {
@@ -921,7 +927,7 @@ func (l *listPage) View() string {
 	if c := sortColumn(l.sortKey); c >= 0 {
 		titles[c] += line(" " + sortArrow(l.sortKey, l.reverse))
 	}
-	b.WriteString(st.Header.Render("  " + joinCells(titles, widths)))
+	b.WriteString(st.Header.Render("   " + joinCells(titles, widths)))
 	h := l.bodyHeight()
 	cells := make([]escaped.Text, len(cols))
 	now := l.c.now().Unix()
@@ -946,11 +952,11 @@ func (l *listPage) View() string {
 		}
 		switch {
 		case l.marked[r.name]:
-			g += "●"
+			g += "● "
 		case l.pin != "" && r.name == l.pin:
-			g += "+"
+			g += "+ "
 		default:
-			g += " "
+			g += "  "
 		}
 		s := g + joinCells(cells, widths)
 		switch {

@@ -661,3 +661,29 @@ func TestFilterHistoryRecallsAcceptedFilters(t *testing.T) {
 		t.Fatalf("ctrl+n ctrl+n ctrl+p: on %q", name)
 	}
 }
+
+func TestNewSecretIsShownAndSelectedUnderAFilter(t *testing.T) {
+	h, s := fixture(t, false, 120, 40)
+	h.press("/")
+	h.typeText("name:prod/")
+	h.press("enter")
+	if _, err := s.CreateSecret(context.Background(), &backend.CreateSecretInput{Name: "dev/new-one", SecretString: str("v")}); err != nil {
+		t.Fatal(err)
+	}
+	h.send(reloadMsg{name: "dev/new-one"})
+	if got := h.listNames(); !slices.Contains(got, "dev/new-one") || len(got) != 4 {
+		t.Fatalf("under name:prod/ after creating dev/new-one: %v", got)
+	}
+	if name, _ := h.list().selected(); name != "dev/new-one" {
+		t.Fatalf("cursor on %q, want the new secret", name)
+	}
+	if v := h.view(); !strings.Contains(v, "›+ dev/new-one ") || !strings.Contains(v, "+ just created") {
+		t.Fatalf("the new secret is not marked:\n%s", v)
+	}
+	// Changing the filter lets it go.
+	h.press("/")
+	h.typeText("p")
+	if got := h.listNames(); slices.Contains(got, "dev/new-one") {
+		t.Fatalf("the new secret outlived the filter change: %v", got)
+	}
+}
