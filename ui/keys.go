@@ -56,6 +56,7 @@ type listKeys struct {
 	Filter      key.Binding
 	ClearFilter key.Binding
 	AcceptInput key.Binding
+	Jump        key.Binding
 	Sort        key.Binding
 	Reverse     key.Binding
 	ShowDeleted key.Binding
@@ -183,6 +184,7 @@ func defaultKeyMaps() keyMaps {
 			Filter:      bind("/", "filter", "/"),
 			ClearFilter: bind("esc", "clear filter", "esc"),
 			AcceptInput: bind("enter", "done", "enter"),
+			Jump:        bind(":", "jump to name", ":"),
 			Sort:        bind("s", "sort by", "s"),
 			Reverse:     bind("S", "reverse", "S"),
 			ShowDeleted: bind("x", "show deleted", "x"),

@@ -121,6 +121,12 @@ type listPage struct {
 	history   []string
 	histPos   int
 	histDraft string
+	// jumping says the ":" field has the focus; jumpCycle is which
+	// completion of jumpBase tab shows (-1 before cycling).
+	jump      textinput.Model
+	jumping   bool
+	jumpCycle int
+	jumpBase  string
 	// why explains an empty result; nameW and descW are the content
 	// widths of the view's name and description columns.
 	why          string
@@ -169,7 +175,10 @@ func newListPage(c *common) *listPage {
 	ti.Placeholder = "filter: text, name:, tag-key:, tag-value:, description:, !negate"
 	ti.CharLimit = 512
 	sp := spinner.New(spinner.WithSpinner(spinner.MiniDot))
-	return &listPage{c: c, keys: &c.keys.list, filter: ti, spinner: sp, histPos: -1}
+	jump := newInput()
+	jump.Prompt = ": "
+	jump.CharLimit = 512
+	return &listPage{c: c, keys: &c.keys.list, filter: ti, spinner: sp, histPos: -1, jump: jump}
 }
 
 func (l *listPage) Init() tea.Cmd { return l.load(false) }
@@ -177,6 +186,7 @@ func (l *listPage) Init() tea.Cmd { return l.load(false) }
 func (l *listPage) SetSize(w, h int) {
 	l.width, l.height = w, h
 	l.filter.Width = max(10, w-4)
+	l.jump.Width = max(10, w/2)
 	l.offset = scroll(l.cursor, l.offset, l.bodyHeight(), len(l.view))
 }
 
@@ -184,7 +194,7 @@ func (l *listPage) SetSize(w, h int) {
 // filter line and the column header.
 func (l *listPage) bodyHeight() int { return max(1, l.height-3) }
 
-func (l *listPage) inputFocused() bool { return l.filtering }
+func (l *listPage) inputFocused() bool { return l.filtering || l.jumping }
 
 func (l *listPage) close() {}
 
@@ -431,6 +441,9 @@ func (l *listPage) Update(msg tea.Msg) tea.Cmd {
 	case tea.KeyMsg:
 		if l.filtering {
 			return l.updateFilter(msg)
+		}
+		if l.jumping {
+			return l.updateJump(msg)
 		}
 		return l.updateKeys(msg)
 	}
@@ -726,6 +739,8 @@ func (l *listPage) updateKeys(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Filter):
 		l.filtering = true
 		return l.filter.Focus()
+	case key.Matches(msg, k.Jump):
+		return l.startJump()
 	case key.Matches(msg, k.ClearFilter) && l.loading && l.filter.Value() == "":
 		return l.cancelLoading()
 	case key.Matches(msg, k.ClearFilter):
@@ -794,6 +809,9 @@ func (l *listPage) create() tea.Cmd {
 
 func (l *listPage) help() keyHelp {
 	k := l.keys
+	if l.jumping {
+		return keyHelp{short: []key.Binding{bind("tab", "complete", "tab"), bind("enter", "jump", "enter"), bind("esc", "cancel", "esc")}}
+	}
 	if l.filtering {
 		// j and k are typed into the filter: only the arrows move.
 		return keyHelp{short: append([]key.Binding{k.AcceptInput, k.ClearFilter}, filterMoveKeys()...)}
@@ -805,7 +823,7 @@ func (l *listPage) help() keyHelp {
 		short: visible(ro, []key.Binding{k.Open, k.Filter, k.Sort, k.ShowDeleted, k.Versions, k.Delete}, muts...),
 		full: [][]key.Binding{
 			{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
-			{k.Open, k.Versions, k.Copy, k.Filter, k.ClearFilter, k.Refresh},
+			{k.Open, k.Versions, k.Copy, k.Filter, k.ClearFilter, k.Jump, k.Refresh},
 			l.viewKeys(),
 			visible(ro, muts, muts...),
 			visible(ro, rot, rot...),
@@ -914,7 +932,11 @@ func (l *listPage) View() string {
 	}
 	b.WriteString(fit(title+st.Muted.Render(info)+st.Warning.Render(stall), l.width))
 	b.WriteByte('\n')
-	b.WriteString(fit(l.filterLine(), l.width))
+	if l.jumping {
+		b.WriteString(fit(l.jumpLine(), l.width))
+	} else {
+		b.WriteString(fit(l.filterLine(), l.width))
+	}
 	b.WriteByte('\n')
 	cols := listColumns()
 	// The gutter: the cursor, a mark, a space.

@@ -687,3 +687,69 @@ func TestNewSecretIsShownAndSelectedUnderAFilter(t *testing.T) {
 		t.Fatalf("the new secret outlived the filter change: %v", got)
 	}
 }
+
+func TestJumpToANameCompletes(t *testing.T) {
+	h, _ := fixture(t, false, 120, 40)
+	h.press("/")
+	h.typeText("name:staging/")
+	h.press("enter")
+	h.press(":")
+	h.typeText("pr")
+	if v := h.view(); !strings.Contains(v, "→ prod/checkout/stripe-api-key  prod/identity/jwt-signing-key  prod/legacy/old-api-key · 4 names") {
+		t.Fatalf("completions not listed:\n%s", v)
+	}
+	h.press("tab") // to what every match shares
+	if got := h.list().jump.Value(); got != "prod/" {
+		t.Fatalf("tab completed %q, want prod/", got)
+	}
+	h.press("tab", "tab") // then through the matches
+	if got := h.list().jump.Value(); got != "prod/identity/jwt-signing-key" {
+		t.Fatalf("tab tab cycled to %q", got)
+	}
+	h.press("enter")
+	// The filter hid it: it is cleared, and the cursor is on the secret.
+	if name, _ := h.list().selected(); name != "prod/identity/jwt-signing-key" {
+		t.Fatalf("jumped to %q", name)
+	}
+	if h.list().filter.Value() != "" || len(h.listNames()) != 7 {
+		t.Fatalf("the filter that hid the secret stays: %q", h.list().filter.Value())
+	}
+	// A deleted secret is shown to be jumped to.
+	h.press(":")
+	h.typeText("prod/legacy")
+	h.press("enter")
+	if name, _ := h.list().selected(); name != "prod/legacy/old-api-key" || !h.list().showDeleted {
+		t.Fatalf("jump to a deleted secret: on %q", name)
+	}
+	h.press(":")
+	h.typeText("nope")
+	if v := h.view(); !strings.Contains(v, "✗ no secret name starts with this") {
+		t.Fatalf("no match not said:\n%s", v)
+	}
+	h.press("esc")
+	if h.list().jumping {
+		t.Fatal("esc did not leave the jump field")
+	}
+}
+
+func TestCompletionsAreAPrefixRange(t *testing.T) {
+	var rows []row
+	for _, n := range []string{"a", "ab", "abc", "abd", "b", "ba"} {
+		rows = append(rows, row{name: n})
+	}
+	order := sortedOrder(rows, sortName)
+	for _, tc := range []struct {
+		prefix string
+		lo, hi int
+	}{{"", 0, 6}, {"a", 0, 4}, {"ab", 1, 4}, {"abc", 2, 3}, {"b", 4, 6}, {"c", 6, 6}, {"aa", 1, 1}} {
+		if lo, hi := completions(rows, order, tc.prefix); lo != tc.lo || hi != tc.hi {
+			t.Errorf("completions(%q) = [%d,%d), want [%d,%d)", tc.prefix, lo, hi, tc.lo, tc.hi)
+		}
+	}
+	if got := commonPrefix("prod/é1", "prod/é2"); got != "prod/é" {
+		t.Errorf("commonPrefix = %q", got)
+	}
+	if got := commonPrefix("x\u00e9", "x\u00e8"); got != "x" {
+		t.Errorf("commonPrefix split a rune: %q", got)
+	}
+}
