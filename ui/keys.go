@@ -57,6 +57,9 @@ type listKeys struct {
 	ClearFilter key.Binding
 	AcceptInput key.Binding
 	Jump        key.Binding
+	Mark        key.Binding
+	MarkAll     key.Binding
+	Tag         key.Binding
 	Sort        key.Binding
 	Reverse     key.Binding
 	ShowDeleted key.Binding
@@ -185,6 +188,9 @@ func defaultKeyMaps() keyMaps {
 			ClearFilter: bind("esc", "clear filter", "esc"),
 			AcceptInput: bind("enter", "done", "enter"),
 			Jump:        bind(":", "jump to name", ":"),
+			Mark:        bind("space", "mark", " ", "space"),
+			MarkAll:     bind("ctrl+a", "mark all shown", "ctrl+a"),
+			Tag:         bind("t", "add tag", "t"),
 			Sort:        bind("s", "sort by", "s"),
 			Reverse:     bind("S", "reverse", "S"),
 			ShowDeleted: bind("x", "show deleted", "x"),

@@ -438,6 +438,13 @@ func (l *listPage) Update(msg tea.Msg) tea.Cmd {
 		return cmd
 	case rowMsg:
 		return l.onRow(msg)
+	case bulkDoneMsg:
+		// What failed stays marked, to be retried or looked into.
+		l.marked = nil
+		for _, f := range msg.failed {
+			l.mark(f.name, true)
+		}
+		return tea.Batch(l.c.bulkReport(msg), l.load(true))
 	case tea.KeyMsg:
 		if l.filtering {
 			return l.updateFilter(msg)
@@ -730,12 +737,34 @@ func (l *listPage) move(msg tea.KeyMsg) bool {
 }
 
 func (l *listPage) updateKeys(msg tea.KeyMsg) tea.Cmd {
+	k := l.keys
+	// Space marks here rather than paging, as in a file manager.
+	if key.Matches(msg, k.Mark) {
+		return l.toggleMark()
+	}
 	if l.move(msg) {
 		return nil
 	}
-	k := l.keys
 	name, has := l.selected()
 	switch {
+	case key.Matches(msg, k.MarkAll):
+		return l.markAll()
+	case key.Matches(msg, k.ClearFilter) && len(l.marked) > 0:
+		n := len(l.marked)
+		l.marked = nil
+		return flash(line(plural(n, "mark")+" cleared"), false)
+	case len(l.marked) > 0 && key.Matches(msg, k.Delete):
+		return l.bulk(bulkDelete)
+	case len(l.marked) > 0 && key.Matches(msg, k.Restore):
+		return l.bulk(bulkRestore)
+	case key.Matches(msg, k.Tag):
+		if len(l.marked) > 0 {
+			return l.bulk(bulkTag)
+		}
+		if has {
+			return editTags(l.c, name)
+		}
+		return nil
 	case key.Matches(msg, k.Filter):
 		l.filtering = true
 		return l.filter.Focus()
@@ -817,13 +846,24 @@ func (l *listPage) help() keyHelp {
 		return keyHelp{short: append([]key.Binding{k.AcceptInput, k.ClearFilter}, filterMoveKeys()...)}
 	}
 	ro := l.c.readOnly
-	muts := []key.Binding{k.Create, k.Delete, k.ForceDelete, k.Restore}
+	muts := []key.Binding{k.Create, k.Delete, k.ForceDelete, k.Restore, k.Tag}
 	rot := []key.Binding{k.ConfigureRotation, k.RotateNow, k.CancelRotation}
+	if len(l.marked) > 0 {
+		// With marks, the footer offers what acts on them.
+		clear := bind("esc", "clear marks", "esc")
+		bulk := []key.Binding{bind("d", "delete marked", "d"), bind("u", "restore marked", "u"),
+			bind("t", "tag marked", "t")}
+		return keyHelp{
+			short: append(append([]key.Binding{k.Mark, k.MarkAll}, visible(ro, bulk, bulk...)...), clear),
+			full:  [][]key.Binding{{k.Mark, k.MarkAll, clear}, visible(ro, bulk, bulk...)},
+		}
+	}
 	return keyHelp{
-		short: visible(ro, []key.Binding{k.Open, k.Filter, k.Sort, k.ShowDeleted, k.Versions, k.Delete}, muts...),
+		short: visible(ro, []key.Binding{k.Open, k.Filter, k.Jump, k.Sort, k.ShowDeleted, k.Mark, k.Versions, k.Delete}, muts...),
 		full: [][]key.Binding{
 			{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
 			{k.Open, k.Versions, k.Copy, k.Filter, k.ClearFilter, k.Jump, k.Refresh},
+			{k.Mark, k.MarkAll},
 			l.viewKeys(),
 			visible(ro, muts, muts...),
 			visible(ro, rot, rot...),

@@ -482,9 +482,14 @@ func (m *model) helpView(w, h int) string {
 	var notes []string
 	if _, ok := m.top().(*listPage); ok {
 		notes = append(notes, "", "", st.Header.Render("Filter"),
-			"plain words match name, description and tags (substring, any case); !word excludes",
-			"name:prod/  description:db  tag-key:team  tag-value:payments  (prefix, as AWS)",
-			"!name:test/ or name:!test/ negates; name:a,b matches either")
+			"every term must match; the line under the title shows what the filter was understood as",
+			"words and \"quoted phrases\" match name, description and tags (substring, any case)",
+			"name:prod/  tag-key:team  tag-value:payments  (prefix, as AWS)   description:db  all:db  (words)",
+			"tag:env=prod or env=prod  a tag with that key and value (any case)",
+			"rotation:on|off|failing|pending  (failing: its next rotation date has passed)   deleted",
+			"! before a term excludes: !test !name:test/ !env=dev; name:a,b matches either",
+			"↑/↓ in the filter recall earlier filters; : jumps to a name (tab completes)",
+			"space marks rows; with marks, d deletes, u restores, t tags them after you type their count")
 	}
 	notes = append(notes, "", "", st.Header.Render("Clipboard"),
 		"on a workstation: the system clipboard, cleared after the timeout if it still holds the value",
