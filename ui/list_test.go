@@ -753,3 +753,29 @@ func TestCompletionsAreAPrefixRange(t *testing.T) {
 		t.Errorf("commonPrefix split a rune: %q", got)
 	}
 }
+
+func TestContentWidthsIgnoreAFewVeryLongNames(t *testing.T) {
+	var rows []row
+	for i := 0; i < 100; i++ {
+		rows = append(rows, row{name: strings.Repeat("n", 20), desc: strings.Repeat("d", 60)})
+	}
+	rows[0].name = strings.Repeat("n", 200)
+	v := make([]int32, len(rows))
+	for i := range v {
+		v[i] = int32(i)
+	}
+	name, desc := contentWidths(rows, v)
+	if name != 20 || desc != 60 {
+		t.Fatalf("content widths %d, %d; want 20, 60", name, desc)
+	}
+	widths := []int{35, 35}
+	shareByContent(widths, 0, 1, name, desc, 20, 12)
+	if widths[0] != 20 || widths[1] != 50 {
+		t.Fatalf("shared %v, want the name its 20 and the rest to the description", widths)
+	}
+	widths = []int{35, 35}
+	shareByContent(widths, 0, 1, 60, 60, 20, 12)
+	if widths[0] != 35 || widths[1] != 35 {
+		t.Fatalf("both long: %v, want halves", widths)
+	}
+}
