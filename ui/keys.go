@@ -60,6 +60,7 @@ type listKeys struct {
 	Mark        key.Binding
 	MarkAll     key.Binding
 	Tag         key.Binding
+	CopyTo      key.Binding
 	Sort        key.Binding
 	Reverse     key.Binding
 	ShowDeleted key.Binding
@@ -191,6 +192,7 @@ func defaultKeyMaps() keyMaps {
 			Mark:        bind("space", "mark", " ", "space"),
 			MarkAll:     bind("ctrl+a", "mark all shown", "ctrl+a"),
 			Tag:         bind("t", "add tag", "t"),
+			CopyTo:      bind("C", "copy secrets to…", "C"),
 			Sort:        bind("s", "sort by", "s"),
 			Reverse:     bind("S", "reverse", "S"),
 			ShowDeleted: bind("x", "show deleted", "x"),

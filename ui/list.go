@@ -749,6 +749,8 @@ func (l *listPage) updateKeys(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.MarkAll):
 		return l.markAll()
+	case key.Matches(msg, k.CopyTo):
+		return l.copyNames()
 	case key.Matches(msg, k.ClearFilter) && len(l.marked) > 0:
 		n := len(l.marked)
 		l.marked = nil
@@ -854,8 +856,8 @@ func (l *listPage) help() keyHelp {
 		bulk := []key.Binding{bind("d", "delete marked", "d"), bind("u", "restore marked", "u"),
 			bind("t", "tag marked", "t")}
 		return keyHelp{
-			short: append(append([]key.Binding{k.Mark, k.MarkAll}, visible(ro, bulk, bulk...)...), clear),
-			full:  [][]key.Binding{{k.Mark, k.MarkAll, clear}, visible(ro, bulk, bulk...)},
+			short: append(append([]key.Binding{k.Mark, k.MarkAll}, visible(ro, bulk, bulk...)...), k.CopyTo, clear),
+			full:  [][]key.Binding{{k.Mark, k.MarkAll, clear}, visible(ro, bulk, bulk...), {k.CopyTo}},
 		}
 	}
 	return keyHelp{
@@ -863,7 +865,7 @@ func (l *listPage) help() keyHelp {
 		full: [][]key.Binding{
 			{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
 			{k.Open, k.Versions, k.Copy, k.Filter, k.ClearFilter, k.Jump, k.Refresh},
-			{k.Mark, k.MarkAll},
+			{k.Mark, k.MarkAll, k.CopyTo},
 			l.viewKeys(),
 			visible(ro, muts, muts...),
 			visible(ro, rot, rot...),
