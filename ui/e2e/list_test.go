@@ -130,3 +130,34 @@ func TestJumpJourney(t *testing.T) {
 	tm.keys("Enter")
 	tm.waitFor(5*time.Second, "arn:aws:secretsmanager:", "the one to jump to")
 }
+
+// TestCopyToStoreJourney copies two marked secrets to another local store
+// typed in: the plan first, nothing written; then the copy and its
+// verification, checked through the CLI on the target.
+func TestCopyToStoreJourney(t *testing.T) {
+	s := listStore(t)
+	dst := newStore(t)
+	tm := start(t, s, 120, 40)
+	tm.waitFor(20*time.Second, "Secrets 5")
+	tm.keys("Space", "Space", "C")
+	tm.waitFor(5*time.Second, "Copy 2 secrets", "a local store, by path")
+	tm.keys("Enter")
+	tm.typeText(dst.path)
+	tm.keys("Tab")
+	tm.typeText(dst.keyFile)
+	tm.keys("Enter")
+	tm.waitFor(10*time.Second, "Plan (nothing written yet): 2 to copy", "dev/cart/redis · planned · 1 version")
+	if out := dst.cli(t, "list-secrets"); strings.Contains(out, "dev/cart/redis") {
+		t.Fatalf("the plan wrote to the target:\n%s", out)
+	}
+	tm.keys("y")
+	tm.waitFor(20*time.Second, "Copied: 2 created", "✓ verified: the target holds what was read (2 compared, 0 different)")
+	for _, name := range []string{"dev/cart/redis", "prod/checkout/stripe"} {
+		if v, _ := valueOf(t, dst, name, "AWSCURRENT"); v != "v" {
+			t.Errorf("%s in the target holds %q", name, v)
+		}
+	}
+	if out := dst.cli(t, "list-secrets"); strings.Contains(out, "qa/mail/sendgrid") {
+		t.Fatalf("an unmarked secret was copied:\n%s", out)
+	}
+}
