@@ -405,3 +405,22 @@ func isAre(n int) string {
 	}
 	return "are"
 }
+
+// dropGoneMarks unmarks the secrets a reload no longer lists (deleted for
+// good, by this console or another): a bulk action must not count them.
+func (l *listPage) dropGoneMarks() {
+	if len(l.marked) == 0 {
+		return
+	}
+	listed := make(map[string]bool, len(l.marked))
+	for i := range l.rows {
+		if l.marked[l.rows[i].name] {
+			listed[l.rows[i].name] = true
+		}
+	}
+	for name := range l.marked {
+		if !listed[name] {
+			delete(l.marked, name)
+		}
+	}
+}

@@ -72,24 +72,22 @@ func TestMarkedSecretsAreDeletedAfterTheCountIsTyped(t *testing.T) {
 
 func TestBulkFailuresAreReportedAndStayMarked(t *testing.T) {
 	h, s := fixture(t, false, 120, 40)
-	h.press("space", "space")
-	// The second goes away behind the console's back.
-	if _, err := s.DeleteSecret(context.Background(), &backend.DeleteSecretInput{SecretID: "prod/checkout/stripe-api-key", ForceDeleteWithoutRecovery: true}); err != nil {
-		t.Fatal(err)
-	}
+	// dev/cart/redis, and prod/legacy/old-api-key: scheduled for
+	// deletion, so it cannot be tagged.
+	h.press("x", "space", "j", "j", "space")
 	h.press("t")
 	h.typeText("owner=ops")
 	h.press("enter")
 	h.typeText("2")
 	h.press("enter")
 	v := h.view()
-	for _, want := range []string{"1 of 2 secrets tagged · 1 failed", "prod/checkout/stripe-api-key: ResourceNotFoundException"} {
+	for _, want := range []string{"1 of 2 secrets tagged · 1 failed", "prod/legacy/old-api-key: InvalidRequestException"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("report lacks %q:\n%s", want, v)
 		}
 	}
 	h.press("enter")
-	if got := h.list().marked; len(got) != 1 || !got["prod/checkout/stripe-api-key"] {
+	if got := h.list().marked; len(got) != 1 || !got["prod/legacy/old-api-key"] {
 		t.Fatalf("marked after the failure: %v", got)
 	}
 	m, err := s.DescribeSecret(context.Background(), "dev/cart/redis")
@@ -106,4 +104,19 @@ func TestBulkActionsAreRefusedReadOnly(t *testing.T) {
 	h, _ := fixture(t, true, 120, 40)
 	h.press("space", "d")
 	h.wantStatus("is disabled: the console is read-only")
+}
+
+func TestMarksOfSecretsGoneForGoodAreDropped(t *testing.T) {
+	h, s := fixture(t, false, 120, 40)
+	h.press("space", "space")
+	if _, err := s.DeleteSecret(context.Background(), &backend.DeleteSecretInput{SecretID: "dev/cart/redis", ForceDeleteWithoutRecovery: true}); err != nil {
+		t.Fatal(err)
+	}
+	h.press("ctrl+r")
+	if got := h.list().marked; len(got) != 1 || !got["prod/checkout/stripe-api-key"] {
+		t.Fatalf("marks after the reload: %v", got)
+	}
+	if v := h.view(); !strings.Contains(v, "1 marked") {
+		t.Fatalf("the count still includes the gone secret:\n%s", v)
+	}
 }

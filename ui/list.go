@@ -572,6 +572,7 @@ func (l *listPage) onBatch(msg listBatchMsg) tea.Cmd {
 		}
 		if l.refreshing {
 			l.rows, l.pending, l.refreshing = l.pending, nil, false
+			l.dropGoneMarks()
 			l.newGen()
 			l.deleted = 0
 			for i := range l.rows {
@@ -697,7 +698,9 @@ func (l *listPage) updateFilter(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.AcceptInput):
 		l.filtering = false
 		l.filter.Blur()
-		l.remember(l.filter.Value())
+		if l.filterErr == nil {
+			l.remember(l.filter.Value())
+		}
 		return nil
 	case msg.Type == tea.KeyUp:
 		return l.recall(-1)
