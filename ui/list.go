@@ -859,7 +859,7 @@ func (l *listPage) help() keyHelp {
 		bulk := []key.Binding{bind("d", "delete marked", "d"), bind("u", "restore marked", "u"),
 			bind("t", "tag marked", "t")}
 		return keyHelp{
-			short: append(append([]key.Binding{k.Mark, k.MarkAll}, visible(ro, bulk, bulk...)...), k.CopyTo, clear),
+			short: append(append([]key.Binding{k.Mark, k.MarkAll}, visible(ro, bulk, bulk...)...), clear, k.CopyTo),
 			full:  [][]key.Binding{{k.Mark, k.MarkAll, clear}, visible(ro, bulk, bulk...), {k.CopyTo}},
 		}
 	}
