@@ -266,7 +266,7 @@ func keyMsg(k string) tea.KeyMsg {
 		"enter": tea.KeyEnter, "esc": tea.KeyEsc, "tab": tea.KeyTab, "up": tea.KeyUp, "down": tea.KeyDown,
 		"left": tea.KeyLeft, "right": tea.KeyRight, "backspace": tea.KeyBackspace, "ctrl+r": tea.KeyCtrlR,
 		"ctrl+c": tea.KeyCtrlC, "ctrl+u": tea.KeyCtrlU, "pgdown": tea.KeyPgDown, "pgup": tea.KeyPgUp,
-		"home": tea.KeyHome, "end": tea.KeyEnd, "space": tea.KeySpace,
+		"home": tea.KeyHome, "end": tea.KeyEnd, "space": tea.KeySpace, "ctrl+n": tea.KeyCtrlN, "ctrl+p": tea.KeyCtrlP, "ctrl+a": tea.KeyCtrlA,
 	}
 	if t, ok := named[k]; ok {
 		return tea.KeyMsg{Type: t}

@@ -154,7 +154,7 @@ func TestGolden(t *testing.T) {
 		}},
 		{"help", func(p *program) {
 			p.press("?")
-			p.waitFor("Filter")
+			p.waitFor("clear filter")
 		}},
 	}
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {

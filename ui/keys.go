@@ -56,6 +56,11 @@ type listKeys struct {
 	Filter      key.Binding
 	ClearFilter key.Binding
 	AcceptInput key.Binding
+	Jump        key.Binding
+	Mark        key.Binding
+	MarkAll     key.Binding
+	Tag         key.Binding
+	CopyTo      key.Binding
 	Sort        key.Binding
 	Reverse     key.Binding
 	ShowDeleted key.Binding
@@ -183,6 +188,11 @@ func defaultKeyMaps() keyMaps {
 			Filter:      bind("/", "filter", "/"),
 			ClearFilter: bind("esc", "clear filter", "esc"),
 			AcceptInput: bind("enter", "done", "enter"),
+			Jump:        bind(":", "jump to name", ":"),
+			Mark:        bind("space", "mark", " ", "space"),
+			MarkAll:     bind("ctrl+a", "mark all shown", "ctrl+a"),
+			Tag:         bind("t", "add tag", "t"),
+			CopyTo:      bind("C", "copy secrets to…", "C"),
 			Sort:        bind("s", "sort by", "s"),
 			Reverse:     bind("S", "reverse", "S"),
 			ShowDeleted: bind("x", "show deleted", "x"),

@@ -53,6 +53,15 @@ type listViewMsg struct {
 	// view was computed.
 	rows  []row
 	query string
+	// parsed is query read, and how (sort, direction, deleted shown,
+	// pin) the view was selected: a narrower filter may start from it
+	// only when those are the same.
+	parsed *query
+	shape  viewShape
+	// why explains an empty result; nameW and descW are the widest name
+	// and description shown, in bytes, for the column widths.
+	why          string
+	nameW, descW int
 	// order is every row sorted by key, for the cache; gen names the rows
 	// it belongs to.
 	order []int32
@@ -88,14 +97,43 @@ type listPage struct {
 	view           []int32
 	viewRows       []row
 	viewQuery      string
+	viewQ          *query
+	viewShape      viewShape
 	viewGen        uint64
 	cursor, offset int
 
-	filter      textinput.Model
-	filtering   bool
-	sortKey     int
-	reverse     bool
-	showDeleted bool
+	filter    textinput.Model
+	filtering bool
+	// parsed is what the filter text was understood as; filterErr says
+	// why it is not a filter, while the last good view stays.
+	parsed    query
+	filterErr error
+	// pin is the secret just created: shown and marked whatever the
+	// filter, until the filter changes.
+	pin string
+	// marked holds the names of the rows marked with space for a bulk
+	// action: names, not indexes, so a refresh cannot move a mark to
+	// another secret.
+	marked map[string]bool
+	// history holds the filters accepted with enter this session, oldest
+	// first; histPos is the one shown while browsing it with ↑/↓ (-1 when
+	// not), histDraft what was typed before.
+	history   []string
+	histPos   int
+	histDraft string
+	// jumping says the ":" field has the focus; jumpCycle is which
+	// completion of jumpBase tab shows (-1 before cycling).
+	jump      textinput.Model
+	jumping   bool
+	jumpCycle int
+	jumpBase  string
+	// why explains an empty result; nameW and descW are the content
+	// widths of the view's name and description columns.
+	why          string
+	nameW, descW int
+	sortKey      int
+	reverse      bool
+	showDeleted  bool
 
 	loadID     uint64
 	cancelLoad context.CancelFunc
@@ -137,7 +175,10 @@ func newListPage(c *common) *listPage {
 	ti.Placeholder = "filter: text, name:, tag-key:, tag-value:, description:, !negate"
 	ti.CharLimit = 512
 	sp := spinner.New(spinner.WithSpinner(spinner.MiniDot))
-	return &listPage{c: c, keys: &c.keys.list, filter: ti, spinner: sp}
+	jump := newInput()
+	jump.Prompt = ": "
+	jump.CharLimit = 512
+	return &listPage{c: c, keys: &c.keys.list, filter: ti, spinner: sp, histPos: -1, jump: jump}
 }
 
 func (l *listPage) Init() tea.Cmd { return l.load(false) }
@@ -145,6 +186,7 @@ func (l *listPage) Init() tea.Cmd { return l.load(false) }
 func (l *listPage) SetSize(w, h int) {
 	l.width, l.height = w, h
 	l.filter.Width = max(10, w-4)
+	l.jump.Width = max(10, w/2)
 	l.offset = scroll(l.cursor, l.offset, l.bodyHeight(), len(l.view))
 }
 
@@ -152,7 +194,7 @@ func (l *listPage) SetSize(w, h int) {
 // filter line and the column header.
 func (l *listPage) bodyHeight() int { return max(1, l.height-3) }
 
-func (l *listPage) inputFocused() bool { return l.filtering }
+func (l *listPage) inputFocused() bool { return l.filtering || l.jumping }
 
 func (l *listPage) close() {}
 
@@ -316,24 +358,47 @@ func pageList(ctx context.Context, id uint64, b backend.Backend, in *backend.Lis
 	}
 }
 
+// viewShape is what, besides the filter, decides a view's rows and order.
+type viewShape struct {
+	key      int
+	rev, del bool
+	pin      string
+}
+
 // recompute filters and sorts in the background; typing never waits for it.
 func (l *listPage) recompute() tea.Cmd {
+	text := l.filter.Value()
+	parsed, err := parseQuery(text)
+	l.filterErr = err
+	if err != nil {
+		// Half-typed syntax ("name:" before its value, an open quote):
+		// the message says what is missing and the last good view stays.
+		return nil
+	}
+	l.parsed = parsed
 	id := l.c.nextID()
 	l.viewID = id
 	l.viewBusy, l.viewStale = true, false
-	rows, q := l.rows, l.filter.Value()
-	key, rev, del, gen := l.sortKey, l.reverse, l.showDeleted, l.gen
+	rows, q := l.rows, &parsed
+	shape := viewShape{key: l.sortKey, rev: l.reverse, del: l.showDeleted, pin: l.pin}
+	gen, now := l.gen, l.c.now().Unix()
 	var from []int32
-	if l.viewGen == l.gen && l.viewQuery != q && narrows(l.viewQuery, q) {
+	if l.viewGen == l.gen && l.viewQ != nil && l.viewShape == shape && l.viewQuery != text && narrows(l.viewQ, q) {
 		from = l.view
 	}
-	order := l.orders[key]
+	order := l.orders[shape.key]
 	return func() tea.Msg {
 		if order == nil {
-			order = sortedOrder(rows, key)
+			order = sortedOrder(rows, shape.key)
 		}
-		return listViewMsg{id: id, view: view(rows, from, order, parseQuery(q), rev, del), rows: rows, query: q,
-			order: order, key: key, gen: gen}
+		v := view(rows, from, order, q, shape.rev, shape.del, now, shape.pin)
+		msg := listViewMsg{id: id, view: v, rows: rows,
+			query: text, parsed: q, shape: shape, order: order, key: shape.key, gen: gen}
+		if len(v) == 0 {
+			msg.why = whyEmpty(rows, text, shape.del, now)
+		}
+		msg.nameW, msg.descW = contentWidths(rows, v)
+		return msg
 	}
 }
 
@@ -361,6 +426,11 @@ func (l *listPage) Update(msg tea.Msg) tea.Cmd {
 			// The secret just acted on (a new one, say) is where the
 			// operator's attention is: keep the cursor on it.
 			l.keep = msg.name
+			if l.filter.Value() != "" && !slices.ContainsFunc(l.rows, func(r row) bool { return r.name == msg.name }) {
+				// A new secret the filter would hide is shown, marked,
+				// until the filter changes: it was made to be seen.
+				l.pin = msg.name
+			}
 			// Reloading 100,000 secrets takes seconds; its row is made
 			// right at once from one DescribeSecret.
 			cmd = tea.Batch(l.fetchRow(msg.name), cmd)
@@ -368,9 +438,19 @@ func (l *listPage) Update(msg tea.Msg) tea.Cmd {
 		return cmd
 	case rowMsg:
 		return l.onRow(msg)
+	case bulkDoneMsg:
+		// What failed stays marked, to be retried or looked into.
+		l.marked = nil
+		for _, f := range msg.failed {
+			l.mark(f.name, true)
+		}
+		return tea.Batch(l.c.bulkReport(msg), l.load(true))
 	case tea.KeyMsg:
 		if l.filtering {
 			return l.updateFilter(msg)
+		}
+		if l.jumping {
+			return l.updateJump(msg)
 		}
 		return l.updateKeys(msg)
 	}
@@ -435,6 +515,8 @@ func (l *listPage) onView(msg listViewMsg) tea.Cmd {
 	}
 	l.viewBusy = false
 	l.view, l.viewRows, l.viewQuery, l.viewGen = msg.view, msg.rows, msg.query, msg.gen
+	l.viewQ, l.viewShape = msg.parsed, msg.shape
+	l.why, l.nameW, l.descW = msg.why, msg.nameW, msg.descW
 	l.cursor = min(l.cursor, max(0, len(l.view)-1))
 	if l.keep != "" {
 		for i, ri := range l.view {
@@ -490,6 +572,7 @@ func (l *listPage) onBatch(msg listBatchMsg) tea.Cmd {
 		}
 		if l.refreshing {
 			l.rows, l.pending, l.refreshing = l.pending, nil, false
+			l.dropGoneMarks()
 			l.newGen()
 			l.deleted = 0
 			for i := range l.rows {
@@ -542,9 +625,58 @@ func (l *listPage) newGen() {
 }
 
 // filterMoveKeys are the keys that move the cursor while the filter has
-// the focus, as its help shows them.
+// the focus, as its help shows them: ↑ and ↓ recall earlier filters.
 func filterMoveKeys() []key.Binding {
-	return []key.Binding{bind("↑", "up", "up"), bind("↓", "down", "down")}
+	return []key.Binding{bind("↑/↓", "earlier filters", "up", "down"), bind("ctrl+p", "up", "ctrl+p"),
+		bind("ctrl+n", "down", "ctrl+n")}
+}
+
+// maxHistory is how many filters the history keeps.
+const maxHistory = 100
+
+// remember adds an accepted filter to the history, once.
+func (l *listPage) remember(f string) {
+	l.histPos = -1
+	if strings.TrimSpace(f) == "" {
+		return
+	}
+	l.history = slices.DeleteFunc(l.history, func(x string) bool { return x == f })
+	l.history = append(l.history, f)
+	if len(l.history) > maxHistory {
+		l.history = slices.Delete(l.history, 0, len(l.history)-maxHistory)
+	}
+}
+
+// recall shows the filter step entries back (-1) or forward (+1) in the
+// history; past the newest is what was being typed.
+func (l *listPage) recall(step int) tea.Cmd {
+	if len(l.history) == 0 || l.histPos == -1 && step > 0 {
+		return nil
+	}
+	if l.histPos == -1 {
+		l.histDraft, l.histPos = l.filter.Value(), len(l.history)
+	}
+	l.histPos = max(0, l.histPos+step)
+	v := l.histDraft
+	if l.histPos >= len(l.history) {
+		l.histPos = -1
+	} else {
+		v = l.history[l.histPos]
+	}
+	if v == l.filter.Value() {
+		return nil
+	}
+	l.filter.SetValue(v)
+	l.filter.CursorEnd()
+	l.filterChanged()
+	return l.recompute()
+}
+
+// filterChanged starts a changed filter at its best match, as fzf does: a
+// cursor kept by position would land on an arbitrary row. The secret just
+// created stops being shown regardless.
+func (l *listPage) filterChanged() {
+	l.cursor, l.offset, l.keep, l.pin = 0, 0, "", ""
 }
 
 func (l *listPage) updateFilter(msg tea.KeyMsg) tea.Cmd {
@@ -557,6 +689,7 @@ func (l *listPage) updateFilter(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		l.filter.SetValue("")
+		l.histPos, l.pin = -1, ""
 		// Clearing the filter keeps the secret found with it selected.
 		if name, ok := l.selected(); ok {
 			l.keep = name
@@ -565,8 +698,21 @@ func (l *listPage) updateFilter(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.AcceptInput):
 		l.filtering = false
 		l.filter.Blur()
+		if l.filterErr == nil {
+			l.remember(l.filter.Value())
+		}
 		return nil
-	case msg.Type == tea.KeyUp || msg.Type == tea.KeyDown || msg.Type == tea.KeyPgUp || msg.Type == tea.KeyPgDown:
+	case msg.Type == tea.KeyUp:
+		return l.recall(-1)
+	case msg.Type == tea.KeyDown:
+		return l.recall(+1)
+	case msg.Type == tea.KeyCtrlP:
+		l.move(tea.KeyMsg{Type: tea.KeyUp})
+		return nil
+	case msg.Type == tea.KeyCtrlN:
+		l.move(tea.KeyMsg{Type: tea.KeyDown})
+		return nil
+	case msg.Type == tea.KeyPgUp || msg.Type == tea.KeyPgDown:
 		l.move(msg)
 		return nil
 	}
@@ -574,9 +720,8 @@ func (l *listPage) updateFilter(msg tea.KeyMsg) tea.Cmd {
 	var cmd tea.Cmd
 	l.filter, cmd = l.filter.Update(msg)
 	if l.filter.Value() != before {
-		// A new filter starts at its best match, as fzf does; a cursor
-		// kept by position would land on an arbitrary row.
-		l.cursor, l.offset, l.keep = 0, 0, ""
+		l.histPos = -1
+		l.filterChanged()
 		return tea.Batch(cmd, l.recompute())
 	}
 	return cmd
@@ -595,21 +740,47 @@ func (l *listPage) move(msg tea.KeyMsg) bool {
 }
 
 func (l *listPage) updateKeys(msg tea.KeyMsg) tea.Cmd {
+	k := l.keys
+	// Space marks here rather than paging, as in a file manager.
+	if key.Matches(msg, k.Mark) {
+		return l.toggleMark()
+	}
 	if l.move(msg) {
 		return nil
 	}
-	k := l.keys
 	name, has := l.selected()
 	switch {
+	case key.Matches(msg, k.MarkAll):
+		return l.markAll()
+	case key.Matches(msg, k.CopyTo):
+		return l.copyNames()
+	case key.Matches(msg, k.ClearFilter) && len(l.marked) > 0:
+		n := len(l.marked)
+		l.marked = nil
+		return flash(line(plural(n, "mark")+" cleared"), false)
+	case len(l.marked) > 0 && key.Matches(msg, k.Delete):
+		return l.bulk(bulkDelete)
+	case len(l.marked) > 0 && key.Matches(msg, k.Restore):
+		return l.bulk(bulkRestore)
+	case key.Matches(msg, k.Tag):
+		if len(l.marked) > 0 {
+			return l.bulk(bulkTag)
+		}
+		if has {
+			return editTags(l.c, name)
+		}
+		return nil
 	case key.Matches(msg, k.Filter):
 		l.filtering = true
 		return l.filter.Focus()
+	case key.Matches(msg, k.Jump):
+		return l.startJump()
 	case key.Matches(msg, k.ClearFilter) && l.loading && l.filter.Value() == "":
 		return l.cancelLoading()
 	case key.Matches(msg, k.ClearFilter):
 		if l.filter.Value() != "" {
 			l.filter.SetValue("")
-			l.keep = name
+			l.keep, l.pin = name, ""
 			return l.recompute()
 		}
 	case key.Matches(msg, k.Sort):
@@ -672,18 +843,32 @@ func (l *listPage) create() tea.Cmd {
 
 func (l *listPage) help() keyHelp {
 	k := l.keys
+	if l.jumping {
+		return keyHelp{short: []key.Binding{bind("tab", "complete", "tab"), bind("enter", "jump", "enter"), bind("esc", "cancel", "esc")}}
+	}
 	if l.filtering {
 		// j and k are typed into the filter: only the arrows move.
 		return keyHelp{short: append([]key.Binding{k.AcceptInput, k.ClearFilter}, filterMoveKeys()...)}
 	}
 	ro := l.c.readOnly
-	muts := []key.Binding{k.Create, k.Delete, k.ForceDelete, k.Restore}
+	muts := []key.Binding{k.Create, k.Delete, k.ForceDelete, k.Restore, k.Tag}
 	rot := []key.Binding{k.ConfigureRotation, k.RotateNow, k.CancelRotation}
+	if len(l.marked) > 0 {
+		// With marks, the footer offers what acts on them.
+		clear := bind("esc", "clear marks", "esc")
+		bulk := []key.Binding{bind("d", "delete marked", "d"), bind("u", "restore marked", "u"),
+			bind("t", "tag marked", "t")}
+		return keyHelp{
+			short: append(append([]key.Binding{k.Mark, k.MarkAll}, visible(ro, bulk, bulk...)...), clear, k.CopyTo),
+			full:  [][]key.Binding{{k.Mark, k.MarkAll, clear}, visible(ro, bulk, bulk...), {k.CopyTo}},
+		}
+	}
 	return keyHelp{
-		short: visible(ro, []key.Binding{k.Open, k.Filter, k.Sort, k.ShowDeleted, k.Versions, k.Delete}, muts...),
+		short: visible(ro, []key.Binding{k.Open, k.Filter, k.Jump, k.Sort, k.ShowDeleted, k.Mark, k.Versions, k.Delete}, muts...),
 		full: [][]key.Binding{
 			{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
-			{k.Open, k.Versions, k.Copy, k.Filter, k.ClearFilter, k.Refresh},
+			{k.Open, k.Versions, k.Copy, k.Filter, k.ClearFilter, k.Jump, k.Refresh},
+			{k.Mark, k.MarkAll, k.CopyTo},
 			l.viewKeys(),
 			visible(ro, muts, muts...),
 			visible(ro, rot, rot...),
@@ -704,11 +889,25 @@ func (l *listPage) viewKeys() []key.Binding {
 
 // status is the right-hand side of the status bar.
 func (l *listPage) status() string {
-	if len(l.view) == 0 {
-		return "0/0"
+	pos := "0/0"
+	if len(l.view) > 0 {
+		pos = fmt.Sprintf("%s/%s", comma(l.cursor+1), comma(len(l.view)))
 	}
-	return fmt.Sprintf("%s/%s", comma(l.cursor+1), comma(len(l.view)))
+	if n := len(l.marked); n > 0 {
+		return comma(n) + " marked · " + pos
+	}
+	return pos
 }
+
+// Columns of the list, in listColumns order.
+const (
+	colName = iota
+	colDesc
+	colChanged
+	colAccessed
+	colRotation
+	colVersions
+)
 
 func listColumns() []column {
 	return []column{
@@ -719,6 +918,32 @@ func listColumns() []column {
 		{title: "ROTATION", width: 13},
 		{title: "VERSIONS", width: 9},
 	}
+}
+
+// sortColumn is the column a sort key orders by, or -1 when none shows
+// it (created).
+func sortColumn(key int) int {
+	switch key {
+	case sortName:
+		return colName
+	case sortChanged:
+		return colChanged
+	case sortAccessed:
+		return colAccessed
+	case sortRotation:
+		return colRotation
+	}
+	return -1
+}
+
+// sortArrow is ▲ when the list ascends, ▼ when it descends: dates sort
+// newest first unless reversed.
+func sortArrow(key int, reverse bool) string {
+	desc := key == sortChanged || key == sortAccessed || key == sortCreated
+	if desc != reverse {
+		return "▼"
+	}
+	return "▲"
 }
 
 func (l *listPage) View() string {
@@ -734,10 +959,7 @@ func (l *listPage) View() string {
 	if len(l.view) != total || l.filter.Value() != "" {
 		count += " of " + comma(total)
 	}
-	info := " " + count + " · by " + sortLabel(l.sortKey)
-	if l.reverse {
-		info += " (reversed)"
-	}
+	info := " " + count + " · by " + sortLabel(l.sortKey) + " " + sortArrow(l.sortKey, l.reverse)
 	if l.showDeleted {
 		info += " · incl. deleted"
 	} else if l.deleted > 0 {
@@ -755,23 +977,24 @@ func (l *listPage) View() string {
 	}
 	b.WriteString(fit(title+st.Muted.Render(info)+st.Warning.Render(stall), l.width))
 	b.WriteByte('\n')
-	// Filter line.
-	switch {
-	case l.filtering:
-		b.WriteString(fit(l.filter.View(), l.width))
-	case l.filter.Value() != "":
-		b.WriteString(fit(st.Muted.Render("/ ")+line(l.filter.Value()).String(), l.width))
-	default:
-		b.WriteString(fit(st.Muted.Render("/ to filter"), l.width))
+	if l.jumping {
+		b.WriteString(fit(l.jumpLine(), l.width))
+	} else {
+		b.WriteString(fit(l.filterLine(), l.width))
 	}
 	b.WriteByte('\n')
 	cols := listColumns()
-	widths := layout(cols, l.width-2)
+	// The gutter: the cursor, a mark, a space.
+	widths := layout(cols, l.width-3)
+	shareByContent(widths, colName, colDesc, l.nameW, l.descW, cols[colName].min, cols[colDesc].min)
 	titles := make([]escaped.Text, len(cols))
 	for i, col := range cols {
 		titles[i] = line(col.title)
 	}
-	b.WriteString(st.Header.Render("  " + joinCells(titles, widths)))
+	if c := sortColumn(l.sortKey); c >= 0 {
+		titles[c] += line(" " + sortArrow(l.sortKey, l.reverse))
+	}
+	b.WriteString(st.Header.Render("   " + joinCells(titles, widths)))
 	h := l.bodyHeight()
 	cells := make([]escaped.Text, len(cols))
 	now := l.c.now().Unix()
@@ -787,22 +1010,59 @@ func (l *listPage) View() string {
 		}
 		r := &l.viewRows[l.view[i]]
 		l.cells(cells, r, now)
-		// The gutter marks the cursor in text too: without colour
-		// (NO_COLOR, a screen reader, a tmux capture) the row must still
-		// be findable.
-		s := "  " + joinCells(cells, widths)
+		// The gutter marks the cursor, marked rows and the secret just
+		// created in text too: without colour (NO_COLOR, a screen
+		// reader, a tmux capture) they must still be findable.
+		g := " "
 		if i == l.cursor {
-			s = "› " + joinCells(cells, widths)
+			g = "›"
 		}
+		switch {
+		case l.marked[r.name]:
+			g += "● "
+		case l.pin != "" && r.name == l.pin:
+			g += "+ "
+		default:
+			g += "  "
+		}
+		s := g + joinCells(cells, widths)
 		switch {
 		case i == l.cursor:
 			s = st.Selected.Render(s)
+		case l.marked[r.name]:
+			s = st.Title.Render(s)
 		case r.deleted:
 			s = st.Warning.Render(s)
 		}
 		b.WriteString(s)
 	}
 	return b.String()
+}
+
+// filterLine is the filter as typed, then what it was understood as, or
+// why it is not a filter.
+func (l *listPage) filterLine() string {
+	st := l.c.styles
+	var typed string
+	switch {
+	case l.filtering:
+		// The field pads itself to its width; the understanding follows
+		// the text instead.
+		typed = strings.TrimRight(l.filter.View(), " ")
+	case l.filter.Value() != "":
+		typed = st.Muted.Render("/ ") + line(l.filter.Value()).String()
+	default:
+		return st.Muted.Render("/ to filter · : to jump to a name")
+	}
+	switch {
+	case l.filterErr != nil:
+		return typed + "  " + st.Danger.Render("✗ "+line(l.filterErr.Error()).String())
+	case l.filter.Value() == "":
+		return typed
+	case l.pin != "":
+		return typed + st.Muted.Render("  = "+line(l.parsed.String()).String()+"  (+ just created, shown until the filter changes)")
+	}
+	return typed + st.Muted.Render("  = "+line(l.parsed.String()).String())
 }
 
 func (l *listPage) emptyText() string {
@@ -817,6 +1077,8 @@ func (l *listPage) emptyText() string {
 			return st.Muted.Render("No secrets.")
 		}
 		return st.Muted.Render("No secrets yet. Press n to create one.")
+	case l.why != "":
+		return st.Muted.Render("No secret matches the filter: " + line(l.why).String())
 	default:
 		return st.Muted.Render("No secret matches the filter.")
 	}
@@ -829,31 +1091,41 @@ func (l *listPage) cells(cells []escaped.Text, r *row, now int64) {
 	if r.deleted {
 		name = "✗ " + name
 	}
-	cells[0] = name
-	cells[1] = line(r.desc)
-	cells[2] = line(ago(now, r.changed))
-	cells[3] = line(day(now, r.accessed))
+	cells[colName] = name
+	cells[colDesc] = line(r.desc)
+	cells[colChanged] = line(ago(now, r.changed))
+	cells[colAccessed] = line(day(now, r.accessed))
 	switch {
 	case r.deleted:
 		if r.deleting == 0 {
-			cells[4] = "del date?"
+			cells[colRotation] = "del date?"
 		} else {
-			cells[4] = line("del " + time.Unix(r.deleting, 0).UTC().Format("01-02"))
+			cells[colRotation] = line("del " + listDate(now, r.deleting))
 		}
 	case r.pending:
-		cells[4] = "pending"
+		cells[colRotation] = "pending"
 	case r.rotation && r.next != 0:
-		cells[4] = line("on " + time.Unix(r.next, 0).UTC().Format("01-02"))
+		cells[colRotation] = line("on " + listDate(now, r.next))
 	case r.rotation:
-		cells[4] = "on"
+		cells[colRotation] = "on"
 	default:
-		cells[4] = "off"
+		cells[colRotation] = "off"
 	}
 	v := line(strconv.Itoa(int(r.versions)))
 	if r.custom != "" {
 		v += " " + line(r.custom)
 	}
-	cells[5] = v
+	cells[colVersions] = v
+}
+
+// listDate is a date in a list column: month and day within the current
+// year, the full date otherwise, so "01-05" never hides which January.
+func listDate(now, t int64) string {
+	d := time.Unix(t, 0).UTC()
+	if d.Year() == time.Unix(now, 0).UTC().Year() {
+		return d.Format("01-02")
+	}
+	return d.Format("2006-01-02")
 }
 
 // ago formats a unix time relative to now, compactly enough for a column.

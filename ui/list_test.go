@@ -21,7 +21,7 @@ func TestListLoadsEverySecretSortedByName(t *testing.T) {
 		t.Fatalf("list = %v, want %v (the deleted secret hidden)", got, want)
 	}
 	v := h.view()
-	for _, s := range []string{"Secrets 7 · by name · 1 deleted hidden (x)", "prod/payments/postgres", "PostgreSQL credentials", "yesterday", "3 blue"} {
+	for _, s := range []string{"Secrets 7 · by name ▲ · 1 deleted hidden (x)", "NAME ▲", "prod/payments/postgres", "PostgreSQL credentials", "yesterday", "3 blue"} {
 		if !strings.Contains(v, s) {
 			t.Errorf("view lacks %q:\n%s", s, v)
 		}
@@ -58,7 +58,7 @@ func TestListFilter(t *testing.T) {
 			if got := h.listNames(); !slices.Equal(got, tc.want) {
 				t.Errorf("filter %q = %v, want %v", tc.query, got, tc.want)
 			}
-			if len(tc.want) == 0 && !strings.Contains(h.view(), "No secret matches the filter.") {
+			if len(tc.want) == 0 && !strings.Contains(h.view(), `No secret matches the filter: no secret matches "nothing-matches-this"`) {
 				t.Errorf("empty result not explained:\n%s", h.view())
 			}
 			h.press("esc") // clears the filter
@@ -132,9 +132,16 @@ func TestListSortCyclesAndReverses(t *testing.T) {
 	if got := h.listNames(); got[0] != "prod/payments/postgres" {
 		t.Fatalf("reversed: %v", got)
 	}
+	if v := h.view(); !strings.Contains(v, "by last changed ▲") || !strings.Contains(v, "CHANGED ▲") {
+		t.Fatalf("reversed sort not shown in the title and the column header:\n%s", v)
+	}
 	h.press("s", "s") // accessed, created
-	if !strings.Contains(h.view(), "by created (reversed)") {
-		t.Fatalf("sort not shown:\n%s", h.view())
+	if v := h.view(); !strings.Contains(v, "by created ▲") || strings.Contains(v, "▼") {
+		t.Fatalf("sort not shown:\n%s", v)
+	}
+	h.press("s") // next rotation
+	if v := h.view(); !strings.Contains(v, "by next rotation ▼") || !strings.Contains(v, "ROTATION ▼") {
+		t.Fatalf("sort by next rotation not shown:\n%s", v)
 	}
 	h.press("s") // back to name
 	if got := h.listNames(); got[0] != "staging/search/elastic" {
@@ -239,7 +246,10 @@ func (p *pagesOnly) ListSecrets(ctx context.Context, in *backend.ListSecretsInpu
 }
 
 func TestParseQuery(t *testing.T) {
-	q := parseQuery(`prod !test name:a/,b/ !tag-key:team description:!db foo:bar`)
+	q, err := parseQuery(`prod !test name:a/,b/ !tag-key:team description:!db foo:bar`)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !slices.Equal(q.words, []string{"prod", "foo:bar"}) || !slices.Equal(q.negated, []string{"test"}) {
 		t.Fatalf("words %v negated %v", q.words, q.negated)
 	}
@@ -504,7 +514,8 @@ func TestFilterFooterDoesNotOfferLetters(t *testing.T) {
 	h.press("/")
 	v := h.view()
 	footer := v[strings.LastIndex(v, "\n")+1:]
-	if strings.Contains(footer, "j") || strings.Contains(footer, "k ") || !strings.Contains(footer, "↓ down") {
+	if strings.Contains(footer, "j") || strings.Contains(footer, "k ") || !strings.Contains(footer, "ctrl+n down") ||
+		!strings.Contains(footer, "↑/↓ earlier filters") {
 		t.Fatalf("filter footer: %q", footer)
 	}
 	h.typeText("jk")
@@ -526,4 +537,245 @@ func TestStatusNoteDoesNotFollowToTheNextScreen(t *testing.T) {
 	h.send(flashMsg{text: "ThrottlingException: Rate exceeded", isErr: true})
 	h.press("enter")
 	h.wantStatus("ThrottlingException")
+}
+
+func TestFilterShowsWhatItUnderstood(t *testing.T) {
+	h, _ := fixture(t, false, 120, 40)
+	h.press("/")
+	h.typeText(`"credentials for" team=commerce`)
+	if got := h.listNames(); !slices.Equal(got, []string{"staging/orders/mysql"}) {
+		t.Fatalf("phrase and tag shorthand = %v", got)
+	}
+	if v := h.view(); !strings.Contains(v, `= "credentials for" tag team=commerce`) {
+		t.Fatalf("the parsed filter is not shown:\n%s", v)
+	}
+	// Bad syntax is a message; the last good result stays.
+	h.typeText(` "open`)
+	v := h.view()
+	if !strings.Contains(v, `✗ a closing " is missing`) {
+		t.Fatalf("bad syntax not explained:\n%s", v)
+	}
+	if got := h.listNames(); !slices.Equal(got, []string{"staging/orders/mysql"}) {
+		t.Fatalf("bad syntax changed the list: %v", got)
+	}
+	h.press("esc", "/")
+	h.typeText(`rotation:maybe`)
+	if v := h.view(); !strings.Contains(v, `✗ rotation: takes on, off, failing or pending, not "maybe"`) {
+		t.Fatalf("bad state not explained:\n%s", v)
+	}
+	h.press("esc")
+	h.press("/")
+	h.typeText("rotation:off name:prod/")
+	if got := len(h.listNames()); got != 3 {
+		t.Fatalf("rotation:off name:prod/ matched %d, want 3", got)
+	}
+	h.press("esc", "/")
+	h.typeText("rotation:on")
+	if got := h.listNames(); len(got) != 0 {
+		t.Fatalf("rotation:on matched %v; no fixture secret rotates", got)
+	}
+}
+
+func TestEmptyFilterResultSaysWhy(t *testing.T) {
+	cases := []struct{ filter, why string }{
+		{"retired", "1 match is scheduled for deletion: x shows it"},
+		{"owner=ops", `no secret has tag key "owner"`},
+		{"team=nobody", "no secret has tag team=nobody"},
+		{"redis name:prod/", `no secret matches all of "redis" (1) · name^"prod/" (3)`},
+		{"deleted name:dev/", `no secret matches all of deleted (1) · name^"dev/" (1)`},
+	}
+	h, _ := fixture(t, false, 120, 40)
+	for _, tc := range cases {
+		h.press("/")
+		h.typeText(tc.filter)
+		if got := h.listNames(); len(got) != 0 {
+			t.Errorf("%q matched %v", tc.filter, got)
+		}
+		if v := h.view(); !strings.Contains(v, "No secret matches the filter: "+tc.why) {
+			t.Errorf("%q: the reason %q is not shown:\n%s", tc.filter, tc.why, v)
+		}
+		h.press("esc")
+	}
+	// The deleted secret is found with the state filter.
+	h.press("/")
+	h.typeText("deleted")
+	if got := h.listNames(); !slices.Equal(got, []string{"prod/legacy/old-api-key"}) {
+		t.Fatalf("deleted = %v", got)
+	}
+}
+
+func TestColumnsShareTheWidthByContent(t *testing.T) {
+	h, _ := fixture(t, false, 120, 40)
+	v := h.view()
+	// The longest name is whole at 120 columns, and descriptions get what
+	// the name leaves: more than 30 characters.
+	for _, s := range []string{"qa/notifications/sendgrid-api-key", "Elasticsearch credentials for search", "MySQL credentials for the orders s"} {
+		if !strings.Contains(v, s) {
+			t.Errorf("%q is cut at 120 columns:\n%s", s, v)
+		}
+	}
+}
+
+func TestListDateCarriesTheYearOutsideTheCurrentOne(t *testing.T) {
+	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC).Unix()
+	if got := listDate(now, time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC).Unix()); got != "01-05" {
+		t.Errorf("this year: %q", got)
+	}
+	if got := listDate(now, time.Date(2027, 1, 5, 0, 0, 0, 0, time.UTC).Unix()); got != "2027-01-05" {
+		t.Errorf("next year: %q", got)
+	}
+}
+
+func TestFilterHistoryRecallsAcceptedFilters(t *testing.T) {
+	h, _ := fixture(t, false, 120, 40)
+	for _, f := range []string{"redis", "name:prod/", "team=commerce"} {
+		h.press("/")
+		h.typeText(f)
+		h.press("enter", "esc")
+	}
+	h.press("/")
+	h.typeText("draft")
+	h.press("up")
+	if got := h.list().filter.Value(); got != "team=commerce" {
+		t.Fatalf("↑ recalled %q, want the newest filter", got)
+	}
+	h.press("up", "up", "up")
+	if got := h.list().filter.Value(); got != "redis" {
+		t.Fatalf("↑↑↑↑ recalled %q, want the oldest filter", got)
+	}
+	if got := h.listNames(); !slices.Equal(got, []string{"dev/cart/redis"}) {
+		t.Fatalf("a recalled filter is applied: %v", got)
+	}
+	h.press("down")
+	if got := h.list().filter.Value(); got != "name:prod/" {
+		t.Fatalf("↓ recalled %q", got)
+	}
+	h.press("down", "down")
+	if got := h.list().filter.Value(); got != "draft" {
+		t.Fatalf("past the newest filter: %q, want what was typed", got)
+	}
+	// The rows move with ctrl+n and ctrl+p while the filter has the focus.
+	h.press("backspace", "backspace", "backspace", "backspace", "backspace")
+	h.press("ctrl+n", "ctrl+n", "ctrl+p")
+	if name, _ := h.list().selected(); name != "prod/checkout/stripe-api-key" {
+		t.Fatalf("ctrl+n ctrl+n ctrl+p: on %q", name)
+	}
+}
+
+func TestNewSecretIsShownAndSelectedUnderAFilter(t *testing.T) {
+	h, s := fixture(t, false, 120, 40)
+	h.press("/")
+	h.typeText("name:prod/")
+	h.press("enter")
+	if _, err := s.CreateSecret(context.Background(), &backend.CreateSecretInput{Name: "dev/new-one", SecretString: str("v")}); err != nil {
+		t.Fatal(err)
+	}
+	h.send(reloadMsg{name: "dev/new-one"})
+	if got := h.listNames(); !slices.Contains(got, "dev/new-one") || len(got) != 4 {
+		t.Fatalf("under name:prod/ after creating dev/new-one: %v", got)
+	}
+	if name, _ := h.list().selected(); name != "dev/new-one" {
+		t.Fatalf("cursor on %q, want the new secret", name)
+	}
+	if v := h.view(); !strings.Contains(v, "›+ dev/new-one ") || !strings.Contains(v, "+ just created") {
+		t.Fatalf("the new secret is not marked:\n%s", v)
+	}
+	// Changing the filter lets it go.
+	h.press("/")
+	h.typeText("p")
+	if got := h.listNames(); slices.Contains(got, "dev/new-one") {
+		t.Fatalf("the new secret outlived the filter change: %v", got)
+	}
+}
+
+func TestJumpToANameCompletes(t *testing.T) {
+	h, _ := fixture(t, false, 120, 40)
+	h.press("/")
+	h.typeText("name:staging/")
+	h.press("enter")
+	h.press(":")
+	h.typeText("pr")
+	if v := h.view(); !strings.Contains(v, "→ prod/checkout/stripe-api-key  prod/identity/jwt-signing-key  prod/legacy/old-api-key · 4 names") {
+		t.Fatalf("completions not listed:\n%s", v)
+	}
+	h.press("tab") // to what every match shares
+	if got := h.list().jump.Value(); got != "prod/" {
+		t.Fatalf("tab completed %q, want prod/", got)
+	}
+	h.press("tab", "tab") // then through the matches
+	if got := h.list().jump.Value(); got != "prod/identity/jwt-signing-key" {
+		t.Fatalf("tab tab cycled to %q", got)
+	}
+	h.press("enter")
+	// The filter hid it: it is cleared, and the cursor is on the secret.
+	if name, _ := h.list().selected(); name != "prod/identity/jwt-signing-key" {
+		t.Fatalf("jumped to %q", name)
+	}
+	if h.list().filter.Value() != "" || len(h.listNames()) != 7 {
+		t.Fatalf("the filter that hid the secret stays: %q", h.list().filter.Value())
+	}
+	// A deleted secret is shown to be jumped to.
+	h.press(":")
+	h.typeText("prod/legacy")
+	h.press("enter")
+	if name, _ := h.list().selected(); name != "prod/legacy/old-api-key" || !h.list().showDeleted {
+		t.Fatalf("jump to a deleted secret: on %q", name)
+	}
+	h.press(":")
+	h.typeText("nope")
+	if v := h.view(); !strings.Contains(v, "✗ no secret name starts with this") {
+		t.Fatalf("no match not said:\n%s", v)
+	}
+	h.press("esc")
+	if h.list().jumping {
+		t.Fatal("esc did not leave the jump field")
+	}
+}
+
+func TestCompletionsAreAPrefixRange(t *testing.T) {
+	var rows []row
+	for _, n := range []string{"a", "ab", "abc", "abd", "b", "ba"} {
+		rows = append(rows, row{name: n})
+	}
+	order := sortedOrder(rows, sortName)
+	for _, tc := range []struct {
+		prefix string
+		lo, hi int
+	}{{"", 0, 6}, {"a", 0, 4}, {"ab", 1, 4}, {"abc", 2, 3}, {"b", 4, 6}, {"c", 6, 6}, {"aa", 1, 1}} {
+		if lo, hi := completions(rows, order, tc.prefix); lo != tc.lo || hi != tc.hi {
+			t.Errorf("completions(%q) = [%d,%d), want [%d,%d)", tc.prefix, lo, hi, tc.lo, tc.hi)
+		}
+	}
+	if got := commonPrefix("prod/é1", "prod/é2"); got != "prod/é" {
+		t.Errorf("commonPrefix = %q", got)
+	}
+	if got := commonPrefix("x\u00e9", "x\u00e8"); got != "x" {
+		t.Errorf("commonPrefix split a rune: %q", got)
+	}
+}
+
+func TestContentWidthsIgnoreAFewVeryLongNames(t *testing.T) {
+	var rows []row
+	for i := 0; i < 100; i++ {
+		rows = append(rows, row{name: strings.Repeat("n", 20), desc: strings.Repeat("d", 60)})
+	}
+	rows[0].name = strings.Repeat("n", 200)
+	v := make([]int32, len(rows))
+	for i := range v {
+		v[i] = int32(i)
+	}
+	name, desc := contentWidths(rows, v)
+	if name != 20 || desc != 60 {
+		t.Fatalf("content widths %d, %d; want 20, 60", name, desc)
+	}
+	widths := []int{35, 35}
+	shareByContent(widths, 0, 1, name, desc, 20, 12)
+	if widths[0] != 20 || widths[1] != 50 {
+		t.Fatalf("shared %v, want the name its 20 and the rest to the description", widths)
+	}
+	widths = []int{35, 35}
+	shareByContent(widths, 0, 1, 60, 60, 20, 12)
+	if widths[0] != 35 || widths[1] != 35 {
+		t.Fatalf("both long: %v, want halves", widths)
+	}
 }

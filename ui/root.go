@@ -71,7 +71,9 @@ type model struct {
 	contexts      []ContextInfo
 	context       string
 	switchContext SwitchContextFunc
-	getenv        func(string) string
+	// openStore opens a local store typed in, as a copy's target.
+	openStore OpenStoreFunc
+	getenv    func(string) string
 }
 
 // options are what tests and Run may override.
@@ -123,7 +125,7 @@ func newModel(ctx context.Context, cfg *Config, r *lipgloss.Renderer, st theme.S
 		o.getenv = os.Getenv
 	}
 	m := &model{c: c, help: h, clip: o.clip, status: statusBar{c: c}, reopen: cfg.ReopenAWS, getenv: o.getenv,
-		contexts: cfg.Contexts, context: cfg.Context, switchContext: cfg.SwitchContext}
+		contexts: cfg.Contexts, context: cfg.Context, switchContext: cfg.SwitchContext, openStore: cfg.OpenStore}
 	if cfg.Backend != nil {
 		m.pages = []page{newListPage(c)}
 	} else {
@@ -260,6 +262,14 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.push(newVersionsPage(m.c, msg.name))
 	case openProfilesMsg:
 		return m, m.openProfiles()
+	case openCopyMsg:
+		if cmd, ok := m.c.mutation("copying secrets"); !ok {
+			return m, cmd
+		}
+		if m.openStore == nil && (m.switchContext == nil || len(m.contexts) < 2) {
+			return m, flash("copying needs another context in the configuration file, or a local store to copy to", true)
+		}
+		return m, m.push(newCopyPage(m.c, msg.names, m.contexts, m.context, m.switchContext, m.openStore))
 	case openAWSProfilesMsg:
 		return m, m.openAWSProfiles()
 	case backendSwitchedMsg:
@@ -482,9 +492,14 @@ func (m *model) helpView(w, h int) string {
 	var notes []string
 	if _, ok := m.top().(*listPage); ok {
 		notes = append(notes, "", "", st.Header.Render("Filter"),
-			"plain words match name, description and tags (substring, any case); !word excludes",
-			"name:prod/  description:db  tag-key:team  tag-value:payments  (prefix, as AWS)",
-			"!name:test/ or name:!test/ negates; name:a,b matches either")
+			"every term must match; the line under the title shows what the filter was understood as",
+			"words and \"quoted phrases\" match name, description and tags (substring, any case)",
+			"name:prod/  tag-key:team  tag-value:payments  (prefix, as AWS)   description:db  all:db  (words)",
+			"tag:env=prod or env=prod  a tag with that key and value (any case)",
+			"rotation:on|off|failing|pending  (failing: its next rotation date has passed)   deleted",
+			"! before a term excludes: !test !name:test/ !env=dev; name:a,b matches either",
+			"↑/↓ in the filter recall earlier filters; : jumps to a name (tab completes)",
+			"space marks rows; with marks, d deletes, u restores, t tags them after you type their count")
 	}
 	notes = append(notes, "", "", st.Header.Render("Clipboard"),
 		"on a workstation: the system clipboard, cleared after the timeout if it still holds the value",

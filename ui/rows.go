@@ -165,6 +165,7 @@ const (
 	sortChanged
 	sortAccessed
 	sortCreated
+	sortRotation
 	sortKeys
 )
 
@@ -176,137 +177,32 @@ func sortLabel(key int) string {
 		return "last accessed"
 	case sortCreated:
 		return "created"
+	case sortRotation:
+		return "next rotation"
 	}
 	return "name"
-}
-
-// query is a parsed filter: plain words (matched as case-insensitive
-// substrings of name, description and tags; "!" excludes) and AWS filters
-// (name:, description:, tag-key:, tag-value:), which AND together.
-type query struct {
-	words   []string
-	negated []string
-	filters []backend.Filter
-	// hints are necessary conditions of the AWS filters on the lowercased
-	// haystack: a row passes only if, for each group, the haystack holds
-	// one of the strings. Checking them first spares most rows the full
-	// match, whose tag slices are scattered over the heap.
-	hints [][]string
-}
-
-// filterKey maps what the operator may type before ":" to an AWS filter key.
-func filterKey(k string) (string, bool) {
-	switch strings.ToLower(k) {
-	case "name":
-		return backend.FilterName, true
-	case "description", "desc":
-		return backend.FilterDescription, true
-	case "tag-key":
-		return backend.FilterTagKey, true
-	case "tag-value":
-		return backend.FilterTagValue, true
-	case "all":
-		return backend.FilterAll, true
-	}
-	return "", false
-}
-
-// parseQuery reads what the operator typed. "name:a,b" is one filter whose
-// values OR together, as in the AWS CLI; separate tokens AND together.
-func parseQuery(s string) query {
-	var q query
-	for _, tok := range strings.Fields(s) {
-		neg := false
-		body := tok
-		if strings.HasPrefix(body, "!") {
-			neg, body = true, body[1:]
-		}
-		if k, v, ok := strings.Cut(body, ":"); ok {
-			if key, known := filterKey(k); known {
-				if strings.HasPrefix(v, "!") {
-					neg, v = true, v[1:]
-				}
-				var vals []string
-				for _, x := range strings.Split(v, ",") {
-					if x == "" {
-						continue
-					}
-					if neg {
-						x = "!" + x
-					}
-					vals = append(vals, x)
-				}
-				if len(vals) > 0 {
-					q.filters = append(q.filters, backend.Filter{Key: key, Values: vals})
-					if !neg {
-						q.hints = append(q.hints, filterHints(key, vals)...)
-					}
-				}
-				continue
-			}
-		}
-		if body == "" {
-			continue
-		}
-		if neg {
-			q.negated = append(q.negated, strings.ToLower(body))
-		} else {
-			q.words = append(q.words, strings.ToLower(body))
-		}
-	}
-	return q
-}
-
-// filterHints derives haystack conditions from a positive filter. A name,
-// tag-key or tag-value prefix, lowercased, is a substring of the
-// haystack; so is every word of a description or all filter with a single
-// value.
-func filterHints(key string, vals []string) [][]string {
-	switch key {
-	case backend.FilterName, backend.FilterTagKey, backend.FilterTagValue:
-		group := make([]string, len(vals))
-		for i, v := range vals {
-			group[i] = strings.ToLower(v)
-		}
-		return [][]string{group}
-	case backend.FilterDescription, backend.FilterAll:
-		if len(vals) != 1 {
-			return nil
-		}
-		var out [][]string
-		for _, w := range backend.SplitWords(vals[0]) {
-			out = append(out, []string{strings.ToLower(w)})
-		}
-		return out
-	}
-	return nil
-}
-
-func (q *query) empty() bool {
-	return len(q.words) == 0 && len(q.negated) == 0 && len(q.filters) == 0
-}
-
-// narrows reports whether every secret matching next also matches prev, so
-// the previous result can be filtered instead of the whole inventory. That
-// holds when the operator only typed more plain text.
-func narrows(prev, next string) bool {
-	if !strings.HasPrefix(next, prev) {
-		return false
-	}
-	return !strings.ContainsAny(next, "!:")
 }
 
 // view selects and filters the rows to show, in display order. order
 // holds every row sorted by the chosen key (see sortedOrder); from, when
 // not nil, is the previous result to narrow instead (already in order).
-func view(rows []row, from, order []int32, q query, reverse, showDeleted bool) []int32 {
+// pin, when not empty, names a secret shown whatever the filter: the one
+// just created. now decides which rotations are overdue.
+func view(rows []row, from, order []int32, q *query, reverse, showDeleted bool, now int64, pin string) []int32 {
 	var scratch backend.SecretMetadata
 	var fs *backend.FilterSet
 	if len(q.filters) > 0 {
 		fs = backend.CompileFilters(q.filters)
 	}
+	var tags []backend.Tag
 	match := func(r *row) bool {
-		if r.deleted && !showDeleted {
+		if pin != "" && r.name == pin {
+			return true
+		}
+		if r.deleted && !showDeleted && !q.deleted || q.deleted && !r.deleted {
+			return false
+		}
+		if q.rotation != "" && rotationState(r, now) != q.rotation && !(q.rotation == rotationOn && r.rotation) {
 			return false
 		}
 		for _, w := range q.words {
@@ -338,6 +234,14 @@ func view(rows []row, from, order []int32, q query, reverse, showDeleted bool) [
 				return false
 			}
 		}
+		if len(q.tags) > 0 {
+			tags = unpackTags(r.tags, tags[:0])
+			for _, t := range q.tags {
+				if hasTag(tags, t.key, t.value) == t.neg {
+					return false
+				}
+			}
+		}
 		return true
 	}
 	src := from
@@ -367,6 +271,32 @@ func view(rows []row, from, order []int32, q query, reverse, showDeleted bool) [
 	return out
 }
 
+// hasTag reports whether tags hold key=value, in any case.
+func hasTag(tags []backend.Tag, key, value string) bool {
+	for _, t := range tags {
+		if strings.EqualFold(t.Key, key) && strings.EqualFold(t.Value, value) {
+			return true
+		}
+	}
+	return false
+}
+
+// rotationState is what a rotation:… filter tests: pending while a
+// rotation is under way, failing when rotation is on and its next date
+// has passed (the scheduled rotation did not happen or did not finish),
+// else on or off.
+func rotationState(r *row, now int64) string {
+	switch {
+	case r.pending:
+		return rotationPending
+	case r.rotation && r.next != 0 && r.next < now:
+		return rotationFailing
+	case r.rotation:
+		return rotationOn
+	}
+	return rotationOff
+}
+
 // sortedOrder returns the indexes of all rows sorted by key. Dates sort
 // newest first: that is what an operator looking for "what changed last
 // night" wants; reverse flips it.
@@ -391,6 +321,21 @@ func sortedOrder(rows []row, key int) []int32 {
 		slices.SortFunc(v, byDate(func(r *row) int64 { return r.accessed }))
 	case sortCreated:
 		slices.SortFunc(v, byDate(func(r *row) int64 { return r.created }))
+	case sortRotation:
+		// Soonest first: what rotates next is what an operator checks.
+		// Secrets without a next rotation come last.
+		slices.SortFunc(v, func(a, b int32) int {
+			na, nb := rows[a].next, rows[b].next
+			switch {
+			case na == nb:
+				return byName(a, b)
+			case na == 0:
+				return 1
+			case nb == 0:
+				return -1
+			}
+			return cmp.Compare(na, nb)
+		})
 	default:
 		// The backend lists by name already; sort only if it did not.
 		if !slices.IsSortedFunc(v, byName) {

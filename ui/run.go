@@ -43,6 +43,9 @@ type Config struct {
 	Contexts      []ContextInfo
 	Context       string
 	SwitchContext SwitchContextFunc
+	// OpenStore, when set, opens a local store by path and key file: the
+	// list can then copy secrets to a store typed in (C).
+	OpenStore OpenStoreFunc
 	// ReadOnly disables every mutation.
 	ReadOnly bool
 	// Theme is "auto", "dark", "light" or "mono".

@@ -157,3 +157,55 @@ func scroll(cursor, offset, height, n int) int {
 	}
 	return max(0, offset)
 }
+
+// contentWidths returns how wide the name and description columns need
+// to be for the rows of v: the 95th percentile of their lengths in bytes
+// (a cheap upper bound of their width in cells), so a few very long
+// names do not take the room every description could use. A deleted
+// row's name carries two more for its mark.
+func contentWidths(rows []row, v []int32) (name, desc int) {
+	const maxLen = 256
+	var names, descs [maxLen + 1]int32
+	for _, i := range v {
+		r := &rows[i]
+		n := len(r.name)
+		if r.deleted {
+			n += 2
+		}
+		names[min(n, maxLen)]++
+		descs[min(len(r.desc), maxLen)]++
+	}
+	return percentile(names[:], len(v), 95), percentile(descs[:], len(v), 95)
+}
+
+// percentile returns the smallest length at least p percent of the n
+// counted lengths fit in.
+func percentile(hist []int32, n, p int) int {
+	want := (n*p + 99) / 100
+	seen := 0
+	for l, c := range hist {
+		seen += int(c)
+		if seen >= want && seen > 0 {
+			return l
+		}
+	}
+	return 0
+}
+
+// shareByContent splits the width layout gave two flexible columns a and
+// b by what they hold: each gets what it needs when both fit; otherwise
+// a (the name, what rows are told apart by) gets what it needs up to
+// half, or more when b needs less, and b the rest; neither goes below
+// its minimum. The space neither needs goes to b.
+func shareByContent(widths []int, a, b int, needA, needB, minA, minB int) {
+	pool := widths[a] + widths[b]
+	if widths[a] == 0 || widths[b] == 0 || needA+needB == 0 {
+		return
+	}
+	wa := needA
+	if needA+needB > pool {
+		wa = max(min(needA, pool/2), pool-needB)
+	}
+	wa = max(minA, min(wa, pool-minB))
+	widths[a], widths[b] = wa, pool-wa
+}

@@ -331,3 +331,41 @@ func TestRotationCarriedAndRerunQuiet(t *testing.T) {
 		t.Errorf("the re-run made %d writes", counter.writes.Load())
 	}
 }
+
+func TestNamesSelectExactlyThoseSecrets(t *testing.T) {
+	ctx := context.Background()
+	src := newStore(t)
+	for _, name := range []string{"app/a", "app/ab", "app/b", "app/gone"} {
+		if _, err := src.CreateSecret(ctx, &backend.CreateSecretInput{Name: name, SecretString: str("v-" + name)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := src.DeleteSecret(ctx, &backend.DeleteSecretInput{SecretID: "app/gone"}); err != nil {
+		t.Fatal(err)
+	}
+	dst := newStore(t)
+	names := []string{"app/b", "app/a", "app/a", "app/gone"}
+	rep, err := Migrate(ctx, NewBackendSource(src, SourceOptions{Names: names, IncludePlannedDeletion: true}), dst, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]Outcome{}
+	for _, r := range rep.Results {
+		got[r.Name] = r.Outcome
+	}
+	want := map[string]Outcome{"app/a": Created, "app/b": Created, "app/gone": NotCarried}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("outcomes %v, want %v (app/ab must not come along with app/a)", got, want)
+	}
+	if _, err := dst.DescribeSecret(ctx, "app/ab"); backend.Code(err) != backend.CodeResourceNotFound {
+		t.Fatalf("app/ab in the target: %v", err)
+	}
+	if !rep.OK() || rep.Verified != 2 {
+		t.Fatalf("verified %d, ok %v", rep.Verified, rep.OK())
+	}
+	// A name that does not exist stops the run with its name.
+	_, err = Migrate(ctx, NewBackendSource(src, SourceOptions{Names: []string{"app/none"}}), dst, Options{DryRun: true})
+	if err == nil || !strings.Contains(err.Error(), "app/none") {
+		t.Fatalf("missing name: %v", err)
+	}
+}

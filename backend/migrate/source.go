@@ -25,6 +25,11 @@ type Source interface {
 type SourceOptions struct {
 	// Filters use the ListSecrets filter syntax.
 	Filters []backend.Filter
+	// Names, when set, selects exactly these secrets instead of listing:
+	// each is described by name, so "a" never brings "ab" along (a name
+	// filter matches prefixes) and no listing of a large store is needed
+	// to copy a handful. Filters do not apply to them.
+	Names []string
 	// IncludeDeprecated also copies versions without labels.
 	IncludeDeprecated bool
 	// IncludePlannedDeletion lists secrets scheduled for deletion in the
@@ -161,6 +166,9 @@ func (s *BackendSource) readChunk(ctx context.Context, metas []backend.SecretMet
 }
 
 func (s *BackendSource) list(ctx context.Context) ([]backend.SecretMetadata, error) {
+	if len(s.opts.Names) > 0 {
+		return s.describe(ctx)
+	}
 	in := &backend.ListSecretsInput{Filters: s.opts.Filters, IncludePlannedDeletion: s.opts.IncludePlannedDeletion, SortOrder: backend.SortAsc}
 	var out []backend.SecretMetadata
 	if st, ok := s.b.(backend.Streamer); ok {
@@ -189,6 +197,33 @@ func (s *BackendSource) list(ctx context.Context) ([]backend.SecretMetadata, err
 		}
 		in.NextToken = page.NextToken
 	}
+}
+
+// describe returns the metadata of the secrets named in the options, in
+// their order, each once. One scheduled for deletion is left out unless
+// IncludePlannedDeletion asks for it to be reported.
+func (s *BackendSource) describe(ctx context.Context) ([]backend.SecretMetadata, error) {
+	out := make([]backend.SecretMetadata, 0, len(s.opts.Names))
+	seen := make(map[string]bool, len(s.opts.Names))
+	for _, name := range s.opts.Names {
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		var m *backend.SecretMetadata
+		err := s.meter.do(ctx, func() (err error) {
+			m, err = s.b.DescribeSecret(ctx, name)
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("describing %s: %w", name, err)
+		}
+		if m.Deleted() && !s.opts.IncludePlannedDeletion {
+			continue
+		}
+		out = append(out, *m)
+	}
+	return out, nil
 }
 
 // read fetches one secret's versions, values and policy.

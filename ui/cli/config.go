@@ -537,3 +537,24 @@ func (a *app) contextSwitcher(opened *backendList) ui.SwitchContextFunc {
 		return b, nil
 	}
 }
+
+// storeOpener opens an existing local store by path and key file for the
+// console, as the target of a copy. It never prompts (the console owns
+// the terminal): without a key file it refuses. Every store it opens is
+// added to opened, which the caller closes.
+func (a *app) storeOpener(opened *backendList) ui.OpenStoreFunc {
+	return func(ctx context.Context, path, keyFile string) (backend.Backend, error) {
+		if keyFile == "" {
+			return nil, errors.New("a store opened from the console needs its key file")
+		}
+		sub := *a
+		sub.stdout, sub.stderr = io.Discard, io.Discard
+		sub.cfg.Backend, sub.cfg.Store, sub.cfg.KeyFile = "local", expandHome("store", path), expandHome("key-file", keyFile)
+		s, err := sub.openLocal(ctx)
+		if err != nil {
+			return nil, err
+		}
+		opened.add(s)
+		return s, nil
+	}
+}

@@ -159,6 +159,9 @@ func (a *app) console(ctx context.Context, argv []string, demoMode bool) error {
 	if demoMode {
 		return a.demoConsole(ctx, args, cfg)
 	}
+	targets := &backendList{}
+	defer targets.closeAll()
+	cfg.OpenStore = a.storeOpener(targets)
 	if a.configFile != nil && len(a.configFile.contexts) > 0 {
 		switched := &backendList{}
 		defer switched.closeAll()
