@@ -1,10 +1,11 @@
 package e2e
 
 import (
-	"github.com/secretary-sh/secretary/ui/internal/tmuxtest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/secretary-sh/secretary/ui/internal/tmuxtest"
 )
 
 // listStore is a small estate with tags to filter on.
