@@ -29,9 +29,6 @@ func (s *Store) UserAuthorization(ctx context.Context, userName string) (policy.
 			SELECT 'group', p.owner, p.name, p.document FROM iam_policies p JOIN iam_group_members m ON p.kind = 'group' AND p.owner = m.group_name
 			WHERE m.user_name = ?1
 			ORDER BY 1 DESC, 2, 3`, userName)
-		if noIAMTable(err) {
-			return nil
-		}
 		if err != nil {
 			return internal(err)
 		}
@@ -86,3 +83,4 @@ func (s *Store) SecretAuthorization(ctx context.Context, secretID string) (*back
 	}
 	return out, nil
 }
+

@@ -19,15 +19,16 @@ import (
 // access key acts as, that user's identity policies, a secret's tags and
 // resource policy, and a place to record refusals.
 type PolicySource interface {
-	// AccessKeyUser returns the user a key acts as; "" is the built-in
-	// administrator, which is allowed everything.
+	// AccessKeyUser returns the user a key acts as; "" (a source whose
+	// keys may act as no user) lets the key do everything.
 	AccessKeyUser(ctx context.Context, keyID string) (string, error)
 	UserAuthorization(ctx context.Context, user string) (policy.Principal, []policy.Attached, error)
 	// SecretAuthorization fails with ResourceNotFoundException for a
 	// secret that does not exist.
 	SecretAuthorization(ctx context.Context, secretID string) (*backend.SecretAccess, error)
 	SecretARNPrefix() string
-	AuditDenial(ctx context.Context, op, arn string) error
+	// AuditDenial records a refusal with the statement that decided it.
+	AuditDenial(ctx context.Context, op, arn, decidedBy string) error
 }
 
 // authzFields are the members of any request that name its secret or feed
@@ -68,6 +69,8 @@ func (h *Handler) call(ctx context.Context, r *http.Request, keyID, op string, f
 	if who == nil {
 		return fn(ctx, h.b, body) // the built-in administrator
 	}
+	// The audit records of the request name the user beside its key.
+	ctx = backend.WithPrincipal(ctx, who.principal.ARN)
 	c := &caller{principal: who.principal, identity: who.identity, base: policy.Context{}}
 	now := h.now()
 	c.base.Set("aws:CurrentTime", now.UTC().Format(time.RFC3339))
@@ -192,8 +195,8 @@ func setRequestKeys(req *policy.Request, f *authzFields) {
 	}
 }
 
-// deny builds AWS's AccessDeniedException, audits the refusal and logs the
-// statement that decided it (the audit record has no field for it).
+// deny builds AWS's AccessDeniedException and audits the refusal with the
+// statement that decided it, which the log names too.
 func (h *Handler) deny(ctx context.Context, c *caller, op, arn, display string, d policy.Decision) error {
 	msg := d.DeniedMessage(c.principal.ARN, "secretsmanager:"+op, display)
 	by := "no statement allows it"
@@ -202,7 +205,7 @@ func (h *Handler) deny(ctx context.Context, c *caller, op, arn, display string, 
 	}
 	h.log.LogAttrs(ctx, slog.LevelInfo, "denied", slog.String("op", op), slog.String("principal", c.principal.ARN),
 		slog.String("resource", arn), slog.String("decision", d.Outcome.String()), slog.String("by", by))
-	if err := h.policies.AuditDenial(ctx, op, arn); err != nil {
+	if err := h.policies.AuditDenial(ctx, op, arn, by); err != nil {
 		return fmt.Errorf("audit the denial of %s: %w", op, err)
 	}
 	return backend.Errorf(backend.CodeAccessDenied, "%s", msg)
