@@ -84,3 +84,73 @@ func (s *Store) SecretAuthorization(ctx context.Context, secretID string) (*back
 	return out, nil
 }
 
+var _ backend.AccessSimulator = (*Store)(nil)
+
+// rootDecidedBy is what a decision of the account root says decided it.
+const rootDecidedBy = "account root: holds the store's key"
+
+// WhoCan decides actions on secretID for the account root (always
+// allowed: whoever holds the store's key is above every policy) and for
+// every user, with the evaluator serve uses. A plain read counts as one of
+// AWSCURRENT, as serve decides it; conditions on the network, the time or
+// the request's own members see no value, as for a request without them.
+func (s *Store) WhoCan(ctx context.Context, secretID string, actions []string) ([]backend.PrincipalAccess, error) {
+	sa, err := s.SecretAuthorization(ctx, secretID)
+	if err != nil {
+		return nil, err
+	}
+	users, err := s.userNames(ctx)
+	if err != nil {
+		return nil, err
+	}
+	root := backend.PrincipalAccess{Name: "root", ARN: s.RootARN()}
+	for _, a := range actions {
+		root.Decisions = append(root.Decisions, backend.AccessDecision{Action: a, Allowed: true, Outcome: policy.Allowed.String(), By: rootDecidedBy})
+	}
+	out := []backend.PrincipalAccess{root}
+	for _, name := range users {
+		p, identity, err := s.UserAuthorization(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		pa := backend.PrincipalAccess{Name: name, ARN: p.ARN}
+		attached := sa.Attach(identity)
+		for _, a := range actions {
+			req := policy.NewRequest(p, a, sa.ARN)
+			sa.SetSecretContext(req)
+			if a == "secretsmanager:GetSecretValue" {
+				req.Context.Set("secretsmanager:VersionStage", "AWSCURRENT")
+			}
+			d := policy.Evaluate(req, attached)
+			ad := backend.AccessDecision{Action: a, Allowed: d.Allowed(), Outcome: d.Outcome.String()}
+			if d.By != nil {
+				ad.By = d.By.String()
+			}
+			pa.Decisions = append(pa.Decisions, ad)
+		}
+		out = append(out, pa)
+	}
+	return out, nil
+}
+
+// userNames lists the users by name, without an audit record of its own:
+// WhoCan is a read of the policies, like serve's.
+func (s *Store) userNames(ctx context.Context) ([]string, error) {
+	var out []string
+	err := s.run(ctx, false, func(t *txn) error {
+		rows, err := t.query(`SELECT name FROM iam_users ORDER BY name`)
+		if err != nil {
+			return internal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var n string
+			if err := rows.Scan(&n); err != nil {
+				return internal(err)
+			}
+			out = append(out, n)
+		}
+		return internal(rows.Err())
+	})
+	return out, err
+}
