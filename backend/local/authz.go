@@ -3,6 +3,7 @@ package local
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/secretary-sh/secretary/backend"
 	"github.com/secretary-sh/secretary/backend/policy"
@@ -38,7 +39,7 @@ func (s *Store) UserAuthorization(ctx context.Context, userName string) (policy.
 			if err := rows.Scan(&kind, &owner, &name, &doc); err != nil {
 				return internal(err)
 			}
-			d, err := policy.Parse(doc, policy.Identity)
+			d, err := s.parsed.parse(doc, policy.Identity)
 			if err != nil {
 				// Stored policies were valid when put; one that no longer
 				// parses (a newer store, a damaged file) must not drop
@@ -73,7 +74,7 @@ func (s *Store) SecretAuthorization(ctx context.Context, secretID string) (*back
 		if err != nil || doc == "" {
 			return err
 		}
-		if out.Policy, err = policy.Parse(doc, policy.Resource); err != nil {
+		if out.Policy, err = s.parsed.parse(doc, policy.Resource); err != nil {
 			return fmt.Errorf("the stored resource policy of %s cannot be read: %w", sec.name, err)
 		}
 		return nil
@@ -153,4 +154,43 @@ func (s *Store) userNames(ctx context.Context) ([]string, error) {
 		return internal(rows.Err())
 	})
 	return out, err
+}
+
+// parsedPolicies remembers policy documents parsed for authorisation, by
+// their text. Serve reads a caller's policies again every second (its
+// cache's lifetime); parsing 20 policies of 10 statements each time cost
+// more than evaluating them, and the text rarely changes. A parsed
+// Document is never modified, so one may serve every request at once.
+type parsedPolicies struct {
+	mu   sync.Mutex
+	docs map[parsedKey]*policy.Document
+}
+
+type parsedKey struct {
+	kind policy.Kind
+	text string
+}
+
+// maxParsedPolicies bounds the memory; past it the cache starts over.
+const maxParsedPolicies = 4096
+
+func (p *parsedPolicies) parse(text string, kind policy.Kind) (*policy.Document, error) {
+	k := parsedKey{kind, text}
+	p.mu.Lock()
+	d, ok := p.docs[k]
+	p.mu.Unlock()
+	if ok {
+		return d, nil
+	}
+	d, err := policy.Parse(text, kind)
+	if err != nil {
+		return nil, err
+	}
+	p.mu.Lock()
+	if p.docs == nil || len(p.docs) >= maxParsedPolicies {
+		p.docs = map[parsedKey]*policy.Document{}
+	}
+	p.docs[k] = d
+	p.mu.Unlock()
+	return d, nil
 }
