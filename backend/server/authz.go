@@ -53,6 +53,79 @@ type caller struct {
 	principal policy.Principal
 	identity  []policy.Attached
 	base      policy.Context // request-wide keys: time, network, transport
+	// allowed remembers reads this caller was allowed, for as long as the
+	// cached caller lives (authzCacheTTL); shared by its requests.
+	allowed *allowedReads
+	// now, source and tls are what base was built from, for the key of
+	// a remembered decision.
+	now    int64
+	source string
+	tls    bool
+}
+
+// allowedReads remembers the reads a caller was allowed: a client reading
+// the same secret again and again (the common case for an application)
+// is then decided by one map lookup instead of evaluating every statement
+// of its policies each time. Only reads whose every condition key comes
+// from the key below are remembered, and only allowed ones: a denial is
+// evaluated and audited afresh each time. The memory goes with the cached
+// caller, so a change to the caller's policies takes effect as before;
+// the key holds the secret's cached entry, so a change to its tags or
+// resource policy does too.
+type allowedReads struct {
+	mu sync.Mutex
+	m  map[readKey]struct{}
+}
+
+// readKey is everything a remembered read's decision depended on.
+type readKey struct {
+	op, secretID         string
+	versionID, stage     string
+	hasVersion, hasStage bool
+	secret               *backend.SecretAccess
+	second               int64 // aws:CurrentTime and aws:EpochTime
+	source               string
+	tls                  bool
+}
+
+// maxAllowedReads bounds what one caller remembers.
+const maxAllowedReads = 1024
+
+func (a *allowedReads) has(k readKey) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	_, ok := a.m[k]
+	return ok
+}
+
+func (a *allowedReads) add(k readKey) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.m == nil || len(a.m) >= maxAllowedReads {
+		a.m = map[readKey]struct{}{}
+	}
+	a.m[k] = struct{}{}
+}
+
+// rememberable returns the key of a read whose decision may be
+// remembered: GetSecretValue or DescribeSecret with no member other than
+// those in the key.
+func (c *caller) rememberable(op string, f *authzFields, sa *backend.SecretAccess) (readKey, bool) {
+	if c.allowed == nil || sa == nil || f.SecretId == nil || (op != "GetSecretValue" && op != "DescribeSecret") {
+		return readKey{}, false
+	}
+	if f.Name != nil || f.Description != nil || f.KmsKeyId != nil || f.Tags != nil || f.TagKeys != nil ||
+		f.ForceDeleteWithoutRecovery != nil || f.RecoveryWindowInDays != nil || f.RotationLambdaARN != nil || f.BlockPublicPolicy != nil {
+		return readKey{}, false
+	}
+	k := readKey{op: op, secretID: *f.SecretId, secret: sa, second: c.now, source: c.source, tls: c.tls}
+	if f.VersionId != nil {
+		k.versionID, k.hasVersion = *f.VersionId, true
+	}
+	if f.VersionStage != nil {
+		k.stage, k.hasStage = *f.VersionStage, true
+	}
+	return k, true
 }
 
 // call runs the operation for the key id, authorising it first when the
@@ -71,13 +144,15 @@ func (h *Handler) call(ctx context.Context, r *http.Request, keyID, op string, f
 	}
 	// The audit records of the request name the user beside its key.
 	ctx = backend.WithPrincipal(ctx, who.principal.ARN)
-	c := &caller{principal: who.principal, identity: who.identity, base: policy.Context{}}
+	c := &caller{principal: who.principal, identity: who.identity, base: policy.Context{}, allowed: who.allowed}
 	now := h.now()
+	c.now, c.tls = now.Unix(), r.TLS != nil
 	c.base.Set("aws:CurrentTime", now.UTC().Format(time.RFC3339))
 	c.base.Set("aws:EpochTime", strconv.FormatInt(now.Unix(), 10))
 	c.base.Set("aws:SecureTransport", strconv.FormatBool(r.TLS != nil))
 	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
 		c.base.Set("aws:SourceIp", host)
+		c.source = host
 	}
 	var f authzFields
 	// A body that does not decode is refused by the operation itself with
@@ -101,6 +176,8 @@ func (h *Handler) call(ctx context.Context, r *http.Request, keyID, op string, f
 // BatchGetSecretValue itself are authorised on "*", as in AWS; every other
 // operation on its secret (for CreateSecret, the secret it would create).
 func (h *Handler) authorize(ctx context.Context, c *caller, op string, f *authzFields) error {
+	var remember readKey // a read whose allowance may be remembered
+	rememberable := false
 	action := "secretsmanager:" + op
 	req := c.request(action, "*")
 	display := "*"
@@ -120,6 +197,11 @@ func (h *Handler) authorize(ctx context.Context, c *caller, op string, f *authzF
 		display = *f.SecretId
 		var err error
 		sa, err = h.authz.secret(ctx, h.policies, *f.SecretId)
+		if err == nil {
+			if remember, rememberable = c.rememberable(op, f, sa); rememberable && c.allowed.has(remember) {
+				return nil
+			}
+		}
 		switch {
 		case err == nil:
 			req.Resource = sa.ARN
@@ -144,6 +226,9 @@ func (h *Handler) authorize(ctx context.Context, c *caller, op string, f *authzF
 	}
 	d := policy.Evaluate(req, attached)
 	if d.Allowed() {
+		if rememberable {
+			c.allowed.add(remember)
+		}
 		return nil
 	}
 	return h.deny(ctx, c, op, req.Resource, display, d)
@@ -284,7 +369,7 @@ func (c *authzCache) caller(ctx context.Context, src PolicySource, keyID string)
 	}
 	var who *caller
 	if user != "" {
-		who = &caller{}
+		who = &caller{allowed: &allowedReads{}}
 		if who.principal, who.identity, err = src.UserAuthorization(ctx, user); err != nil {
 			return nil, err
 		}
