@@ -302,3 +302,37 @@ func TestAuditChainCoversPrincipalAndDecision(t *testing.T) {
 		}
 	}
 }
+
+// A store of schema 5 whose operators had made a user named admin keeps
+// that user as it was: the built-in administrator takes the next free
+// name, and only it gets the old keys and the allow-all policy.
+func TestUpgradeKeepsAUserNamedAdmin(t *testing.T) {
+	ctx := context.Background()
+	fixture, err := os.ReadFile(filepath.Join("testdata", "store-v5.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "store.db")
+	if err := os.WriteFile(path, fixture, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rawExec(t, path, `INSERT INTO iam_users(name, id, created) VALUES ('admin', 'AIDAHANDMADEADMIN0000', 0)`)
+	s := reopen(t, path, Credential{Key: []byte("schema-v5-fixture-key-0123456789")}, Options{})
+	admin, err := s.AdminUser(ctx)
+	if err != nil || admin != "admin-2" {
+		t.Fatalf("the built-in administrator is %q (%v), want admin-2", admin, err)
+	}
+	if names, err := s.ListPrincipalPolicies(ctx, KindUser, "admin"); err != nil || len(names) != 0 {
+		t.Fatalf("the hand-made admin got policies: %v %v", names, err)
+	}
+	if got, err := s.AccessKeyUser(ctx, "SKIAJRVC6WTWRPA4UA44"); err != nil || got != "admin-2" {
+		t.Fatalf("the old key acts as %q (%v), want admin-2", got, err)
+	}
+	k, err := s.CreateAccessKey(ctx, "new")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.AccessKeyUser(ctx, k.ID); err != nil || got != "admin-2" {
+		t.Fatalf("a new key without a user acts as %q (%v), want admin-2", got, err)
+	}
+}
