@@ -140,7 +140,7 @@ func (h *Handler) call(ctx context.Context, r *http.Request, keyID, op string, f
 		return nil, err
 	}
 	if who == nil {
-		return fn(ctx, h.b, body) // the built-in administrator
+		return fn(ctx, h.b, body) // a source whose keys may act as no user
 	}
 	// The audit records of the request name the user beside its key.
 	ctx = backend.WithPrincipal(ctx, who.principal.ARN)
@@ -345,7 +345,7 @@ type authzCache struct {
 }
 
 type callerEntry struct {
-	who *caller // nil: the built-in administrator
+	who *caller // nil: a key that acts as no user (see PolicySource)
 	at  time.Time
 }
 
