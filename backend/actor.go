@@ -17,3 +17,20 @@ func Actor(ctx context.Context) string {
 	a, _ := ctx.Value(actorKey{}).(string)
 	return a
 }
+
+// principalKey is the context key under which the caller's IAM principal
+// travels.
+type principalKey struct{}
+
+// WithPrincipal returns a context that names the IAM principal (a user's
+// ARN) the calls made with it act as; stores that keep an audit log record
+// it beside the actor.
+func WithPrincipal(ctx context.Context, arn string) context.Context {
+	return context.WithValue(ctx, principalKey{}, arn)
+}
+
+// Principal returns the principal set by WithPrincipal, or "".
+func Principal(ctx context.Context) string {
+	p, _ := ctx.Value(principalKey{}).(string)
+	return p
+}

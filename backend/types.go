@@ -356,6 +356,16 @@ type AuditRecord struct {
 	// Outcome is "ok" or "error"; ErrorCode holds the exception name.
 	Outcome   string
 	ErrorCode string
+	// Principal is the IAM identity that acted: the account root
+	// (arn:aws:iam::ACCOUNT:root) for whoever unlocked the store with its
+	// key, the user an access key acts as for a request through serve;
+	// empty in records written before principals were recorded and for
+	// requests refused before their key was known.
+	Principal string
+	// DecidedBy names the policy statement that denied a request refused
+	// by access control ("POLICY statement \"SID\"" or "POLICY statement
+	// N"), or says that no statement allowed it.
+	DecidedBy string
 	PrevHash  string
 	Hash      string
 }

@@ -329,7 +329,11 @@ func (a *auditPage) selectedText() escaped.Text {
 	if r.Seq > 0 {
 		parts = append(parts, line(fmt.Sprintf("#%d", r.Seq)))
 	}
-	parts = append(parts, line(r.Actor), line(r.Operation))
+	parts = append(parts, line(r.Actor))
+	if r.Principal != "" {
+		parts = append(parts, "as "+line(r.Principal))
+	}
+	parts = append(parts, line(r.Operation))
 	if r.SecretARN != "" {
 		parts = append(parts, line(r.SecretARN))
 	}
@@ -338,6 +342,9 @@ func (a *auditPage) selectedText() escaped.Text {
 	}
 	if r.ErrorCode != "" {
 		parts = append(parts, "failed: "+line(r.ErrorCode))
+	}
+	if r.DecidedBy != "" {
+		parts = append(parts, "decided by "+line(r.DecidedBy))
 	}
 	return escaped.Join(parts, " · ")
 }

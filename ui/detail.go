@@ -246,6 +246,8 @@ func (d *detailPage) updateKeys(msg tea.KeyMsg) tea.Cmd {
 			id = d.meta.ARN
 		}
 		return openAudit(d.c, id, d.name)
+	case key.Matches(msg, k.Access):
+		return openAccess(d.c, d.name)
 	case d.meta == nil:
 		return nil
 	case key.Matches(msg, k.Edit):
@@ -293,7 +295,7 @@ func (d *detailPage) help() keyHelp {
 		short: visible(ro, []key.Binding{k.Reveal, k.Copy, k.Format, k.Versions, k.Edit, k.Delete, d.c.keys.global.Back}, muts...),
 		full: [][]key.Binding{
 			{k.Up, k.Down, k.PageUp, k.PageDown, d.c.keys.global.Back},
-			{k.Reveal, k.Format, k.Copy, k.CopyField, k.RevealField, k.Versions, k.Audit, k.Refresh},
+			{k.Reveal, k.Format, k.Copy, k.CopyField, k.RevealField, k.Versions, k.Audit, k.Access, k.Refresh},
 			visible(ro, muts, muts...),
 			visible(ro, rot, rot...),
 		},

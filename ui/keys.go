@@ -108,6 +108,8 @@ type detailKeys struct {
 
 	// Audit shows this secret's audit records.
 	Audit key.Binding
+	// Access shows who may do what to the secret: its resource policy.
+	Access key.Binding
 }
 
 // rotationKeys drive the rotation form and the rotation progress panel.
@@ -161,6 +163,7 @@ type keyMaps struct {
 	rotate  rotationKeys
 	profile profileKeys
 	audit   auditKeys
+	access  accessKeys
 }
 
 func defaultNav() navKeys {
@@ -234,7 +237,8 @@ func defaultKeyMaps() keyMaps {
 			RotateNow:         bind("o", "rotate now", "o"),
 			CancelRotation:    bind("O", "turn rotation off", "O"),
 
-			Audit: bind("a", "audit", "a"),
+			Audit:  bind("a", "audit", "a"),
+			Access: bind("A", "access & resource policy", "A"),
 		},
 		version: versionKeys{
 			navKeys:    defaultNav(),
@@ -272,6 +276,7 @@ func defaultKeyMaps() keyMaps {
 		},
 		profile: defaultProfileKeys(),
 		audit:   defaultAuditKeys(),
+		access:  defaultAccessKeys(),
 	}
 }
 

@@ -239,11 +239,12 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case editor.SavedMsg:
 		e := m.external
 		m.external = nil
+		if e == nil {
+			// Not a value's edit: a page's own (the Access page's policy).
+			return m, m.broadcast(msg)
+		}
 		edited := string(msg.Value)
 		clear(msg.Value)
-		if e == nil {
-			return m, nil
-		}
 		if _, _, err := checkEdit(e.old, edited, e.binary); err != nil {
 			return m, reopenRefusedEdit(m.c, *e, edited, err)
 		}

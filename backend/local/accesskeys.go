@@ -109,9 +109,20 @@ func (s *Store) CreateAccessKey(ctx context.Context, description string) (*NewAc
 			if err := t.writable(); err != nil {
 				return "", "", err
 			}
+			// A key made without a user acts as the built-in administrator.
+			admin, err := t.adminUser()
+			if err != nil {
+				return "", "", err
+			}
+			if _, err := t.user(admin); err != nil {
+				return "", "", err
+			}
 			k, err := t.createAccessKey(description)
 			if err != nil {
 				return "", "", err
+			}
+			if _, err := t.exec(`INSERT INTO iam_access_keys(key_id, user_name) VALUES (?, ?)`, k.ID, admin); err != nil {
+				return "", "", internal(err)
 			}
 			out = k
 			return k.ID, "", nil

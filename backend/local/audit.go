@@ -49,6 +49,12 @@ func auditHash(r *backend.AuditRecord) string {
 	put(r.VersionID)
 	put(r.Outcome)
 	put(r.ErrorCode)
+	// Records written before schema 6 have neither field and were hashed
+	// without them; a record with either is hashed with both.
+	if r.Principal != "" || r.DecidedBy != "" {
+		put(r.Principal)
+		put(r.DecidedBy)
+	}
 	return hex.EncodeToString(h.Sum(nil))
 }
 
@@ -56,6 +62,11 @@ func auditHash(r *backend.AuditRecord) string {
 // exception name is kept: messages are not needed to audit and may echo
 // input. A failure to write is fatal to the transaction.
 func (t *txn) audit(operation, arn, versionID string, opErr error) error {
+	return t.appendAudit(operation, arn, versionID, opErr, "")
+}
+
+// appendAudit is audit with the statement that decided a denial.
+func (t *txn) appendAudit(operation, arn, versionID string, opErr error, decidedBy string) error {
 	if t.s.frozen {
 		// Nothing can be written to a frozen store; its reads go
 		// unrecorded rather than refused (see Store.frozen).
@@ -68,6 +79,8 @@ func (t *txn) audit(operation, arn, versionID string, opErr error) error {
 		SecretARN: arn,
 		VersionID: versionID,
 		Outcome:   "ok",
+		Principal: t.principal(),
+		DecidedBy: decidedBy,
 	}
 	if opErr != nil {
 		r.Outcome = "error"
@@ -93,9 +106,9 @@ func (t *txn) audit(operation, arn, versionID string, opErr error) error {
 		r.Seq = t.tail.seq + 1
 		r.PrevHash = t.tail.hash
 		r.Hash = auditHash(&r)
-		_, err := t.exec(`INSERT INTO audit(seq, time, actor, operation, secret_arn, version_id, outcome, error_code, prev_hash, hash)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			r.Seq, r.Time.UnixNano(), r.Actor, r.Operation, r.SecretARN, r.VersionID, r.Outcome, r.ErrorCode, r.PrevHash, r.Hash)
+		_, err := t.exec(`INSERT INTO audit(seq, time, actor, operation, secret_arn, version_id, outcome, error_code, principal, decided_by, prev_hash, hash)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			r.Seq, r.Time.UnixNano(), r.Actor, r.Operation, r.SecretARN, r.VersionID, r.Outcome, r.ErrorCode, r.Principal, r.DecidedBy, r.PrevHash, r.Hash)
 		if err != nil && fromCache && sqliteConstraint(err) {
 			fromCache = false
 			if err := t.readTail(); err != nil {
@@ -121,6 +134,21 @@ func (t *txn) actor() string {
 	return t.s.opts.Actor
 }
 
+// principal is the IAM identity a record names: the one the context
+// carries (backend.WithPrincipal: the user of a request served over HTTP);
+// none for another caller the context names without one (a request refused
+// before its key was known); else the account root, since whoever opened
+// the store with its key may do everything.
+func (t *txn) principal() string {
+	if p := backend.Principal(t.ctx); p != "" {
+		return p
+	}
+	if backend.Actor(t.ctx) != "" {
+		return ""
+	}
+	return t.s.RootARN()
+}
+
 // auditTail is the newest record of the chain.
 type auditTail struct {
 	seq  int64
@@ -138,12 +166,12 @@ func (t *txn) readTail() error {
 	return nil
 }
 
-const auditColumns = `seq, time, actor, operation, secret_arn, version_id, outcome, error_code, prev_hash, hash`
+const auditColumns = `seq, time, actor, operation, secret_arn, version_id, outcome, error_code, principal, decided_by, prev_hash, hash`
 
 func scanAudit(rows *sql.Rows) (backend.AuditRecord, error) {
 	var r backend.AuditRecord
 	var ns int64
-	err := rows.Scan(&r.Seq, &ns, &r.Actor, &r.Operation, &r.SecretARN, &r.VersionID, &r.Outcome, &r.ErrorCode, &r.PrevHash, &r.Hash)
+	err := rows.Scan(&r.Seq, &ns, &r.Actor, &r.Operation, &r.SecretARN, &r.VersionID, &r.Outcome, &r.ErrorCode, &r.Principal, &r.DecidedBy, &r.PrevHash, &r.Hash)
 	r.Time = time.Unix(0, ns).UTC()
 	return r, err
 }

@@ -278,6 +278,7 @@ type cloudTrailUser struct {
 	Type        string `json:"type"`
 	PrincipalID string `json:"principalId"`
 	AccessKeyID string `json:"accessKeyId,omitempty"`
+	ARN         string `json:"arn,omitempty"`
 	AccountID   string `json:"accountId"`
 }
 
@@ -291,12 +292,20 @@ func (s *Store) cloudTrail(r backend.AuditRecord) cloudTrailRecord {
 	if isAccessKeyID(r.Actor) {
 		user.Type, user.AccessKeyID = "IAMUser", r.Actor
 	}
+	if r.Principal != "" {
+		user.ARN = r.Principal
+	}
 	params := map[string]string{}
 	if r.SecretARN != "" {
 		params["secretId"] = r.SecretARN
 	}
 	if r.VersionID != "" {
 		params["versionId"] = r.VersionID
+	}
+	extra := map[string]any{"seq": r.Seq, "prevHash": r.PrevHash, "hash": r.Hash, "outcome": r.Outcome}
+	if r.Principal != "" || r.DecidedBy != "" {
+		// Both are hashed together (see auditHash), so both are exported.
+		extra["principal"], extra["decidedBy"] = r.Principal, r.DecidedBy
 	}
 	return cloudTrailRecord{
 		EventVersion: "1.08", UserIdentity: user,
@@ -306,7 +315,7 @@ func (s *Store) cloudTrail(r backend.AuditRecord) cloudTrailRecord {
 		EventID:  fmt.Sprintf("%x-%d", s.storeID, r.Seq),
 		ReadOnly: readOnlyOperations[r.Operation], EventType: "AwsApiCall", ManagementEvent: true,
 		RecipientAccountID: s.opts.Account, EventCategory: "Management",
-		AdditionalEventData: map[string]any{"seq": r.Seq, "prevHash": r.PrevHash, "hash": r.Hash, "outcome": r.Outcome},
+		AdditionalEventData: extra,
 	}
 }
 

@@ -2,6 +2,7 @@ package local
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/secretary-sh/secretary/backend"
@@ -98,5 +99,52 @@ func TestAuthorizationFromStoredPolicies(t *testing.T) {
 	_, _, err = s.UserAuthorization(ctx, "nobody")
 	wantCode(t, err, CodeNoSuchEntity)
 	_, err = s.SecretAuthorization(ctx, "missing")
+	wantCode(t, err, backend.CodeResourceNotFound)
+}
+
+// WhoCan answers, for root and each user, every action with the statement
+// that decided it: the root always, the administrator through its policy
+// unless the resource policy denies, a limited user by tag.
+func TestWhoCan(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t, Options{})
+	v := "v"
+	if _, err := s.CreateSecret(ctx, &backend.CreateSecretInput{Name: "prod/payments/db", SecretString: &v,
+		Tags: []backend.Tag{{Key: "team", Value: "payments"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateUser(ctx, "payments"); err != nil {
+		t.Fatal(err)
+	}
+	read := `{"Version":"2012-10-17","Statement":[{"Sid":"ReadByTag","Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"*","Condition":{"StringEquals":{"secretsmanager:ResourceTag/team":"payments","secretsmanager:VersionStage":"AWSCURRENT"}}}]}`
+	if err := s.PutPrincipalPolicy(ctx, KindUser, "payments", "read", read); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.PutResourcePolicy(ctx, &backend.PutResourcePolicyInput{SecretID: "prod/payments/db",
+		ResourcePolicy: `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":{"AWS":"*"},"Action":"secretsmanager:DeleteSecret","Resource":"*"}]}`}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.WhoCan(ctx, "prod/payments/db", []string{"secretsmanager:GetSecretValue", "secretsmanager:DeleteSecret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, p := range got {
+		for _, d := range p.Decisions {
+			lines = append(lines, p.Name+" "+d.Action+" "+d.Outcome+" "+d.By)
+		}
+	}
+	want := []string{
+		"root secretsmanager:GetSecretValue allowed account root: holds the store's key",
+		"root secretsmanager:DeleteSecret allowed account root: holds the store's key",
+		`admin secretsmanager:GetSecretValue allowed user/admin/AdministratorAccess statement "AdministratorAccess"`,
+		"admin secretsmanager:DeleteSecret explicitDeny resource policy of prod/payments/db statement 1",
+		`payments secretsmanager:GetSecretValue allowed user/payments/read statement "ReadByTag"`,
+		"payments secretsmanager:DeleteSecret explicitDeny resource policy of prod/payments/db statement 1",
+	}
+	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("WhoCan:\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+	}
+	_, err = s.WhoCan(ctx, "prod/missing", []string{"secretsmanager:GetSecretValue"})
 	wantCode(t, err, backend.CodeResourceNotFound)
 }

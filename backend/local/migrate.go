@@ -20,10 +20,11 @@ var ErrNewerSchema = errors.New("the store was written by a newer secretary")
 // store unlocked (a step may need the root key), so a file is either fully
 // upgraded or untouched.
 var migrations = []func(t *txn) error{
-	migrateRegion,      // 1 → 2
-	migrateTagged,      // 2 → 3
-	migrateIdentityMAC, // 3 → 4
-	migrateLastSeen,    // 4 → 5
+	migrateRegion,        // 1 → 2
+	migrateTagged,        // 2 → 3
+	migrateIdentityMAC,   // 3 → 4
+	migrateLastSeen,      // 4 → 5
+	migrateAccessControl, // 5 → 6
 }
 
 // currentSchema is the schema version this code writes and reads.
@@ -133,4 +134,69 @@ func migrateIdentityMAC(t *txn) error {
 		}
 	}
 	return nil
+}
+
+// migrateAccessControl makes access control part of every store: the
+// tables of principals and policies (made lazily by stores before it, so
+// they may exist already), a built-in administrator user holding the
+// AdministratorAccess inline policy, to which every access key that acts as
+// no user is given (so an upgrade takes no access away), and two audit
+// fields: the principal that acted and the statement that decided a
+// denial.
+func migrateAccessControl(t *txn) error {
+	for _, q := range append(iamSchema, accessKeysTable) {
+		if _, err := t.exec(q); err != nil {
+			return err
+		}
+	}
+	name, err := t.freeUserName(builtinAdmin)
+	if err != nil {
+		return err
+	}
+	id, err := newPrincipalID("AIDA")
+	if err != nil {
+		return err
+	}
+	if _, err := t.exec(`INSERT INTO iam_users(name, id, created) VALUES (?, ?, ?)`, name, id, t.now.UnixNano()); err != nil {
+		return err
+	}
+	if _, err := t.exec(`INSERT INTO iam_policies(kind, owner, name, document) VALUES ('user', ?, ?, ?)`,
+		name, adminPolicyName, adminPolicy); err != nil {
+		return err
+	}
+	if _, err := t.exec(`INSERT INTO meta(key, value) VALUES ('admin_user', ?)`, name); err != nil {
+		return err
+	}
+	if _, err := t.exec(`INSERT INTO iam_access_keys(key_id, user_name)
+		SELECT id, ? FROM access_keys WHERE id NOT IN (SELECT key_id FROM iam_access_keys)`, name); err != nil {
+		return err
+	}
+	for _, q := range []string{
+		`ALTER TABLE audit ADD COLUMN principal TEXT NOT NULL DEFAULT ''`,
+		`ALTER TABLE audit ADD COLUMN decided_by TEXT NOT NULL DEFAULT ''`,
+	} {
+		if _, err := t.exec(q); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// freeUserName returns name, or when a user of that name exists already
+// (made by hand before the upgrade, with rights of its own) the first of
+// name-2, name-3, … that is free.
+func (t *txn) freeUserName(name string) (string, error) {
+	for i := 1; ; i++ {
+		try := name
+		if i > 1 {
+			try = fmt.Sprintf("%s-%d", name, i)
+		}
+		var n int
+		if err := t.queryRow(`SELECT count(*) FROM iam_users WHERE name = ?`, try).Scan(&n); err != nil {
+			return "", err
+		}
+		if n == 0 {
+			return try, nil
+		}
+	}
 }

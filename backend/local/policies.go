@@ -4,17 +4,16 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
 
 	"github.com/secretary-sh/secretary/backend"
 )
 
 var _ backend.ResourcePolicies = (*Store)(nil)
 
-// iamSchema holds the tables of access control. ensureIAMSchema creates them
-// with IF NOT EXISTS on the first write that needs them, so stores made
-// before access control existed open unchanged (and read-only opens write
-// nothing); reads treat a missing table as empty.
+// iamSchema holds the tables of access control, made by the schema
+// migration migrateAccessControl. IF NOT EXISTS because stores of schema 5
+// made them lazily, on their first write of a policy or a principal; the
+// statements must not change, since files were upgraded by them.
 var iamSchema = []string{
 	`CREATE TABLE IF NOT EXISTS resource_policies (
 		secret_id INTEGER PRIMARY KEY REFERENCES secrets(id) ON DELETE CASCADE,
@@ -39,31 +38,12 @@ var iamSchema = []string{
 		name TEXT NOT NULL,
 		document TEXT NOT NULL,
 		PRIMARY KEY (kind, owner, name))`,
-	// The user an access key acts as. A key without a row (every key made
-	// before principals existed, or without a user) acts as the built-in
-	// administrator, so upgrading takes no access away.
+	// The user an access key acts as. Every key has a row: the upgrade
+	// gave keys made before principals existed to the built-in
+	// administrator, and a key made without a user is given to it too.
 	`CREATE TABLE IF NOT EXISTS iam_access_keys (
 		key_id TEXT PRIMARY KEY,
 		user_name TEXT NOT NULL REFERENCES iam_users(name))`,
-}
-
-func (t *txn) ensureIAMSchema() error {
-	for _, q := range iamSchema {
-		if _, err := t.exec(q); err != nil {
-			return internal(err)
-		}
-	}
-	return nil
-}
-
-// noIAMTable reports whether err says an access-control table was never
-// created, which means it would be empty.
-func noIAMTable(err error) bool {
-	if err == nil {
-		return false
-	}
-	msg := err.Error()
-	return strings.Contains(msg, "no such table: resource_policies") || strings.Contains(msg, "no such table: iam_")
 }
 
 // resourcePolicy returns the secret's policy document, "" when it has none.
@@ -71,7 +51,7 @@ func (t *txn) resourcePolicy(secretID int64) (string, error) {
 	var doc string
 	err := t.queryRow(`SELECT policy FROM resource_policies WHERE secret_id = ?`, secretID).Scan(&doc)
 	switch {
-	case errors.Is(err, sql.ErrNoRows), noIAMTable(err):
+	case errors.Is(err, sql.ErrNoRows):
 		return "", nil
 	case err != nil:
 		return "", internal(err)
@@ -138,9 +118,6 @@ func (b *txBackend) PutResourcePolicy(ctx context.Context, in *backend.PutResour
 		if err != nil {
 			return arnOf(sec), "", err
 		}
-		if err := t.ensureIAMSchema(); err != nil {
-			return sec.arn, "", err
-		}
 		if _, err := t.exec(`INSERT INTO resource_policies(secret_id, policy, updated) VALUES (?, ?, ?)
 			ON CONFLICT(secret_id) DO UPDATE SET policy = excluded.policy, updated = excluded.updated`,
 			sec.id, in.ResourcePolicy, t.now.UnixNano()); err != nil {
@@ -169,13 +146,10 @@ func (b *txBackend) DeleteResourcePolicy(ctx context.Context, secretID string) (
 			return arnOf(sec), "", err
 		}
 		res, err := t.exec(`DELETE FROM resource_policies WHERE secret_id = ?`, sec.id)
-		if err != nil && !noIAMTable(err) {
+		if err != nil {
 			return sec.arn, "", internal(err)
 		}
 		out = &backend.ARNName{ARN: sec.arn, Name: sec.name}
-		if res == nil {
-			return sec.arn, "", nil
-		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return sec.arn, "", nil // nothing changed: the secret keeps its LastChangedDate
 		}

@@ -31,6 +31,42 @@ const (
 	maxGroupPolicyChars = 5120
 )
 
+// The built-in administrator: a user every store has from its creation
+// (or its upgrade to schema 6) with one inline policy allowing everything.
+// Access keys made without a user act as it. It is an ordinary user: its
+// policy can be narrowed, and an explicit Deny in a resource policy applies
+// to it, as to an IAM user with AdministratorAccess. Only whoever unlocks
+// the store with its key acts as the account root, above every policy.
+const (
+	builtinAdmin    = "admin"
+	adminPolicyName = "AdministratorAccess"
+	adminPolicy     = `{"Version":"2012-10-17","Statement":[{"Sid":"AdministratorAccess","Effect":"Allow","Action":"*","Resource":"*"}]}`
+)
+
+// adminUser returns the name of the built-in administrator (admin, unless
+// a user of that name existed before the upgrade).
+func (t *txn) adminUser() (string, error) {
+	var name string
+	if err := t.queryRow(`SELECT value FROM meta WHERE key = 'admin_user'`).Scan(&name); err != nil {
+		return "", internal(err)
+	}
+	return name, nil
+}
+
+// AdminUser returns the name of the built-in administrator user.
+func (s *Store) AdminUser(ctx context.Context) (string, error) {
+	var name string
+	err := s.run(ctx, false, func(t *txn) (err error) {
+		name, err = t.adminUser()
+		return err
+	})
+	return name, err
+}
+
+// RootARN is the account root, as whoever unlocks the store with its key
+// acts: allowed everything, and named so in the audit log.
+func (s *Store) RootARN() string { return "arn:aws:iam::" + s.opts.Account + ":root" }
+
 // Principal kinds that own inline policies.
 const (
 	KindUser  = "user"
@@ -96,9 +132,6 @@ func (s *Store) iamOp(ctx context.Context, name string, fn func(t *txn) (arn str
 			if err := t.writable(); err != nil {
 				return "", "", err
 			}
-			if err := t.ensureIAMSchema(); err != nil {
-				return "", "", err
-			}
 			arn, err := fn(t)
 			return arn, "", err
 		})
@@ -106,7 +139,7 @@ func (s *Store) iamOp(ctx context.Context, name string, fn func(t *txn) (arn str
 }
 
 // iamRead runs one read of principals or policies. Reads are audited like
-// every other operation, and a store without the tables reads as empty.
+// every other operation.
 func (s *Store) iamRead(ctx context.Context, name string, fn func(t *txn) (arn string, err error)) error {
 	return s.run(ctx, false, func(t *txn) error {
 		return t.op(name, func() (string, string, error) {
@@ -118,11 +151,11 @@ func (s *Store) iamRead(ctx context.Context, name string, fn func(t *txn) (arn s
 
 // CreateUser adds a user.
 func (s *Store) CreateUser(ctx context.Context, name string) (*User, error) {
-	if err := validIAMName("userName", name, 64); err != nil {
-		return nil, err
-	}
 	var out *User
 	err := s.iamOp(ctx, "CreateUser", func(t *txn) (string, error) {
+		if err := validIAMName("userName", name, 64); err != nil {
+			return "", err
+		}
 		arn := s.principalARN(KindUser, name)
 		if _, err := t.user(name); err == nil {
 			return arn, backend.Errorf(CodeEntityAlreadyExists, "User with name %s already exists.", name)
@@ -146,7 +179,7 @@ func (t *txn) user(name string) (*User, error) {
 	var u User
 	var created int64
 	err := t.queryRow(`SELECT name, id, created FROM iam_users WHERE name = ?`, name).Scan(&u.Name, &u.ID, &created)
-	if errors.Is(err, sql.ErrNoRows) || noIAMTable(err) {
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, noSuchUser(name)
 	}
 	if err != nil {
@@ -160,7 +193,7 @@ func (t *txn) group(name string) (*Group, error) {
 	var g Group
 	var created int64
 	err := t.queryRow(`SELECT name, id, created FROM iam_groups WHERE name = ?`, name).Scan(&g.Name, &g.ID, &created)
-	if errors.Is(err, sql.ErrNoRows) || noIAMTable(err) {
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, noSuchGroup(name)
 	}
 	if err != nil {
@@ -189,9 +222,6 @@ func (s *Store) ListUsers(ctx context.Context) ([]User, error) {
 	var out []User
 	err := s.iamRead(ctx, "ListUsers", func(t *txn) (string, error) {
 		rows, err := t.query(`SELECT name, id, created FROM iam_users ORDER BY name`)
-		if noIAMTable(err) {
-			return "", nil
-		}
 		if err != nil {
 			return "", internal(err)
 		}
@@ -246,11 +276,11 @@ func (s *Store) DeleteUser(ctx context.Context, name string) error {
 
 // CreateGroup adds a group.
 func (s *Store) CreateGroup(ctx context.Context, name string) (*Group, error) {
-	if err := validIAMName("groupName", name, 128); err != nil {
-		return nil, err
-	}
 	var out *Group
 	err := s.iamOp(ctx, "CreateGroup", func(t *txn) (string, error) {
+		if err := validIAMName("groupName", name, 128); err != nil {
+			return "", err
+		}
 		arn := s.principalARN(KindGroup, name)
 		if _, err := t.group(name); err == nil {
 			return arn, backend.Errorf(CodeEntityAlreadyExists, "Group with name %s already exists.", name)
@@ -291,9 +321,6 @@ func (s *Store) ListGroups(ctx context.Context, user string) ([]Group, error) {
 			args = append(args, user)
 		}
 		rows, err := t.query(q, args...)
-		if noIAMTable(err) {
-			return arn, nil
-		}
 		if err != nil {
 			return arn, internal(err)
 		}
@@ -414,16 +441,16 @@ func countedChars(doc string) int {
 // (kind KindUser or KindGroup). The document must be a valid identity-based
 // policy; it is refused with MalformedPolicyDocument otherwise.
 func (s *Store) PutPrincipalPolicy(ctx context.Context, kind, owner, name, doc string) error {
-	if err := validIAMName("policyName", name, 128); err != nil {
-		return err
-	}
-	if _, err := policy.Parse(doc, policy.Identity); err != nil {
-		return backend.Errorf(CodeIAMMalformedPolicy, "%v", err)
-	}
 	return s.iamOp(ctx, policyOp(kind, "Put"), func(t *txn) (string, error) {
 		arn, err := t.owner(kind, owner)
 		if err != nil {
 			return "", err
+		}
+		if err := validIAMName("policyName", name, 128); err != nil {
+			return arn, err
+		}
+		if _, err := policy.Parse(doc, policy.Identity); err != nil {
+			return arn, backend.Errorf(CodeIAMMalformedPolicy, "%v", err)
 		}
 		var others sql.NullString
 		if err := t.queryRow(`SELECT group_concat(document, '') FROM iam_policies WHERE kind = ? AND owner = ? AND name <> ?`,
@@ -454,7 +481,7 @@ func (s *Store) GetPrincipalPolicy(ctx context.Context, kind, owner, name string
 			return "", err
 		}
 		err = t.queryRow(`SELECT document FROM iam_policies WHERE kind = ? AND owner = ? AND name = ?`, kind, owner, name).Scan(&out)
-		if errors.Is(err, sql.ErrNoRows) || noIAMTable(err) {
+		if errors.Is(err, sql.ErrNoRows) {
 			return arn, backend.Errorf(CodeNoSuchEntity, "The %s policy with name %s cannot be found.", kind, name)
 		}
 		if err != nil {
@@ -475,9 +502,6 @@ func (s *Store) ListPrincipalPolicies(ctx context.Context, kind, owner string) (
 			return "", err
 		}
 		rows, err := t.query(`SELECT name FROM iam_policies WHERE kind = ? AND owner = ? ORDER BY name`, kind, owner)
-		if noIAMTable(err) {
-			return arn, nil
-		}
 		if err != nil {
 			return arn, internal(err)
 		}
@@ -516,15 +540,15 @@ func (s *Store) DeletePrincipalPolicy(ctx context.Context, kind, owner, name str
 // transaction, so no key ever exists with the administrator's rights by
 // accident.
 func (s *Store) CreateUserAccessKey(ctx context.Context, user, description string) (*NewAccessKey, error) {
-	if len(description) > maxKeyDescription || strings.IndexFunc(description, unicode.IsControl) >= 0 {
-		return nil, backend.Errorf(backend.CodeInvalidParameter,
-			"an access key description must be at most %d characters without control characters", maxKeyDescription)
-	}
 	var out *NewAccessKey
 	err := s.iamOp(ctx, "CreateAccessKey", func(t *txn) (string, error) {
 		u, err := t.user(user)
 		if err != nil {
 			return "", err
+		}
+		if len(description) > maxKeyDescription || strings.IndexFunc(description, unicode.IsControl) >= 0 {
+			return u.ARN, backend.Errorf(backend.CodeInvalidParameter,
+				"an access key description must be at most %d characters without control characters", maxKeyDescription)
 		}
 		k, err := t.createAccessKey(description)
 		if err != nil {
@@ -539,14 +563,15 @@ func (s *Store) CreateUserAccessKey(ctx context.Context, user, description strin
 	return out, err
 }
 
-// AccessKeyUser returns the user an access key acts as; "" means the
-// built-in administrator, which every policy check lets through.
+// AccessKeyUser returns the user an access key acts as. Every key acts as
+// a user (keys made without one as the built-in administrator); a key
+// without one is refused rather than let through.
 func (s *Store) AccessKeyUser(ctx context.Context, keyID string) (string, error) {
 	var user string
 	err := s.run(ctx, false, func(t *txn) error {
 		err := t.queryRow(`SELECT user_name FROM iam_access_keys WHERE key_id = ?`, keyID).Scan(&user)
-		if errors.Is(err, sql.ErrNoRows) || noIAMTable(err) {
-			return nil
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("the access key %s acts as no user", keyID)
 		}
 		return internal(err)
 	})
@@ -557,9 +582,10 @@ func (s *Store) AccessKeyUser(ctx context.Context, keyID string) (string, error)
 func (s *Store) SecretARNPrefix() string { return s.arnPrefix() }
 
 // AuditDenial records a request that authorisation refused, under the
-// actor in ctx, as an AccessDeniedException of operation op.
-func (s *Store) AuditDenial(ctx context.Context, op, arn string) error {
+// actor and principal in ctx, as an AccessDeniedException of operation op,
+// with decidedBy naming the statement that refused it.
+func (s *Store) AuditDenial(ctx context.Context, op, arn, decidedBy string) error {
 	return s.run(ctx, true, func(t *txn) error {
-		return t.audit(op, arn, "", backend.Errorf(backend.CodeAccessDenied, "denied"))
+		return t.appendAudit(op, arn, "", backend.Errorf(backend.CodeAccessDenied, "denied"), decidedBy)
 	})
 }

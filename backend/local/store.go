@@ -117,6 +117,8 @@ type Store struct {
 
 	// keyLookup answers SecretKey for the server (see accesskeys.go).
 	keyLookup keyLookup
+	// parsed keeps policy documents parsed for authorisation (authz.go).
+	parsed parsedPolicies
 
 	keyMu sync.Mutex
 	root  []byte

@@ -214,6 +214,14 @@ func (st *Statement) applies(r *Request, kind Kind, variables bool) bool {
 }
 
 func (st *Statement) matchesAction(action string) bool {
+	if c := st.compiled; c != nil {
+		for i := range c.actions {
+			if c.actions[i].matchFold(action) {
+				return st.NotAction == nil
+			}
+		}
+		return st.NotAction != nil
+	}
 	if st.NotAction != nil {
 		for _, a := range st.NotAction {
 			if globFold(a, action) {
@@ -235,7 +243,18 @@ func (st *Statement) matchesResource(r *Request, variables bool) bool {
 	if st.NotResource != nil {
 		list, negate = st.NotResource, true
 	}
-	for _, pat := range list {
+	c := st.compiled
+	for i, pat := range list {
+		if c != nil && !c.hasVar[i] {
+			if r.resourceParts == nil {
+				parts, ok := arnParts(r.Resource)
+				r.resourceParts = &splitARN{parts, ok}
+			}
+			if c.resources[i].match(r.Resource, r.resourceParts.parts, r.resourceParts.ok) {
+				return !negate
+			}
+			continue
+		}
 		escapes := false
 		if variables && hasVariable(pat) {
 			var ok bool

@@ -629,6 +629,15 @@ func TestEvaluate(t *testing.T) {
 					req.Context.Set(k, v...)
 				}
 				got := Evaluate(req, pols)
+				// The patterns Parse prepares decide as the strings do.
+				plainReq := NewRequest(principal(user), action, res)
+				for k, v := range rq.ctx {
+					plainReq.Context.Set(k, v...)
+				}
+				if plain := Evaluate(plainReq, uncompiled(pols)); plain.Outcome != got.Outcome || refName(plain.By) != refName(got.By) {
+					t.Fatalf("%s %s on %s: prepared patterns decide %s by %q, the strings %s by %q",
+						user, action, res, got.Outcome, refName(got.By), plain.Outcome, refName(plain.By))
+				}
 				if got.Outcome != rq.want {
 					t.Fatalf("%s %s on %s: got %s, want %s", user, action, res, got.Outcome, rq.want)
 				}
@@ -641,6 +650,21 @@ func TestEvaluate(t *testing.T) {
 	if total < 150 {
 		t.Fatalf("only %d cases; the evaluator is specified by at least 150", total)
 	}
+}
+
+// uncompiled copies policies without the patterns Parse prepared.
+func uncompiled(pols []Attached) []Attached {
+	out := make([]Attached, len(pols))
+	for i, p := range pols {
+		d := *p.Document
+		d.Statements = append([]Statement(nil), d.Statements...)
+		for j := range d.Statements {
+			d.Statements[j].compiled = nil
+		}
+		p.Document = &d
+		out[i] = p
+	}
+	return out
 }
 
 func refName(r *StatementRef) string {

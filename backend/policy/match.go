@@ -181,3 +181,111 @@ func resolveVariable(expr string, r *Request) (string, bool) {
 	}
 	return "", false
 }
+
+// pattern is a wildcard pattern prepared when its policy is parsed. Most
+// patterns in real policies are a literal ("secretsmanager:GetSecretValue")
+// or a literal and one trailing * ("secretsmanager:Get*", "prod/*"): those
+// are matched by comparing strings, without the wildcard matcher, which
+// is what serve pays per statement on every request.
+type pattern struct {
+	raw  string
+	kind patternKind
+}
+
+type patternKind uint8
+
+const (
+	patGlob    patternKind = iota // anything else: globMatch
+	patAny                        // "*"
+	patLiteral                    // no wildcard at all
+	patPrefix                     // a literal, then one "*" at the end
+)
+
+func compilePattern(p string) pattern {
+	i := strings.IndexAny(p, "*?")
+	switch {
+	case p == "*":
+		return pattern{raw: p, kind: patAny}
+	case i < 0:
+		return pattern{raw: p, kind: patLiteral}
+	case i == len(p)-1 && p[i] == '*':
+		return pattern{raw: p[:i], kind: patPrefix}
+	}
+	return pattern{raw: p, kind: patGlob}
+}
+
+// match is glob(p, v, false).
+func (p *pattern) match(v string) bool {
+	switch p.kind {
+	case patAny:
+		return true
+	case patLiteral:
+		return p.raw == v
+	case patPrefix:
+		return strings.HasPrefix(v, p.raw)
+	}
+	return globMatch(p.raw, v, false, false)
+}
+
+// matchFold is globFold(p, v) for a pattern in lower case.
+func (p *pattern) matchFold(v string) bool {
+	switch p.kind {
+	case patAny:
+		return true
+	case patLiteral:
+		return len(v) == len(p.raw) && foldEqual(p.raw, v)
+	case patPrefix:
+		return len(v) >= len(p.raw) && foldEqual(p.raw, v[:len(p.raw)])
+	}
+	return globMatch(p.raw, v, false, true)
+}
+
+// foldEqual compares a lower-case ASCII pattern with a value of the same
+// length, ignoring the value's case as globFold does.
+func foldEqual(lowerPat, v string) bool {
+	for i := 0; i < len(v); i++ {
+		if lowerPat[i] != v[i] && lowerPat[i] != lower(v[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// arnPattern is a Resource pattern prepared at parse time: split into its
+// ARN components once, not on every request.
+type arnPattern struct {
+	any   bool
+	isARN bool
+	parts [6]pattern
+	whole pattern // a pattern that is not an ARN is matched as a string
+}
+
+func compileARN(p string) arnPattern {
+	if p == "*" {
+		return arnPattern{any: true}
+	}
+	pp, ok := arnParts(p)
+	a := arnPattern{isARN: ok, whole: compilePattern(p)}
+	if ok {
+		for i := range pp {
+			a.parts[i] = compilePattern(pp[i])
+		}
+	}
+	return a
+}
+
+// match is arnMatchParts(pattern, value, vp, vok, false).
+func (a *arnPattern) match(value string, vp [6]string, vok bool) bool {
+	if a.any {
+		return true
+	}
+	if !a.isARN || !vok {
+		return a.whole.match(value)
+	}
+	for i := range a.parts {
+		if !a.parts[i].match(vp[i]) {
+			return false
+		}
+	}
+	return true
+}

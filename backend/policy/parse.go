@@ -105,6 +105,44 @@ type Statement struct {
 	Action, NotAction     []string
 	Resource, NotResource []string
 	Conditions            []Condition
+
+	// compiled holds the patterns above prepared by Parse; a Statement
+	// built by hand has none and is matched from the strings.
+	compiled *compiledStatement
+}
+
+// compiledStatement is a statement's Action, NotAction and Resource or
+// NotResource patterns, prepared once. A resource pattern holding a
+// policy variable is resolved per request and left out (hasVar).
+type compiledStatement struct {
+	actions   []pattern // of Action, or of NotAction when it is set
+	resources []arnPattern
+	hasVar    []bool
+}
+
+func (st *Statement) compile(variables bool) {
+	c := &compiledStatement{}
+	actions := st.Action
+	if st.NotAction != nil {
+		actions = st.NotAction
+	}
+	for _, a := range actions {
+		c.actions = append(c.actions, compilePattern(a))
+	}
+	resources := st.Resource
+	if st.NotResource != nil {
+		resources = st.NotResource
+	}
+	for _, r := range resources {
+		v := variables && hasVariable(r)
+		c.hasVar = append(c.hasVar, v)
+		if v {
+			c.resources = append(c.resources, arnPattern{})
+		} else {
+			c.resources = append(c.resources, compileARN(r))
+		}
+	}
+	st.compiled = c
 }
 
 // Principals is the value of a Principal or NotPrincipal element.
@@ -213,6 +251,7 @@ func parse(doc string, kind Kind) (*Document, []Finding) {
 			}
 			sids[st.Sid] = true
 		}
+		st.compile(d.variables)
 		d.Statements = append(d.Statements, *st)
 	}
 	return d, p.findings

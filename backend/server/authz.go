@@ -20,15 +20,16 @@ import (
 // access key acts as, that user's identity policies, a secret's tags and
 // resource policy, and a place to record refusals.
 type PolicySource interface {
-	// AccessKeyUser returns the user a key acts as; "" is the built-in
-	// administrator, which is allowed everything.
+	// AccessKeyUser returns the user a key acts as; "" (a source whose
+	// keys may act as no user) lets the key do everything.
 	AccessKeyUser(ctx context.Context, keyID string) (string, error)
 	UserAuthorization(ctx context.Context, user string) (policy.Principal, []policy.Attached, error)
 	// SecretAuthorization fails with ResourceNotFoundException for a
 	// secret that does not exist.
 	SecretAuthorization(ctx context.Context, secretID string) (*backend.SecretAccess, error)
 	SecretARNPrefix() string
-	AuditDenial(ctx context.Context, op, arn string) error
+	// AuditDenial records a refusal with the statement that decided it.
+	AuditDenial(ctx context.Context, op, arn, decidedBy string) error
 }
 
 // authzFields are the members of any request that name its secret or feed
@@ -53,6 +54,79 @@ type caller struct {
 	principal policy.Principal
 	identity  []policy.Attached
 	base      policy.Context // request-wide keys: time, network, transport
+	// allowed remembers reads this caller was allowed, for as long as the
+	// cached caller lives (authzCacheTTL); shared by its requests.
+	allowed *allowedReads
+	// now, source and tls are what base was built from, for the key of
+	// a remembered decision.
+	now    int64
+	source string
+	tls    bool
+}
+
+// allowedReads remembers the reads a caller was allowed: a client reading
+// the same secret again and again (the common case for an application)
+// is then decided by one map lookup instead of evaluating every statement
+// of its policies each time. Only reads whose every condition key comes
+// from the key below are remembered, and only allowed ones: a denial is
+// evaluated and audited afresh each time. The memory goes with the cached
+// caller, so a change to the caller's policies takes effect as before;
+// the key holds the secret's cached entry, so a change to its tags or
+// resource policy does too.
+type allowedReads struct {
+	mu sync.Mutex
+	m  map[readKey]struct{}
+}
+
+// readKey is everything a remembered read's decision depended on.
+type readKey struct {
+	op, secretID         string
+	versionID, stage     string
+	hasVersion, hasStage bool
+	secret               *backend.SecretAccess
+	second               int64 // aws:CurrentTime and aws:EpochTime
+	source               string
+	tls                  bool
+}
+
+// maxAllowedReads bounds what one caller remembers.
+const maxAllowedReads = 1024
+
+func (a *allowedReads) has(k readKey) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	_, ok := a.m[k]
+	return ok
+}
+
+func (a *allowedReads) add(k readKey) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.m == nil || len(a.m) >= maxAllowedReads {
+		a.m = map[readKey]struct{}{}
+	}
+	a.m[k] = struct{}{}
+}
+
+// rememberable returns the key of a read whose decision may be
+// remembered: GetSecretValue or DescribeSecret with no member other than
+// those in the key.
+func (c *caller) rememberable(op string, f *authzFields, sa *backend.SecretAccess) (readKey, bool) {
+	if c.allowed == nil || sa == nil || f.SecretId == nil || (op != "GetSecretValue" && op != "DescribeSecret") {
+		return readKey{}, false
+	}
+	if f.Name != nil || f.Description != nil || f.KmsKeyId != nil || f.Tags != nil || f.TagKeys != nil ||
+		f.ForceDeleteWithoutRecovery != nil || f.RecoveryWindowInDays != nil || f.RotationLambdaARN != nil || f.BlockPublicPolicy != nil {
+		return readKey{}, false
+	}
+	k := readKey{op: op, secretID: *f.SecretId, secret: sa, second: c.now, source: c.source, tls: c.tls}
+	if f.VersionId != nil {
+		k.versionID, k.hasVersion = *f.VersionId, true
+	}
+	if f.VersionStage != nil {
+		k.stage, k.hasStage = *f.VersionStage, true
+	}
+	return k, true
 }
 
 // call runs the operation for the key id, authorising it first when the
@@ -67,15 +141,19 @@ func (h *Handler) call(ctx context.Context, r *http.Request, keyID, op string, f
 		return nil, err
 	}
 	if who == nil {
-		return fn(ctx, h.b, body) // the built-in administrator
+		return fn(ctx, h.b, body) // a source whose keys may act as no user
 	}
-	c := &caller{principal: who.principal, identity: who.identity, base: policy.Context{}}
+	// The audit records of the request name the user beside its key.
+	ctx = backend.WithPrincipal(ctx, who.principal.ARN)
+	c := &caller{principal: who.principal, identity: who.identity, base: policy.Context{}, allowed: who.allowed}
 	now := h.now()
+	c.now, c.tls = now.Unix(), r.TLS != nil
 	c.base.Set("aws:CurrentTime", now.UTC().Format(time.RFC3339))
 	c.base.Set("aws:EpochTime", strconv.FormatInt(now.Unix(), 10))
 	c.base.Set("aws:SecureTransport", strconv.FormatBool(r.TLS != nil))
 	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
 		c.base.Set("aws:SourceIp", host)
+		c.source = host
 	}
 	var f authzFields
 	// A body that does not decode is refused by the operation itself with
@@ -99,6 +177,8 @@ func (h *Handler) call(ctx context.Context, r *http.Request, keyID, op string, f
 // BatchGetSecretValue itself are authorised on "*", as in AWS; every other
 // operation on its secret (for CreateSecret, the secret it would create).
 func (h *Handler) authorize(ctx context.Context, c *caller, op string, f *authzFields) error {
+	var remember readKey // a read whose allowance may be remembered
+	rememberable := false
 	action := "secretsmanager:" + op
 	req := c.request(action, "*")
 	display := "*"
@@ -118,6 +198,11 @@ func (h *Handler) authorize(ctx context.Context, c *caller, op string, f *authzF
 		display = *f.SecretId
 		var err error
 		sa, err = h.authz.secret(ctx, h.policies, *f.SecretId)
+		if err == nil {
+			if remember, rememberable = c.rememberable(op, f, sa); rememberable && c.allowed.has(remember) {
+				return nil
+			}
+		}
 		switch {
 		case err == nil:
 			req.Resource = sa.ARN
@@ -142,6 +227,9 @@ func (h *Handler) authorize(ctx context.Context, c *caller, op string, f *authzF
 	}
 	d := policy.Evaluate(req, attached)
 	if d.Allowed() {
+		if rememberable {
+			c.allowed.add(remember)
+		}
 		return nil
 	}
 	return h.deny(ctx, c, op, req.Resource, display, d)
@@ -193,8 +281,8 @@ func setRequestKeys(req *policy.Request, f *authzFields) {
 	}
 }
 
-// deny builds AWS's AccessDeniedException, audits the refusal and logs the
-// statement that decided it (the audit record has no field for it).
+// deny builds AWS's AccessDeniedException and audits the refusal with the
+// statement that decided it, which the log names too.
 func (h *Handler) deny(ctx context.Context, c *caller, op, arn, display string, d policy.Decision) error {
 	msg := d.DeniedMessage(c.principal.ARN, "secretsmanager:"+op, display)
 	by := "no statement allows it"
@@ -203,7 +291,7 @@ func (h *Handler) deny(ctx context.Context, c *caller, op, arn, display string, 
 	}
 	h.log.LogAttrs(ctx, slog.LevelInfo, "denied", slog.String("op", op), slog.String("principal", c.principal.ARN),
 		slog.String("resource", arn), slog.String("decision", d.Outcome.String()), slog.String("by", by))
-	if err := h.policies.AuditDenial(ctx, op, arn); err != nil {
+	if err := h.policies.AuditDenial(ctx, op, arn, by); err != nil {
 		return fmt.Errorf("audit the denial of %s: %w", op, err)
 	}
 	return backend.Errorf(backend.CodeAccessDenied, "%s", msg)
@@ -258,7 +346,7 @@ type authzCache struct {
 }
 
 type callerEntry struct {
-	who *caller // nil: the built-in administrator
+	who *caller // nil: a key that acts as no user (see PolicySource)
 	at  time.Time
 }
 
@@ -282,7 +370,7 @@ func (c *authzCache) caller(ctx context.Context, src PolicySource, keyID string)
 	}
 	var who *caller
 	if user != "" {
-		who = &caller{}
+		who = &caller{allowed: &allowedReads{}}
 		if who.principal, who.identity, err = src.UserAuthorization(ctx, user); err != nil {
 			return nil, err
 		}

@@ -14,8 +14,9 @@ import (
 
 // BenchmarkServeGetSecretValueAuthorized is BenchmarkServeGetSecretValue
 // with keys from the store, with access control off (the baseline), on for
-// an administrator key (no user), and on for a user with 20 policies of 10
-// statements, the last of which allows the read.
+// a key made without a user (the built-in administrator, one allow-all
+// statement), and on for a user with 20 policies of 10 statements, the last
+// of which allows the read.
 func BenchmarkServeGetSecretValueAuthorized(b *testing.B) {
 	for _, who := range []string{"off", "administrator", "user-20x10"} {
 		b.Run(who, func(b *testing.B) {

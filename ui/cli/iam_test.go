@@ -19,7 +19,7 @@ func TestIAMCommands(t *testing.T) {
 	}
 	e.fails(254, "\nAn error occurred (EntityAlreadyExists) when calling the CreateUser operation: User with name payments already exists.\n",
 		"iam", "create-user", "--user-name", "payments")
-	e.ok("iam", "create-user", "--user-name", "admin")
+	e.ok("iam", "create-user", "--user-name", "ops")
 	e.ok("iam", "create-group", "--group-name", "readers")
 	e.ok("iam", "add-user-to-group", "--group-name", "readers", "--user-name", "payments")
 
@@ -29,7 +29,7 @@ func TestIAMCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.ok("iam", "put-group-policy", "--group-name", "readers", "--policy-name", "read-by-tag", "--policy-document", "file://"+file)
-	e.ok("iam", "put-user-policy", "--user-name", "admin", "--policy-name", "all",
+	e.ok("iam", "put-user-policy", "--user-name", "ops", "--policy-name", "all",
 		"--policy-document", `{"Version":"2012-10-17","Statement":[{"Sid":"All","Effect":"Allow","Action":"secretsmanager:*","Resource":"*"}]}`)
 	e.fails(254, "\nAn error occurred (MalformedPolicyDocument) when calling the PutUserPolicy operation: Statement 1: \"secretsmanager:GetSecretValues\" is not a Secrets Manager action (for example secretsmanager:GetSecretValue or secretsmanager:Get*).\n",
 		"iam", "put-user-policy", "--user-name", "payments", "--policy-name", "typo",
@@ -84,16 +84,16 @@ func TestIAMCommands(t *testing.T) {
 	if !reflect.DeepEqual(gotSim, wantSim) {
 		t.Fatalf("simulate payments:\n got  %+v\n want %+v", gotSim, wantSim)
 	}
-	// A resource policy's explicit deny beats the administrator's allow.
+	// A resource policy's explicit deny beats an allow-all user policy.
 	e.ok("put-resource-policy", "--secret-id", "prod/payments/db", "--resource-policy",
 		`{"Version":"2012-10-17","Statement":[{"Sid":"NoDelete","Effect":"Deny","Principal":{"AWS":"arn:aws:iam::000000000000:root"},"Action":"secretsmanager:DeleteSecret","Resource":"*"}]}`)
-	gotSim = simulate("admin", "--action-names", "secretsmanager:DeleteSecret", "secretsmanager:ListSecrets", "--resource-arns", "prod/payments/db")
+	gotSim = simulate("ops", "--action-names", "secretsmanager:DeleteSecret", "secretsmanager:ListSecrets", "--resource-arns", "prod/payments/db")
 	wantSim = []result{
 		{"secretsmanager:DeleteSecret", "prod/payments/db", "explicitDeny", []match{{"ResourcePolicy", "resource", "NoDelete"}}},
 		{"secretsmanager:ListSecrets", "prod/payments/db", "allowed", []match{{"all", "user", "All"}}},
 	}
 	if !reflect.DeepEqual(gotSim, wantSim) {
-		t.Fatalf("simulate admin:\n got  %+v\n want %+v", gotSim, wantSim)
+		t.Fatalf("simulate ops:\n got  %+v\n want %+v", gotSim, wantSim)
 	}
 
 	// Nothing is lost by deleting a user that still has a membership.
@@ -103,7 +103,8 @@ func TestIAMCommands(t *testing.T) {
 	e.ok("iam", "delete-user", "--user-name", "payments")
 	e.fails(254, "\nAn error occurred (NoSuchEntity) when calling the GetUser operation: The user with name payments cannot be found.\n",
 		"iam", "get-user", "--user-name", "payments")
-	if users := e.ok("iam", "list-users")["Users"].([]any); len(users) != 1 || users[0].(map[string]any)["UserName"] != "admin" {
+	// The built-in administrator is listed with the users made by hand.
+	if users := e.ok("iam", "list-users")["Users"].([]any); len(users) != 2 || users[0].(map[string]any)["UserName"] != "admin" || users[1].(map[string]any)["UserName"] != "ops" {
 		t.Fatalf("list-users: %v", users)
 	}
 }
@@ -163,6 +164,44 @@ func TestServeEnforcesUserPolicies(t *testing.T) {
 		}
 	}
 	srv.waitFor(`by="user/payments/read statement \"NoBilling\""`)
+	// The audit record of each denial names the user and the statement
+	// that decided it; the administrator key's records name its user.
+	exported := e.run("", "audit", "export")
+	if exported.code != 0 {
+		t.Fatalf("audit export: %d %s", exported.code, exported.stderr)
+	}
+	decided := map[string]string{}
+	adminSeen := false
+	for _, line := range strings.Split(strings.TrimSpace(exported.stdout), "\n") {
+		var rec struct {
+			EventName    string
+			ErrorCode    string
+			UserIdentity struct{ ARN string }
+			Extra        map[string]any `json:"additionalEventData"`
+		}
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("audit export line %q: %v", line, err)
+		}
+		if rec.ErrorCode == "AccessDeniedException" {
+			if rec.UserIdentity.ARN != "arn:aws:iam::000000000000:user/payments" || rec.Extra["principal"] != rec.UserIdentity.ARN {
+				t.Errorf("a denial of %s is audited as %q / %v, want the user payments", rec.EventName, rec.UserIdentity.ARN, rec.Extra["principal"])
+			}
+			decided[rec.EventName], _ = rec.Extra["decidedBy"].(string)
+		}
+		adminSeen = adminSeen || rec.UserIdentity.ARN == "arn:aws:iam::000000000000:user/admin"
+	}
+	for op, want := range map[string]string{
+		"GetSecretValue": `user/payments/read statement "NoBilling"`,
+		"PutSecretValue": "no statement allows it",
+		"ListSecrets":    "no statement allows it",
+	} {
+		if decided[op] != want {
+			t.Errorf("the audited denial of %s was decided by %q, want %q", op, decided[op], want)
+		}
+	}
+	if !adminSeen {
+		t.Error("no audit record names the administrator user the old-style key acts as")
+	}
 	// A user whose key still exists cannot be deleted: the key would fall
 	// back to nothing, or worse, to the administrator.
 	e.ok("iam", "delete-user-policy", "--user-name", "payments", "--policy-name", "read")
