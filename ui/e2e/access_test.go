@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/secretary-sh/secretary/ui/internal/tmuxtest"
 )
 
 // policyEditorScript is $EDITOR for the Access journey: its first run
@@ -35,39 +37,39 @@ func TestAccessPageJourney(t *testing.T) {
 		`{"Version":"2012-10-17","Statement":[{"Sid":"ReadPayments","Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"arn:aws:secretsmanager:*:*:secret:prod/payments/*"}]}`)
 	s, record := withEditor(t, s, policyEditorScript)
 	tm := start(t, s, 120, 40)
-	tm.waitFor(15*time.Second, name)
-	tm.keys("Enter")
-	tm.waitFor(10*time.Second, "arn:aws:secretsmanager:")
-	tm.keys("A")
-	scr := tm.waitFor(10*time.Second, "Access · "+name, "No resource policy", "PRINCIPAL")
+	tm.WaitFor(15*time.Second, name)
+	tm.Keys("Enter")
+	tm.WaitFor(10*time.Second, "arn:aws:secretsmanager:")
+	tm.Keys("A")
+	scr := tm.WaitFor(10*time.Second, "Access · "+name, "No resource policy", "PRINCIPAL")
 	if !rowWith(scr, "payments", "yes", "no") || !rowWith(scr, "root", "yes") || !rowWith(scr, "admin", "yes") {
-		t.Fatalf("who-can table:\n%s", frame(scr))
+		t.Fatalf("who-can table:\n%s", tmuxtest.Frame(scr))
 	}
 
-	tm.keys("e")
-	tm.waitFor(10*time.Second, "Policy not valid", "GetSecretValues", "Edit it again?")
-	tm.keys("y")
-	tm.waitFor(10*time.Second, "Save resource policy", "Block public policy: on")
+	tm.Keys("e")
+	tm.WaitFor(10*time.Second, "Policy not valid", "GetSecretValues", "Edit it again?")
+	tm.Keys("y")
+	tm.WaitFor(10*time.Second, "Save resource policy", "Block public policy: on")
 	if handed, err := os.ReadFile(record); err != nil || !strings.Contains(string(handed), "GetSecretValues") {
 		t.Fatalf("the editor was not handed the refused edit back: %q %v", handed, err)
 	}
-	tm.keys("y")
-	scr = tm.waitFor(10*time.Second, `"Sid": "NoPaymentsRead",`)
+	tm.Keys("y")
+	scr = tm.WaitFor(10*time.Second, `"Sid": "NoPaymentsRead",`)
 	if !rowWith(scr, "payments", "DENY") {
-		t.Fatalf("payments can still read after the deny:\n%s", frame(scr))
+		t.Fatalf("payments can still read after the deny:\n%s", tmuxtest.Frame(scr))
 	}
 	var got struct{ ResourcePolicy string }
 	if err := json.Unmarshal([]byte(s.cli(t, "get-resource-policy", "--secret-id", name)), &got); err != nil || !strings.Contains(got.ResourcePolicy, "NoPaymentsRead") {
 		t.Fatalf("stored policy %q %v", got.ResourcePolicy, err)
 	}
 
-	tm.keys("d")
-	tm.waitFor(5*time.Second, "Delete resource policy")
-	tm.keys("y")
-	tm.waitFor(10*time.Second, "No resource policy")
+	tm.Keys("d")
+	tm.WaitFor(5*time.Second, "Delete resource policy")
+	tm.Keys("y")
+	tm.WaitFor(10*time.Second, "No resource policy")
 	got.ResourcePolicy = ""
 	if err := json.Unmarshal([]byte(s.cli(t, "get-resource-policy", "--secret-id", name)), &got); err != nil || got.ResourcePolicy != "" {
 		t.Fatalf("policy after delete %q %v", got.ResourcePolicy, err)
 	}
-	tm.keys("q")
+	tm.Keys("q")
 }
