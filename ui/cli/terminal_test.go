@@ -287,6 +287,9 @@ func TestHangUpRemovesPlaintext(t *testing.T) {
 		t.Fatalf("the dead run's edit directory survived the console's start: %v", err)
 	}
 	m.send("Enter")
+	// On a busy machine a key sent before the detail page is up reaches
+	// the list, which ignores it.
+	m.waitFor("r reveal/hide", 30*time.Second)
 	m.send("E")
 	var pid int
 	var path string
