@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -215,7 +216,7 @@ func auditColumns(all bool) []column {
 
 // secretSuffix is the random suffix Secrets Manager appends to a name in
 // an ARN.
-var secretSuffix = regexp.MustCompile(`-[A-Za-z0-9]{6}$`)
+var secretSuffix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`-[A-Za-z0-9]{6}$`) })
 
 // secretName is the name inside a secret's ARN, for a narrow column.
 func secretName(arn string) string {
@@ -223,7 +224,7 @@ func secretName(arn string) string {
 	if !ok {
 		return arn
 	}
-	return secretSuffix.ReplaceAllString(name, "")
+	return secretSuffix().ReplaceAllString(name, "")
 }
 
 func outcomeText(r *backend.AuditRecord) string {

@@ -88,8 +88,12 @@ func shellCompletionStore(t *testing.T) (*env, []string) {
 	for _, n := range []string{"prod/payments/db", "prod/payments/api", "dev/db"} {
 		e.ok("create-secret", "--name", n, "--secret-string", "v")
 	}
+	// An empty HISTFILE (bash) and fish_history (fish) keep the shells
+	// from writing their history into the store's temporary directory
+	// when tmux hangs up on them, which raced the directory's removal.
 	vars := append([]string{"PATH=" + filepath.Dir(binary) + ":" + os.Getenv("PATH"), "SECRETARY_COMPLETION_TIMEOUT=30s",
-		"PS1=$ ", "HOME=" + e.dir, "INPUTRC=/dev/null", "XDG_CONFIG_HOME=" + e.dir, "XDG_DATA_HOME=" + e.dir}, e.vars...)
+		"PS1=$ ", "HOME=" + e.dir, "INPUTRC=/dev/null", "XDG_CONFIG_HOME=" + e.dir, "XDG_DATA_HOME=" + e.dir,
+		"HISTFILE=", "fish_history="}, e.vars...)
 	return e, vars
 }
 

@@ -235,7 +235,8 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-var tableHeader = regexp.MustCompile(`^\s*\[\s*([^\]]*?)\s*\]`)
+// tableHeader is compiled on first use: only an error message needs it.
+var tableHeader = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*\[\s*([^\]]*?)\s*\]`) })
 
 // locate finds the line and column where key is set inside table ("" for
 // the top level), for messages; 0, 0 when it cannot tell.
@@ -243,7 +244,7 @@ func locate(text, table, key string) (line, col int) {
 	current := ""
 	keyRE := regexp.MustCompile(`^(\s*)("?)` + regexp.QuoteMeta(key) + `("?)\s*=`)
 	for i, l := range strings.Split(text, "\n") {
-		if m := tableHeader.FindStringSubmatch(l); m != nil {
+		if m := tableHeader().FindStringSubmatch(l); m != nil {
 			current = strings.ReplaceAll(strings.ReplaceAll(m[1], `"`, ""), " ", "")
 			if table == "context" && current == "context."+key {
 				return i + 1, strings.Index(l, "[") + 1

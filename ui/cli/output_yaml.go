@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -117,14 +118,17 @@ func yamlScalar(buf *bytes.Buffer, v any, indent int) {
 }
 
 // Plain scalars YAML 1.2 (ruamel's resolver) would read as something other
-// than a string, so they must be quoted.
-var yamlImplicit = regexp.MustCompile(`^(?:` +
-	`true|True|TRUE|false|False|FALSE|~|null|Null|NULL|<<|=|` +
-	`[-+]?0b[0-1_]+|[-+]?0o?[0-7_]+|[-+]?[0-9_]+|[-+]?0x[0-9a-fA-F_]+|` +
-	`[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|` +
-	`[0-9]{4}-[0-9]{2}-[0-9]{2}|` +
-	`[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?` +
-	`)$`)
+// than a string, so they must be quoted. Compiled on first use, not at
+// start-up: most runs print no YAML.
+var yamlImplicit = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(?:` +
+		`true|True|TRUE|false|False|FALSE|~|null|Null|NULL|<<|=|` +
+		`[-+]?0b[0-1_]+|[-+]?0o?[0-7_]+|[-+]?[0-9_]+|[-+]?0x[0-9a-fA-F_]+|` +
+		`[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|` +
+		`[0-9]{4}-[0-9]{2}-[0-9]{2}|` +
+		`[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?` +
+		`)$`)
+})
 
 type yamlStyle int
 
@@ -170,7 +174,7 @@ func yamlStyleOf(s string) yamlStyle {
 	if s[0] == ' ' || s[len(s)-1] == ' ' {
 		plain = false
 	}
-	if plain && yamlImplicit.MatchString(s) {
+	if plain && yamlImplicit().MatchString(s) {
 		plain = false
 	}
 	if plain {

@@ -12,10 +12,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
-	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/secretary-sh/secretary/backend/demo"
 	"github.com/secretary-sh/secretary/backend/local"
@@ -671,7 +669,9 @@ func TestVersionFlag(t *testing.T) {
 }
 
 // BenchmarkGetProcess measures `secretary get NAME` as a whole process with
-// a key file: exec, unlock, read, decrypt, print, exit. Budget: 30 ms.
+// a key file: exec, unlock, read, decrypt, print, exit. The time is this
+// machine's; the budget is a ratio to a hello world, which
+// BenchmarkStartupRatio measures.
 func BenchmarkGetProcess(b *testing.B) {
 	e := newKeyFileStore(b)
 	e.ok("create-secret", "--name", "prod/payments/postgres", "--secret-string", `{"username":"app","password":"x"}`)
@@ -685,53 +685,4 @@ func BenchmarkGetProcess(b *testing.B) {
 			b.Fatalf("get: %v %q", err, out)
 		}
 	}
-}
-
-// BenchmarkStartupRatio measures `secretary --version` and `secretary get`
-// as whole processes against a Go hello world built with the same flags,
-// runs interleaved so that a busy or slow machine slows all three alike,
-// and reports the medians' ratios, which is how the budget is stated:
-// get ≤ 2.5× and --version ≤ 1.3× a hello world.
-//
-//	go test ./ui/cli -run '^$' -bench StartupRatio -benchtime 200x
-func BenchmarkStartupRatio(b *testing.B) {
-	dir := b.TempDir()
-	src := filepath.Join(dir, "main.go")
-	if err := os.WriteFile(src, []byte("package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hello\") }\n"), 0o600); err != nil {
-		b.Fatal(err)
-	}
-	hello := filepath.Join(dir, "hello")
-	build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", hello, src)
-	build.Env = append(os.Environ(), "GO111MODULE=off")
-	if out, err := build.CombinedOutput(); err != nil {
-		b.Fatalf("building hello world: %v\n%s", err, out)
-	}
-	e := newKeyFileStore(b)
-	e.ok("create-secret", "--name", "prod/payments/postgres", "--secret-string", `{"username":"app","password":"x"}`)
-	environ := append(cleanEnviron(), e.vars...)
-	run := func(name string, args ...string) time.Duration {
-		cmd := exec.Command(name, args...)
-		cmd.Env = environ
-		start := time.Now()
-		if out, err := cmd.Output(); err != nil {
-			b.Fatalf("%s %q: %v %q", name, args, err, out)
-		}
-		return time.Since(start)
-	}
-	var tHello, tVersion, tGet []time.Duration
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		tHello = append(tHello, run(hello))
-		tVersion = append(tVersion, run(binary, "--version"))
-		tGet = append(tGet, run(binary, "get", "prod/payments/postgres", "--field", "password"))
-	}
-	b.StopTimer()
-	median := func(ds []time.Duration) float64 {
-		slices.Sort(ds)
-		return float64(ds[len(ds)/2])
-	}
-	h := median(tHello)
-	b.ReportMetric(h/1e6, "ms-hello")
-	b.ReportMetric(median(tVersion)/h, "version/hello")
-	b.ReportMetric(median(tGet)/h, "get/hello")
 }

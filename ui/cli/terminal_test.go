@@ -232,6 +232,9 @@ func TestHangUpRemovesPlaintext(t *testing.T) {
 		t.Fatalf("the dead run's edit directory survived the console's start: %v", err)
 	}
 	m.Keys("Enter")
+	// On a busy machine a key sent before the detail page is up reaches
+	// the list, which ignores it.
+	m.WaitFor(30*time.Second, "r reveal/hide")
 	m.Keys("E")
 	var pid int
 	var path string
