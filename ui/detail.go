@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/secretary-sh/secretary/backend"
+	"github.com/secretary-sh/secretary/ui/fieldpath"
 )
 
 // metaMsg delivers DescribeSecret's answer.
@@ -43,11 +44,13 @@ type detailPage struct {
 	fetching   bool
 	afterFetch int
 	revealed   bool
-	fields     []field
-	isJSON     bool
-	raw        bool // JSON shown raw instead of as a table
-	base64     bool // binary shown as base64 instead of hex
-	cursor     int  // selected JSON field
+	// fields is the value's tree: every member of a JSON object or array
+	// at any depth, one row each, named by its path.
+	fields []fieldpath.Node
+	isJSON bool
+	raw    bool // JSON shown raw instead of as a table
+	base64 bool // binary shown as base64 instead of hex
+	cursor int  // selected JSON field
 	// fieldsMasked shows the fields of a fetched JSON value with their
 	// values masked, for picking one to copy or reveal without showing
 	// the others; shownField is the one revealed, or -1.
@@ -138,7 +141,7 @@ func (d *detailPage) Update(msg tea.Msg) tea.Cmd {
 			m.LastAccessedDate = d.c.now().UTC().Truncate(24 * time.Hour)
 			d.meta = &m
 		}
-		d.fields, d.isJSON = jsonFields(valueText(d.value))
+		d.fields, d.isJSON = fieldpath.Tree(valueText(d.value))
 		if d.value.IsBinary() {
 			d.isJSON = false
 		}
@@ -154,7 +157,7 @@ func (d *detailPage) Update(msg tea.Msg) tea.Cmd {
 		case afterFields:
 			if !d.isJSON || len(d.fields) == 0 {
 				d.hide()
-				return flash("the value is not a JSON object with fields; c copies it whole", true)
+				return flash("the value is not JSON with fields; c copies it whole", true)
 			}
 			d.fieldsMasked, d.shownField, d.showValue = true, -1, true
 			return flash("fields masked: j/k pick · y copies · space reveals one · r reveals all", false)
@@ -231,9 +234,9 @@ func (d *detailPage) updateKeys(msg tea.KeyMsg) tea.Cmd {
 			return d.fetch(afterFields)
 		}
 		if !table || len(d.fields) == 0 {
-			return flash("the value is not a JSON object with fields; c copies it whole", true)
+			return flash("the value is not JSON with fields; c copies it whole", true)
 		}
-		return navigate(copyField(d.value, d.name, d.fields[d.cursor].key))
+		return navigate(copyField(d.value, d.name, d.fields[d.cursor].Path))
 	case key.Matches(msg, k.Versions):
 		return navigate(openVersionsMsg{name: d.name})
 	case key.Matches(msg, k.Refresh):
@@ -302,7 +305,9 @@ func (d *detailPage) help() keyHelp {
 
 func (d *detailPage) status() string {
 	if d.table() && len(d.fields) > 0 {
-		return fmt.Sprintf("field %d/%d", d.cursor+1, len(d.fields))
+		// The path says where a nested row sits, which its indented
+		// label alone does not.
+		return truncate(line(d.fields[d.cursor].Path).String(), max(8, d.width/3)) + fmt.Sprintf(" · field %d/%d", d.cursor+1, len(d.fields))
 	}
 	return ""
 }
@@ -441,17 +446,25 @@ func (d *detailPage) valueLines() []string {
 	case d.isJSON && !d.raw:
 		kw := 4
 		for _, f := range d.fields {
-			kw = max(kw, min(28, len(line(f.key))))
+			kw = max(kw, min(28, 2*f.Depth+len(line(f.Label))))
 		}
 		d.fieldLine = len(out)
 		for i, f := range d.fields {
-			val := line(f.value).String()
-			if !d.revealed && i != d.shownField {
+			val := line(f.Value).String()
+			switch {
+			case f.Kind == '{':
+				// An object or array row is structure: its members follow,
+				// each masked or shown on its own.
+				val = st.Muted.Render(plural(f.Len, "key", "keys"))
+			case f.Kind == '[':
+				val = st.Muted.Render(plural(f.Len, "item", "items"))
+			case !d.revealed && i != d.shownField:
 				val = st.Masked.Render("••••••••")
 			}
-			l := "  " + fit(line(f.key).String(), kw) + "  " + val
+			label := strings.Repeat("  ", f.Depth) + line(f.Label).String()
+			l := "  " + fit(label, kw) + "  " + val
 			if i == d.cursor {
-				l = "› " + fit(line(f.key).String(), kw) + "  " + val
+				l = "› " + fit(label, kw) + "  " + val
 			}
 			l = fit(l, w)
 			if i == d.cursor {
@@ -460,7 +473,7 @@ func (d *detailPage) valueLines() []string {
 			out = append(out, l)
 		}
 		if len(d.fields) == 0 {
-			out = append(out, st.Muted.Render("{} (empty object)"))
+			out = append(out, st.Muted.Render("empty: "+strings.TrimSpace(valueText(v))))
 		}
 	default:
 		// Wrapped, not cut: a value is read (or typed from) in full, and
@@ -545,3 +558,11 @@ func (d *detailPage) edit() tea.Cmd { return openEditor(d.c, d.name, d.value) }
 
 // editExternal opens the value in $EDITOR.
 func (d *detailPage) editExternal() tea.Cmd { return editExternal(d.c, d.name, d.value) }
+
+// plural says n things: "1 key", "3 keys".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return comma(n) + " " + many
+}
