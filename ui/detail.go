@@ -59,6 +59,8 @@ type detailPage struct {
 	offset       int
 	fieldLine    int // line index of the first field, for scrolling
 	valueLine    int // line index of the VALUE heading
+	// copying says the copy menu is open: the next key picks what to copy.
+	copying bool
 	// showValue asks the next View to scroll the value into sight: it
 	// sits below the metadata, off screen on a small terminal.
 	showValue bool
@@ -179,6 +181,9 @@ func (d *detailPage) Update(msg tea.Msg) tea.Cmd {
 func (d *detailPage) updateKeys(msg tea.KeyMsg) tea.Cmd {
 	k := d.keys
 	table := d.table()
+	if d.copying {
+		return d.copyMenu(msg)
+	}
 	switch {
 	// Before the page keys: space also pages down, but not here.
 	case key.Matches(msg, k.RevealField) && table && d.fieldsMasked:
@@ -225,10 +230,13 @@ func (d *detailPage) updateKeys(msg tea.KeyMsg) tea.Cmd {
 		}
 		d.showValue = d.revealed
 	case key.Matches(msg, k.Copy):
-		if d.value != nil {
-			return navigate(copyField(d.value, d.name, ""))
+		return d.copyValue()
+	case key.Matches(msg, k.CopyMenu):
+		if d.meta == nil {
+			return flash("still loading; nothing to copy yet", true)
 		}
-		return d.c.copyValue(d.name, "")
+		d.copying = true
+		return nil
 	case key.Matches(msg, k.CopyField):
 		if !table && d.value == nil && !d.fetching {
 			return d.fetch(afterFields)
@@ -287,8 +295,30 @@ func (d *detailPage) updateKeys(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
+// copyValue copies the whole value: the one fetched, or fetched for the
+// copy and not kept.
+func (d *detailPage) copyValue() tea.Cmd {
+	if d.value != nil {
+		return navigate(copyField(d.value, d.name, ""))
+	}
+	return d.c.copyValue(d.name, "")
+}
+
+// back closes the copy menu; it reports whether it was open.
+func (d *detailPage) back() bool {
+	if !d.copying {
+		return false
+	}
+	d.copying = false
+	return true
+}
+
 func (d *detailPage) help() keyHelp {
 	k := d.keys
+	if d.copying {
+		bs := d.c.keys.copyMenu.bindings(d.c.info.Kind == "aws")
+		return keyHelp{short: bs, full: [][]key.Binding{bs}}
+	}
 	ro := d.c.readOnly
 	muts := []key.Binding{k.Edit, k.External, k.Description, k.Tags, k.Delete, k.ForceDelete, k.Restore}
 	rot := []key.Binding{k.ConfigureRotation, k.RotateNow, k.CancelRotation}
@@ -296,7 +326,7 @@ func (d *detailPage) help() keyHelp {
 		short: visible(ro, []key.Binding{k.Reveal, k.Copy, k.Format, k.Versions, k.Edit, k.Delete, d.c.keys.global.Back}, muts...),
 		full: [][]key.Binding{
 			{k.Up, k.Down, k.PageUp, k.PageDown, d.c.keys.global.Back},
-			{k.Reveal, k.Format, k.Copy, k.CopyField, k.RevealField, k.Versions, k.Audit, k.Refresh},
+			{k.Reveal, k.Format, k.Copy, k.CopyField, k.RevealField, k.CopyMenu, k.Versions, k.Audit, k.Refresh},
 			visible(ro, muts, muts...),
 			visible(ro, rot, rot...),
 		},
@@ -304,6 +334,9 @@ func (d *detailPage) help() keyHelp {
 }
 
 func (d *detailPage) status() string {
+	if d.copying {
+		return "copy: which?"
+	}
 	if d.table() && len(d.fields) > 0 {
 		// The path says where a nested row sits, which its indented
 		// label alone does not.

@@ -86,6 +86,8 @@ type detailKeys struct {
 	Copy        key.Binding
 	CopyField   key.Binding
 	RevealField key.Binding
+	// CopyMenu copies the name, the ARN, a command or a console URL.
+	CopyMenu    key.Binding
 	Versions    key.Binding
 	Refresh     key.Binding
 	Edit        key.Binding
@@ -156,6 +158,8 @@ type keyMaps struct {
 	rotate  rotationKeys
 	profile profileKeys
 	audit   auditKeys
+	// copyMenu picks what the detail page's copy menu copies.
+	copyMenu copyMenuKeys
 }
 
 func defaultNav() navKeys {
@@ -210,6 +214,8 @@ func defaultKeyMaps() keyMaps {
 			Copy:        bind("c", "copy value", "c"),
 			CopyField:   bind("y", "fields (masked) / copy field", "y"),
 			RevealField: bind("space", "reveal one field", " ", "space"),
+			// c keeps copying the value in one key; the rest is a menu.
+			CopyMenu:    bind("C", "copy name, ARN, command, URL…", "C"),
 			Versions:    bind("v", "versions", "v"),
 			Refresh:     bind("ctrl+r", "refresh", "ctrl+r"),
 			Edit:        bind("e", "edit value", "e"),
@@ -260,8 +266,9 @@ func defaultKeyMaps() keyMaps {
 			Cancel:   bind("esc", "cancel", "esc"),
 			Versions: bind("v", "versions", "v"),
 		},
-		profile: defaultProfileKeys(),
-		audit:   defaultAuditKeys(),
+		profile:  defaultProfileKeys(),
+		audit:    defaultAuditKeys(),
+		copyMenu: defaultCopyMenuKeys(),
 	}
 }
 

@@ -378,7 +378,9 @@ func (m *model) updateKey(msg tea.KeyMsg) tea.Cmd {
 		m.showing, m.helpOffset = true, 0
 		return nil
 	case key.Matches(msg, g.Back):
-		if v, ok := p.(*versionsPage); ok && v.back() {
+		// A page with a mode of its own (a value view, a menu) leaves
+		// that first.
+		if b, ok := p.(interface{ back() bool }); ok && b.back() {
 			return nil
 		}
 		if len(m.pages) > 1 {

@@ -137,6 +137,7 @@ type Clipboard struct {
 	system  System
 	now     func() time.Time
 	tmux    TmuxRunner
+	tick    func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
 
 	// seq identifies the latest copy; a ClearMsg for an older one is stale.
 	seq int
@@ -171,6 +172,12 @@ func WithEnv(getenv func(string) string) Option { return func(c *Clipboard) { c.
 // WithSystem replaces the system clipboard.
 func WithSystem(s System) Option { return func(c *Clipboard) { c.system = s } }
 
+// WithTick replaces tea.Tick for the clear timer: tests that drive the
+// commands themselves would otherwise wait on it.
+func WithTick(tick func(time.Duration, func(time.Time) tea.Msg) tea.Cmd) Option {
+	return func(c *Clipboard) { c.tick = tick }
+}
+
 // WithClock replaces time.Now for ClearAt.
 func WithClock(now func() time.Time) Option { return func(c *Clipboard) { c.now = now } }
 
@@ -184,6 +191,7 @@ func New(opts ...Option) *Clipboard {
 		system:  atottoSystem{},
 		now:     time.Now,
 		tmux:    runTmux,
+		tick:    tea.Tick,
 	}
 	for _, o := range opts {
 		o(c)
@@ -256,7 +264,7 @@ func (c *Clipboard) Update(msg tea.Msg) tea.Cmd {
 		// The method actually used (after a fallback) decides the clear.
 		c.pendingMethod = msg.Method
 		id := msg.ID
-		return tea.Tick(c.timeout, func(time.Time) tea.Msg { return ClearMsg{ID: id} })
+		return c.tick(c.timeout, func(time.Time) tea.Msg { return ClearMsg{ID: id} })
 	case ErrorMsg:
 		if msg.ID == c.seq {
 			c.pending = ""
