@@ -62,6 +62,8 @@ type model struct {
 	clip        *clipboard.Clipboard
 	// copying names what the latest copy holds, for its status message.
 	copying escaped.Text
+	// quitAsk is the open "quit without saving?" question, if any.
+	quitAsk dialog
 	// external is the $EDITOR run in progress, if any.
 	external      *externalEdit
 	width, height int
@@ -195,6 +197,27 @@ func (m *model) quit() tea.Cmd {
 	return tea.Sequence(m.clip.ClearPending(), tea.Quit)
 }
 
+// unsaver is a page holding changes the operator has not saved.
+type unsaver interface{ unsaved() bool }
+
+// quitMsg asks the root to quit.
+type quitMsg struct{}
+
+// forceQuit quits, unless an edit form holds unsaved changes: then it
+// asks first (No by default), and a second ctrl+c quits.
+func (m *model) forceQuit() tea.Cmd {
+	if u, ok := m.top().(unsaver); ok && u.unsaved() && (m.dialog == nil || m.dialog != m.quitAsk) {
+		d := newConfirm(m.c, "Quit without saving?", "Quit", []escaped.Text{
+			"This form has changes that are not saved; quitting drops them.",
+			"ctrl+c again quits.",
+		}, func(int) tea.Cmd { return navigate(quitMsg{}) })
+		m.quitAsk = d
+		m.dialog = d
+		return nil
+	}
+	return m.quit()
+}
+
 // broadcast hands a message to every page; each drops what it did not ask
 // for (every answer carries its request id).
 func (m *model) broadcast(msg tea.Msg) tea.Cmd {
@@ -242,10 +265,7 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if e == nil {
 			return m, nil
 		}
-		if _, _, err := checkEdit(e.old, edited, e.binary); err != nil {
-			return m, reopenRefusedEdit(m.c, *e, edited, err)
-		}
-		return m, confirmSave(m.c, e.name, e.old, edited, e.binary)
+		return m, finishExternal(m.c, *e, edited)
 	case editor.CancelledMsg:
 		m.external = nil
 		return m, m.status.set(flashMsg{text: line(msg.Reason)})
@@ -272,6 +292,8 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case backMsg:
 		m.pop()
 		return m, nil
+	case quitMsg:
+		return m, m.quit()
 	case openDialogMsg:
 		m.dialog = msg.d
 		return m, nil
@@ -339,7 +361,7 @@ func (m *model) updateKey(msg tea.KeyMsg) tea.Cmd {
 	}
 	g := m.c.keys.global
 	if key.Matches(msg, g.ForceQuit) {
-		return m.quit()
+		return m.forceQuit()
 	}
 	if m.showing {
 		nav := m.c.keys.list.navKeys

@@ -187,6 +187,8 @@ func TestExternalEditRefusedIsReopened(t *testing.T) {
 	tm.keys("Enter")
 	tm.waitFor(5*time.Second, "arn:aws:secretsmanager:")
 	tm.keys("E")
+	tm.waitFor(10*time.Second, "Nothing saved", "65537 bytes", "e edit again")
+	tm.keys("e")
 	tm.waitFor(10*time.Second, "Save new version", "text changed")
 	rec, err := os.ReadFile(record)
 	if err != nil {

@@ -1,0 +1,89 @@
+package e2e
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestCopyNestedPathWhileMasked picks db.password in a nested value at
+// 80×24 without revealing anything, and copies it: the status bar names
+// the path, no value is drawn, and the copy holds that member only.
+func TestCopyNestedPathWhileMasked(t *testing.T) {
+	s := newStore(t)
+	const name = "prod/e2e/nested"
+	s.cli(t, "create-secret", "--name", name, "--secret-string",
+		`{"db":{"user":"v-user","password":"v-pass"},"hosts":["v-h0","v-h1"],"k1":"v-k1","k2":"v-k2","k3":"v-k3","k4":"v-k4"}`)
+	tm := start(t, s, 80, 24)
+	tm.waitFor(15*time.Second, name)
+	tm.keys("Enter")
+	tm.waitFor(10*time.Second, "arn:aws:secretsmanager:")
+	tm.keys("y")
+	tm.waitFor(10*time.Second, "› db")
+	tm.keys("j", "j")
+	scr := tm.waitFor(5*time.Second, "›   password", "db.password")
+	if strings.Contains(scr, "v-") {
+		t.Fatalf("a value is drawn while masked:\n%s", frame(scr))
+	}
+	tm.keys("y")
+	if got := tm.waitUntilBuffer(5 * time.Second); got != "v-pass" {
+		t.Fatalf("copied %q, want v-pass", got)
+	}
+	if strings.Contains(tm.screen(), "v-pass") {
+		t.Fatalf("the copied value is drawn:\n%s", frame(tm.screen()))
+	}
+	tm.keys("q")
+}
+
+// invalidThenFixScript breaks the JSON on its first run; on the second it
+// records what it was handed back and writes valid JSON with host changed.
+const invalidThenFixScript = `#!/bin/sh
+f="$1"
+if [ ! -e "$E2E_RECORD.first" ]; then
+	cp "$f" "$E2E_RECORD.first"
+	sed 's/"db1",/"db1"/' "$E2E_RECORD.first" > "$f"
+	exit 0
+fi
+cp "$f" "$E2E_RECORD"
+sed 's/"db1"/"db2",/' "$E2E_RECORD" > "$f"
+`
+
+// TestExternalEditInvalidJSONEditAgainKeepsText: E hands one line of JSON
+// to $EDITOR indented; an edit that breaks it offers to edit again, which
+// reopens the editor with the operator's text; the fixed edit is saved
+// compact, untouched keys byte for byte.
+func TestExternalEditInvalidJSONEditAgainKeepsText(t *testing.T) {
+	s := newStore(t)
+	const name = "prod/e2e/json"
+	s.cli(t, "create-secret", "--name", name, "--secret-string", `{"host":"db1","password":"p\u003cw\u003e","port":1.50}`)
+	s, record := withEditor(t, s, invalidThenFixScript)
+	tm := start(t, s, 120, 40)
+	tm.waitFor(15*time.Second, name)
+	tm.keys("Enter")
+	tm.waitFor(10*time.Second, "arn:aws:secretsmanager:")
+	tm.keys("E")
+	tm.waitFor(10*time.Second, "Nothing saved", "not valid JSON", "e edit again")
+	first, err := os.ReadFile(record + ".first")
+	if err != nil {
+		t.Fatalf("the editor did not run: %v", err)
+	}
+	if want := "{\n  \"host\": \"db1\",\n  \"password\": \"p\\u003cw\\u003e\",\n  \"port\": 1.50\n}\n"; string(first) != want {
+		t.Fatalf("the editor got %q, want the value indented %q", first, want)
+	}
+	tm.keys("e")
+	tm.waitFor(10*time.Second, "Save new version", "1 key changed (host)")
+	again, err := os.ReadFile(record)
+	if err != nil {
+		t.Fatalf("the editor was not reopened: %v", err)
+	}
+	if want := strings.Replace(string(first), `"db1",`, `"db1"`, 1); string(again) != want {
+		t.Fatalf("the reopened editor got %q, want the operator's text %q", again, want)
+	}
+	tm.keys("y")
+	tm.waitUntil(10*time.Second, "the edit is saved", func(string) bool {
+		v, _ := valueOf(t, s, name, "AWSCURRENT")
+		return v == `{"host":"db2","password":"p\u003cw\u003e","port":1.50}`
+	})
+	tm.keys("q")
+}
