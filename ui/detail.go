@@ -278,7 +278,7 @@ func (d *detailPage) updateKeys(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Description):
 		return editDescription(d.c, d.name, d.meta.Description)
 	case key.Matches(msg, k.Tags):
-		return editTags(d.c, d.name)
+		return editTags(d.c, d.name, d.meta.Tags)
 	case key.Matches(msg, k.Delete):
 		return deleteSecret(d.c, d.name, d.meta.Deleted())
 	case key.Matches(msg, k.ForceDelete):

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"os"
 	"strings"
 	"testing"
@@ -85,5 +86,39 @@ func TestExternalEditInvalidJSONEditAgainKeepsText(t *testing.T) {
 		v, _ := valueOf(t, s, name, "AWSCURRENT")
 		return v == `{"host":"db2","password":"p\u003cw\u003e","port":1.50}`
 	})
+	tm.keys("q")
+}
+
+// TestTagsEditorAddAndRemove removes one tag and adds another in the tags
+// editor; describe-secret then shows exactly the new set.
+func TestTagsEditorAddAndRemove(t *testing.T) {
+	s := newStore(t)
+	const name = "prod/e2e/tagged"
+	s.cli(t, "create-secret", "--name", name, "--secret-string", "x", "--tags", `[{"Key":"env","Value":"prod"},{"Key":"team","Value":"payments"}]`)
+	tm := start(t, s, 120, 40)
+	tm.waitFor(15*time.Second, name)
+	tm.keys("Enter")
+	tm.waitFor(10*time.Second, "team = payments")
+	tm.keys("t")
+	tm.waitFor(5*time.Second, "Tags of "+name, "payments")
+	tm.keys("C-d", "C-n")
+	tm.typeText("owner")
+	tm.keys("Tab")
+	tm.typeText("j.chen")
+	tm.keys("C-s")
+	tm.waitFor(5*time.Second, "Save tags", "Set 1 tag: owner", "Remove 1 tag: env")
+	tm.keys("y")
+	tm.waitFor(10*time.Second, "owner = j.chen")
+	var d struct{ Tags []struct{ Key, Value string } }
+	if err := json.Unmarshal([]byte(s.cli(t, "describe-secret", "--secret-id", name)), &d); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, tg := range d.Tags {
+		got[tg.Key] = tg.Value
+	}
+	if len(got) != 2 || got["team"] != "payments" || got["owner"] != "j.chen" {
+		t.Fatalf("describe-secret shows tags %v, want team=payments and owner=j.chen", d.Tags)
+	}
 	tm.keys("q")
 }
