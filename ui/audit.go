@@ -270,14 +270,14 @@ func (a *auditPage) updateKeys(msg tea.KeyMsg) tea.Cmd {
 	return a.more()
 }
 
-func auditColumns(all bool) []column {
+func auditColumns(all bool, timeW int) []column {
 	cols := []column{
-		{title: "TIME (UTC)", width: 19},
+		{title: "TIME (UTC)", width: timeW},
 		{title: "ACTOR", width: 10, flex: 2, min: 10},
 		{title: "OPERATION", width: 16, flex: 1, min: 16},
 	}
 	if all {
-		cols = append(cols, column{title: "SECRET", width: 12, flex: 3, min: 12})
+		cols = append(cols, column{title: "SECRET", width: 14, flex: 3, min: 14})
 	}
 	// The outcome matters more than the version when one must go.
 	return append(cols, column{title: "OUTCOME", width: 12}, column{title: "VERSION", width: 8})
@@ -329,7 +329,16 @@ func (a *auditPage) View() string {
 		b.WriteByte('\n')
 	}
 	all := a.secretID == ""
-	cols := auditColumns(all)
+	// Times of this year go without it, and their column shrinks to fit.
+	now := a.c.now()
+	timeW := len("01-02 15:04:05")
+	for _, i := range a.shown {
+		if a.recs[i].Time.UTC().Year() != now.UTC().Year() {
+			timeW = len("2006-01-02 15:04:05")
+			break
+		}
+	}
+	cols := auditColumns(all, timeW)
 	widths := layout(cols, a.width-2)
 	titles := make([]escaped.Text, len(cols))
 	for i, c := range cols {
@@ -356,7 +365,7 @@ func (a *auditPage) View() string {
 			continue
 		}
 		r := &a.recs[a.shown[i]]
-		cells := []escaped.Text{line(r.Time.UTC().Format("2006-01-02 15:04:05")), line(r.Actor), line(r.Operation)}
+		cells := []escaped.Text{line(inYear(now, r.Time, "2006-01-02 15:04:05")), line(r.Actor), line(r.Operation)}
 		if all {
 			cells = append(cells, line(secretName(r.SecretARN)))
 		}

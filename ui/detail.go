@@ -350,7 +350,7 @@ func stamp(now time.Time, t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	s := t.UTC().Format("2006-01-02 15:04 UTC")
+	s := inYear(now, t, "2006-01-02 15:04 UTC")
 	if rel := ago(now.Unix(), t.Unix()); strings.HasSuffix(rel, "ago") || rel == "just now" {
 		s += " (" + rel + ")"
 	}
@@ -363,8 +363,8 @@ func dayStamp(now time.Time, t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	s := t.UTC().Format("2006-01-02")
-	if rel := day(now.Unix(), t.Unix()); rel != s {
+	s := inYear(now, t, "2006-01-02")
+	if rel := day(now.Unix(), t.Unix()); rel != t.UTC().Format("2006-01-02") {
 		s += " (" + rel + ")"
 	}
 	return s
@@ -411,7 +411,7 @@ func (d *detailPage) lines() []string {
 		// both dates was cut before it at 80 columns.
 		gone := "scheduled; the store does not report when it is gone for good"
 		if !m.DeletionDate.IsZero() {
-			gone = "gone for good on " + m.DeletionDate.UTC().Format("2006-01-02 15:04 UTC")
+			gone = "gone for good on " + inYear(now, m.DeletionDate, "2006-01-02 15:04 UTC")
 		}
 		add("Deletion", st.Warning.Render(gone))
 		add("", st.Muted.Render("scheduled "+stamp(now, m.DeletedDate)))

@@ -459,7 +459,7 @@ func TestDeletionDateFitsAt60Columns(t *testing.T) {
 	h.press("x")
 	h.openDetail("prod/legacy/old-api-key")
 	// Deleted two days before now with a 7-day window.
-	want := "gone for good on " + testNow.Add(5*24*time.Hour).UTC().Format("2006-01-02 15:04 UTC")
+	want := "gone for good on " + testNow.Add(5*24*time.Hour).UTC().Format("01-02 15:04 UTC")
 	if v := h.view(); !strings.Contains(v, want) || !strings.Contains(v, "scheduled ") {
 		t.Fatalf("detail of a deleted secret lacks %q at 60 columns:\n%s", want, v)
 	}

@@ -15,6 +15,8 @@ type globalKeys struct {
 	ForceQuit key.Binding
 	Help      key.Binding
 	Back      key.Binding
+	// Error opens the latest error in full.
+	Error key.Binding
 }
 
 // navKeys move a cursor through rows; every page with rows embeds them.
@@ -180,6 +182,7 @@ func defaultKeyMaps() keyMaps {
 			ForceQuit: bind("ctrl+c", "quit", "ctrl+c"),
 			Help:      bind("?", "help", "?"),
 			Back:      bind("esc", "back", "esc"),
+			Error:     bind("!", "full error", "!"),
 		},
 		list: listKeys{
 			navKeys:     defaultNav(),

@@ -838,12 +838,12 @@ func (l *listPage) cells(cells []escaped.Text, r *row, now int64) {
 		if r.deleting == 0 {
 			cells[4] = "del date?"
 		} else {
-			cells[4] = line("del " + time.Unix(r.deleting, 0).UTC().Format("01-02"))
+			cells[4] = line("del " + inYear(time.Unix(now, 0), time.Unix(r.deleting, 0), "2006-01-02"))
 		}
 	case r.pending:
 		cells[4] = "pending"
 	case r.rotation && r.next != 0:
-		cells[4] = line("on " + time.Unix(r.next, 0).UTC().Format("01-02"))
+		cells[4] = line("on " + inYear(time.Unix(now, 0), time.Unix(r.next, 0), "2006-01-02"))
 	case r.rotation:
 		cells[4] = "on"
 	default:

@@ -399,6 +399,14 @@ func (m *model) updateKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, g.Help):
 		m.showing, m.helpOffset = true, 0
 		return nil
+	case key.Matches(msg, g.Error):
+		if m.status.lastErr == "" {
+			return flash("no error to show", false)
+		}
+		if _, ok := p.(*errorPage); ok {
+			return nil
+		}
+		return m.push(newErrorPage(m.c, m.status.lastErr))
 	case key.Matches(msg, g.Back):
 		// A page with a mode of its own (a value view, a menu) leaves
 		// that first.
@@ -498,7 +506,7 @@ func (m *model) helpView(w, h int) string {
 	hk := m.top().help()
 	g := m.c.keys.global
 	// The global keys come first, so quitting is always at the top.
-	groups := append([][]key.Binding{{g.Help, g.Back, g.Quit, g.ForceQuit}}, hk.full...)
+	groups := append([][]key.Binding{{g.Help, g.Back, g.Quit, g.ForceQuit, g.Error}}, hk.full...)
 	title := st.Title.Render("Keys")
 	if m.c.version != "" {
 		title += st.Muted.Render(" · " + line(m.c.version).String())
