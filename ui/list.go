@@ -594,6 +594,17 @@ func (l *listPage) move(msg tea.KeyMsg) bool {
 	return true
 }
 
+// click selects the row drawn at line y (the mouse), below the title,
+// the filter line and the column header.
+func (l *listPage) click(y int) bool {
+	i := l.offset + y - 3
+	if y < 3 || i >= len(l.view) {
+		return false
+	}
+	l.cursor = i
+	return true
+}
+
 func (l *listPage) updateKeys(msg tea.KeyMsg) tea.Cmd {
 	if l.move(msg) {
 		return nil

@@ -241,6 +241,8 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyMsg:
 		return m, m.updateKey(msg)
+	case tea.MouseMsg:
+		return m, m.mouse(msg)
 	case unlockedMsg:
 		m.top().close()
 		m.c.backend = msg.backend

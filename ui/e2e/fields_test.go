@@ -122,3 +122,34 @@ func TestTagsEditorAddAndRemove(t *testing.T) {
 	}
 	tm.keys("q")
 }
+
+// TestMouseOnByDefaultAndNoMouse: the console asks the terminal for wheel
+// and click reports unless --no-mouse (or no-mouse in the configuration
+// file) leaves the mouse to the terminal; tmux says which mode the pane
+// asked for.
+func TestMouseOnByDefaultAndNoMouse(t *testing.T) {
+	s := newStore(t)
+	s.cli(t, "create-secret", "--name", "prod/e2e/mouse", "--secret-string", "x")
+	for _, c := range []struct {
+		args []string
+		conf string
+		want string
+	}{
+		{nil, "", "1"},
+		{[]string{"--no-mouse"}, "", "0"},
+		{nil, "no-mouse = true\n", "0"},
+	} {
+		st := s
+		if c.conf != "" {
+			path := s.dir + "/config.toml"
+			writeFile(t, path, c.conf)
+			st = s.withEnv("SECRETARY_CONFIG=" + path)
+		}
+		tm := start(t, st, 100, 30, c.args...)
+		tm.waitFor(15*time.Second, "prod/e2e/mouse")
+		if got := strings.TrimSpace(tm.tmux("display-message", "-p", "-t", pane, "#{mouse_button_flag}")); got != c.want {
+			t.Errorf("%v %q: the pane's button-event mouse mode is %q, want %q", c.args, c.conf, got, c.want)
+		}
+		tm.keys("q")
+	}
+}
