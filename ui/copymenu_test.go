@@ -75,3 +75,23 @@ func lastLine(s string) string {
 	ls := strings.Split(s, "\n")
 	return ls[len(ls)-1]
 }
+
+// The help of the detail and audit screens lists what this round added.
+func TestHelpListsFieldsCopyMenuAndAuditFilter(t *testing.T) {
+	h, _ := fixture(t, false, 160, 50)
+	h.openDetail("prod/payments/postgres")
+	h.press("?")
+	v := h.view()
+	for _, want := range []string{"C copy name, ARN, command, URL…", "space reveal one field", "! full error", "C then n name · a ARN · g secretary get command"} {
+		if !strings.Contains(strings.Join(strings.Fields(v), " "), want) {
+			t.Errorf("detail help lacks %q:\n%s", want, v)
+		}
+	}
+	h.press("esc", "a", "?")
+	v = h.view()
+	for _, want := range []string{"/ filter (op: actor: secret:)", "w writes only", "op:Put actor:alice secret:prod/"} {
+		if !strings.Contains(strings.Join(strings.Fields(v), " "), want) {
+			t.Errorf("audit help lacks %q:\n%s", want, v)
+		}
+	}
+}

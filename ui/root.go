@@ -520,6 +520,16 @@ func (m *model) helpView(w, h int) string {
 			"name:prod/  description:db  tag-key:team  tag-value:payments  (prefix, as AWS)",
 			"!name:test/ or name:!test/ negates; name:a,b matches either")
 	}
+	if _, ok := m.top().(*auditPage); ok {
+		notes = append(notes, "", "", st.Header.Render("Filter"),
+			"op:Put  actor:alice  secret:prod/  match the operation, actor and secret (substring, any case)",
+			"a plain word matches any of them; !term negates; w shows writes only; esc clears")
+	}
+	if _, ok := m.top().(*detailPage); ok {
+		notes = append(notes, "", "", st.Header.Render("Fields and copy"),
+			"y on a masked JSON value lists its fields at every depth, still masked; the status bar names the path (db.password, hosts[0])",
+			"C then n name · a ARN · g secretary get command (--field for the selected path) · w aws command · u AWS console URL · c value")
+	}
 	notes = append(notes, "", "", st.Header.Render("Clipboard"),
 		"on a workstation: the system clipboard, cleared after the timeout if it still holds the value",
 		"over SSH: OSC 52 to your terminal, which does not confirm; the clear sends an empty selection",
