@@ -90,7 +90,6 @@ type tagsPage struct {
 	row, col int // the focused field: col 0 key, 1 value
 	offset   int
 	errText  escaped.Text
-	saving   bool
 
 	width, height int
 }
