@@ -322,6 +322,9 @@ func (p *createPage) close() {}
 
 func (p *createPage) status() string { return "" }
 
+// unsaved says the form holds what the operator typed.
+func (p *createPage) unsaved() bool { return p.form.Dirty() }
+
 func (p *createPage) help() keyHelp {
 	return keyHelp{short: p.form.ShortHelp(), full: p.form.FullHelp()}
 }

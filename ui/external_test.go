@@ -108,3 +108,20 @@ func TestCtrlCInEditFormAsksBeforeDroppingChanges(t *testing.T) {
 		t.Fatal("a second ctrl+c did not quit")
 	}
 }
+
+// The create form counts as an edit form: ctrl+c asks once something is
+// typed, and quits at once while it is empty.
+func TestCtrlCInCreateFormAsks(t *testing.T) {
+	h, _ := fixture(t, false, 120, 40)
+	h.press("n", "ctrl+c")
+	if !h.quit {
+		t.Fatal("ctrl+c on an empty create form did not quit")
+	}
+	h, _ = fixture(t, false, 120, 40)
+	h.press("n")
+	h.typeText("prod/new")
+	h.press("ctrl+c")
+	if h.quit || !strings.Contains(h.view(), "Quit without saving?") {
+		t.Fatalf("ctrl+c with a name typed did not ask:\n%s", h.view())
+	}
+}
