@@ -119,6 +119,8 @@ type auditPage struct {
 	filtering  bool
 	input      textinput.Model
 	shown      []int
+	// scan is how many more pages a filter may read on its own.
+	scan int
 
 	cursor, offset int
 	width, height  int
@@ -140,6 +142,12 @@ func openAudit(c *common, secretID, name string) tea.Cmd {
 
 func (a *auditPage) Init() tea.Cmd {
 	a.recs, a.shown, a.next, a.cursor, a.offset = nil, nil, "", 0, 0
+	// A filter's own reads start when it is applied (enter, w), not
+	// while it is typed.
+	a.scan = 0
+	if a.filtered() && !a.filtering {
+		a.scan = auditScanPages
+	}
 	return tea.Batch(a.load(""), a.startVerify())
 }
 
@@ -229,16 +237,35 @@ func (a *auditPage) more() tea.Cmd {
 	if a.loading || a.loadErr != nil || a.next == "" || a.cursor+a.bodyHeight() < len(a.shown) {
 		return nil
 	}
+	if a.filtered() {
+		// A filter that matches little would otherwise read the whole
+		// log (CloudTrail at two lookups a second, ten million local
+		// records): a few pages per filter or key, then the operator
+		// asks for more.
+		if a.scan <= 0 {
+			return nil
+		}
+		a.scan--
+	}
 	return a.load(a.next)
 }
+
+// auditScanPages is how many pages a filter reads before it waits for the
+// operator to ask for more.
+const auditScanPages = 5
+
+func (a *auditPage) filtered() bool { return !a.filter.empty() || a.writesOnly }
 
 func (a *auditPage) updateKeys(msg tea.KeyMsg) tea.Cmd {
 	k := a.keys
 	if a.filtering {
 		switch {
 		case key.Matches(msg, k.Accept):
+			// Applied: the filter may read a few pages of its own. Not
+			// while typing, or each key would read more.
 			a.filtering = false
 			a.input.Blur()
+			a.scan = auditScanPages
 		case key.Matches(msg, k.Clear):
 			a.filtering = false
 			a.input.Blur()
@@ -260,11 +287,16 @@ func (a *auditPage) updateKeys(msg tea.KeyMsg) tea.Cmd {
 		return a.input.Focus()
 	case key.Matches(msg, k.WritesOnly):
 		a.writesOnly = !a.writesOnly
+		a.scan = auditScanPages
 		return a.refilter()
 	}
 	cursor, ok := a.keys.move(msg, a.cursor, len(a.shown), a.bodyHeight())
 	if !ok {
 		return nil
+	}
+	if cursor == a.cursor || cursor == len(a.shown)-1 {
+		// At the end: the operator asks for more of a filtered log.
+		a.scan = max(a.scan, 1)
 	}
 	a.cursor = cursor
 	return a.more()
@@ -314,7 +346,10 @@ func (a *auditPage) View() string {
 	if f := a.filterText(); f != "" {
 		info = " " + comma(len(a.shown)) + " of " + comma(len(a.recs)) + " records · " + f
 	}
-	if a.next != "" {
+	switch {
+	case a.next != "" && a.filtered() && a.scan <= 0 && !a.loading:
+		info += " · " + comma(len(a.recs)) + " read; ↓ reads on"
+	case a.next != "":
 		info += " · more as you scroll"
 	}
 	if a.loading {

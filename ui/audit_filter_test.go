@@ -60,3 +60,30 @@ func TestAuditFilters(t *testing.T) {
 		t.Fatalf("the second esc went to %T, want the list", h.m.top())
 	}
 }
+
+// A filter that matches nothing reads a few pages, not the whole log, and
+// says how to read on; a key at the end reads one more page.
+func TestAuditFilterReadsABoundedNumberOfPages(t *testing.T) {
+	h, s := fixture(t, false, 120, 40)
+	for i := range (auditScanPages + 3) * localAuditPage {
+		if err := s.TagResource(context.Background(), &backend.TagResourceInput{
+			SecretID: "dev/cart/redis", Tags: []backend.Tag{{Key: "n", Value: "v"}},
+		}); err != nil {
+			t.Fatal(err, i)
+		}
+	}
+	h.press("A")
+	a := h.audit()
+	h.press("/")
+	h.typeText("actor:nobody-at-all")
+	h.press("enter")
+	read := len(a.recs)
+	if want := (1 + auditScanPages) * localAuditPage; read != want || a.next == "" {
+		t.Fatalf("read %d records (next %q), want %d and more left", read, a.next, want)
+	}
+	h.seeView(comma(read) + " read; ↓ reads on")
+	h.press("j")
+	if len(a.recs) != read+localAuditPage {
+		t.Fatalf("↓ at the end read %d more records, want one page", len(a.recs)-read)
+	}
+}
