@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/secretary-sh/secretary/backend"
 	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
@@ -56,7 +57,7 @@ func (d *detailPage) copyMenu(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.ARN):
 		return copyText(m.ARN, "ARN of "+line(d.name))
 	case key.Matches(msg, k.Get):
-		cmd := "secretary get " + shellWord(d.name)
+		cmd := "secretary " + awsFlags(d.c.info) + "get " + shellWord(d.name)
 		what := "get command for " + line(d.name)
 		if p := d.selectedPath(); p != "" {
 			cmd += " --field " + shellWord(p)
@@ -73,6 +74,26 @@ func (d *detailPage) copyMenu(msg tea.KeyMsg) tea.Cmd {
 		return copyText(u, "AWS console URL of "+line(d.name))
 	}
 	return flash("nothing copied", false)
+}
+
+// awsFlags are the global flags that point a copied secretary command at
+// the AWS account the console shows, so it runs as copied; none for the
+// local store.
+func awsFlags(info backend.Info) string {
+	if info.Kind != "aws" {
+		return ""
+	}
+	f := "--backend aws "
+	if info.Location != "" && info.Location != "default" {
+		f += "--profile " + shellWord(info.Location) + " "
+	}
+	if info.Region != "" {
+		f += "--region " + shellWord(info.Region) + " "
+	}
+	if info.Endpoint != "" {
+		f += "--endpoint-url " + shellWord(info.Endpoint) + " "
+	}
+	return f
 }
 
 // selectedPath is the path of the field under the cursor, when the value

@@ -30,9 +30,14 @@ func TestCopyMenu(t *testing.T) {
 		copied("n", "prod/nested", "name of prod/nested")
 		copied("a", arn, "ARN of prod/nested")
 		copied("w", "aws secretsmanager get-secret-value --secret-id "+arn, "aws command for prod/nested")
-		copied("g", "secretary get prod/nested", "get command for prod/nested")
+		// On AWS the command names the account it reads, as the console does.
+		flags := awsFlags(h.m.c.info)
+		if h.m.c.info.Kind == "aws" && !strings.HasPrefix(flags, "--backend aws --region local --endpoint-url http://127.0.0.1:") {
+			t.Fatalf("flags %q", flags)
+		}
+		copied("g", "secretary "+flags+"get prod/nested", "get command for prod/nested")
 		h.press("y", "j", "j") // db.password, masked
-		copied("g", "secretary get prod/nested --field db.password", "get command for db.password of prod/nested")
+		copied("g", "secretary "+flags+"get prod/nested --field db.password", "get command for db.password of prod/nested")
 		if strings.Contains(h.view(), "v-pass") {
 			t.Fatal("the copy menu revealed a value")
 		}
