@@ -61,6 +61,9 @@ type detailPage struct {
 	valueLine    int // line index of the VALUE heading
 	// copying says the copy menu is open: the next key picks what to copy.
 	copying bool
+	// early is a key that needs the metadata and came before it (an
+	// operator who types enter then E at once): it runs when it arrives.
+	early *tea.KeyMsg
 	// showValue asks the next View to scroll the value into sight: it
 	// sits below the metadata, off screen on a small terminal.
 	showValue bool
@@ -116,8 +119,13 @@ func (d *detailPage) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		d.meta, d.metaErr = msg.meta, msg.err
+		early := d.early
+		d.early = nil
 		if msg.err != nil {
 			return flashErr(msg.err)
+		}
+		if early != nil {
+			return d.updateKeys(*early)
 		}
 		return nil
 	case valueMsg:
@@ -258,6 +266,9 @@ func (d *detailPage) updateKeys(msg tea.KeyMsg) tea.Cmd {
 		}
 		return openAudit(d.c, id, d.name)
 	case d.meta == nil:
+		if d.metaErr == nil {
+			d.early = &msg
+		}
 		return nil
 	case key.Matches(msg, k.Edit):
 		if cmd, ok := d.c.mutation("editing"); !ok {

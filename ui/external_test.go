@@ -125,3 +125,21 @@ func TestCtrlCInCreateFormAsks(t *testing.T) {
 		t.Fatalf("ctrl+c with a name typed did not ask:\n%s", h.view())
 	}
 }
+
+// A key that needs the metadata, typed before it arrived (enter then t at
+// once), runs when it arrives instead of being lost.
+func TestDetailKeyBeforeMetadataRunsWhenItArrives(t *testing.T) {
+	h, _ := fixture(t, false, 120, 40)
+	h.selectName("dev/cart/redis")
+	d := newDetailPage(h.m.c, "dev/cart/redis")
+	h.m.push(d)
+	load := d.load() // the DescribeSecret that Init started
+	h.press("t")
+	if _, ok := h.m.top().(*tagsPage); ok {
+		t.Fatal("the tags editor opened before the metadata")
+	}
+	h.run(load)
+	if _, ok := h.m.top().(*tagsPage); !ok {
+		t.Fatalf("t typed early was lost; top page is %T", h.m.top())
+	}
+}
