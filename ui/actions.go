@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/secretary-sh/secretary/backend"
@@ -99,63 +98,6 @@ func editDescription(c *common, name, current string) tea.Cmd {
 				return reloadMsg{name: name}, err
 			}), ""
 	}))
-}
-
-// editTags adds, changes or removes tags: "key=value" sets a tag, "-key"
-// removes one; several are separated by commas.
-func editTags(c *common, name string) tea.Cmd {
-	if cmd, ok := c.mutation("editing tags"); !ok {
-		return cmd
-	}
-	shown := line(name)
-	return openDialog(newPrompt(c, "Tags of "+shown, "tags: ", "", []escaped.Text{
-		"key=value sets a tag, -key removes one; separate several with commas.",
-	}, func(v string) (tea.Cmd, escaped.Text) {
-		set, drop, err := parseTagEdit(v)
-		if err != "" {
-			return nil, err
-		}
-		return c.task("Saving tags…", "tags of "+shown+" saved",
-			func(ctx context.Context, b backend.Backend) (tea.Msg, error) {
-				if len(set) > 0 {
-					if err := b.TagResource(ctx, &backend.TagResourceInput{SecretID: name, Tags: set}); err != nil {
-						return nil, err
-					}
-				}
-				if len(drop) > 0 {
-					if err := b.UntagResource(ctx, &backend.UntagResourceInput{SecretID: name, TagKeys: drop}); err != nil {
-						return nil, err
-					}
-				}
-				return reloadMsg{name: name}, nil
-			}), ""
-	}))
-}
-
-func parseTagEdit(s string) (set []backend.Tag, drop []string, errText escaped.Text) {
-	for _, part := range strings.Split(s, ",") {
-		part = strings.TrimSpace(part)
-		switch {
-		case part == "":
-		case strings.HasPrefix(part, "-"):
-			k := strings.TrimSpace(part[1:])
-			if k == "" {
-				return nil, nil, "A tag to remove needs a key: -key."
-			}
-			drop = append(drop, k)
-		default:
-			k, v, ok := strings.Cut(part, "=")
-			k = strings.TrimSpace(k)
-			if !ok || k == "" {
-				return nil, nil, line(fmt.Sprintf("%q is not key=value or -key.", part))
-			}
-			set = append(set, backend.Tag{Key: k, Value: strings.TrimSpace(v)})
-		}
-	}
-	if len(set) == 0 && len(drop) == 0 {
-		return nil, nil, "Nothing to change."
-	}
-	return set, drop, ""
 }
 
 // createSecret opens the create-secret form.

@@ -157,18 +157,17 @@ func (d *bulkDialog) submit() tea.Cmd {
 		}
 		days = n
 	case bulkTag:
-		set, drop, errText := parseTagEdit(d.param.Value())
-		switch {
-		case errText != "":
-			d.errText = errText
-		case len(drop) > 0 || len(set) != 1:
+		k, v, ok := strings.Cut(d.param.Value(), "=")
+		tag = backend.Tag{Key: strings.TrimSpace(k), Value: strings.TrimSpace(v)}
+		if !ok || tag.Key == "" || strings.Contains(v, ",") {
 			d.errText = "One tag, as key=value."
+		} else if err := backend.ValidateTagResource(&backend.TagResourceInput{SecretID: d.names[0], Tags: []backend.Tag{tag}}); err != nil {
+			d.errText = line(err.Error())
 		}
 		if d.errText != "" {
 			d.setFocus(0)
 			return nil
 		}
-		tag = set[0]
 	}
 	n := strconv.Itoa(len(d.names))
 	if strings.TrimSpace(d.count.Value()) != n {

@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/secretary-sh/secretary/backend"
+	"github.com/secretary-sh/secretary/ui/fieldpath"
 )
 
 // metaMsg delivers DescribeSecret's answer.
@@ -43,11 +44,13 @@ type detailPage struct {
 	fetching   bool
 	afterFetch int
 	revealed   bool
-	fields     []field
-	isJSON     bool
-	raw        bool // JSON shown raw instead of as a table
-	base64     bool // binary shown as base64 instead of hex
-	cursor     int  // selected JSON field
+	// fields is the value's tree: every member of a JSON object or array
+	// at any depth, one row each, named by its path.
+	fields []fieldpath.Node
+	isJSON bool
+	raw    bool // JSON shown raw instead of as a table
+	base64 bool // binary shown as base64 instead of hex
+	cursor int  // selected JSON field
 	// fieldsMasked shows the fields of a fetched JSON value with their
 	// values masked, for picking one to copy or reveal without showing
 	// the others; shownField is the one revealed, or -1.
@@ -56,6 +59,11 @@ type detailPage struct {
 	offset       int
 	fieldLine    int // line index of the first field, for scrolling
 	valueLine    int // line index of the VALUE heading
+	// copying says the copy menu is open: the next key picks what to copy.
+	copying bool
+	// early is a key that needs the metadata and came before it (an
+	// operator who types enter then E at once): it runs when it arrives.
+	early *tea.KeyMsg
 	// showValue asks the next View to scroll the value into sight: it
 	// sits below the metadata, off screen on a small terminal.
 	showValue bool
@@ -111,8 +119,13 @@ func (d *detailPage) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		d.meta, d.metaErr = msg.meta, msg.err
+		early := d.early
+		d.early = nil
 		if msg.err != nil {
 			return flashErr(msg.err)
+		}
+		if early != nil {
+			return d.updateKeys(*early)
 		}
 		return nil
 	case valueMsg:
@@ -138,7 +151,7 @@ func (d *detailPage) Update(msg tea.Msg) tea.Cmd {
 			m.LastAccessedDate = d.c.now().UTC().Truncate(24 * time.Hour)
 			d.meta = &m
 		}
-		d.fields, d.isJSON = jsonFields(valueText(d.value))
+		d.fields, d.isJSON = fieldpath.Tree(valueText(d.value))
 		if d.value.IsBinary() {
 			d.isJSON = false
 		}
@@ -154,7 +167,7 @@ func (d *detailPage) Update(msg tea.Msg) tea.Cmd {
 		case afterFields:
 			if !d.isJSON || len(d.fields) == 0 {
 				d.hide()
-				return flash("the value is not a JSON object with fields; c copies it whole", true)
+				return flash("the value is not JSON with fields; c copies it whole", true)
 			}
 			d.fieldsMasked, d.shownField, d.showValue = true, -1, true
 			return flash("fields masked: j/k pick · y copies · space reveals one · r reveals all", false)
@@ -176,6 +189,9 @@ func (d *detailPage) Update(msg tea.Msg) tea.Cmd {
 func (d *detailPage) updateKeys(msg tea.KeyMsg) tea.Cmd {
 	k := d.keys
 	table := d.table()
+	if d.copying {
+		return d.copyMenu(msg)
+	}
 	switch {
 	// Before the page keys: space also pages down, but not here.
 	case key.Matches(msg, k.RevealField) && table && d.fieldsMasked:
@@ -222,18 +238,21 @@ func (d *detailPage) updateKeys(msg tea.KeyMsg) tea.Cmd {
 		}
 		d.showValue = d.revealed
 	case key.Matches(msg, k.Copy):
-		if d.value != nil {
-			return navigate(copyField(d.value, d.name, ""))
+		return d.copyValue()
+	case key.Matches(msg, k.CopyMenu):
+		if d.meta == nil {
+			return flash("still loading; nothing to copy yet", true)
 		}
-		return d.c.copyValue(d.name, "")
+		d.copying = true
+		return nil
 	case key.Matches(msg, k.CopyField):
 		if !table && d.value == nil && !d.fetching {
 			return d.fetch(afterFields)
 		}
 		if !table || len(d.fields) == 0 {
-			return flash("the value is not a JSON object with fields; c copies it whole", true)
+			return flash("the value is not JSON with fields; c copies it whole", true)
 		}
-		return navigate(copyField(d.value, d.name, d.fields[d.cursor].key))
+		return navigate(copyField(d.value, d.name, d.fields[d.cursor].Path))
 	case key.Matches(msg, k.Versions):
 		return navigate(openVersionsMsg{name: d.name})
 	case key.Matches(msg, k.Refresh):
@@ -249,6 +268,9 @@ func (d *detailPage) updateKeys(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Access):
 		return openAccess(d.c, d.name)
 	case d.meta == nil:
+		if d.metaErr == nil {
+			d.early = &msg
+		}
 		return nil
 	case key.Matches(msg, k.Edit):
 		if cmd, ok := d.c.mutation("editing"); !ok {
@@ -269,7 +291,7 @@ func (d *detailPage) updateKeys(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Description):
 		return editDescription(d.c, d.name, d.meta.Description)
 	case key.Matches(msg, k.Tags):
-		return editTags(d.c, d.name)
+		return editTags(d.c, d.name, d.meta.Tags)
 	case key.Matches(msg, k.Delete):
 		return deleteSecret(d.c, d.name, d.meta.Deleted())
 	case key.Matches(msg, k.ForceDelete):
@@ -286,8 +308,30 @@ func (d *detailPage) updateKeys(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
+// copyValue copies the whole value: the one fetched, or fetched for the
+// copy and not kept.
+func (d *detailPage) copyValue() tea.Cmd {
+	if d.value != nil {
+		return navigate(copyField(d.value, d.name, ""))
+	}
+	return d.c.copyValue(d.name, "")
+}
+
+// back closes the copy menu; it reports whether it was open.
+func (d *detailPage) back() bool {
+	if !d.copying {
+		return false
+	}
+	d.copying = false
+	return true
+}
+
 func (d *detailPage) help() keyHelp {
 	k := d.keys
+	if d.copying {
+		bs := d.c.keys.copyMenu.bindings(d.c.info.Kind == "aws")
+		return keyHelp{short: bs, full: [][]key.Binding{bs}}
+	}
 	ro := d.c.readOnly
 	muts := []key.Binding{k.Edit, k.External, k.Description, k.Tags, k.Delete, k.ForceDelete, k.Restore}
 	rot := []key.Binding{k.ConfigureRotation, k.RotateNow, k.CancelRotation}
@@ -295,7 +339,7 @@ func (d *detailPage) help() keyHelp {
 		short: visible(ro, []key.Binding{k.Reveal, k.Copy, k.Format, k.Versions, k.Edit, k.Delete, d.c.keys.global.Back}, muts...),
 		full: [][]key.Binding{
 			{k.Up, k.Down, k.PageUp, k.PageDown, d.c.keys.global.Back},
-			{k.Reveal, k.Format, k.Copy, k.CopyField, k.RevealField, k.Versions, k.Audit, k.Access, k.Refresh},
+			{k.Reveal, k.Format, k.Copy, k.CopyField, k.RevealField, k.CopyMenu, k.Versions, k.Audit, k.Access, k.Refresh},
 			visible(ro, muts, muts...),
 			visible(ro, rot, rot...),
 		},
@@ -303,8 +347,13 @@ func (d *detailPage) help() keyHelp {
 }
 
 func (d *detailPage) status() string {
+	if d.copying {
+		return "copy: which?"
+	}
 	if d.table() && len(d.fields) > 0 {
-		return fmt.Sprintf("field %d/%d", d.cursor+1, len(d.fields))
+		// The path says where a nested row sits, which its indented
+		// label alone does not.
+		return truncate(line(d.fields[d.cursor].Path).String(), max(8, d.width/3)) + fmt.Sprintf(" · field %d/%d", d.cursor+1, len(d.fields))
 	}
 	return ""
 }
@@ -314,7 +363,7 @@ func stamp(now time.Time, t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	s := t.UTC().Format("2006-01-02 15:04 UTC")
+	s := inYear(now, t, "2006-01-02 15:04 UTC")
 	if rel := ago(now.Unix(), t.Unix()); strings.HasSuffix(rel, "ago") || rel == "just now" {
 		s += " (" + rel + ")"
 	}
@@ -327,8 +376,8 @@ func dayStamp(now time.Time, t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	s := t.UTC().Format("2006-01-02")
-	if rel := day(now.Unix(), t.Unix()); rel != s {
+	s := inYear(now, t, "2006-01-02")
+	if rel := day(now.Unix(), t.Unix()); rel != t.UTC().Format("2006-01-02") {
 		s += " (" + rel + ")"
 	}
 	return s
@@ -375,7 +424,7 @@ func (d *detailPage) lines() []string {
 		// both dates was cut before it at 80 columns.
 		gone := "scheduled; the store does not report when it is gone for good"
 		if !m.DeletionDate.IsZero() {
-			gone = "gone for good on " + m.DeletionDate.UTC().Format("2006-01-02 15:04 UTC")
+			gone = "gone for good on " + inYear(now, m.DeletionDate, "2006-01-02 15:04 UTC")
 		}
 		add("Deletion", st.Warning.Render(gone))
 		add("", st.Muted.Render("scheduled "+stamp(now, m.DeletedDate)))
@@ -443,17 +492,25 @@ func (d *detailPage) valueLines() []string {
 	case d.isJSON && !d.raw:
 		kw := 4
 		for _, f := range d.fields {
-			kw = max(kw, min(28, len(line(f.key))))
+			kw = max(kw, min(28, 2*f.Depth+len(line(f.Label))))
 		}
 		d.fieldLine = len(out)
 		for i, f := range d.fields {
-			val := line(f.value).String()
-			if !d.revealed && i != d.shownField {
+			val := line(f.Value).String()
+			switch {
+			case f.Kind == '{':
+				// An object or array row is structure: its members follow,
+				// each masked or shown on its own.
+				val = st.Muted.Render(plural(f.Len, "key"))
+			case f.Kind == '[':
+				val = st.Muted.Render(plural(f.Len, "item"))
+			case !d.revealed && i != d.shownField:
 				val = st.Masked.Render("••••••••")
 			}
-			l := "  " + fit(line(f.key).String(), kw) + "  " + val
+			label := strings.Repeat("  ", f.Depth) + line(f.Label).String()
+			l := "  " + fit(label, kw) + "  " + val
 			if i == d.cursor {
-				l = "› " + fit(line(f.key).String(), kw) + "  " + val
+				l = "› " + fit(label, kw) + "  " + val
 			}
 			l = fit(l, w)
 			if i == d.cursor {
@@ -462,7 +519,7 @@ func (d *detailPage) valueLines() []string {
 			out = append(out, l)
 		}
 		if len(d.fields) == 0 {
-			out = append(out, st.Muted.Render("{} (empty object)"))
+			out = append(out, st.Muted.Render("empty: "+strings.TrimSpace(valueText(v))))
 		}
 	default:
 		// Wrapped, not cut: a value is read (or typed from) in full, and

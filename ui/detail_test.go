@@ -220,9 +220,16 @@ func TestEditDescriptionAndTags(t *testing.T) {
 	h.press("i", "ctrl+u")
 	h.typeText("Cart cache token")
 	h.press("enter")
+	// The tags editor: the env row goes, an owner row is added.
 	h.press("t")
-	h.typeText("owner=j.chen, -env")
-	h.press("enter")
+	for h.m.top().(*tagsPage).rows[h.m.top().(*tagsPage).row].key.value() != "env" {
+		h.press("down")
+	}
+	h.press("ctrl+d", "ctrl+n")
+	h.typeText("owner")
+	h.press("tab")
+	h.typeText("j.chen")
+	h.press("ctrl+s", "y")
 	m, err := s.DescribeSecret(context.Background(), name)
 	if err != nil {
 		t.Fatal(err)
@@ -239,9 +246,6 @@ func TestEditDescriptionAndTags(t *testing.T) {
 	}
 	if v := h.view(); !strings.Contains(v, "owner = j.chen") || !strings.Contains(v, "Cart cache token") {
 		t.Fatalf("detail not refreshed after the edit:\n%s", v)
-	}
-	if _, _, e := parseTagEdit("novalue"); e == "" {
-		t.Fatal("a tag without = accepted")
 	}
 }
 
@@ -455,7 +459,7 @@ func TestDeletionDateFitsAt60Columns(t *testing.T) {
 	h.press("x")
 	h.openDetail("prod/legacy/old-api-key")
 	// Deleted two days before now with a 7-day window.
-	want := "gone for good on " + testNow.Add(5*24*time.Hour).UTC().Format("2006-01-02 15:04 UTC")
+	want := "gone for good on " + testNow.Add(5*24*time.Hour).UTC().Format("01-02 15:04 UTC")
 	if v := h.view(); !strings.Contains(v, want) || !strings.Contains(v, "scheduled ") {
 		t.Fatalf("detail of a deleted secret lacks %q at 60 columns:\n%s", want, v)
 	}

@@ -1,9 +1,12 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -75,6 +78,17 @@ func (p *editPage) inputFocused() bool { return true }
 func (p *editPage) close() { p.kv, p.text, p.old = nil, nil, "" }
 
 func (p *editPage) status() string { return "" }
+
+// unsaved says the editor holds a change not saved yet.
+func (p *editPage) unsaved() bool {
+	switch {
+	case p.kv != nil:
+		return !editor.Summarize(p.old, p.kv.Value()).Unchanged()
+	case p.text != nil:
+		return p.text.Value() != p.old
+	}
+	return false
+}
 
 func (p *editPage) help() keyHelp {
 	if p.kv != nil {
@@ -191,24 +205,100 @@ func confirmSave(c *common, name, old, new string, binary bool) tea.Cmd {
 type externalEdit struct {
 	name, old string
 	binary    bool
+	// pretty says the editor was given old indented, since one line of
+	// JSON is hard to edit; the edit is written back compact, as it was.
+	pretty bool
 }
 
 type startExternalMsg struct{ e externalEdit }
 
-// editExternal edits the value in $EDITOR (binary values as base64).
+// editExternal edits the value in $EDITOR (binary values as base64, one
+// line of JSON indented).
 func editExternal(c *common, name string, v *backend.SecretValue) tea.Cmd {
-	e := externalEdit{name: name, old: valueText(v), binary: v.IsBinary()}
-	return tea.Sequence(navigate(startExternalMsg{e}), editor.External(c.ctx, []byte(e.old), ""))
+	e, shown := prepareExternal(name, v)
+	return runExternal(c, e, shown)
 }
 
-// reopenRefusedEdit hands an edit the store would refuse back to $EDITOR,
-// as kubectl edit does, so a long edit is not lost to a size limit or a
-// typo in base64. Quitting the editor without a change then discards it.
-func reopenRefusedEdit(c *common, e externalEdit, edited string, err error) tea.Cmd {
-	return tea.Sequence(
-		flash(line(err.Error())+"; nothing saved — reopening the editor with your edit", true),
-		navigate(startExternalMsg{e}),
-		editor.External(c.ctx, []byte(edited), ""))
+// prepareExternal returns the edit and the text the editor starts with.
+func prepareExternal(name string, v *backend.SecretValue) (externalEdit, string) {
+	e := externalEdit{name: name, old: valueText(v), binary: v.IsBinary()}
+	shown := e.old
+	if !e.binary && structured(e.old) && !strings.Contains(strings.TrimSpace(e.old), "\n") {
+		var buf bytes.Buffer
+		if json.Indent(&buf, []byte(strings.TrimSpace(e.old)), "", "  ") == nil {
+			shown, e.pretty = buf.String()+"\n", true
+		}
+	}
+	return e, shown
+}
+
+func runExternal(c *common, e externalEdit, text string) tea.Cmd {
+	return tea.Sequence(navigate(startExternalMsg{e}), editor.External(c.ctx, []byte(text), ""))
+}
+
+// structured says s is a JSON object or array (a bare number is JSON too,
+// but no structure to keep).
+func structured(s string) bool {
+	t := strings.TrimSpace(s)
+	return (strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[")) && json.Valid([]byte(t))
+}
+
+// finishExternal takes what the operator saved in $EDITOR: an edit that
+// breaks the JSON the value was, or that the store would refuse, is
+// offered back to the editor with the operator's text, as kubectl edit
+// does; a good one goes to the confirmation.
+func finishExternal(c *common, e externalEdit, edited string) tea.Cmd {
+	if !e.binary && structured(e.old) && !json.Valid([]byte(edited)) {
+		return offerEditAgain(c, e, edited, "The edit is not valid JSON ("+syntaxWhere(edited)+"), and the value was JSON: applications that parse it would break.")
+	}
+	value := edited
+	if e.pretty {
+		// Compact keeps every token as written, so an untouched key
+		// keeps its exact encoding ("\u003c" stays "\u003c", 1.50 stays
+		// 1.50); only the indentation goes.
+		var buf bytes.Buffer
+		if json.Compact(&buf, []byte(edited)) == nil {
+			value = buf.String()
+		}
+		if value == strings.TrimSpace(e.old) {
+			return flash("value unchanged; nothing saved", false)
+		}
+	}
+	if _, _, err := checkEdit(e.old, value, e.binary); err != nil {
+		return offerEditAgain(c, e, edited, capitalize(err.Error())+".")
+	}
+	return confirmSave(c, e.name, e.old, value, e.binary)
+}
+
+// offerEditAgain asks whether to reopen $EDITOR with the operator's text
+// or drop it; nothing is saved either way.
+func offerEditAgain(c *common, e externalEdit, edited, why string) tea.Cmd {
+	return openDialog(&choiceDialog{c: c, title: "Nothing saved",
+		body:  []escaped.Text{line(why), "Edit again reopens the editor with your text; discard drops it."},
+		first: bind("e", "edit again", "e"), then: bind("d", "discard", "d", "esc"),
+		onFirst: runExternal(c, e, edited),
+		onThen:  flash("edit discarded; nothing saved", false)})
+}
+
+// syntaxWhere says where a text stops being JSON, by line and column,
+// without quoting it.
+func syntaxWhere(s string) string {
+	var v any
+	var se *json.SyntaxError
+	if err := json.Unmarshal([]byte(s), &v); errors.As(err, &se) {
+		before := s[:min(int(se.Offset), len(s))]
+		ln := strings.Count(before, "\n") + 1
+		col := len(before) - strings.LastIndex(before, "\n")
+		return fmt.Sprintf("syntax error at line %d, column %d", ln, col)
+	}
+	return "it does not parse"
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // createPage is the create-secret form.
@@ -236,6 +326,9 @@ func (p *createPage) inputFocused() bool { return true }
 func (p *createPage) close() {}
 
 func (p *createPage) status() string { return "" }
+
+// unsaved says the form holds what the operator typed.
+func (p *createPage) unsaved() bool { return p.form.Dirty() }
 
 func (p *createPage) help() keyHelp {
 	return keyHelp{short: p.form.ShortHelp(), full: p.form.FullHelp()}

@@ -195,7 +195,9 @@ func newHarness(t testing.TB, cfg Config, w, h int) *harness {
 	sys := &fakeSystem{}
 	clip := clipboard.New(clipboard.WithSystem(sys), clipboard.WithWriter(io.Discard),
 		clipboard.WithTimeout(time.Hour), clipboard.WithEnv(func(string) string { return "" }),
-		clipboard.WithClock(func() time.Time { return testNow }))
+		clipboard.WithClock(func() time.Time { return testNow }),
+		// The clear timer is an hour away; the harness would wait on it.
+		clipboard.WithTick(noTick))
 	if cfg.Location == "" {
 		cfg.Location = "/home/ops/.local/share/secretary/store.db"
 	}

@@ -15,6 +15,8 @@ type globalKeys struct {
 	ForceQuit key.Binding
 	Help      key.Binding
 	Back      key.Binding
+	// Error opens the latest error in full.
+	Error key.Binding
 }
 
 // navKeys move a cursor through rows; every page with rows embeds them.
@@ -91,6 +93,8 @@ type detailKeys struct {
 	Copy        key.Binding
 	CopyField   key.Binding
 	RevealField key.Binding
+	// CopyMenu copies the name, the ARN, a command or a console URL.
+	CopyMenu    key.Binding
 	Versions    key.Binding
 	Refresh     key.Binding
 	Edit        key.Binding
@@ -164,6 +168,8 @@ type keyMaps struct {
 	profile profileKeys
 	audit   auditKeys
 	access  accessKeys
+	// copyMenu picks what the detail page's copy menu copies.
+	copyMenu copyMenuKeys
 }
 
 func defaultNav() navKeys {
@@ -184,6 +190,7 @@ func defaultKeyMaps() keyMaps {
 			ForceQuit: bind("ctrl+c", "quit", "ctrl+c"),
 			Help:      bind("?", "help", "?"),
 			Back:      bind("esc", "back", "esc"),
+			Error:     bind("!", "full error", "!"),
 		},
 		list: listKeys{
 			navKeys:     defaultNav(),
@@ -223,6 +230,8 @@ func defaultKeyMaps() keyMaps {
 			Copy:        bind("c", "copy value", "c"),
 			CopyField:   bind("y", "fields (masked) / copy field", "y"),
 			RevealField: bind("space", "reveal one field", " ", "space"),
+			// c keeps copying the value in one key; the rest is a menu.
+			CopyMenu:    bind("C", "copy name, ARN, command, URL…", "C"),
 			Versions:    bind("v", "versions", "v"),
 			Refresh:     bind("ctrl+r", "refresh", "ctrl+r"),
 			Edit:        bind("e", "edit value", "e"),
@@ -274,9 +283,10 @@ func defaultKeyMaps() keyMaps {
 			Cancel:   bind("esc", "cancel", "esc"),
 			Versions: bind("v", "versions", "v"),
 		},
-		profile: defaultProfileKeys(),
-		audit:   defaultAuditKeys(),
-		access:  defaultAccessKeys(),
+		profile:  defaultProfileKeys(),
+		audit:    defaultAuditKeys(),
+		access:   defaultAccessKeys(),
+		copyMenu: defaultCopyMenuKeys(),
 	}
 }
 

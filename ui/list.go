@@ -739,6 +739,17 @@ func (l *listPage) move(msg tea.KeyMsg) bool {
 	return true
 }
 
+// click selects the row drawn at line y (the mouse), below the title,
+// the filter line and the column header.
+func (l *listPage) click(y int) bool {
+	i := l.offset + y - 3
+	if y < 3 || i >= len(l.view) {
+		return false
+	}
+	l.cursor = i
+	return true
+}
+
 func (l *listPage) updateKeys(msg tea.KeyMsg) tea.Cmd {
 	k := l.keys
 	// Space marks here rather than paging, as in a file manager.
@@ -766,8 +777,10 @@ func (l *listPage) updateKeys(msg tea.KeyMsg) tea.Cmd {
 		if len(l.marked) > 0 {
 			return l.bulk(bulkTag)
 		}
-		if has {
-			return editTags(l.c, name)
+		if r := l.selectedRow(); r != nil {
+			// The form starts from the tags the list read; TagResource and
+			// UntagResource send only what the operator changed.
+			return editTags(l.c, r.name, unpackTags(r.tags, nil))
 		}
 		return nil
 	case key.Matches(msg, k.Filter):
@@ -1121,11 +1134,7 @@ func (l *listPage) cells(cells []escaped.Text, r *row, now int64) {
 // listDate is a date in a list column: month and day within the current
 // year, the full date otherwise, so "01-05" never hides which January.
 func listDate(now, t int64) string {
-	d := time.Unix(t, 0).UTC()
-	if d.Year() == time.Unix(now, 0).UTC().Year() {
-		return d.Format("01-02")
-	}
-	return d.Format("2006-01-02")
+	return inYear(time.Unix(now, 0), time.Unix(t, 0), "2006-01-02")
 }
 
 // ago formats a unix time relative to now, compactly enough for a column.

@@ -62,6 +62,8 @@ type model struct {
 	clip        *clipboard.Clipboard
 	// copying names what the latest copy holds, for its status message.
 	copying escaped.Text
+	// quitAsk is the open "quit without saving?" question, if any.
+	quitAsk dialog
 	// external is the $EDITOR run in progress, if any.
 	external      *externalEdit
 	width, height int
@@ -197,6 +199,27 @@ func (m *model) quit() tea.Cmd {
 	return tea.Sequence(m.clip.ClearPending(), tea.Quit)
 }
 
+// unsaver is a page holding changes the operator has not saved.
+type unsaver interface{ unsaved() bool }
+
+// quitMsg asks the root to quit.
+type quitMsg struct{}
+
+// forceQuit quits, unless an edit form holds unsaved changes: then it
+// asks first (No by default), and a second ctrl+c quits.
+func (m *model) forceQuit() tea.Cmd {
+	if u, ok := m.top().(unsaver); ok && u.unsaved() && (m.dialog == nil || m.dialog != m.quitAsk) {
+		d := newConfirm(m.c, "Quit without saving?", "Quit", []escaped.Text{
+			"This form has changes that are not saved; quitting drops them.",
+			"ctrl+c again quits.",
+		}, func(int) tea.Cmd { return navigate(quitMsg{}) })
+		m.quitAsk = d
+		m.dialog = d
+		return nil
+	}
+	return m.quit()
+}
+
 // broadcast hands a message to every page; each drops what it did not ask
 // for (every answer carries its request id).
 func (m *model) broadcast(msg tea.Msg) tea.Cmd {
@@ -220,6 +243,8 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyMsg:
 		return m, m.updateKey(msg)
+	case tea.MouseMsg:
+		return m, m.mouse(msg)
 	case unlockedMsg:
 		m.top().close()
 		m.c.backend = msg.backend
@@ -245,10 +270,7 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		edited := string(msg.Value)
 		clear(msg.Value)
-		if _, _, err := checkEdit(e.old, edited, e.binary); err != nil {
-			return m, reopenRefusedEdit(m.c, *e, edited, err)
-		}
-		return m, confirmSave(m.c, e.name, e.old, edited, e.binary)
+		return m, finishExternal(m.c, *e, edited)
 	case editor.CancelledMsg:
 		m.external = nil
 		return m, m.status.set(flashMsg{text: line(msg.Reason)})
@@ -283,6 +305,8 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case backMsg:
 		m.pop()
 		return m, nil
+	case quitMsg:
+		return m, m.quit()
 	case openDialogMsg:
 		m.dialog = msg.d
 		return m, nil
@@ -350,7 +374,7 @@ func (m *model) updateKey(msg tea.KeyMsg) tea.Cmd {
 	}
 	g := m.c.keys.global
 	if key.Matches(msg, g.ForceQuit) {
-		return m.quit()
+		return m.forceQuit()
 	}
 	if m.showing {
 		nav := m.c.keys.list.navKeys
@@ -388,8 +412,18 @@ func (m *model) updateKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, g.Help):
 		m.showing, m.helpOffset = true, 0
 		return nil
+	case key.Matches(msg, g.Error):
+		if m.status.lastErr == "" {
+			return flash("no error to show", false)
+		}
+		if _, ok := p.(*errorPage); ok {
+			return nil
+		}
+		return m.push(newErrorPage(m.c, m.status.lastErr))
 	case key.Matches(msg, g.Back):
-		if v, ok := p.(*versionsPage); ok && v.back() {
+		// A page with a mode of its own (a value view, a menu) leaves
+		// that first.
+		if b, ok := p.(interface{ back() bool }); ok && b.back() {
 			return nil
 		}
 		if len(m.pages) > 1 {
@@ -485,7 +519,7 @@ func (m *model) helpView(w, h int) string {
 	hk := m.top().help()
 	g := m.c.keys.global
 	// The global keys come first, so quitting is always at the top.
-	groups := append([][]key.Binding{{g.Help, g.Back, g.Quit, g.ForceQuit}}, hk.full...)
+	groups := append([][]key.Binding{{g.Help, g.Back, g.Quit, g.ForceQuit, g.Error}}, hk.full...)
 	title := st.Title.Render("Keys")
 	if m.c.version != "" {
 		title += st.Muted.Render(" · " + line(m.c.version).String())
@@ -501,6 +535,16 @@ func (m *model) helpView(w, h int) string {
 			"! before a term excludes: !test !name:test/ !env=dev; name:a,b matches either",
 			"↑/↓ in the filter recall earlier filters; : jumps to a name (tab completes)",
 			"space marks rows; with marks, d deletes, u restores, t tags them after you type their count")
+	}
+	if _, ok := m.top().(*auditPage); ok {
+		notes = append(notes, "", "", st.Header.Render("Filter"),
+			"op:Put  actor:alice  secret:prod/  match the operation, actor and secret (substring, any case)",
+			"a plain word matches any of them; !term negates; w shows writes only; esc clears")
+	}
+	if _, ok := m.top().(*detailPage); ok {
+		notes = append(notes, "", "", st.Header.Render("Fields and copy"),
+			"y on a masked JSON value lists its fields at every depth, still masked; the status bar names the path (db.password, hosts[0])",
+			"C then n name · a ARN · g secretary get command (--field for the selected path) · w aws command · u AWS console URL · c value")
 	}
 	notes = append(notes, "", "", st.Header.Render("Clipboard"),
 		"on a workstation: the system clipboard, cleared after the timeout if it still holds the value",

@@ -54,6 +54,9 @@ type Config struct {
 	ClipboardClear time.Duration
 	// Version is shown in the help screen.
 	Version string
+	// NoMouse leaves the mouse to the terminal (its own selection and
+	// paste) instead of wheel scrolling and click-to-select.
+	NoMouse bool
 }
 
 // darkBackground reads COLORFGBG ("fg;bg" or "fg;x;bg", ANSI colour
@@ -93,7 +96,14 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	clip := clipboard.New(clipboard.WithTimeout(cfg.ClipboardClear))
 	m := newModel(ctx, &cfg, r, st, options{clip: clip, animate: true})
-	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx), tea.WithOutput(os.Stdout))
+	opts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithContext(ctx), tea.WithOutput(os.Stdout)}
+	if !cfg.NoMouse {
+		// Cell motion reports the wheel and clicks, not every move: no
+		// traffic while the pointer only passes over. The terminal's own
+		// selection then needs shift (most terminals) or --no-mouse.
+		opts = append(opts, tea.WithMouseCellMotion())
+	}
+	p := tea.NewProgram(m, opts...)
 	if _, err := p.Run(); err != nil && ctx.Err() == nil {
 		return fmt.Errorf("console: %w", err)
 	}

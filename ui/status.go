@@ -106,11 +106,17 @@ type statusBar struct {
 	isErr bool
 	seq   uint64
 	ident identity
+	// lastErr is the latest error in full, kept after it leaves the bar,
+	// for the error view (!): the bar cuts a long one.
+	lastErr escaped.Text
 }
 
 func (s *statusBar) set(msg flashMsg) tea.Cmd {
 	s.seq++
 	s.text, s.isErr = msg.text, msg.isErr
+	if msg.isErr {
+		s.lastErr = msg.text
+	}
 	seq, ttl := s.seq, flashTTL
 	if msg.isErr {
 		ttl = errorTTL
@@ -155,12 +161,20 @@ func (s *statusBar) View(width int, right string) string {
 	loc = truncate(loc, max(0, min(locW, avail)))
 	left := " " + badge + loc
 	if mid != "" {
-		mid = "  " + truncate(mid, max(0, width-lipgloss.Width(left)-lipgloss.Width(right)-3))
+		room := max(0, width-lipgloss.Width(left)-lipgloss.Width(right)-3)
+		if s.isErr && lipgloss.Width(mid) > room && room > 2*len(errorHint) {
+			// Cut, so say where the rest is.
+			mid = truncate(mid, room-len(errorHint)) + st.Muted.Render(errorHint)
+		}
+		mid = "  " + truncate(mid, room)
 	}
 	gap := max(0, width-lipgloss.Width(left)-lipgloss.Width(mid)-lipgloss.Width(right))
 	bar := left + mid + strings.Repeat(" ", gap) + right
 	return s.c.styles.Bar.Width(width).MaxWidth(width).Render(truncate(bar, width))
 }
+
+// errorHint ends an error the status bar had to cut.
+const errorHint = " ! full text"
 
 // identifier is implemented by backends that can say whose credentials
 // they use (AWS: STS GetCallerIdentity). Identity may block on the network;

@@ -11,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/secretary-sh/secretary/backend"
 	"github.com/secretary-sh/secretary/ui/escaped"
+	"github.com/secretary-sh/secretary/ui/fieldpath"
 )
 
 // field is one key of a JSON object value, in the order it is stored.
@@ -140,20 +141,20 @@ func (c *common) copyValue(name, fieldKey string) tea.Cmd {
 	}
 }
 
-// copyField picks what to copy from a fetched value.
-func copyField(v *backend.SecretValue, name, fieldKey string) tea.Msg {
-	if fieldKey == "" {
+// copyField picks what to copy from a fetched value: all of it, or the
+// member at a path (db.password, hosts[0]) of a JSON value.
+func copyField(v *backend.SecretValue, name, path string) tea.Msg {
+	if path == "" {
 		return copyTextMsg{text: valueText(v), what: "value of " + line(name)}
 	}
-	fields, ok := jsonFields(valueText(v))
-	if ok {
-		for _, f := range fields {
-			if f.key == fieldKey {
-				return copyTextMsg{text: f.value, what: line(fieldKey) + " of " + line(name)}
+	if nodes, ok := fieldpath.Tree(valueText(v)); ok {
+		for _, n := range nodes {
+			if n.Path == path {
+				return copyTextMsg{text: n.Value, what: line(path) + " of " + line(name)}
 			}
 		}
 	}
-	return flashMsg{text: "the value has no field " + line(fieldKey), isErr: true}
+	return flashMsg{text: "the value has no field " + line(path), isErr: true}
 }
 
 // valueMsg delivers a fetched value to the page that asked for it.

@@ -447,7 +447,7 @@ func (v *versionsPage) rollback(sel *backend.SecretVersion) tea.Cmd {
 	body := []escaped.Text{
 		"Move AWSCURRENT of " + line(name) + ":",
 		"  from " + line(cur) + " (current)",
-		"  to   " + line(target) + " (created " + line(sel.CreatedDate.UTC().Format("2006-01-02 15:04 UTC")) + ")",
+		"  to   " + line(target) + " (created " + line(inYear(v.c.now(), sel.CreatedDate, "2006-01-02 15:04 UTC")) + ")",
 		// Not "the older value": moving AWSCURRENT forward again after a
 		// rollback uses the same confirmation.
 		"The current version becomes AWSPREVIOUS; applications read the chosen version's value from now on.",
@@ -590,7 +590,7 @@ func (v *versionsPage) tableView() []string {
 		} else {
 			cells[2] = line(strings.Join(ver.VersionStages, ", "))
 		}
-		cells[3] = line(ver.CreatedDate.UTC().Format("2006-01-02 15:04"))
+		cells[3] = line(inYear(v.c.now(), ver.CreatedDate, "2006-01-02 15:04"))
 		cells[4] = line(day(now, unix(ver.LastAccessedDate)))
 		s := joinCells(cells, widths)
 		switch {

@@ -81,6 +81,7 @@ func globalSpecs() []param {
 		{name: "read-only", kind: kBool, help: "refuse every change"},
 		{name: "theme", kind: kString, help: "console colours: auto, dark, light or mono"},
 		{name: "clipboard-clear", kind: kString, help: "how long a copied value stays on the clipboard (default 30s)"},
+		{name: "no-mouse", kind: kBool, help: "console: leave the mouse to the terminal (no wheel scrolling or click-to-select)"},
 		{name: "backend", kind: kString, help: "local (default) or aws"},
 		{name: "profile", kind: kString, help: "AWS profile (aws backend)"},
 		{name: "region", kind: kString, help: "AWS region (aws backend); with init, the local store's region"},
@@ -228,6 +229,7 @@ func (a *app) configure(g *args) error {
 	a.cfg.Store = g.strs["store"]
 	a.cfg.KeyFile = g.strs["key-file"]
 	a.cfg.ReadOnly = g.bools["read-only"]
+	a.cfg.NoMouse = g.bools["no-mouse"]
 	a.cfg.Profile = g.strs["profile"]
 	a.cfg.Region = g.strs["region"]
 	a.cfg.EndpointURL = g.strs["endpoint-url"]

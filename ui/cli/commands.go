@@ -132,7 +132,7 @@ func commandTable() []*command {
 		serveCommand(), accessKeyCommand(), keyslotCommand(), kmsKeyCommand(), iamCommand(),
 		migrateCommand(), backupCommand(),
 		checkCommand(), auditCommand(),
-		completionCommand(), configCommand(),
+		completionCommand(), configCommand(), doctorCommand(),
 	}, resourcePolicyCommands()...)
 }
 

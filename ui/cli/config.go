@@ -385,7 +385,7 @@ func defaultSettings() map[string]string {
 	_ = d.configure(&args{strs: map[string]string{}, bools: map[string]bool{}})
 	store, _ := d.storePath()
 	return map[string]string{"backend": d.cfg.Backend, "theme": d.cfg.Theme, "output": d.cfg.Output,
-		"clipboard-clear": d.cfg.Clipboard.String(), "read-only": "false", "store": store}
+		"clipboard-clear": d.cfg.Clipboard.String(), "read-only": "false", "no-mouse": "false", "store": store}
 }
 
 func configCommand() *command {

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/secretary-sh/secretary/backend"
 	"github.com/secretary-sh/secretary/ui/escaped"
+	"github.com/secretary-sh/secretary/ui/fieldpath"
 )
 
 func getCommand() *command {
@@ -24,9 +24,11 @@ func getCommand() *command {
 		summary: "Print only a secret's value, or one JSON key of it, for scripts.",
 		details: `The value is written exactly, with no trailing newline; a binary value is
 written as raw bytes. On a terminal, control characters and escape
-sequences are shown as visible escapes instead. With --field the value must be a JSON object: a string
-field is printed as is, any other field as compact JSON.`,
-		params: []param{{name: "field", kind: kString, help: "print only this top-level JSON key"},
+sequences are shown as visible escapes instead. With --field the value must be a JSON object (or array): a string
+field is printed as is, any other field as compact JSON. --field takes a
+top-level key or a path into nested JSON: db.password, hosts[0],
+["key.with.dots"].host (a top-level key that holds dots is found as it is).`,
+		params: []param{{name: "field", kind: kString, help: "print only this JSON key, or the member at a path such as db.password or hosts[0]"},
 			{name: "version-stage", kind: kString, help: "staging label (default AWSCURRENT)"},
 			{name: "version-id", kind: kString, help: "version id"}},
 		maxPos: 1, run: runGet}
@@ -64,15 +66,16 @@ func runGet(ctx context.Context, a *app, args *args) error {
 		if v.IsBinary() {
 			return fmt.Errorf("%s holds a binary value; --field needs a JSON object", v.Name)
 		}
-		obj, err := jsonObject(*v.SecretString)
-		if err != nil {
+		if _, isJSON := fieldpath.Tree(*v.SecretString); !isJSON {
 			return fmt.Errorf("%s is not a JSON object, so it has no field %q", v.Name, field)
 		}
-		raw, ok := obj[field]
-		if !ok {
+		// A path (db.password, hosts[0]) as the console names and copies
+		// it; a top-level key is a path of one step.
+		raw, err := fieldpath.Lookup(*v.SecretString, field)
+		if err != nil {
 			return fmt.Errorf("%s has no field %q", v.Name, field)
 		}
-		text := fieldText(raw)
+		text := fieldpath.Text(raw)
 		if a.terminalOutput() {
 			text = escaped.Lines(text).String()
 		}
@@ -92,23 +95,6 @@ func jsonObject(s string) (map[string]json.RawMessage, error) {
 		return nil, errors.New("not an object")
 	}
 	return obj, nil
-}
-
-// fieldText renders one JSON value for a script: strings unquoted, null
-// empty, everything else as compact JSON.
-func fieldText(raw json.RawMessage) string {
-	var s string
-	if err := json.Unmarshal(raw, &s); err == nil {
-		return s
-	}
-	if string(bytes.TrimSpace(raw)) == "null" {
-		return ""
-	}
-	var buf bytes.Buffer
-	if err := json.Compact(&buf, raw); err != nil {
-		return string(raw)
-	}
-	return buf.String()
 }
 
 func execCommand() *command {
@@ -188,7 +174,7 @@ func secretEnv(v *backend.SecretValue) ([]envVar, error) {
 			if err := checkEnvKey(k, src); err != nil {
 				return nil, err
 			}
-			out = append(out, envVar{envName(k), fieldText(obj[k]), src})
+			out = append(out, envVar{envName(k), fieldpath.Text(obj[k]), src})
 		}
 		return out, nil
 	}

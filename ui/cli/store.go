@@ -38,10 +38,12 @@ func isCredentialEnv(name string) bool {
 // Config is what the global flags and the environment select.
 type Config struct {
 	// Backend is "local" or "aws".
-	Backend     string
-	Store       string
-	KeyFile     string
-	ReadOnly    bool
+	Backend  string
+	Store    string
+	KeyFile  string
+	ReadOnly bool
+	// NoMouse leaves the mouse to the terminal in the console.
+	NoMouse     bool
 	Theme       string
 	Clipboard   time.Duration
 	Profile     string

@@ -155,7 +155,7 @@ func (a *app) console(ctx context.Context, argv []string, demoMode bool) error {
 	// failure to remove one must not keep the console from starting.
 	_ = scratch.SweepDead()
 	a.interactive = true
-	cfg := ui.Config{ReadOnly: a.cfg.ReadOnly, Theme: a.cfg.Theme, ClipboardClear: a.cfg.Clipboard, Version: a.build.String()}
+	cfg := ui.Config{ReadOnly: a.cfg.ReadOnly, Theme: a.cfg.Theme, ClipboardClear: a.cfg.Clipboard, Version: a.build.String(), NoMouse: a.cfg.NoMouse}
 	if demoMode {
 		return a.demoConsole(ctx, args, cfg)
 	}

@@ -137,6 +137,7 @@ type Clipboard struct {
 	system  System
 	now     func() time.Time
 	tmux    TmuxRunner
+	tick    func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
 
 	// seq identifies the latest copy; a ClearMsg for an older one is stale.
 	seq int
@@ -171,6 +172,12 @@ func WithEnv(getenv func(string) string) Option { return func(c *Clipboard) { c.
 // WithSystem replaces the system clipboard.
 func WithSystem(s System) Option { return func(c *Clipboard) { c.system = s } }
 
+// WithTick replaces tea.Tick for the clear timer: tests that drive the
+// commands themselves would otherwise wait on it.
+func WithTick(tick func(time.Duration, func(time.Time) tea.Msg) tea.Cmd) Option {
+	return func(c *Clipboard) { c.tick = tick }
+}
+
 // WithClock replaces time.Now for ClearAt.
 func WithClock(now func() time.Time) Option { return func(c *Clipboard) { c.now = now } }
 
@@ -184,6 +191,7 @@ func New(opts ...Option) *Clipboard {
 		system:  atottoSystem{},
 		now:     time.Now,
 		tmux:    runTmux,
+		tick:    tea.Tick,
 	}
 	for _, o := range opts {
 		o(c)
@@ -203,17 +211,16 @@ func (c *Clipboard) Copy(text string) tea.Cmd {
 	c.pending = text
 	// Which path to take is decided here, from the environment, so the
 	// command needs nothing from the Clipboard but immutable settings.
-	remote := c.getenv("SSH_TTY") != "" || c.getenv("SSH_CONNECTION") != ""
-	tmux := c.getenv("TMUX") != ""
-	screen := !tmux && c.getenv("STY") != ""
+	r := c.route()
+	tmux, screen := r.Tmux, r.Screen
 	sys, out, timeout, now, runTmux := c.system, c.out, c.timeout, c.now, c.tmux
 	c.pendingMethod = osc52Method(tmux)
-	if !remote && sys.Available() {
+	if r.System {
 		c.pendingMethod = MethodSystem
 	}
 	return func() tea.Msg {
 		var fallback, note string
-		if !remote && sys.Available() {
+		if r.System {
 			err := sys.WriteAll(text)
 			if err == nil {
 				return CopiedMsg{ID: id, Method: MethodSystem, ClearAt: now().Add(timeout)}
@@ -243,6 +250,81 @@ func (c *Clipboard) Copy(text string) tea.Cmd {
 	}
 }
 
+// Route is the way a copy takes from where the console runs, as Copy
+// decides it: from the environment, asking nothing yet.
+type Route struct {
+	// Remote says the session came over SSH: the system clipboard here
+	// is not the operator's.
+	Remote bool
+	// System says the system clipboard is tried first.
+	System bool
+	// Tmux and Screen say a multiplexer sits between the console and the
+	// terminal.
+	Tmux, Screen bool
+}
+
+func (c *Clipboard) route() Route {
+	r := Route{
+		Remote: c.getenv("SSH_TTY") != "" || c.getenv("SSH_CONNECTION") != "",
+		Tmux:   c.getenv("TMUX") != "",
+	}
+	r.Screen = !r.Tmux && c.getenv("STY") != ""
+	r.System = !r.Remote && c.system.Available()
+	return r
+}
+
+// Report says, for a person checking their terminal, where a copy would go
+// and whether the console could confirm that it arrived.
+type Report struct {
+	Route Route
+	// Tmux is what tmux said about its clipboard handling, when inside
+	// tmux; TmuxErr why it could not be asked.
+	Tmux    TmuxState
+	TmuxErr error
+	// Path and Confirmed are one line each, for the person.
+	Path, Confirmed string
+}
+
+// Describe reports the route Copy would take and what it can confirm; it
+// asks tmux for its options (as Copy does) but copies nothing.
+func (c *Clipboard) Describe() Report {
+	r := Report{Route: c.route()}
+	switch {
+	case r.Route.System:
+		r.Path = "the system clipboard (" + string(MethodSystem) + ")"
+		r.Confirmed = "yes: the console reads the clipboard back after writing it"
+		return r
+	case r.Route.Tmux:
+		r.Tmux, r.TmuxErr = ProbeTmux(c.tmux)
+		if r.TmuxErr != nil {
+			r.Path = "OSC 52 through tmux (tmux could not be asked: " + r.TmuxErr.Error() + ")"
+			r.Confirmed = "no: terminals do not answer OSC 52, and tmux passes it on only with set-clipboard on"
+			return r
+		}
+		if r.Tmux.forwards() {
+			r.Path = "tmux buffer " + tmuxBuffer + ", sent on to your terminal's clipboard by tmux"
+			r.Confirmed = "the tmux buffer yes (read back); your terminal's clipboard no (terminals do not answer)"
+		} else {
+			why := "set-clipboard is " + r.Tmux.SetClipboard
+			if r.Tmux.Version < 32 {
+				why = "tmux before 3.2 cannot pass it on"
+			}
+			r.Path = "ONLY tmux buffer " + tmuxBuffer + " (" + why + "; your workstation clipboard is not reached; fix: " + TmuxFix + ")"
+			r.Confirmed = "the tmux buffer yes (read back)"
+		}
+		return r
+	case r.Route.Screen:
+		r.Path = "OSC 52 through GNU screen's passthrough"
+	default:
+		r.Path = "OSC 52 to your terminal"
+	}
+	if r.Route.Remote && c.system.Available() {
+		r.Path += " (over SSH the system clipboard here is not yours)"
+	}
+	r.Confirmed = "no: terminals do not answer OSC 52; the console says sent, not copied"
+	return r
+}
+
 // Update handles the clipboard's own messages and returns the command that
 // follows: the clear timer after a CopiedMsg, the clear itself after a
 // ClearMsg. Other messages return nil. The caller still shows CopiedMsg,
@@ -256,7 +338,7 @@ func (c *Clipboard) Update(msg tea.Msg) tea.Cmd {
 		// The method actually used (after a fallback) decides the clear.
 		c.pendingMethod = msg.Method
 		id := msg.ID
-		return tea.Tick(c.timeout, func(time.Time) tea.Msg { return ClearMsg{ID: id} })
+		return c.tick(c.timeout, func(time.Time) tea.Msg { return ClearMsg{ID: id} })
 	case ErrorMsg:
 		if msg.ID == c.seq {
 			c.pending = ""

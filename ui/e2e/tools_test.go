@@ -189,6 +189,8 @@ func TestExternalEditRefusedIsReopened(t *testing.T) {
 	tm.Keys("Enter")
 	tm.WaitFor(5*time.Second, "arn:aws:secretsmanager:")
 	tm.Keys("E")
+	tm.WaitFor(10*time.Second, "Nothing saved", "65537 bytes", "e edit again")
+	tm.Keys("e")
 	tm.WaitFor(10*time.Second, "Save new version", "text changed")
 	rec, err := os.ReadFile(record)
 	if err != nil {

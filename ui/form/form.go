@@ -252,6 +252,17 @@ func (m Model) wrap(s string, indent int) []string {
 // Kind is the value type chosen.
 func (m Model) Kind() ValueKind { return m.kind }
 
+// Dirty says something was typed into the form, which closing it would
+// lose.
+func (m Model) Dirty() bool {
+	for i, in := range m.inputs {
+		if v := in.Value(); v != "" && !(field(i) == fLength && v == strconv.Itoa(backend.DefaultPasswordLength)) {
+			return true
+		}
+	}
+	return m.kv.Value() != "{}" || m.text.Value() != ""
+}
+
 // stops are the focus stops for the chosen value type, in order.
 func (m Model) stops() []field {
 	s := []field{fName, fDescription, fTags, fKMS, fKind}
