@@ -211,6 +211,12 @@ func (s *Store) begin(ctx context.Context, db *sql.DB) (*txn, error) {
 		}
 		return nil, err
 	}
+	if c := backend.AccessKeyCheckFrom(ctx); c != nil {
+		if err := t.confirmAccessKey(c); err != nil {
+			t.rollback()
+			return nil, err
+		}
+	}
 	return t, nil
 }
 

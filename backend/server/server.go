@@ -241,7 +241,25 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, op string, actor
 		return writeError(w, http.StatusBadRequest, backend.Errorf("UnknownOperationException", "unknown operation %s", op))
 	}
 	ctx := backend.WithActor(r.Context(), id)
+	var check *backend.AccessKeyCheck
+	if h.verify.confirms() {
+		// The key's secret may have come from memory: the store
+		// confirms in the operation's transaction that the key still
+		// exists, and when no transaction did, it is asked (see
+		// AccessKeys).
+		check = &backend.AccessKeyCheck{ID: id}
+		ctx = backend.WithAccessKeyCheck(ctx, check)
+	}
 	out, err := h.call(ctx, r, id, op, fn, body)
+	if check != nil && !check.Confirmed() {
+		if cerr := h.verify.confirm(r.Context(), id); cerr != nil {
+			out, err = nil, cerr
+		}
+	}
+	if backend.Code(err) == backend.CodeUnrecognizedClient {
+		err = authFail(id, "access key deleted", &backend.Error{Code: backend.CodeUnrecognizedClient, Message: msgUnknownKey})
+		errors.As(err, failed)
+	}
 	if err != nil {
 		return h.writeBackendError(w, r, err)
 	}

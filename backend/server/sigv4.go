@@ -20,8 +20,42 @@ import (
 // AccessKeys looks up the secret of an access key. An error matching
 // backend.ErrResourceNotFound means the key does not exist; any other error
 // is a failure of the key store and is reported as an internal error.
+//
+// A key store may answer SecretKey from memory only if a deleted key is
+// still refused at once: the backend then confirms the key in each
+// operation (backend.AccessKeyCheck), and the key store has a method
+// ConfirmAccessKey(ctx, id) error, which reads the store, for requests no
+// operation confirmed: the server then puts the check in every
+// operation's context, so the key store must be the backend's own. A key
+// store without the method is trusted to read the store on every
+// SecretKey.
 type AccessKeys interface {
 	SecretKey(ctx context.Context, accessKeyID string) (secret []byte, err error)
+}
+
+// keyConfirmer is the optional method of AccessKeys described above.
+type keyConfirmer interface {
+	ConfirmAccessKey(ctx context.Context, accessKeyID string) error
+}
+
+// confirms reports whether the key store answers from memory, and so
+// wants each operation to confirm the key (backend.AccessKeyCheck).
+func (v *verifier) confirms() bool {
+	_, ok := v.keys.(keyConfirmer)
+	return ok
+}
+
+// confirm checks with the key store that the key still exists. Errors
+// are *authError, or plain errors for key-store failures.
+func (v *verifier) confirm(ctx context.Context, id string) error {
+	err := v.keys.(keyConfirmer).ConfirmAccessKey(ctx, id)
+	if errors.Is(err, backend.ErrResourceNotFound) {
+		return authFail(id, "access key deleted", &backend.Error{Code: backend.CodeUnrecognizedClient, Message: msgUnknownKey})
+	}
+	if err != nil {
+		return fmt.Errorf("look up access key: %w", err)
+	}
+	return nil
 }
 
 const (
