@@ -395,6 +395,11 @@ func (k *keyLookup) closeLocked() error {
 // now, in the snapshot the transaction sees, whichever process deleted
 // it. It is one lookup by primary key inside a transaction already open.
 func (t *txn) confirmAccessKey(c *backend.AccessKeyCheck) error {
+	if c.ID == t.confirmedKey {
+		// Nobody else can delete it while this transaction is open.
+		c.Confirm()
+		return nil
+	}
 	var one int
 	err := t.queryRow(`SELECT 1 FROM access_keys WHERE id = ?`, c.ID).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) || noAccessKeysTable(err) {
@@ -404,6 +409,7 @@ func (t *txn) confirmAccessKey(c *backend.AccessKeyCheck) error {
 	if err != nil {
 		return internal(err)
 	}
+	t.confirmedKey = c.ID
 	c.Confirm()
 	return nil
 }
