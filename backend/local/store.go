@@ -112,11 +112,11 @@ type Store struct {
 	// actor_last_seen (guarded by mu): at most once a minute per actor.
 	lastSeen map[string]time.Time
 
-	// group is the read transaction left open for the reads waiting for
-	// mu, which they join, and readersWaiting counts those reads (see
-	// readGroup). group is guarded by mu.
-	group          *readGroup
-	readersWaiting atomic.Int32
+	// group is the transaction left open for the operations waiting for
+	// mu, which they join, and waiting counts those operations (see
+	// txGroup). group is guarded by mu.
+	group   *txGroup
+	waiting atomic.Int32
 
 	// pinned holds the connection each pool's transactions run on
 	// (guarded by mu).

@@ -359,11 +359,17 @@ func internal(err error) error {
 // transaction commits even when fn returns an operation error, because the
 // failure's audit record must persist; a fatal error rolls everything back.
 //
-// Reads commit in groups (see readGroup): a read that finds another read
+// Operations commit in groups (see txGroup): one that finds another
 // waiting leaves its transaction open for it, and returns only once a
 // later member of the group has committed, so it still answers only once
-// its audit record is written.
+// its changes and its audit record are as durable as alone.
 func (s *Store) run(ctx context.Context, durable bool, fn func(t *txn) error) error {
+	return s.runTx(ctx, durable, !s.frozen, fn)
+}
+
+// runTx is run; groupable says whether the operation may share its
+// transaction with others (see txGroup).
+func (s *Store) runTx(ctx context.Context, durable, groupable bool, fn func(t *txn) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -371,16 +377,15 @@ func (s *Store) run(ctx context.Context, durable bool, fn func(t *txn) error) er
 	if durable {
 		db = s.db
 	}
-	groupable := !durable && !s.frozen
 	if groupable {
-		s.readersWaiting.Add(1)
+		s.waiting.Add(1)
 	}
 	s.mu.Lock()
 	if groupable {
-		s.readersWaiting.Add(-1)
+		s.waiting.Add(-1)
 	}
 	if g := s.group; g != nil {
-		if groupable && g.members < maxReadGroup && s.root != nil {
+		if groupable && g.db == db && g.members < maxGroup && s.root != nil {
 			return s.joinGroup(ctx, g, fn) // unlocks s.mu
 		}
 		s.commitGroup()
@@ -424,8 +429,8 @@ func (s *Store) run(ctx context.Context, durable bool, fn func(t *txn) error) er
 		t.rollback()
 		return s.recordFailure(ctx, db, failed)
 	}
-	if groupable && s.readersWaiting.Load() > 0 {
-		g := &readGroup{t: t, members: 1, done: make(chan struct{})}
+	if groupable && s.waiting.Load() > 0 {
+		g := &txGroup{t: t, db: db, members: 1, done: make(chan struct{})}
 		s.group = g
 		handedOff, locked = true, false
 		s.mu.Unlock()
@@ -441,21 +446,23 @@ func (s *Store) run(ctx context.Context, durable bool, fn func(t *txn) error) er
 	return opErr
 }
 
-// maxReadGroup bounds the reads that share one commit, and so how long
-// the first of them waits for it: a read takes tens of microseconds.
-const maxReadGroup = 16
+// maxGroup bounds the operations that share one commit, and so how long
+// the first of them waits for it.
+const maxGroup = 16
 
-// readGroup is a read transaction left open for the reads waiting behind
-// it, so that they share one BEGIN, one COMMIT and one write of each page
-// they change (their audit records, access dates) instead of paying for
-// one each. Every member returns only once the group has committed: a
-// read answers only once its audit record is written, as alone. The
-// transaction is open only while a read is waiting for Store.mu, which
-// then joins it; anything else that takes Store.mu commits it first
-// (commitGroup), so the write lock is never held with nobody to release
-// it.
-type readGroup struct {
+// txGroup is a transaction left open for the operations waiting behind
+// it, so that they share one BEGIN, one COMMIT (for mutations, its fsync)
+// and one write of each page they change instead of paying for one each.
+// Every member returns only once the group has committed: an operation
+// answers only once its changes and audit record are written, as durable
+// as alone (reads and writes never share a group: they commit on
+// different connections, see Store.db). The transaction is open only
+// while an operation is waiting for Store.mu, which then joins it or, if
+// it cannot, commits it first (commitGroup), as Close does, so the write
+// lock is never held with nobody to release it.
+type txGroup struct {
 	t       *txn
+	db      *sql.DB
 	members int
 	// done is closed once the group has committed or rolled back; err is
 	// then the failure, if any.
@@ -466,7 +473,7 @@ type readGroup struct {
 // joinGroup runs fn in the open group's transaction, under a savepoint so
 // that a failure undoes only its own changes, as in a Batch. The caller
 // holds s.mu; joinGroup releases it.
-func (s *Store) joinGroup(ctx context.Context, g *readGroup, fn func(t *txn) error) error {
+func (s *Store) joinGroup(ctx context.Context, g *txGroup, fn func(t *txn) error) error {
 	t := g.t
 	// Statements ignore the member's cancellation, which would otherwise
 	// fail the statement and with it the whole group; it was checked on
@@ -474,8 +481,15 @@ func (s *Store) joinGroup(ctx context.Context, g *readGroup, fn func(t *txn) err
 	t.ctx, t.caller = context.WithoutCancel(ctx), ctx
 	t.now = s.opts.Now().UTC()
 	t.shared = true
+	// An earlier member may have created or rotated a key.
+	t.keyCache = nil
 	var opErr error
-	if c := backend.AccessKeyCheckFrom(ctx); c != nil {
+	if g.db == s.db && !s.frozen {
+		// As at the start of any mutation: a deletion date may have
+		// passed since the group began.
+		opErr = t.purgeExpired()
+	}
+	if c := backend.AccessKeyCheckFrom(ctx); c != nil && opErr == nil {
 		opErr = t.confirmAccessKey(c)
 		if backend.Code(opErr) == backend.CodeUnrecognizedClient {
 			// Refused before it ran: it leaves no trace in the group.
@@ -504,17 +518,18 @@ func (s *Store) joinGroup(ctx context.Context, g *readGroup, fn func(t *txn) err
 	return opErr
 }
 
-// releaseGroupLocked leaves the group open for the next read waiting, or
-// commits it when none is or it is full; then it releases s.mu.
-func (s *Store) releaseGroupLocked(g *readGroup) {
-	if s.readersWaiting.Load() == 0 || g.members >= maxReadGroup {
+// releaseGroupLocked leaves the group open for the next operation
+// waiting, or commits it when none is or it is full; then it releases
+// s.mu.
+func (s *Store) releaseGroupLocked(g *txGroup) {
+	if s.waiting.Load() == 0 || g.members >= maxGroup {
 		s.commitGroup()
 	}
 	s.mu.Unlock()
 }
 
-// commitGroup commits the open read group and wakes its members. The
-// caller holds s.mu.
+// commitGroup commits the open group and wakes its members. The caller
+// holds s.mu.
 func (s *Store) commitGroup() {
 	g := s.group
 	if g == nil {
