@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"os"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -145,6 +147,7 @@ func runServe(ctx context.Context, a *app, args *args) error {
 		fmt.Fprintf(a.stderr, "secretary: WARNING: listening on %s without TLS: anyone on the network path can read the values served (use --tls-cert/--tls-key or --tls-self-signed)\n", o.addr)
 	}
 
+	tuneServeGC()
 	level := slog.LevelInfo
 	if o.quiet {
 		// Failed authentications (Warn) are kept: they may be an attack.
@@ -268,4 +271,26 @@ func shellQuote(p string) string {
 		return p
 	}
 	return "'" + strings.ReplaceAll(escaped.Line(p).String(), "'", `'\''`) + "'"
+}
+
+// The garbage collector's settings for serve, unless GOGC or GOMEMLIMIT
+// say otherwise. A request allocates a few kilobytes and keeps none, and
+// the heap that outlives requests is a few megabytes, so with Go's
+// default (collect when the heap doubles) serve collected every few
+// hundred requests and spent about a tenth of its CPU time doing so.
+// Collecting when it has grown fivefold cuts that to a fraction; the soft
+// limit keeps the heap under 256 MiB all the same, whatever the load
+// (bodies held at once are bounded at 32 MiB, see server.DefaultBodyBudget).
+const (
+	serveGCPercent   = 400
+	serveMemoryLimit = 256 << 20
+)
+
+func tuneServeGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(serveGCPercent)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(serveMemoryLimit)
+	}
 }
