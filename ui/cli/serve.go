@@ -153,7 +153,9 @@ func runServe(ctx context.Context, a *app, args *args) error {
 		// Failed authentications (Warn) are kept: they may be an attack.
 		level = slog.LevelWarn
 	}
-	logger := slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: level}))
+	logOut := &logBuffer{w: a.stderr, every: logFlushEvery}
+	defer logOut.Flush()
+	logger := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: level}))
 	h, err := server.New(s, server.Options{Keys: s, Region: s.Region(), Log: logger, Policies: s,
 		AuditAuthFailure: func(ctx context.Context, f server.AuthFailure) error {
 			return s.AuditAuthFailure(ctx, f.KeyID, f.Code, f.Source)
@@ -196,6 +198,7 @@ func runServe(ctx context.Context, a *app, args *args) error {
 		defer close(announced)
 		select {
 		case <-ctx.Done():
+			logOut.Flush()
 			fmt.Fprintln(a.stderr, "secretary: stopping; requests in flight may finish")
 		case <-finished:
 		}
@@ -203,6 +206,7 @@ func runServe(ctx context.Context, a *app, args *args) error {
 	err = runTasks(ctx, tasks)
 	close(finished)
 	<-announced
+	logOut.Flush()
 	if err != nil {
 		return err
 	}
@@ -293,4 +297,53 @@ func tuneServeGC() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(serveMemoryLimit)
 	}
+}
+
+// logFlushEvery is how late a log line may reach stderr, and logBufferMax
+// how many bytes of lines wait at most.
+const (
+	logFlushEvery = 50 * time.Millisecond
+	logBufferMax  = 32 << 10
+)
+
+// logBuffer gathers the log lines of requests served close together into
+// one write: a write to stderr per request, a system call, cost serve
+// more than formatting the line. A line waits at most logFlushEvery.
+type logBuffer struct {
+	mu      sync.Mutex
+	w       io.Writer
+	every   time.Duration
+	buf     []byte
+	pending bool // a flush is scheduled
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.buf = append(l.buf, p...)
+	if len(l.buf) >= logBufferMax {
+		return len(p), l.flushLocked()
+	}
+	if !l.pending {
+		l.pending = true
+		time.AfterFunc(l.every, func() { _ = l.Flush() })
+	}
+	return len(p), nil
+}
+
+// Flush writes what is gathered.
+func (l *logBuffer) Flush() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.pending = false
+	return l.flushLocked()
+}
+
+func (l *logBuffer) flushLocked() error {
+	if len(l.buf) == 0 {
+		return nil
+	}
+	_, err := l.w.Write(l.buf)
+	l.buf = l.buf[:0]
+	return err
 }
