@@ -243,6 +243,10 @@ func (s *Store) DeleteAccessKey(ctx context.Context, id string) error {
 			} else if n == 0 {
 				return id, "", accessKeyNotFound(id)
 			}
+			// Forgotten before the commit: a request that verifies
+			// against the key from now on reads the store, and finds
+			// the key gone once this commits (or back, if it fails).
+			t.s.keyLookup.forget(id)
 			return id, "", nil
 		})
 	})
@@ -251,8 +255,16 @@ func (s *Store) DeleteAccessKey(ctx context.Context, id string) error {
 // SecretKey returns the secret of access key id for checking a signature
 // (it satisfies the server's AccessKeys). An unknown or deleted key is
 // backend.ErrResourceNotFound. The caller owns, and should wipe, the
-// returned bytes. It reads the key's row on every call, so a key deleted
-// by another process is refused at once.
+// returned bytes.
+//
+// A key found once is answered from memory afterwards: `secretary serve`
+// calls SecretKey on every request, and a read transaction per request
+// cost more than the rest of the signature check. A deletion still takes
+// effect at once: the server runs each operation with the key in a
+// backend.AccessKeyCheck, which the operation's own transaction confirms
+// (see txn.confirmAccessKey) and which forgets the key when it is gone,
+// also when another process deleted it. ConfirmAccessKey does the same
+// for a request that never reached a transaction.
 func (s *Store) SecretKey(ctx context.Context, id string) ([]byte, error) {
 	if !validAccessKeyID(id) {
 		return nil, accessKeyNotFound(id)
@@ -260,29 +272,49 @@ func (s *Store) SecretKey(ctx context.Context, id string) ([]byte, error) {
 	return s.keyLookup.secret(ctx, s, id)
 }
 
-// keyLookup serves SecretKey, which `secretary serve` calls on every
-// request: one connection of its own with the statement prepared once, so
-// a lookup neither parses SQL nor opens a connection (the read pool keeps
-// only two idle), and the secrets already unwrapped, so a lookup skips
-// AES-GCM. A cached secret is used only while the row still holds the
-// same wrapped bytes: deleting a key (or replacing its row) takes effect
-// on the next request, also when another process did it.
+// ConfirmAccessKey reports whether access key id still exists, reading
+// the store, and forgets the key's secret if it does not: what an
+// operation's transaction confirms for a request that had none.
+func (s *Store) ConfirmAccessKey(ctx context.Context, id string) error {
+	if !validAccessKeyID(id) {
+		return accessKeyNotFound(id)
+	}
+	_, err := s.keyLookup.read(ctx, s, id)
+	return err
+}
+
+// keyLookup serves SecretKey: the secrets already unwrapped, so that a
+// lookup neither queries the store nor runs AES-GCM, and for a key not yet
+// known one connection of its own with the statement prepared once, so a
+// first lookup neither parses SQL nor waits for the read pool.
 type keyLookup struct {
 	mu        sync.Mutex
 	conn      *sql.Conn
 	stmt      *sql.Stmt
-	unwrapped map[string]unwrappedKey
-}
-
-type unwrappedKey struct {
-	wrapped, secret []byte
+	unwrapped map[string][]byte
 }
 
 func (k *keyLookup) secret(ctx context.Context, s *Store, id string) ([]byte, error) {
 	k.mu.Lock()
+	c, ok := k.unwrapped[id]
+	if ok {
+		c = bytes.Clone(c)
+	}
+	k.mu.Unlock()
+	if ok {
+		return c, nil
+	}
+	return k.read(ctx, s, id)
+}
+
+// read looks the key up in the store and remembers its secret, or forgets
+// it when the row is gone.
+func (k *keyLookup) read(ctx context.Context, s *Store, id string) ([]byte, error) {
+	k.mu.Lock()
 	defer k.mu.Unlock()
 	if k.stmt == nil {
 		if err := k.open(ctx, s); noAccessKeysTable(err) {
+			k.forgetLocked(id)
 			return nil, accessKeyNotFound(id)
 		} else if err != nil {
 			return nil, toOperatorErr(internal(err))
@@ -291,10 +323,7 @@ func (k *keyLookup) secret(ctx context.Context, s *Store, id string) ([]byte, er
 	var w []byte
 	err := k.stmt.QueryRowContext(ctx, id).Scan(&w)
 	if errors.Is(err, sql.ErrNoRows) || noAccessKeysTable(err) {
-		if old, ok := k.unwrapped[id]; ok {
-			wipe(old.secret)
-			delete(k.unwrapped, id)
-		}
+		k.forgetLocked(id)
 		return nil, accessKeyNotFound(id)
 	}
 	if err != nil {
@@ -302,22 +331,37 @@ func (k *keyLookup) secret(ctx context.Context, s *Store, id string) ([]byte, er
 		k.closeLocked()
 		return nil, toOperatorErr(internal(err))
 	}
-	if c, ok := k.unwrapped[id]; ok && bytes.Equal(c.wrapped, w) {
-		return bytes.Clone(c.secret), nil
-	}
 	rootAEAD, err := s.rootAEAD()
 	if err != nil {
 		return nil, err
 	}
 	secret, err := unwrap(rootAEAD, w, accessKeyAAD(s.storeID, id))
 	if err != nil {
+		k.forgetLocked(id)
 		return nil, backend.Errorf(backend.CodeDecryptionFailure, "the secret of access key %s does not authenticate", id)
 	}
-	if k.unwrapped == nil {
-		k.unwrapped = map[string]unwrappedKey{}
+	if old, ok := k.unwrapped[id]; ok {
+		wipe(old)
 	}
-	k.unwrapped[id] = unwrappedKey{wrapped: w, secret: bytes.Clone(secret)}
+	if k.unwrapped == nil {
+		k.unwrapped = map[string][]byte{}
+	}
+	k.unwrapped[id] = bytes.Clone(secret)
 	return secret, nil
+}
+
+// forget drops the secret of key id, found deleted.
+func (k *keyLookup) forget(id string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.forgetLocked(id)
+}
+
+func (k *keyLookup) forgetLocked(id string) {
+	if old, ok := k.unwrapped[id]; ok {
+		wipe(old)
+		delete(k.unwrapped, id)
+	}
 }
 
 // open takes the connection and prepares the statement. The statement
@@ -345,9 +389,8 @@ func (k *keyLookup) close() error {
 }
 
 func (k *keyLookup) closeLocked() error {
-	for id, c := range k.unwrapped {
-		wipe(c.secret)
-		delete(k.unwrapped, id)
+	for id := range k.unwrapped {
+		k.forgetLocked(id)
 	}
 	if k.conn == nil {
 		return nil
@@ -355,6 +398,31 @@ func (k *keyLookup) closeLocked() error {
 	err := errors.Join(k.stmt.Close(), k.conn.Close())
 	k.conn, k.stmt = nil, nil
 	return err
+}
+
+// confirmAccessKey runs at the start of every transaction whose context
+// carries a backend.AccessKeyCheck (a request served over HTTP): the
+// operation runs only if the key that signed the request still exists
+// now, in the snapshot the transaction sees, whichever process deleted
+// it. It is one lookup by primary key inside a transaction already open.
+func (t *txn) confirmAccessKey(c *backend.AccessKeyCheck) error {
+	if c.ID == t.confirmedKey {
+		// Nobody else can delete it while this transaction is open.
+		c.Confirm()
+		return nil
+	}
+	var one int
+	err := t.queryRow(`SELECT 1 FROM access_keys WHERE id = ?`, c.ID).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) || noAccessKeysTable(err) {
+		t.s.keyLookup.forget(c.ID)
+		return &backend.Error{Code: backend.CodeUnrecognizedClient, Message: "The access key " + c.ID + " no longer exists."}
+	}
+	if err != nil {
+		return internal(err)
+	}
+	t.confirmedKey = c.ID
+	c.Confirm()
+	return nil
 }
 
 // CountAccessKeys returns how many access keys the store has, without the

@@ -165,12 +165,22 @@ func TestAccessKeyWrappedSecretIsBoundToItsKey(t *testing.T) {
 	if _, err := db.Exec(`UPDATE access_keys SET wrapped = (SELECT wrapped FROM access_keys WHERE id = ?) WHERE id = ?`, a.ID, b.ID); err != nil {
 		t.Fatal(err)
 	}
-	_, err := s.SecretKey(ctx, b.ID)
+	// The running server keeps b's own secret; a's does not sign for b.
+	if got, err := s.SecretKey(ctx, b.ID); err != nil || string(got) != b.Secret {
+		t.Fatalf("b after tampering, cached: %q, %v", got, err)
+	}
+	// A server started on the tampered file refuses b as tampered.
+	fresh, err := Open(ctx, s.Path(), testPass(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	_, err = fresh.SecretKey(ctx, b.ID)
 	wantCode(t, err, backend.CodeDecryptionFailure)
 	if errors.Is(err, backend.ErrResourceNotFound) {
 		t.Fatal("a tampered key must not look merely unknown")
 	}
-	if got, err := s.SecretKey(ctx, a.ID); err != nil || string(got) != a.Secret {
+	if got, err := fresh.SecretKey(ctx, a.ID); err != nil || string(got) != a.Secret {
 		t.Fatalf("a: %q, %v", got, err)
 	}
 }
@@ -277,18 +287,29 @@ func TestAuditActorFromContext(t *testing.T) {
 	}
 }
 
-// BenchmarkSecretKey is the cost every served request pays to look up the
-// secret its signature is checked against.
 // TestAccessKeyDeletedByAnotherProcess: a key deleted through another
 // handle on the file (as `secretary access-key delete` does while serve
-// runs) is refused by the next lookup, although it was just used.
+// runs) is refused by the next operation the key signs, although its
+// secret was in memory: the operation's transaction confirms the key, and
+// on finding it gone forgets the secret, so the next lookup fails too.
 func TestAccessKeyDeletedByAnotherProcess(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t, Options{})
 	k := mustCreateAccessKey(t, s, "ci")
+	mustCreate(t, s, "app/db", "v1")
+	signed := func() context.Context {
+		return backend.WithAccessKeyCheck(backend.WithActor(ctx, k.ID), &backend.AccessKeyCheck{ID: k.ID})
+	}
 	for range 2 {
 		if got, err := s.SecretKey(ctx, k.ID); err != nil || string(got) != k.Secret {
 			t.Fatalf("before delete: %q, %v", got, err)
+		}
+		c := signed()
+		if _, err := s.GetSecretValue(c, &backend.GetSecretValueInput{SecretID: "app/db"}); err != nil {
+			t.Fatalf("before delete: %v", err)
+		}
+		if !backend.AccessKeyCheckFrom(c).Confirmed() {
+			t.Fatal("the operation did not confirm the key")
 		}
 	}
 	other, err := Open(ctx, s.Path(), testPass(), Options{})
@@ -299,11 +320,58 @@ func TestAccessKeyDeletedByAnotherProcess(t *testing.T) {
 	if err := other.DeleteAccessKey(ctx, k.ID); err != nil {
 		t.Fatal(err)
 	}
+	before, err := s.AuditLog(ctx, backend.AuditQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := signed()
+	_, err = s.GetSecretValue(c, &backend.GetSecretValueInput{SecretID: "app/db"})
+	wantCode(t, err, backend.CodeUnrecognizedClient)
+	if backend.AccessKeyCheckFrom(c).Confirmed() {
+		t.Fatal("a deleted key was confirmed")
+	}
+	// Refused before the operation ran: it wrote nothing, not even its
+	// audit record (the server records the failed authentication).
+	if after, err := s.AuditLog(ctx, backend.AuditQuery{}); err != nil || len(after) != len(before) {
+		t.Fatalf("audit after the refused read: %d records, %v; want %d", len(after), err, len(before))
+	}
+	_, err = s.PutSecretValue(signed(), &backend.PutSecretValueInput{SecretID: "app/db", SecretString: ptr("v2")})
+	wantCode(t, err, backend.CodeUnrecognizedClient)
 	if _, err := s.SecretKey(ctx, k.ID); !errors.Is(err, backend.ErrResourceNotFound) {
-		t.Fatalf("a key deleted by another process: SecretKey = %v, want ResourceNotFoundException", err)
+		t.Fatalf("after the refusal, SecretKey = %v, want ResourceNotFoundException", err)
 	}
 }
 
+// TestConfirmAccessKey: the check for requests that reach no transaction
+// reads the store, not the secrets in memory.
+func TestConfirmAccessKey(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t, Options{})
+	k := mustCreateAccessKey(t, s, "ci")
+	if _, err := s.SecretKey(ctx, k.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ConfirmAccessKey(ctx, k.ID); err != nil {
+		t.Fatalf("existing key: %v", err)
+	}
+	other, err := Open(ctx, s.Path(), testPass(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if err := other.DeleteAccessKey(ctx, k.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ConfirmAccessKey(ctx, k.ID); !errors.Is(err, backend.ErrResourceNotFound) {
+		t.Fatalf("deleted by another process: ConfirmAccessKey = %v, want ResourceNotFoundException", err)
+	}
+	if _, err := s.SecretKey(ctx, k.ID); !errors.Is(err, backend.ErrResourceNotFound) {
+		t.Fatalf("after ConfirmAccessKey, SecretKey = %v, want ResourceNotFoundException", err)
+	}
+}
+
+// BenchmarkSecretKey is the cost every served request pays to look up the
+// secret its signature is checked against.
 func BenchmarkSecretKey(b *testing.B) {
 	ctx := context.Background()
 	s := newStore(b, Options{})

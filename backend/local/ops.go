@@ -39,7 +39,9 @@ func (t *txn) b() *txBackend { return &txBackend{t} }
 // it, and a batch runs thousands of statements. ctx is checked before each
 // operation instead, and its end rolls the whole batch back.
 func (s *Store) Batch(ctx context.Context, fn func(ctx context.Context, b backend.Backend) error) error {
-	err := s.run(ctx, true, func(t *txn) error {
+	// A batch runs alone: any failure in it rolls back its whole
+	// transaction, which would take a group's other members with it.
+	err := s.runTx(ctx, true, false, func(t *txn) error {
 		t.shared = true
 		t.ctx = context.WithoutCancel(ctx)
 		if err := fn(ctx, t.b()); err != nil {

@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/secretary-sh/secretary/backend"
@@ -110,6 +111,12 @@ type Store struct {
 	// lastSeen is when this process last wrote each actor's time to
 	// actor_last_seen (guarded by mu): at most once a minute per actor.
 	lastSeen map[string]time.Time
+
+	// group is the transaction left open for the operations waiting for
+	// mu, which they join, and waiting counts those operations (see
+	// txGroup). group is guarded by mu.
+	group   *txGroup
+	waiting atomic.Int32
 
 	// pinned holds the connection each pool's transactions run on
 	// (guarded by mu).
@@ -693,6 +700,7 @@ func (s *Store) Close() error {
 	// Wait for an operation in flight to finish before taking its keys.
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.commitGroup()
 	s.keyMu.Lock()
 	wipe(s.root)
 	s.root = nil

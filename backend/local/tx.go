@@ -185,6 +185,9 @@ type txn struct {
 	keyCache map[string]keyInfo
 	// tail is the audit chain's newest record inside this transaction.
 	tail auditTail
+	// confirmedKey is the access key this transaction found to exist:
+	// the reads of a group signed by one key confirm it once.
+	confirmedKey string
 }
 
 // begin starts a write transaction on db's pinned connection. The caller
@@ -195,6 +198,14 @@ func (s *Store) begin(ctx context.Context, db *sql.DB) (*txn, error) {
 		return nil, err
 	}
 	t := &txn{s: s, ctx: ctx, caller: ctx, db: db, pc: pc, tx: pc.conn, now: s.opts.Now().UTC()}
+	if db == s.rdb && s.rdb != s.db {
+		// A read's statements do not watch ctx: with a context that can
+		// be cancelled, database/sql and the driver start a goroutine per
+		// statement to watch it, which cost a served read more than its
+		// lookup by primary key. A read is a few statements of
+		// microseconds each; ctx was checked before it began.
+		t.ctx = context.WithoutCancel(ctx)
+	}
 	begin := "BEGIN IMMEDIATE"
 	if s.frozen {
 		// A file that cannot be written cannot be locked for writing.
@@ -210,6 +221,12 @@ func (s *Store) begin(ctx context.Context, db *sql.DB) (*txn, error) {
 			}
 		}
 		return nil, err
+	}
+	if c := backend.AccessKeyCheckFrom(ctx); c != nil {
+		if err := t.confirmAccessKey(c); err != nil {
+			t.rollback()
+			return nil, err
+		}
 	}
 	return t, nil
 }
@@ -341,7 +358,18 @@ func internal(err error) error {
 // fully synced connection pool (mutations) or the normal one (reads). The
 // transaction commits even when fn returns an operation error, because the
 // failure's audit record must persist; a fatal error rolls everything back.
+//
+// Operations commit in groups (see txGroup): one that finds another
+// waiting leaves its transaction open for it, and returns only once a
+// later member of the group has committed, so it still answers only once
+// its changes and its audit record are as durable as alone.
 func (s *Store) run(ctx context.Context, durable bool, fn func(t *txn) error) error {
+	return s.runTx(ctx, durable, !s.frozen, fn)
+}
+
+// runTx is run; groupable says whether the operation may share its
+// transaction with others (see txGroup).
+func (s *Store) runTx(ctx context.Context, durable, groupable bool, fn func(t *txn) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -349,8 +377,25 @@ func (s *Store) run(ctx context.Context, durable bool, fn func(t *txn) error) er
 	if durable {
 		db = s.db
 	}
+	if groupable {
+		s.waiting.Add(1)
+	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	if groupable {
+		s.waiting.Add(-1)
+	}
+	if g := s.group; g != nil {
+		if groupable && g.db == db && g.members < maxGroup && s.root != nil {
+			return s.joinGroup(ctx, g, fn) // unlocks s.mu
+		}
+		s.commitGroup()
+	}
+	locked := true
+	defer func() {
+		if locked {
+			s.mu.Unlock()
+		}
+	}()
 	if s.root == nil {
 		return errors.New("the store is closed")
 	}
@@ -359,8 +404,9 @@ func (s *Store) run(ctx context.Context, durable bool, fn func(t *txn) error) er
 		return toOperatorErr(internal(err))
 	}
 	// A panic must not leave the pinned connection inside a transaction.
+	handedOff := false
 	defer func() {
-		if !t.done {
+		if !t.done && !handedOff {
 			t.rollback()
 		}
 	}()
@@ -383,10 +429,115 @@ func (s *Store) run(ctx context.Context, durable bool, fn func(t *txn) error) er
 		t.rollback()
 		return s.recordFailure(ctx, db, failed)
 	}
+	if groupable && s.waiting.Load() > 0 {
+		g := &txGroup{t: t, db: db, members: 1, done: make(chan struct{})}
+		s.group = g
+		handedOff, locked = true, false
+		s.mu.Unlock()
+		<-g.done
+		if g.err != nil {
+			return toOperatorErr(internal(g.err))
+		}
+		return opErr
+	}
 	if err := t.commit(); err != nil {
 		return toOperatorErr(internal(err))
 	}
 	return opErr
+}
+
+// maxGroup bounds the operations that share one commit, and so how long
+// the first of them waits for it.
+const maxGroup = 16
+
+// txGroup is a transaction left open for the operations waiting behind
+// it, so that they share one BEGIN, one COMMIT (for mutations, its fsync)
+// and one write of each page they change instead of paying for one each.
+// Every member returns only once the group has committed: an operation
+// answers only once its changes and audit record are written, as durable
+// as alone (reads and writes never share a group: they commit on
+// different connections, see Store.db). The transaction is open only
+// while an operation is waiting for Store.mu, which then joins it or, if
+// it cannot, commits it first (commitGroup), as Close does, so the write
+// lock is never held with nobody to release it.
+type txGroup struct {
+	t       *txn
+	db      *sql.DB
+	members int
+	// done is closed once the group has committed or rolled back; err is
+	// then the failure, if any.
+	done chan struct{}
+	err  error
+}
+
+// joinGroup runs fn in the open group's transaction, under a savepoint so
+// that a failure undoes only its own changes, as in a Batch. The caller
+// holds s.mu; joinGroup releases it.
+func (s *Store) joinGroup(ctx context.Context, g *txGroup, fn func(t *txn) error) error {
+	t := g.t
+	// Statements ignore the member's cancellation, which would otherwise
+	// fail the statement and with it the whole group; it was checked on
+	// entry, and the member waits for the group like any other.
+	t.ctx, t.caller = context.WithoutCancel(ctx), ctx
+	t.now = s.opts.Now().UTC()
+	t.shared = true
+	// An earlier member may have created or rotated a key.
+	t.keyCache = nil
+	var opErr error
+	if g.db == s.db && !s.frozen {
+		// As at the start of any mutation: a deletion date may have
+		// passed since the group began.
+		opErr = t.purgeExpired()
+	}
+	if c := backend.AccessKeyCheckFrom(ctx); c != nil && opErr == nil {
+		opErr = t.confirmAccessKey(c)
+		if backend.Code(opErr) == backend.CodeUnrecognizedClient {
+			// Refused before it ran: it leaves no trace in the group.
+			s.releaseGroupLocked(g)
+			return opErr
+		}
+	}
+	if opErr == nil {
+		opErr = fn(t)
+	}
+	var f *fatalError
+	if errors.As(opErr, &f) {
+		t.rollback()
+		g.err = opErr
+		s.group = nil
+		close(g.done)
+		s.mu.Unlock()
+		return toOperatorErr(opErr)
+	}
+	g.members++
+	s.releaseGroupLocked(g)
+	<-g.done
+	if g.err != nil {
+		return toOperatorErr(internal(g.err))
+	}
+	return opErr
+}
+
+// releaseGroupLocked leaves the group open for the next operation
+// waiting, or commits it when none is or it is full; then it releases
+// s.mu.
+func (s *Store) releaseGroupLocked(g *txGroup) {
+	if s.waiting.Load() == 0 || g.members >= maxGroup {
+		s.commitGroup()
+	}
+	s.mu.Unlock()
+}
+
+// commitGroup commits the open group and wakes its members. The caller
+// holds s.mu.
+func (s *Store) commitGroup() {
+	g := s.group
+	if g == nil {
+		return
+	}
+	s.group = nil
+	g.err = g.t.commit()
+	close(g.done)
 }
 
 // recordFailure writes the audit record of an operation whose changes were

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	awssdk "github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/secretary-sh/secretary/backend"
 	"github.com/secretary-sh/secretary/backend/local"
 )
@@ -121,5 +123,73 @@ func TestFailedAuthenticationIsLoggedAndAudited(t *testing.T) {
 	}
 	if len(keys) != 1 || !keys[0].LastUsed.IsZero() {
 		t.Errorf("keys after failed requests only: %+v", keys)
+	}
+}
+
+// TestKeyDeletedByAnotherProcessIsRefusedAtOnce: the server checks
+// signatures against secrets it keeps in memory, yet a key deleted through
+// another handle on the store file (as `secretary access-key delete` does)
+// is refused by the very next request, whether the request reaches an
+// operation or is refused before (an undecodable body), and the refusal is
+// logged and audited as a failed authentication.
+func TestKeyDeletedByAnotherProcessIsRefusedAtOnce(t *testing.T) {
+	ctx := context.Background()
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "store.db")
+	st, err := local.Init(ctx, path, local.Credential{Key: key}, local.Options{Actor: "test@host"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.CreateSecret(ctx, &backend.CreateSecretInput{Name: "app/db", SecretString: awssdk.String("v1")}); err != nil {
+		t.Fatal(err)
+	}
+	var logs syncBuffer
+	h, err := New(st, Options{Keys: st, Region: st.Info().Region,
+		Log: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		AuditAuthFailure: func(ctx context.Context, f AuthFailure) error {
+			return st.AuditAuthFailure(ctx, f.KeyID, f.Code, f.Source)
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+
+	for _, body := range []string{`{"SecretId":"app/db"}`, `{"SecretId":`} {
+		k, err := st.CreateAccessKey(ctx, "app")
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := sdkClientIn(t, srv.URL, st.Info().Region, k.ID, k.Secret)
+		for range 2 { // the second answered from memory
+			if v, err := c.GetSecretValue(ctx, &backend.GetSecretValueInput{SecretID: "app/db"}); err != nil || *v.SecretString != "v1" {
+				t.Fatalf("before the deletion: %+v, %v", v, err)
+			}
+		}
+		other, err := local.Open(ctx, path, local.Credential{Key: key}, local.Options{Actor: "cli@host"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = other.DeleteAccessKey(ctx, k.ID)
+		other.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		status, code, msg := rawCall(t, srv.URL, "GetSecretValue", body, signWith(k.ID, k.Secret, "secretsmanager", time.Now()))
+		if status != 400 || code != backend.CodeUnrecognizedClient || msg != msgUnknownKey {
+			t.Fatalf("body %s, key deleted by another handle: %d %s %q", body, status, code, msg)
+		}
+		if !strings.Contains(logs.String(), `key=`+k.ID+` reason="access key deleted" error=UnrecognizedClientException`) {
+			t.Fatalf("body %s: no failed authentication logged:\n%s", body, logs.String())
+		}
+		recs, err := st.AuditLog(ctx, backend.AuditQuery{Limit: 1})
+		if err != nil || len(recs) != 1 || recs[0].Operation != "Authenticate" || !strings.HasPrefix(recs[0].Actor, k.ID+"@") ||
+			recs[0].ErrorCode != backend.CodeUnrecognizedClient {
+			t.Fatalf("body %s: newest audit record %+v, %v; want the failed authentication", body, recs, err)
+		}
 	}
 }

@@ -162,10 +162,16 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.authFailed(r, reqID, op, failed)
 		return
 	}
-	h.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-		slog.String("id", reqID), slog.String("op", op), slog.String("actor", actor),
+	if !h.log.Enabled(r.Context(), slog.LevelInfo) {
+		return
+	}
+	// A record built here rather than by LogAttrs, which walks the stack
+	// for a source location nobody logs, on every request.
+	rec := slog.NewRecord(time.Now(), slog.LevelInfo, "request", 0)
+	rec.AddAttrs(slog.String("id", reqID), slog.String("op", op), slog.String("actor", actor),
 		slog.Int("status", status), slog.String("error", code),
 		slog.Duration("took", time.Since(start)))
+	_ = h.log.Handler().Handle(r.Context(), rec)
 }
 
 // maxLogged bounds what an unauthenticated client's header puts in one
@@ -242,7 +248,25 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, op string, actor
 		return writeError(w, http.StatusBadRequest, backend.Errorf("UnknownOperationException", "unknown operation %s", op))
 	}
 	ctx := backend.WithActor(r.Context(), id)
+	var check *backend.AccessKeyCheck
+	if h.verify.confirms() {
+		// The key's secret may have come from memory: the store
+		// confirms in the operation's transaction that the key still
+		// exists, and when no transaction did, it is asked (see
+		// AccessKeys).
+		check = &backend.AccessKeyCheck{ID: id}
+		ctx = backend.WithAccessKeyCheck(ctx, check)
+	}
 	out, err := h.call(ctx, r, id, op, fn, body)
+	if check != nil && !check.Confirmed() {
+		if cerr := h.verify.confirm(r.Context(), id); cerr != nil {
+			out, err = nil, cerr
+		}
+	}
+	if backend.Code(err) == backend.CodeUnrecognizedClient {
+		err = authFail(id, "access key deleted", &backend.Error{Code: backend.CodeUnrecognizedClient, Message: msgUnknownKey})
+		errors.As(err, failed)
+	}
 	if err != nil {
 		return h.writeBackendError(w, r, err)
 	}

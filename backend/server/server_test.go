@@ -443,3 +443,42 @@ func TestHeadersAreCheckedBeforeTheBody(t *testing.T) {
 		})
 	}
 }
+
+// switchingKeys is a key store whose one key's secret can be changed
+// between requests.
+type switchingKeys struct {
+	mu     sync.Mutex
+	secret string
+}
+
+func (k *switchingKeys) SecretKey(_ context.Context, id string) ([]byte, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if id != testKeyID {
+		return nil, backend.Errorf(backend.CodeResourceNotFound, "no access key %s", id)
+	}
+	return []byte(k.secret), nil
+}
+
+// TestSigningKeyFollowsTheSecret: the server keeps the signing key it
+// derived for a key and day, but never for a secret other than the one it
+// was derived from.
+func TestSigningKeyFollowsTheSecret(t *testing.T) {
+	keys := &switchingKeys{secret: testSecret}
+	srv := startServer(t, &recordingBackend{}, keys, nil)
+	const other = "AnotherSecretAccessKeyOfFortyCharacters0"
+	for range 2 {
+		if _, err := sdkClient(t, srv.URL, testKeyID, testSecret).DescribeSecret(context.Background(), "app/db"); err != nil {
+			t.Fatalf("first secret: %v", err)
+		}
+	}
+	keys.mu.Lock()
+	keys.secret = other
+	keys.mu.Unlock()
+	if _, err := sdkClient(t, srv.URL, testKeyID, testSecret).DescribeSecret(context.Background(), "app/db"); backend.Code(err) != backend.CodeInvalidSignature {
+		t.Fatalf("signed with the old secret after it changed: %v, want InvalidSignatureException", err)
+	}
+	if _, err := sdkClient(t, srv.URL, testKeyID, other).DescribeSecret(context.Background(), "app/db"); err != nil {
+		t.Fatalf("signed with the new secret: %v", err)
+	}
+}

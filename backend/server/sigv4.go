@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/secretary-sh/secretary/backend"
@@ -20,8 +21,42 @@ import (
 // AccessKeys looks up the secret of an access key. An error matching
 // backend.ErrResourceNotFound means the key does not exist; any other error
 // is a failure of the key store and is reported as an internal error.
+//
+// A key store may answer SecretKey from memory only if a deleted key is
+// still refused at once: the backend then confirms the key in each
+// operation (backend.AccessKeyCheck), and the key store has a method
+// ConfirmAccessKey(ctx, id) error, which reads the store, for requests no
+// operation confirmed: the server then puts the check in every
+// operation's context, so the key store must be the backend's own. A key
+// store without the method is trusted to read the store on every
+// SecretKey.
 type AccessKeys interface {
 	SecretKey(ctx context.Context, accessKeyID string) (secret []byte, err error)
+}
+
+// keyConfirmer is the optional method of AccessKeys described above.
+type keyConfirmer interface {
+	ConfirmAccessKey(ctx context.Context, accessKeyID string) error
+}
+
+// confirms reports whether the key store answers from memory, and so
+// wants each operation to confirm the key (backend.AccessKeyCheck).
+func (v *verifier) confirms() bool {
+	_, ok := v.keys.(keyConfirmer)
+	return ok
+}
+
+// confirm checks with the key store that the key still exists. Errors
+// are *authError, or plain errors for key-store failures.
+func (v *verifier) confirm(ctx context.Context, id string) error {
+	err := v.keys.(keyConfirmer).ConfirmAccessKey(ctx, id)
+	if errors.Is(err, backend.ErrResourceNotFound) {
+		return authFail(id, "access key deleted", &backend.Error{Code: backend.CodeUnrecognizedClient, Message: msgUnknownKey})
+	}
+	if err != nil {
+		return fmt.Errorf("look up access key: %w", err)
+	}
+	return nil
 }
 
 const (
@@ -102,7 +137,48 @@ type verifier struct {
 	keys AccessKeys
 	now  func() time.Time
 	// region is the only region a credential scope may name: the store's.
-	region string
+	region  string
+	derived signingKeys
+}
+
+// signingKeys remembers the signing key derived for each access key and
+// credential scope: deriving it takes four HMACs, and it changes only
+// with the day or the key's secret. An entry is used only for the secret
+// it was derived from (compared by digest).
+type signingKeys struct {
+	mu   sync.Mutex
+	keys map[signingScope]derivedKey
+}
+
+type signingScope struct{ id, date, region, service string }
+
+type derivedKey struct {
+	secretSum [sha256.Size]byte
+	key       []byte
+}
+
+// maxSigningKeys bounds the cache; past it, it starts over (yesterday's
+// scopes are never used again).
+const maxSigningKeys = 1024
+
+func (c *signingKeys) get(h *authHeader, secret []byte) []byte {
+	scope := signingScope{h.accessKeyID, h.date, h.region, h.service}
+	sum := sha256.Sum256(secret)
+	c.mu.Lock()
+	e, ok := c.keys[scope]
+	c.mu.Unlock()
+	if ok && e.secretSum == sum {
+		return e.key
+	}
+	key := signingKey(secret, h.date, h.region, h.service)
+	c.mu.Lock()
+	if c.keys == nil || len(c.keys) >= maxSigningKeys {
+		// Not wiped: a request may be checking against one right now.
+		c.keys = map[signingScope]derivedKey{}
+	}
+	c.keys[scope] = derivedKey{secretSum: sum, key: key}
+	c.mu.Unlock()
+	return key
 }
 
 // authError is a failed authentication: the exception the client gets,
@@ -244,7 +320,7 @@ func (v *verifier) checkSignature(r *http.Request, body []byte, p *pendingAuth) 
 	creqSum := sha256.Sum256([]byte(creq))
 	scope := h.date + "/" + h.region + "/" + h.service + "/" + h.terminator
 	stringToSign := sigAlgorithm + "\n" + p.amzDate + "\n" + scope + "\n" + hex.EncodeToString(creqSum[:])
-	key := signingKey(p.secret, h.date, h.region, h.service)
+	key := v.derived.get(h, p.secret)
 	want := hex.EncodeToString(hmacSHA256(key, []byte(stringToSign)))
 	if !hmac.Equal([]byte(want), []byte(strings.ToLower(h.signature))) {
 		return authFail(h.accessKeyID, "signature mismatch", &backend.Error{Code: backend.CodeInvalidSignature, Message: msgBadSignature})

@@ -278,15 +278,23 @@ func TestServeThroughTheSDK(t *testing.T) {
 		t.Fatalf("unknown key: %d %q", r.code, r.stderr)
 	}
 
-	// A key deleted by another process is refused by the running server.
+	// A key deleted by another process is refused by the running server,
+	// which had its secret in memory, on the next request.
 	k2 := createKey(t, e, "temporary")
 	sdk2 := sdkClient(t, srv.endpoint, k2.id, k2.secret)
-	if r := sdk2("list-secrets"); r.code != 0 {
-		t.Fatalf("second key: %d %s", r.code, r.stderr)
+	for range 2 {
+		if r := sdk2("get-secret-value", "--secret-id", "app/db"); r.code != 0 {
+			t.Fatalf("second key: %d %s", r.code, r.stderr)
+		}
 	}
 	if r := e.run("", "access-key", "delete", "--access-key-id", k2.id); r.code != 0 || r.stdout != "" {
 		t.Fatalf("access-key delete: %d %q %q", r.code, r.stdout, r.stderr)
 	}
+	if r := sdk2("get-secret-value", "--secret-id", "app/db"); r.code != 254 || strings.Contains(r.stdout, value) ||
+		r.stderr != "\nAn error occurred (UnrecognizedClientException) when calling the GetSecretValue operation: "+msgUnknownKey+"\n" {
+		t.Fatalf("deleted key: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	srv.waitFor("key=" + k2.id + " reason=\"access key deleted\"")
 	if r := sdk2("list-secrets"); r.code != 254 || !strings.Contains(r.stderr, "(UnrecognizedClientException)") {
 		t.Fatalf("deleted key: %d %q", r.code, r.stderr)
 	}
