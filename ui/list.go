@@ -124,6 +124,8 @@ type listPage struct {
 	// filtering then only selects, it never sorts.
 	orders [sortKeys][]int32
 	gen    uint64
+	// seed is the first page, read before the first frame (see takeSeed).
+	seed *listSeed
 	// keep is the secret the cursor stays on across refreshes and filters.
 	keep    string
 	spinner spinner.Model
@@ -187,10 +189,9 @@ func (l *listPage) load(refresh bool) tea.Cmd {
 	if name, ok := l.selected(); ok {
 		l.keep = name
 	}
-	in := &backend.ListSecretsInput{
-		IncludePlannedDeletion: true,
-		SortBy:                 backend.SortByName,
-		SortOrder:              backend.SortAsc,
+	in := listInput()
+	if !refresh && l.takeSeed(in) {
+		return l.onBatch(listBatchMsg{id: id, done: true})
 	}
 	var first tea.Cmd
 	if s, ok := l.c.backend.(backend.Streamer); ok {

@@ -82,6 +82,8 @@ type options struct {
 	animate bool
 	// getenv finds the AWS shared files (os.Getenv when nil).
 	getenv func(string) string
+	// seed is the list's first page, read before the first frame.
+	seed *listSeed
 }
 
 func newModel(ctx context.Context, cfg *Config, r *lipgloss.Renderer, st theme.Styles, o options) *model {
@@ -125,7 +127,9 @@ func newModel(ctx context.Context, cfg *Config, r *lipgloss.Renderer, st theme.S
 	m := &model{c: c, help: h, clip: o.clip, status: statusBar{c: c}, reopen: cfg.ReopenAWS, getenv: o.getenv,
 		contexts: cfg.Contexts, context: cfg.Context, switchContext: cfg.SwitchContext}
 	if cfg.Backend != nil {
-		m.pages = []page{newListPage(c)}
+		l := newListPage(c)
+		l.seed = o.seed
+		m.pages = []page{l}
 	} else {
 		m.pages = []page{newUnlockPage(c, cfg)}
 	}

@@ -89,8 +89,14 @@ func Run(ctx context.Context, cfg Config) error {
 		return fmt.Errorf("console: %w", err)
 	}
 	clip := clipboard.New(clipboard.WithTimeout(cfg.ClipboardClear))
-	m := newModel(ctx, &cfg, r, st, options{clip: clip, animate: true})
-	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx), tea.WithOutput(os.Stdout))
+	// The first frame shows the first page of secrets, not an empty list
+	// that says "loading": an embedded store reads it in milliseconds.
+	seed := fetchFirstPage(ctx, cfg.Backend)
+	m := newModel(ctx, &cfg, r, st, options{clip: clip, animate: true, seed: seed})
+	// 120 frames a second, Bubble Tea's most: a frame waits for the
+	// renderer's next tick, and at the default 60 that alone could eat a
+	// whole 16 ms keystroke budget.
+	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx), tea.WithOutput(os.Stdout), tea.WithFPS(120))
 	if _, err := p.Run(); err != nil && ctx.Err() == nil {
 		return fmt.Errorf("console: %w", err)
 	}

@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -119,6 +120,10 @@ const keyQuiet = 150 * time.Millisecond
 // nothing and is not recorded.
 func press(c *ptyConsole, key string, into *latencies) {
 	c.tb.Helper()
+	// Keys come at random moments of the renderer's frame, as typing does;
+	// sent a fixed time after the last frame they would all land at the
+	// same point of it and measure that point only.
+	time.Sleep(time.Duration(rand.Int64N(int64(20 * time.Millisecond))))
 	from := c.mark()
 	at := c.send(key)
 	last, n := c.settle(from, keyQuiet, 10*time.Second)
