@@ -504,6 +504,7 @@ func (l *listPage) onBatch(msg listBatchMsg) tea.Cmd {
 			l.cancelLoad = nil
 		}
 	}
+	l.c.memory.fit(len(l.rows)+len(l.pending), msg.rows)
 	var cmds []tea.Cmd
 	if msg.done && len(l.rows) >= bigListing {
 		// Once the first view of the whole listing is drawn.

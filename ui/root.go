@@ -84,6 +84,8 @@ type options struct {
 	getenv func(string) string
 	// seed is the list's first page, read before the first frame.
 	seed *listSeed
+	// limitMemory sets the runtime's soft memory limit (see listMemory).
+	limitMemory func(int64) int64
 }
 
 func newModel(ctx context.Context, cfg *Config, r *lipgloss.Renderer, st theme.Styles, o options) *model {
@@ -110,6 +112,7 @@ func newModel(ctx context.Context, cfg *Config, r *lipgloss.Renderer, st theme.S
 		version:  cfg.Version,
 		tick:     o.tick,
 		animate:  o.animate,
+		memory:   &listMemory{limit: o.limitMemory},
 	}
 	if cfg.Backend != nil {
 		c.info = cfg.Backend.Info()

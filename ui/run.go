@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -92,7 +93,11 @@ func Run(ctx context.Context, cfg Config) error {
 	// The first frame shows the first page of secrets, not an empty list
 	// that says "loading": an embedded store reads it in milliseconds.
 	seed := fetchFirstPage(ctx, cfg.Backend)
-	m := newModel(ctx, &cfg, r, st, options{clip: clip, animate: true, seed: seed})
+	opts := options{clip: clip, animate: true, seed: seed}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		opts.limitMemory = debug.SetMemoryLimit
+	}
+	m := newModel(ctx, &cfg, r, st, opts)
 	// 120 frames a second, Bubble Tea's most: a frame waits for the
 	// renderer's next tick, and at the default 60 that alone could eat a
 	// whole 16 ms keystroke budget.

@@ -92,6 +92,15 @@ func (l *latencies) quantile(q float64) float64 {
 	return float64(s[i].Microseconds()) / 1000
 }
 
+// ms lists the times in milliseconds, in the order the keys were sent.
+func (l *latencies) ms() []float64 {
+	out := make([]float64, len(l.times))
+	for i, t := range l.times {
+		out[i] = float64(t.Microseconds()) / 1000
+	}
+	return out
+}
+
 func (l *latencies) meanBytes() float64 {
 	if len(l.bytes) == 0 {
 		return 0
@@ -211,6 +220,7 @@ func BenchmarkConsoleLatency(b *testing.B) {
 				c.settle(c.mark(), 100*time.Millisecond, 10*time.Second)
 			}
 			b.StopTimer()
+			b.Logf("filter keystrokes, ms: %v", filter.ms())
 			b.ReportMetric(float64(first.Milliseconds())/float64(b.N), "ms-first-rows")
 			b.ReportMetric(float64(full.Milliseconds())/float64(b.N), "ms-listed")
 			b.ReportMetric(filter.quantile(0.5), "ms-filter-p50")
