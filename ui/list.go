@@ -124,6 +124,8 @@ type listPage struct {
 	// filtering then only selects, it never sorts.
 	orders [sortKeys][]int32
 	gen    uint64
+	// recent holds the views of the last queries, for erasing.
+	recent recentViews
 	// seed is the first page, read before the first frame (see takeSeed).
 	seed *listSeed
 	// keep is the secret the cursor stays on across refreshes and filters.
@@ -329,12 +331,18 @@ func (l *listPage) recompute() tea.Cmd {
 		from = l.view
 	}
 	order := l.orders[key]
+	vk, recent := viewKey{gen: gen, sortKey: key, reverse: rev, deleted: del}, &l.recent
+	if v, ok := recent.get(vk, q); ok && order != nil {
+		// Erasing back to a query typed a moment ago: its view is known.
+		return l.onView(listViewMsg{id: id, view: v, rows: rows, query: q, order: order, key: key, gen: gen})
+	}
 	return func() tea.Msg {
 		if order == nil {
 			order = sortedOrder(rows, key)
 		}
-		return listViewMsg{id: id, view: view(rows, from, order, parseQuery(q), rev, del), rows: rows, query: q,
-			order: order, key: key, gen: gen}
+		v := viewParallel(rows, from, order, parseQuery(q), rev, del)
+		recent.put(vk, q, v, len(rows))
+		return listViewMsg{id: id, view: v, rows: rows, query: q, order: order, key: key, gen: gen}
 	}
 }
 

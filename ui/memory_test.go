@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 	"unsafe"
 
@@ -42,4 +43,59 @@ func TestListMemoryFollowsTheRows(t *testing.T) {
 	}
 	var none *listMemory
 	none.fit(10, b) // tests and GOMEMLIMIT: nothing to set, no panic
+}
+
+// TestViewParallelIsView: splitting the search over two goroutines gives
+// the view a single pass gives, in order, reversed or narrowed.
+func TestViewParallelIsView(t *testing.T) {
+	ms := benchMetadata(parallelRows + 1234)
+	rows := newRows(ms)
+	order := sortedOrder(rows, sortChanged)
+	for _, qs := range []string{"", "pay", "prod db", "!prod", "tag-value:pay", "zzz-nothing"} {
+		q := parseQuery(qs)
+		for _, rev := range []bool{false, true} {
+			for _, del := range []bool{false, true} {
+				want := view(rows, nil, order, q, rev, del)
+				if got := viewParallel(rows, nil, order, q, rev, del); !slices.Equal(got, want) {
+					t.Fatalf("%q reverse %v deleted %v: %d rows, want %d (or another order)", qs, rev, del, len(got), len(want))
+				}
+				all := view(rows, nil, order, parseQuery(""), rev, del)
+				if len(all) < parallelRows {
+					continue
+				}
+				want = view(rows, all, order, q, rev, del)
+				if got := viewParallel(rows, all, order, q, rev, del); !slices.Equal(got, want) {
+					t.Fatalf("narrowed %q reverse %v deleted %v: %d rows, want %d", qs, rev, del, len(got), len(want))
+				}
+			}
+		}
+	}
+}
+
+// TestErasingShowsTheEarlierView: erasing a character shows the view the
+// shorter query had, at once (no command to wait for), and equal to a
+// fresh search; once the rows change, no old view is served.
+func TestErasingShowsTheEarlierView(t *testing.T) {
+	h, _ := fixture(t, false, 120, 40)
+	l := h.list()
+	h.press("/")
+	h.typeText("pay")
+	pay := slices.Clone(h.listNames())
+	h.typeText("m")
+	if cmd := l.updateFilter(keyMsg("backspace")); l.viewBusy {
+		t.Fatalf("erasing back to a known query waits for a search (cmd %v)", cmd != nil)
+	}
+	if got := h.listNames(); !slices.Equal(got, pay) || len(got) == 0 {
+		t.Fatalf("after erasing: %v, want %v", got, pay)
+	}
+	// New rows: the remembered views are of the old ones.
+	l.newGen()
+	h.typeText("m")
+	h.run(l.updateFilter(keyMsg("backspace")))
+	if !slices.Equal(h.listNames(), pay) {
+		t.Fatalf("after new rows: %v, want %v", h.listNames(), pay)
+	}
+	if _, ok := l.recent.get(viewKey{gen: l.gen - 1, sortKey: l.sortKey}, "pay"); ok {
+		t.Error("a view of rows since replaced is still served")
+	}
 }
