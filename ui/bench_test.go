@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -280,7 +281,8 @@ func TestRSSChild(t *testing.T) {
 	}
 	defer s.Close()
 	r, st := asciiStyles(t)
-	m := newModel(context.Background(), &Config{Backend: s}, r, st, options{animate: true})
+	// The heap limit as Run sets it: this process is the console's.
+	m := newModel(context.Background(), &Config{Backend: s}, r, st, options{animate: true, limitMemory: debug.SetMemoryLimit})
 	loaded := make(chan int, 1)
 	signalled := false
 	// The filter runs on the program's goroutine, so it may look at the

@@ -211,6 +211,29 @@ func (c *ptyConsole) peakRSS() int64 {
 	return 0
 }
 
+// cpu is the CPU time the console has used so far, user and system, as
+// the kernel counts it (in clock ticks of 10 ms: sum many keys).
+func (c *ptyConsole) cpu() time.Duration {
+	c.tb.Helper()
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", c.cmd.Process.Pid))
+	if err != nil {
+		c.tb.Fatalf("read the console's stat: %v", err)
+	}
+	// The command name, in parentheses, may hold spaces: count fields
+	// after its closing one. utime and stime are fields 14 and 15.
+	i := bytes.LastIndexByte(stat, ')')
+	f := bytes.Fields(stat[i+1:])
+	var ut, st int64
+	if _, err := fmt.Sscan(string(f[11])+" "+string(f[12]), &ut, &st); err != nil {
+		c.tb.Fatalf("parse the console's stat: %v", err)
+	}
+	return time.Duration(ut+st) * (time.Second / clockTicks)
+}
+
+// clockTicks is USER_HZ, the unit of /proc/PID/stat's times: 100 on
+// Linux everywhere it runs.
+const clockTicks = 100
+
 func tail(b []byte, n int) []byte {
 	if len(b) > n {
 		return b[len(b)-n:]
