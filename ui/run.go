@@ -78,7 +78,19 @@ func Run(ctx context.Context, cfg Config) error {
 	// for seconds where nobody answers (some multiplexers, slow links),
 	// and the first frame must not wait: take COLORFGBG's word when the
 	// terminal sets it, else assume dark (--theme light is there).
-	r.SetHasDarkBackground(darkBackground(os.Getenv("COLORFGBG")))
+	dark := darkBackground(os.Getenv("COLORFGBG"))
+	r.SetHasDarkBackground(dark)
+	// Components that draw with Lip Gloss's default renderer (the text
+	// editor's line numbers and cursor line) pick light or dark colours
+	// by it: the same answer, never a query (see ui/termquiet), and the
+	// operator's --theme first.
+	switch cfg.Theme {
+	case theme.Light:
+		dark = false
+	case theme.Dark:
+		dark = true
+	}
+	lipgloss.SetHasDarkBackground(dark)
 	if os.Getenv("NO_COLOR") != "" {
 		// NO_COLOR asks for no colour, not for no attributes: keep bold
 		// and reverse video (termenv would drop them) and draw in mono.
