@@ -11,6 +11,7 @@ import (
 
 	"github.com/secretary-sh/secretary/ui/cli"
 	"github.com/secretary-sh/secretary/ui/scratch"
+	"github.com/secretary-sh/secretary/ui/termquiet"
 )
 
 // Set at link time: -ldflags "-X main.version=… -X main.commit=… -X main.date=…".
@@ -21,6 +22,8 @@ var (
 )
 
 func main() {
+	// Packages have initialised without asking the terminal anything.
+	termquiet.Restore()
 	// A hang-up (the SSH link dropped) ends secretary as Ctrl-C and SIGTERM
 	// do, through the context, instead of killing it on the spot with the
 	// file $EDITOR edits still on disk.

@@ -106,7 +106,9 @@ type Auditor interface {
 // Streamer is implemented by backends that can list every secret faster than
 // page by page (the embedded store). fn is called with successive batches in
 // the order the input asks for; returning an error stops the listing.
-// MaxResults and NextToken in the input are ignored.
+// MaxResults is ignored. NextToken, when set, is a ListSecrets NextToken for
+// the same sort and filters: the listing goes on after the page it ended,
+// so a caller that showed a first page at once streams only the rest.
 type Streamer interface {
 	StreamSecrets(ctx context.Context, in *ListSecretsInput, fn func([]SecretMetadata) error) error
 }

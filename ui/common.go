@@ -39,6 +39,8 @@ type common struct {
 	version string
 	// contexts says the configuration file has contexts to switch to.
 	contexts bool
+	// memory keeps the heap near what the list holds.
+	memory *listMemory
 }
 
 // nextID returns a fresh request id.

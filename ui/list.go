@@ -162,6 +162,10 @@ type listPage struct {
 	// filtering then only selects, it never sorts.
 	orders [sortKeys][]int32
 	gen    uint64
+	// recent holds the views of the last queries, for erasing.
+	recent recentViews
+	// seed is the first page, read before the first frame (see takeSeed).
+	seed *listSeed
 	// keep is the secret the cursor stays on across refreshes and filters.
 	keep    string
 	spinner spinner.Model
@@ -229,10 +233,9 @@ func (l *listPage) load(refresh bool) tea.Cmd {
 	if name, ok := l.selected(); ok {
 		l.keep = name
 	}
-	in := &backend.ListSecretsInput{
-		IncludePlannedDeletion: true,
-		SortBy:                 backend.SortByName,
-		SortOrder:              backend.SortAsc,
+	in := listInput()
+	if !refresh && l.takeSeed(in) {
+		return l.onBatch(listBatchMsg{id: id, done: true})
 	}
 	var first tea.Cmd
 	if s, ok := l.c.backend.(backend.Streamer); ok {
@@ -387,11 +390,7 @@ func (l *listPage) recompute() tea.Cmd {
 		from = l.view
 	}
 	order := l.orders[shape.key]
-	return func() tea.Msg {
-		if order == nil {
-			order = sortedOrder(rows, shape.key)
-		}
-		v := view(rows, from, order, q, shape.rev, shape.del, now, shape.pin)
+	finish := func(v []int32) listViewMsg {
 		msg := listViewMsg{id: id, view: v, rows: rows,
 			query: text, parsed: q, shape: shape, order: order, key: shape.key, gen: gen}
 		if len(v) == 0 {
@@ -399,6 +398,19 @@ func (l *listPage) recompute() tea.Cmd {
 		}
 		msg.nameW, msg.descW = contentWidths(rows, v)
 		return msg
+	}
+	vk, recent := viewKey{gen: gen, shape: shape}, &l.recent
+	if v, ok := recent.get(vk, text); ok && order != nil {
+		// Erasing back to a query typed a moment ago: its view is known.
+		return l.onView(finish(v))
+	}
+	return func() tea.Msg {
+		if order == nil {
+			order = sortedOrder(rows, shape.key)
+		}
+		v := viewParallel(rows, from, order, q, shape.rev, shape.del, now, shape.pin)
+		recent.put(vk, text, v, len(rows))
+		return finish(v)
 	}
 }
 
@@ -586,6 +598,7 @@ func (l *listPage) onBatch(msg listBatchMsg) tea.Cmd {
 			l.cancelLoad = nil
 		}
 	}
+	l.c.memory.fit(len(l.rows)+len(l.pending), msg.rows)
 	var cmds []tea.Cmd
 	if msg.done && len(l.rows) >= bigListing {
 		// Once the first view of the whole listing is drawn.

@@ -86,6 +86,10 @@ type options struct {
 	animate bool
 	// getenv finds the AWS shared files (os.Getenv when nil).
 	getenv func(string) string
+	// seed is the list's first page, read before the first frame.
+	seed *listSeed
+	// limitMemory sets the runtime's soft memory limit (see listMemory).
+	limitMemory func(int64) int64
 }
 
 func newModel(ctx context.Context, cfg *Config, r *lipgloss.Renderer, st theme.Styles, o options) *model {
@@ -112,6 +116,7 @@ func newModel(ctx context.Context, cfg *Config, r *lipgloss.Renderer, st theme.S
 		version:  cfg.Version,
 		tick:     o.tick,
 		animate:  o.animate,
+		memory:   &listMemory{limit: o.limitMemory},
 	}
 	if cfg.Backend != nil {
 		c.info = cfg.Backend.Info()
@@ -129,7 +134,9 @@ func newModel(ctx context.Context, cfg *Config, r *lipgloss.Renderer, st theme.S
 	m := &model{c: c, help: h, clip: o.clip, status: statusBar{c: c}, reopen: cfg.ReopenAWS, getenv: o.getenv,
 		contexts: cfg.Contexts, context: cfg.Context, switchContext: cfg.SwitchContext, openStore: cfg.OpenStore}
 	if cfg.Backend != nil {
-		m.pages = []page{newListPage(c)}
+		l := newListPage(c)
+		l.seed = o.seed
+		m.pages = []page{l}
 	} else {
 		m.pages = []page{newUnlockPage(c, cfg)}
 	}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/secretary-sh/secretary/backend"
 )
@@ -49,18 +50,17 @@ func packTags(tags []backend.Tag) string {
 	if len(tags) == 0 {
 		return ""
 	}
-	n := 0
-	for _, t := range tags {
-		n += 2*binary.MaxVarintLen64 + len(t.Key) + len(t.Value)
-	}
-	b := make([]byte, 0, n)
+	return string(appendPackedTags(nil, tags))
+}
+
+func appendPackedTags(b []byte, tags []backend.Tag) []byte {
 	for _, t := range tags {
 		b = binary.AppendUvarint(b, uint64(len(t.Key)))
 		b = append(b, t.Key...)
 		b = binary.AppendUvarint(b, uint64(len(t.Value)))
 		b = append(b, t.Value...)
 	}
-	return string(b)
+	return b
 }
 
 // unpackTags appends the tags packed in s to dst. Keys and values are
@@ -96,67 +96,144 @@ func unpackTags(s string, dst []backend.Tag) []backend.Tag {
 }
 
 func newRow(m *backend.SecretMetadata) row {
-	r := row{
-		name:     m.Name,
-		desc:     m.Description,
-		tags:     packTags(m.Tags),
-		created:  unix(m.CreatedDate),
-		changed:  unix(m.LastChangedDate),
-		accessed: unix(m.LastAccessedDate),
-		next:     unix(m.NextRotationDate),
-		deleted:  m.Deleted(),
-		rotation: m.RotationEnabled,
-		versions: int32(len(m.VersionIdsToStages)),
+	return newRows([]backend.SecretMetadata{*m})[0]
+}
+
+// span is where one of a row's strings lies in its batch's text.
+type span struct{ from, to int }
+
+// rowSpans are a row's strings in its batch's text.
+type rowSpans struct{ hay, name, desc, tags, custom span }
+
+// newRows makes the rows of one batch of secrets. Every string of the
+// batch (names, descriptions, packed tags, labels and the lowercased
+// haystacks) lives in one allocation: at 300,000 secrets a string each
+// cost a million small objects, their size-class rounding and the copies
+// of the store's strings they kept alive. The haystacks come first, one
+// after the other, so a filter reads memory in order; a name or
+// description already in lower case is not stored twice but points into
+// its haystack.
+func newRows(ms []backend.SecretMetadata) []row {
+	rs := make([]row, len(ms))
+	sp := make([]rowSpans, len(ms))
+	customs := make([]string, len(ms))
+	size := 0
+	for i := range ms {
+		m := &ms[i]
+		customs[i] = customLabels(m)
+		size += 2*(len(m.Name)+len(m.Description)) + 2 + len(customs[i])
+		for _, t := range m.Tags {
+			size += 2*(len(t.Key)+len(t.Value)) + 2 + 2*binary.MaxVarintLen64
+		}
 	}
-	if r.deleted {
-		// AWS does not report the deletion date. An estimate (the deleted
-		// date plus the longest window) could promise an operator days
-		// that a 7-day window does not give: unknown is shown as unknown.
-		r.deleting = unix(m.DeletionDate)
+	buf := make([]byte, 0, size)
+	for i := range ms {
+		m := &ms[i]
+		from := len(buf)
+		buf = appendLower(buf, m.Name)
+		buf = append(buf, '\n')
+		buf = appendLower(buf, m.Description)
+		for _, t := range m.Tags {
+			buf = append(buf, '\n')
+			buf = appendLower(buf, t.Key)
+			buf = append(buf, '=')
+			buf = appendLower(buf, t.Value)
+		}
+		sp[i].hay = span{from, len(buf)}
 	}
+	// own returns the span of s: inside the haystack at off when it
+	// holds s as it is, else a copy appended to buf.
+	own := func(s string, off int) span {
+		if off+len(s) <= len(buf) && string(buf[off:off+len(s)]) == s {
+			return span{off, off + len(s)}
+		}
+		from := len(buf)
+		buf = append(buf, s...)
+		return span{from, len(buf)}
+	}
+	for i := range ms {
+		m := &ms[i]
+		h := sp[i].hay.from
+		sp[i].name = own(m.Name, h)
+		sp[i].desc = own(m.Description, h+len(m.Name)+1)
+		from := len(buf)
+		buf = appendPackedTags(buf, m.Tags)
+		sp[i].tags = span{from, len(buf)}
+		from = len(buf)
+		buf = append(buf, customs[i]...)
+		sp[i].custom = span{from, len(buf)}
+	}
+	text := string(buf)
+	at := func(s span) string { return text[s.from:s.to] }
+	for i := range ms {
+		m := &ms[i]
+		r := &rs[i]
+		*r = row{
+			name:     at(sp[i].name),
+			desc:     at(sp[i].desc),
+			hay:      at(sp[i].hay),
+			tags:     at(sp[i].tags),
+			custom:   at(sp[i].custom),
+			created:  unix(m.CreatedDate),
+			changed:  unix(m.LastChangedDate),
+			accessed: unix(m.LastAccessedDate),
+			next:     unix(m.NextRotationDate),
+			deleted:  m.Deleted(),
+			rotation: m.RotationEnabled,
+			versions: int32(len(m.VersionIdsToStages)),
+		}
+		if r.deleted {
+			// AWS does not report the deletion date. An estimate (the
+			// deleted date plus the longest window) could promise an
+			// operator days that a 7-day window does not give: unknown is
+			// shown as unknown.
+			r.deleting = unix(m.DeletionDate)
+		}
+		for _, stages := range m.VersionIdsToStages {
+			if slices.Contains(stages, backend.StagePending) && !slices.Contains(stages, backend.StageCurrent) {
+				r.pending = true
+			}
+		}
+	}
+	return rs
+}
+
+// customLabels joins, sorted, the staging labels other than AWSCURRENT,
+// AWSPREVIOUS and AWSPENDING.
+func customLabels(m *backend.SecretMetadata) string {
 	var custom []string
 	for _, stages := range m.VersionIdsToStages {
-		cur, pend := false, false
 		for _, s := range stages {
 			switch s {
-			case backend.StageCurrent:
-				cur = true
-			case backend.StagePending:
-				pend = true
-			case backend.StagePrevious:
+			case backend.StageCurrent, backend.StagePending, backend.StagePrevious:
 			default:
 				custom = append(custom, s)
 			}
 		}
-		if pend && !cur {
-			r.pending = true
-		}
 	}
-	if len(custom) > 0 {
-		sort.Strings(custom)
-		r.custom = strings.Join(custom, ",")
+	if len(custom) == 0 {
+		return ""
 	}
-	var b strings.Builder
-	b.Grow(len(m.Name) + len(m.Description) + 2)
-	b.WriteString(strings.ToLower(m.Name))
-	b.WriteByte('\n')
-	b.WriteString(strings.ToLower(m.Description))
-	for _, t := range m.Tags {
-		b.WriteByte('\n')
-		b.WriteString(strings.ToLower(t.Key))
-		b.WriteByte('=')
-		b.WriteString(strings.ToLower(t.Value))
-	}
-	r.hay = b.String()
-	return r
+	sort.Strings(custom)
+	return strings.Join(custom, ",")
 }
 
-func newRows(ms []backend.SecretMetadata) []row {
-	rs := make([]row, len(ms))
-	for i := range ms {
-		rs[i] = newRow(&ms[i])
+// appendLower appends s in lower case, as strings.ToLower has it.
+func appendLower(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return append(b, strings.ToLower(s)...)
+		}
 	}
-	return rs
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return b
 }
 
 // Sort keys of the list, in the order the sort key cycles through them.

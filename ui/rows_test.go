@@ -1,9 +1,11 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/secretary-sh/secretary/backend"
 	"github.com/secretary-sh/secretary/ui/escaped"
@@ -56,5 +58,42 @@ func TestDeletionDateIsKnownOrSaidUnknown(t *testing.T) {
 		if cells[4].String() != tc.want {
 			t.Errorf("deletion %v: cell %q, want %q", tc.deletion, cells[4], tc.want)
 		}
+	}
+}
+
+// TestNewRowsShareOneText: the rows of a batch keep every string exactly
+// (case, non-ASCII, tags with any bytes), whether or not it shares its
+// haystack's bytes.
+func TestNewRowsShareOneText(t *testing.T) {
+	ms := []backend.SecretMetadata{
+		{Name: "prod/db", Description: "lower case", Tags: []backend.Tag{{Key: "env", Value: "prod"}}},
+		{Name: "Prod/API", Description: "Mixed Case", Tags: []backend.Tag{{Key: "Team", Value: "Pay\x00ments"}, {Key: "", Value: ""}}},
+		{Name: "straße/ÄPFEL", Description: "ünïcode ÖL", VersionIdsToStages: map[string][]string{
+			"a": {backend.StageCurrent, "zeta"}, "b": {backend.StagePending, "alpha"}}},
+		{Name: "x"},
+	}
+	rs := newRows(ms)
+	for i, m := range ms {
+		r := rs[i]
+		if r.name != m.Name || r.desc != m.Description {
+			t.Errorf("row %d: name %q desc %q, want %q %q", i, r.name, r.desc, m.Name, m.Description)
+		}
+		if got := unpackTags(r.tags, nil); !slices.Equal(got, m.Tags) && !(len(got) == 0 && len(m.Tags) == 0) {
+			t.Errorf("row %d: tags %q, want %q", i, got, m.Tags)
+		}
+		want := strings.ToLower(m.Name) + "\n" + strings.ToLower(m.Description)
+		for _, tg := range m.Tags {
+			want += "\n" + strings.ToLower(tg.Key) + "=" + strings.ToLower(tg.Value)
+		}
+		if r.hay != want {
+			t.Errorf("row %d: haystack %q, want %q", i, r.hay, want)
+		}
+	}
+	if rs[2].custom != "alpha,zeta" || !rs[2].pending {
+		t.Errorf("labels %q pending %v, want alpha,zeta and pending", rs[2].custom, rs[2].pending)
+	}
+	// A name already in lower case is its haystack's first bytes.
+	if unsafe.StringData(rs[0].name) != unsafe.StringData(rs[0].hay) {
+		t.Error("a lower-case name is stored twice")
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -83,7 +84,19 @@ func Run(ctx context.Context, cfg Config) error {
 	// for seconds where nobody answers (some multiplexers, slow links),
 	// and the first frame must not wait: take COLORFGBG's word when the
 	// terminal sets it, else assume dark (--theme light is there).
-	r.SetHasDarkBackground(darkBackground(os.Getenv("COLORFGBG")))
+	dark := darkBackground(os.Getenv("COLORFGBG"))
+	r.SetHasDarkBackground(dark)
+	// Components that draw with Lip Gloss's default renderer (the text
+	// editor's line numbers and cursor line) pick light or dark colours
+	// by it: the same answer, never a query (see ui/termquiet), and the
+	// operator's --theme first.
+	switch cfg.Theme {
+	case theme.Light:
+		dark = false
+	case theme.Dark:
+		dark = true
+	}
+	lipgloss.SetHasDarkBackground(dark)
 	if os.Getenv("NO_COLOR") != "" {
 		// NO_COLOR asks for no colour, not for no attributes: keep bold
 		// and reverse video (termenv would drop them) and draw in mono.
@@ -95,8 +108,18 @@ func Run(ctx context.Context, cfg Config) error {
 		return fmt.Errorf("console: %w", err)
 	}
 	clip := clipboard.New(clipboard.WithTimeout(cfg.ClipboardClear))
-	m := newModel(ctx, &cfg, r, st, options{clip: clip, animate: true})
-	opts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithContext(ctx), tea.WithOutput(os.Stdout)}
+	// The first frame shows the first page of secrets, not an empty list
+	// that says "loading": an embedded store reads it in milliseconds.
+	seed := fetchFirstPage(ctx, cfg.Backend)
+	mopts := options{clip: clip, animate: true, seed: seed}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		mopts.limitMemory = debug.SetMemoryLimit
+	}
+	m := newModel(ctx, &cfg, r, st, mopts)
+	// 120 frames a second, Bubble Tea's most: a frame waits for the
+	// renderer's next tick, and at the default 60 that alone could eat a
+	// whole 16 ms keystroke budget.
+	opts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithContext(ctx), tea.WithOutput(os.Stdout), tea.WithFPS(120)}
 	if !cfg.NoMouse {
 		// Cell motion reports the wheel and clicks, not every move: no
 		// traffic while the pointer only passes over. The terminal's own

@@ -351,6 +351,32 @@ func TestStreamSecretsFollowsPagesOfOneHundred(t *testing.T) {
 	}
 }
 
+// TestStreamSecretsStartsAtNextToken: a stream given a NextToken goes on
+// from it, so a first page the console showed is not listed twice.
+func TestStreamSecretsStartsAtNextToken(t *testing.T) {
+	f, b := newFake(t, func(op string, n int, body map[string]any) (int, any) {
+		return 200, map[string]any{"SecretList": []map[string]any{{"Name": "s2", "ARN": "arn", "CreatedDate": 1700000000}}}
+	})
+	var names []string
+	err := b.StreamSecrets(context.Background(), &backend.ListSecretsInput{NextToken: "tok1"}, func(page []backend.SecretMetadata) error {
+		for _, m := range page {
+			names = append(names, m.Name)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(names, ",") != "s2" {
+		t.Errorf("names = %v", names)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.requests) != 1 || f.requests[0].body["NextToken"] != "tok1" {
+		t.Errorf("requests = %+v, want one with NextToken tok1", f.requests)
+	}
+}
+
 func TestQuotaErrorsAreNotRetried(t *testing.T) {
 	f, b := newFake(t, func(string, int, map[string]any) (int, any) {
 		return 400, apiError("LimitExceededException", "You can attach at most 20 staging labels to a version.")

@@ -84,7 +84,7 @@ func (b *Backend) ListSecrets(ctx context.Context, in *backend.ListSecretsInput)
 // largest page size, handing each page to fn as soon as it arrives so the
 // console shows the first rows while later pages load.
 func (b *Backend) StreamSecrets(ctx context.Context, in *backend.ListSecretsInput, fn func([]backend.SecretMetadata) error) error {
-	token := ""
+	token := in.NextToken
 	for {
 		out, err := b.client.ListSecrets(ctx, toSDKList(in, pageSize, token))
 		if err != nil {

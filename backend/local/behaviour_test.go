@@ -256,6 +256,23 @@ func TestListingOrderPagingAndStreaming(t *testing.T) {
 	if got := stream(in); !reflect.DeepEqual(got, prod) {
 		t.Fatalf("stream name-sorted prod/: %d names", len(got))
 	}
+	// A stream given a page's NextToken goes on after that page: the
+	// console shows the first page at once and streams only the rest.
+	first, err := s.ListSecrets(ctx, &in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rest := in
+	rest.NextToken = first.NextToken
+	var resumed []string
+	for _, m := range first.Secrets {
+		resumed = append(resumed, m.Name)
+	}
+	if resumed = append(resumed, stream(rest)...); !reflect.DeepEqual(resumed, prod) {
+		t.Fatalf("first page then stream: %d names, want %d", len(resumed), len(prod))
+	}
+	err = s.StreamSecrets(ctx, &backend.ListSecretsInput{NextToken: first.NextToken}, func([]backend.SecretMetadata) error { return nil })
+	wantCode(t, err, backend.CodeInvalidNextToken)
 	// A token from one ordering is refused by another.
 	out, err := s.ListSecrets(ctx, &backend.ListSecretsInput{MaxResults: 5})
 	if err != nil {

@@ -326,6 +326,14 @@ func (s *Store) StreamSecrets(ctx context.Context, in *backend.ListSecretsInput,
 		if err != nil {
 			return err
 		}
+		var tok *listToken
+		if in.NextToken != "" {
+			var t listToken
+			if err := decodeToken(in.NextToken, &t); err != nil || t.SortBy != p.sortBy || (t.Order == "desc") != p.desc {
+				return backend.Errorf(backend.CodeInvalidNextToken, "The NextToken value is invalid.")
+			}
+			tok = &t
+		}
 		conn, err := s.rdb.Conn(ctx)
 		if err != nil {
 			return internal(err)
@@ -336,7 +344,6 @@ func (s *Store) StreamSecrets(ctx context.Context, in *backend.ListSecretsInput,
 			return internal(err)
 		}
 		defer conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
-		var tok *listToken
 		for {
 			chunk, err := p.scanChunk(ctx, conn, tok, streamBatch)
 			if err != nil {
