@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -112,7 +113,7 @@ func copyText(s string, what escaped.Text) tea.Cmd {
 }
 
 // arnRegion is the region field of an ARN.
-var arnRegion = regexp.MustCompile(`^arn:[^:]+:secretsmanager:([^:]+):`)
+var arnRegion = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^arn:[^:]+:secretsmanager:([^:]+):`) })
 
 // consoleURL is the secret's page in the AWS console, in the secret's own
 // region (from its ARN, else the backend's).
@@ -120,7 +121,7 @@ func consoleURL(kind, arn, region, name string) (string, bool) {
 	if kind != "aws" {
 		return "", false
 	}
-	if m := arnRegion.FindStringSubmatch(arn); m != nil {
+	if m := arnRegion().FindStringSubmatch(arn); m != nil {
 		region = m[1]
 	}
 	if region == "" {
@@ -135,12 +136,12 @@ func consoleURL(kind, arn, region, name string) (string, bool) {
 }
 
 // safeWord is what a POSIX shell takes as one word without quotes.
-var safeWord = regexp.MustCompile(`^[A-Za-z0-9_./:@%+=,-]+$`)
+var safeWord = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_./:@%+=,-]+$`) })
 
 // shellWord quotes s for a POSIX shell when it needs it, so a copied
 // command runs as shown whatever the name holds.
 func shellWord(s string) string {
-	if safeWord.MatchString(s) {
+	if safeWord().MatchString(s) {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"

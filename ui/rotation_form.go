@@ -87,9 +87,15 @@ type rotationShapeMsg struct {
 	shape *valueShape
 }
 
-// dbEngines are the engine values of database credentials, whose password
+// dbEngine reports the engine values of database credentials, whose password
 // lives in the database as well as in the secret.
-var dbEngines = map[string]bool{"postgres": true, "mysql": true, "mariadb": true}
+func dbEngine(engine string) bool {
+	switch engine {
+	case "postgres", "mysql", "mariadb":
+		return true
+	}
+	return false
+}
 
 // readShape fetches the current value, keeps only its shape and wipes it.
 func (f *rotationForm) readShape() tea.Cmd {
@@ -142,7 +148,7 @@ func (f *rotationForm) checkShape() (rotField, string) {
 // the operator means: the password function on database credentials
 // changes the stored copy only.
 func (f *rotationForm) shapeNote() string {
-	if sh := f.shape; sh != nil && f.chosen() == "password" && dbEngines[sh.engine] {
+	if sh := f.shape; sh != nil && f.chosen() == "password" && dbEngine(sh.engine) {
 		return ("engine=" + line(sh.engine) + ": the password function changes only the stored copy, not the database user's password; a database rotator (exec: with a program that runs ALTER USER) changes both.").String()
 	}
 	return ""

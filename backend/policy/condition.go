@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -42,35 +43,37 @@ type operator struct {
 }
 
 // operators maps each base condition operator (lower case) to its meaning.
-var operators = map[string]operator{
-	"stringequals":              {famString, cmpEq, false},
-	"stringnotequals":           {famString, cmpEq, true},
-	"stringequalsignorecase":    {famStringIgnoreCase, cmpEq, false},
-	"stringnotequalsignorecase": {famStringIgnoreCase, cmpEq, true},
-	"stringlike":                {famStringLike, cmpEq, false},
-	"stringnotlike":             {famStringLike, cmpEq, true},
-	"numericequals":             {famNumeric, cmpEq, false},
-	"numericnotequals":          {famNumeric, cmpEq, true},
-	"numericlessthan":           {famNumeric, cmpLt, false},
-	"numericlessthanequals":     {famNumeric, cmpLe, false},
-	"numericgreaterthan":        {famNumeric, cmpGt, false},
-	"numericgreaterthanequals":  {famNumeric, cmpGe, false},
-	"dateequals":                {famDate, cmpEq, false},
-	"datenotequals":             {famDate, cmpEq, true},
-	"datelessthan":              {famDate, cmpLt, false},
-	"datelessthanequals":        {famDate, cmpLe, false},
-	"dategreaterthan":           {famDate, cmpGt, false},
-	"dategreaterthanequals":     {famDate, cmpGe, false},
-	"bool":                      {famBool, cmpEq, false},
-	"binaryequals":              {famBinary, cmpEq, false},
-	"ipaddress":                 {famIP, cmpEq, false},
-	"notipaddress":              {famIP, cmpEq, true},
-	"arnequals":                 {famARN, cmpEq, false},
-	"arnlike":                   {famARN, cmpEq, false},
-	"arnnotequals":              {famARN, cmpEq, true},
-	"arnnotlike":                {famARN, cmpEq, true},
-	"null":                      {famNull, cmpEq, false},
-}
+var operators = sync.OnceValue(func() map[string]operator {
+	return map[string]operator{
+		"stringequals":              {famString, cmpEq, false},
+		"stringnotequals":           {famString, cmpEq, true},
+		"stringequalsignorecase":    {famStringIgnoreCase, cmpEq, false},
+		"stringnotequalsignorecase": {famStringIgnoreCase, cmpEq, true},
+		"stringlike":                {famStringLike, cmpEq, false},
+		"stringnotlike":             {famStringLike, cmpEq, true},
+		"numericequals":             {famNumeric, cmpEq, false},
+		"numericnotequals":          {famNumeric, cmpEq, true},
+		"numericlessthan":           {famNumeric, cmpLt, false},
+		"numericlessthanequals":     {famNumeric, cmpLe, false},
+		"numericgreaterthan":        {famNumeric, cmpGt, false},
+		"numericgreaterthanequals":  {famNumeric, cmpGe, false},
+		"dateequals":                {famDate, cmpEq, false},
+		"datenotequals":             {famDate, cmpEq, true},
+		"datelessthan":              {famDate, cmpLt, false},
+		"datelessthanequals":        {famDate, cmpLe, false},
+		"dategreaterthan":           {famDate, cmpGt, false},
+		"dategreaterthanequals":     {famDate, cmpGe, false},
+		"bool":                      {famBool, cmpEq, false},
+		"binaryequals":              {famBinary, cmpEq, false},
+		"ipaddress":                 {famIP, cmpEq, false},
+		"notipaddress":              {famIP, cmpEq, true},
+		"arnequals":                 {famARN, cmpEq, false},
+		"arnlike":                   {famARN, cmpEq, false},
+		"arnnotequals":              {famARN, cmpEq, true},
+		"arnnotlike":                {famARN, cmpEq, true},
+		"null":                      {famNull, cmpEq, false},
+	}
+})
 
 type setOp int
 
@@ -138,7 +141,7 @@ func parseOperator(name string) (op operator, set setOp, ifExists, ok bool) {
 	if rest, found := strings.CutSuffix(n, "ifexists"); found && rest != "" {
 		ifExists, n = true, rest
 	}
-	op, ok = operators[n]
+	op, ok = operators()[n]
 	if ok && op.family == famNull && (ifExists || set != setNone) {
 		return op, set, ifExists, false
 	}

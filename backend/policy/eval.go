@@ -3,6 +3,7 @@ package policy
 import (
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // Principal is the caller a request is evaluated for.
@@ -337,24 +338,26 @@ func (d *Document) IsPublic() bool {
 
 // narrowingKeys are the condition keys that pin a statement to known
 // callers or networks; a positive condition on one makes "*" not public.
-var narrowingKeys = map[string]bool{
-	"aws:principalarn":      true,
-	"aws:principalaccount":  true,
-	"aws:principalorgid":    true,
-	"aws:principalorgpaths": true,
-	"aws:sourceaccount":     true,
-	"aws:sourcearn":         true,
-	"aws:sourceip":          true,
-	"aws:sourcevpc":         true,
-	"aws:sourcevpce":        true,
-	"aws:userid":            true,
-	"aws:username":          true,
-}
+var narrowingKeys = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{
+		"aws:principalarn":      true,
+		"aws:principalaccount":  true,
+		"aws:principalorgid":    true,
+		"aws:principalorgpaths": true,
+		"aws:sourceaccount":     true,
+		"aws:sourcearn":         true,
+		"aws:sourceip":          true,
+		"aws:sourcevpc":         true,
+		"aws:sourcevpce":        true,
+		"aws:userid":            true,
+		"aws:username":          true,
+	}
+})
 
 func (st *Statement) narrowed() bool {
 	for i := range st.Conditions {
 		c := &st.Conditions[i]
-		if !narrowingKeys[c.key] || c.op.negate || c.ifExists || c.op.family == famNull || c.set == setAllValues {
+		if !narrowingKeys()[c.key] || c.op.negate || c.ifExists || c.op.family == famNull || c.set == setAllValues {
 			continue
 		}
 		for _, v := range c.Values {

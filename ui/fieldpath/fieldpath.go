@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Step is one step of a path: a key of an object, or an index of an array
@@ -24,7 +25,7 @@ type Step struct {
 
 // plainKey is a key written after a dot; any other key is written as a
 // quoted JSON string in brackets.
-var plainKey = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
+var plainKey = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`) })
 
 // Format writes steps as a path: keys joined by dots, indices and unusual
 // keys in brackets.
@@ -34,7 +35,7 @@ func Format(steps []Step) string {
 		switch {
 		case s.IsIndex:
 			b.WriteString("[" + strconv.Itoa(s.Index) + "]")
-		case plainKey.MatchString(s.Key):
+		case plainKey().MatchString(s.Key):
 			if b.Len() > 0 {
 				b.WriteByte('.')
 			}
