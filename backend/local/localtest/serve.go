@@ -3,7 +3,6 @@ package localtest
 import (
 	"context"
 	"net/http"
-	"path/filepath"
 	"testing"
 
 	awssdk "github.com/aws/aws-sdk-go-v2/aws"
@@ -38,21 +37,6 @@ type Served struct {
 // Credentials is the static credentials provider for KeyID and SecretKey.
 func (s *Served) Credentials() awssdk.CredentialsProvider {
 	return credentials.NewStaticCredentialsProvider(s.KeyID, s.SecretKey, "")
-}
-
-// Env is the environment that points the AWS CLI, an SDK or the secretary
-// binary (--backend aws) at the server with these credentials, and
-// nowhere else: no shared config, no instance metadata.
-func (s *Served) Env(dir string) []string {
-	return []string{
-		"AWS_ENDPOINT_URL=" + s.Endpoint,
-		"AWS_REGION=" + s.Region,
-		"AWS_ACCESS_KEY_ID=" + s.KeyID,
-		"AWS_SECRET_ACCESS_KEY=" + s.SecretKey,
-		"AWS_CONFIG_FILE=" + filepath.Join(dir, "none"),
-		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "none"),
-		"AWS_EC2_METADATA_DISABLED=true",
-	}
 }
 
 // ServeOptions change how Serve serves.
