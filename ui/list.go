@@ -1158,7 +1158,7 @@ func ago(now, t int64) string {
 	d := now - t
 	switch {
 	case d < 0:
-		return time.Unix(t, 0).UTC().Format("2006-01-02")
+		return listDate(now, t)
 	case d < 60:
 		return "just now"
 	case d < 3600:
@@ -1168,7 +1168,7 @@ func ago(now, t int64) string {
 	case d < 60*86400:
 		return strconv.FormatInt(d/86400, 10) + "d ago"
 	}
-	return time.Unix(t, 0).UTC().Format("2006-01-02")
+	return listDate(now, t)
 }
 
 // day formats a date kept only to the day, as AWS keeps LastAccessedDate:
