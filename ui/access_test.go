@@ -195,3 +195,18 @@ func TestAccessPageOnAWSSaysWhoCanIsUnavailable(t *testing.T) {
 	}
 	h.seeView("Access · "+name, `"Sid": "ReadPayments",`, `"AWS": "arn:aws:iam::000000000000:user/admin"`, noSimulation)
 }
+
+// TestNoteDoesNotFollowToTheNextPage: a note left by the detail page (the
+// copy menu cancelled) is not shown on the page opened next.
+func TestNoteDoesNotFollowToTheNextPage(t *testing.T) {
+	h, _ := fixture(t, false, 120, 40)
+	h.openDetail("prod/payments/postgres")
+	h.press("C")
+	h.press("x")
+	h.wantStatus("nothing copied")
+	h.press("A")
+	h.access()
+	if v := h.view(); strings.Contains(v, "nothing copied") {
+		t.Fatalf("the detail page's note is still shown on the Access page:\n%s", v)
+	}
+}

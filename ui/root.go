@@ -260,6 +260,8 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.pages = nil
 		return m, m.push(newListPage(m.c))
 	case pushPageMsg:
+		// A note belongs to the page that made it; errors stay until read.
+		m.clearNote()
 		return m, m.push(msg.p)
 	case clearNoteMsg:
 		m.clearNote()
