@@ -95,9 +95,9 @@ func BenchmarkServeProcessGetSecretValue(b *testing.B) {
 	floor := startFloorServer(b, value)
 
 	b.ResetTimer()
-	served := loadGetSecretValue(b, srv.endpoint, srv.cmd.Process.Pid, k, value, b.N)
+	served := loadGetSecretValue(b, srv.endpoint, srv.cmd.Process.Pid, k, "prod/payments/postgres", value, b.N)
 	b.StopTimer()
-	base := loadGetSecretValue(b, floor.endpoint, floor.cmd.Process.Pid, k, value, b.N)
+	base := loadGetSecretValue(b, floor.endpoint, floor.cmd.Process.Pid, k, "prod/payments/postgres", value, b.N)
 
 	b.ReportMetric(served.rate, "req/s")
 	b.ReportMetric(served.p50, "p50-ms")
@@ -119,8 +119,8 @@ type loadFigures struct {
 }
 
 // loadGetSecretValue has 8 AWS SDK clients send n GetSecretValue requests
-// in all to endpoint, and measures them and the server process pid.
-func loadGetSecretValue(b *testing.B, endpoint string, pid int, k createdKey, value string, n int) loadFigures {
+// of name in all to endpoint, and measures them and the server process pid.
+func loadGetSecretValue(b *testing.B, endpoint string, pid int, k createdKey, name, value string, n int) loadFigures {
 	b.Helper()
 	const clients = 8
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
@@ -134,7 +134,7 @@ func loadGetSecretValue(b *testing.B, endpoint string, pid int, k createdKey, va
 		}
 		defer c.Close()
 		// One call each before measuring: connections and credentials.
-		if _, err := c.GetSecretValue(ctx, &backend.GetSecretValueInput{SecretID: "prod/payments/postgres"}); err != nil {
+		if _, err := c.GetSecretValue(ctx, &backend.GetSecretValueInput{SecretID: name}); err != nil {
 			b.Fatal(err)
 		}
 		sdks[i] = c
@@ -156,7 +156,7 @@ func loadGetSecretValue(b *testing.B, endpoint string, pid int, k createdKey, va
 			lat[i] = make([]time.Duration, 0, m)
 			for range m {
 				t0 := time.Now()
-				v, err := c.GetSecretValue(ctx, &backend.GetSecretValueInput{SecretID: "prod/payments/postgres"})
+				v, err := c.GetSecretValue(ctx, &backend.GetSecretValueInput{SecretID: name})
 				if err == nil && (v.SecretString == nil || *v.SecretString != value) {
 					err = fmt.Errorf("GetSecretValue returned %+v", v)
 				}

@@ -4,16 +4,9 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"sort"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
-	"github.com/aws/aws-sdk-go-v2/credentials"
-
-	"github.com/secretary-sh/secretary/backend"
-	awsbackend "github.com/secretary-sh/secretary/backend/aws"
 	"github.com/secretary-sh/secretary/backend/local"
 )
 
@@ -92,68 +85,10 @@ func benchPolicyUser(b *testing.B, e *env) createdKey {
 // reports throughput, client latency and the server's CPU time per call.
 func serveLoad(b *testing.B, srv *serveProc, k createdKey, name, value string) {
 	b.Helper()
-	const clients = 8
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	sdks := make([]*awsbackend.Backend, clients)
-	for i := range sdks {
-		c, err := awsbackend.New(ctx, awsbackend.Config{Region: "local", EndpointURL: srv.endpoint, MaxAttempts: 1,
-			Credentials: credentials.NewStaticCredentialsProvider(k.id, k.secret, "")})
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer c.Close()
-		if _, err := c.GetSecretValue(ctx, &backend.GetSecretValueInput{SecretID: name}); err != nil {
-			b.Fatal(err)
-		}
-		sdks[i] = c
-	}
-	lat := make([][]time.Duration, clients)
-	errs := make([]error, clients)
-	before := readProcStat(b, srv.cmd.Process.Pid)
-	b.ResetTimer()
-	start := time.Now()
-	var wg sync.WaitGroup
-	for i, c := range sdks {
-		n := b.N / clients
-		if i < b.N%clients {
-			n++
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			lat[i] = make([]time.Duration, 0, n)
-			for range n {
-				t0 := time.Now()
-				v, err := c.GetSecretValue(ctx, &backend.GetSecretValueInput{SecretID: name})
-				if err == nil && (v.SecretString == nil || *v.SecretString != value) {
-					err = fmt.Errorf("GetSecretValue returned %+v", v)
-				}
-				if err != nil {
-					errs[i] = err
-					return
-				}
-				lat[i] = append(lat[i], time.Since(t0))
-			}
-		}()
-	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	b.StopTimer()
-	after := readProcStat(b, srv.cmd.Process.Pid)
-	for _, err := range errs {
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
-	var all []time.Duration
-	for _, l := range lat {
-		all = append(all, l...)
-	}
-	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
-	b.ReportMetric(float64(len(all))/elapsed.Seconds(), "req/s")
-	b.ReportMetric(float64(all[len(all)/2].Microseconds())/1000, "p50-ms")
-	b.ReportMetric(float64(all[len(all)*99/100].Microseconds())/1000, "p99-ms")
-	b.ReportMetric(float64((after.cpu-before.cpu).Microseconds())/1000/float64(len(all)), "server-cpu-ms/op")
+	f := loadGetSecretValue(b, srv.endpoint, srv.cmd.Process.Pid, k, name, value, b.N)
+	b.ReportMetric(f.rate, "req/s")
+	b.ReportMetric(f.p50, "p50-ms")
+	b.ReportMetric(f.p99, "p99-ms")
+	b.ReportMetric(f.cpu, "server-cpu-ms/op")
 	b.ReportMetric(0, "ns/op")
 }
