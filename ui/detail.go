@@ -604,3 +604,13 @@ func (d *detailPage) edit() tea.Cmd { return openEditor(d.c, d.name, d.value) }
 
 // editExternal opens the value in $EDITOR.
 func (d *detailPage) editExternal() tea.Cmd { return editExternal(d.c, d.name, d.value) }
+
+// click selects the field drawn at line y.
+func (d *detailPage) click(y int) bool {
+	i := d.offset + y - d.fieldLine
+	if !d.table() || d.fieldLine < 0 || i < 0 || i >= len(d.fields) {
+		return false
+	}
+	d.cursor = i
+	return true
+}

@@ -69,18 +69,6 @@ type listViewMsg struct {
 	gen   uint64
 }
 
-// Navigation messages: pages ask the root to change what is shown.
-type (
-	openDetailMsg   struct{ name string }
-	openVersionsMsg struct{ name string }
-	backMsg         struct{}
-	// reloadMsg asks every page showing secret (or all when empty) to
-	// fetch it again, after a mutation.
-	reloadMsg struct{ name string }
-)
-
-func navigate(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
-
 // listPage is the secrets list: a virtualised table that draws only the
 // visible rows, an incremental filter and page-by-page loading.
 type listPage struct {
