@@ -454,6 +454,14 @@ func (a *auditPage) selectedText() escaped.Text {
 	return escaped.Join(parts, " · ")
 }
 
+// helpNotes spell out the audit filter's terms.
+func (a *auditPage) helpNotes() []helpSection {
+	return []helpSection{{title: "Filter", lines: []string{
+		"op:Put  actor:alice  secret:prod/  match the operation, actor and secret (substring, any case)",
+		"a plain word matches any of them; !term negates; w shows writes only; esc clears",
+	}}}
+}
+
 func (a *auditPage) help() keyHelp {
 	k := a.keys
 	if a.filtering {

@@ -103,8 +103,35 @@ type dialog interface {
 	help() keyHelp
 }
 
+// The root asks pages (and dialogs) what only some of them have through
+// these optional interfaces, never by their concrete types, so a new page
+// gets the behaviour by having the method.
+
 // unsaver is a page holding changes the operator has not saved.
 type unsaver interface{ unsaved() bool }
+
+// backer is a page with a mode of its own (a value view, a menu, a
+// filter) that esc leaves before it leaves the page: back reports whether
+// there was one.
+type backer interface{ back() bool }
+
+// inputFocuser is a dialog that can hold the keys in a text field; a
+// dialog without the method never does.
+type inputFocuser interface{ inputFocused() bool }
+
+// errorShower is the page that shows the last error in full: the error
+// key on it opens no second one.
+type errorShower interface{ showsError() }
+
+// helpNoter is a page with more to explain on the help screen than its
+// keys (a filter's grammar, what copying offers).
+type helpNoter interface{ helpNotes() []helpSection }
+
+// helpSection is a titled block of notes on the help screen.
+type helpSection struct {
+	title string
+	lines []string
+}
 
 // clicker is a page whose rows can be picked with the mouse: click selects
 // the row drawn at line y of the page, and reports whether there was one.

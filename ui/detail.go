@@ -326,6 +326,14 @@ func (d *detailPage) back() bool {
 	return true
 }
 
+// helpNotes explain the field list and what the copy menu copies.
+func (d *detailPage) helpNotes() []helpSection {
+	return []helpSection{{title: "Fields and copy", lines: []string{
+		"y on a masked JSON value lists its fields at every depth, still masked; the status bar names the path (db.password, hosts[0])",
+		"C then n name · a ARN · g secretary get command (--field for the selected path) · w aws command · u AWS console URL · c value",
+	}}}
+}
+
 func (d *detailPage) help() keyHelp {
 	k := d.keys
 	if d.copying {

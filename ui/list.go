@@ -855,6 +855,21 @@ func (l *listPage) create() tea.Cmd {
 	return createSecret(l.c)
 }
 
+// helpNotes spell out the filter's grammar and the marks, which the key
+// list only names.
+func (l *listPage) helpNotes() []helpSection {
+	return []helpSection{{title: "Filter", lines: []string{
+		"every term must match; the line under the title shows what the filter was understood as",
+		"words and \"quoted phrases\" match name, description and tags (substring, any case)",
+		"name:prod/  tag-key:team  tag-value:payments  (prefix, as AWS)   description:db  all:db  (words)",
+		"tag:env=prod or env=prod  a tag with that key and value (any case)",
+		"rotation:on|off|failing|pending  (failing: its next rotation date has passed)   deleted",
+		"! before a term excludes: !test !name:test/ !env=dev; name:a,b matches either",
+		"↑/↓ in the filter recall earlier filters; : jumps to a name (tab completes)",
+		"space marks rows; with marks, d deletes, u restores, t tags them after you type their count",
+	}}}
+}
+
 func (l *listPage) help() keyHelp {
 	k := l.keys
 	if l.jumping {

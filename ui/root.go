@@ -394,14 +394,14 @@ func (m *model) updateKey(msg tea.KeyMsg) tea.Cmd {
 		if m.status.lastErr == "" {
 			return flash("no error to show", false)
 		}
-		if _, ok := p.(*errorPage); ok {
+		if _, ok := p.(errorShower); ok {
 			return nil
 		}
 		return m.push(newErrorPage(m.c, m.status.lastErr))
 	case key.Matches(msg, g.Back):
 		// A page with a mode of its own (a value view, a menu) leaves
 		// that first.
-		if b, ok := p.(interface{ back() bool }); ok && b.back() {
+		if b, ok := p.(backer); ok && b.back() {
 			return nil
 		}
 		if len(m.pages) > 1 {
@@ -439,7 +439,7 @@ func (m *model) typing() bool {
 		return false
 	}
 	if m.dialog != nil {
-		d, ok := m.dialog.(interface{ inputFocused() bool })
+		d, ok := m.dialog.(inputFocuser)
 		return ok && d.inputFocused()
 	}
 	return m.top().inputFocused()
@@ -502,34 +502,16 @@ func (m *model) helpView(w, h int) string {
 	if m.c.version != "" {
 		title += st.Muted.Render(" · " + line(m.c.version).String())
 	}
+	var sections []helpSection
+	if n, ok := m.top().(helpNoter); ok {
+		sections = n.helpNotes()
+	}
+	sections = append(sections, clipboardHelp())
 	var notes []string
-	if _, ok := m.top().(*listPage); ok {
-		notes = append(notes, "", "", st.Header.Render("Filter"),
-			"every term must match; the line under the title shows what the filter was understood as",
-			"words and \"quoted phrases\" match name, description and tags (substring, any case)",
-			"name:prod/  tag-key:team  tag-value:payments  (prefix, as AWS)   description:db  all:db  (words)",
-			"tag:env=prod or env=prod  a tag with that key and value (any case)",
-			"rotation:on|off|failing|pending  (failing: its next rotation date has passed)   deleted",
-			"! before a term excludes: !test !name:test/ !env=dev; name:a,b matches either",
-			"↑/↓ in the filter recall earlier filters; : jumps to a name (tab completes)",
-			"space marks rows; with marks, d deletes, u restores, t tags them after you type their count")
+	for _, s := range sections {
+		notes = append(notes, "", "", st.Header.Render(s.title))
+		notes = append(notes, s.lines...)
 	}
-	if _, ok := m.top().(*auditPage); ok {
-		notes = append(notes, "", "", st.Header.Render("Filter"),
-			"op:Put  actor:alice  secret:prod/  match the operation, actor and secret (substring, any case)",
-			"a plain word matches any of them; !term negates; w shows writes only; esc clears")
-	}
-	if _, ok := m.top().(*detailPage); ok {
-		notes = append(notes, "", "", st.Header.Render("Fields and copy"),
-			"y on a masked JSON value lists its fields at every depth, still masked; the status bar names the path (db.password, hosts[0])",
-			"C then n name · a ARN · g secretary get command (--field for the selected path) · w aws command · u AWS console URL · c value")
-	}
-	notes = append(notes, "", "", st.Header.Render("Clipboard"),
-		"on a workstation: the system clipboard, cleared after the timeout if it still holds the value",
-		"over SSH: OSC 52 to your terminal, which does not confirm; the clear sends an empty selection",
-		"inside tmux: tmux buffer \"secretary\", sent on to your terminal by tmux 3.2+ unless set-clipboard is off;",
-		"with it off the value stays in tmux (fix: "+clipboard.TmuxFix+"); the clear deletes every tmux buffer holding it",
-		"the status bar says which of these happened")
 	if m.c.readOnly {
 		notes = append(notes, "", st.Warning.Render("Read-only: every change is disabled."))
 	}
@@ -653,6 +635,18 @@ func (m *model) switchBackend(b backend.Backend, context string) tea.Cmd {
 	}
 	m.c.readOnly = m.c.readOnly || m.c.info.ReadOnly
 	return tea.Batch(m.push(newListPage(m.c)), m.status.fetchIdentity())
+}
+
+// clipboardHelp explains on every page's help where a copied value goes
+// and how it is cleared, which differs by where the console runs.
+func clipboardHelp() helpSection {
+	return helpSection{title: "Clipboard", lines: []string{
+		"on a workstation: the system clipboard, cleared after the timeout if it still holds the value",
+		"over SSH: OSC 52 to your terminal, which does not confirm; the clear sends an empty selection",
+		"inside tmux: tmux buffer \"secretary\", sent on to your terminal by tmux 3.2+ unless set-clipboard is off;",
+		"with it off the value stays in tmux (fix: " + clipboard.TmuxFix + "); the clear deletes every tmux buffer holding it",
+		"the status bar says which of these happened",
+	}}
 }
 
 // clipLines makes s exactly h lines of at most w cells, so a page that
