@@ -14,29 +14,6 @@ import (
 	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
-// accessKeys drive the Access page of a secret.
-type accessKeys struct {
-	navKeys
-	Edit        key.Binding
-	Delete      key.Binding
-	BlockPublic key.Binding
-	ScrollUp    key.Binding
-	ScrollDown  key.Binding
-	Refresh     key.Binding
-}
-
-func defaultAccessKeys() accessKeys {
-	return accessKeys{
-		navKeys:     defaultNav(),
-		Edit:        bind("e", "edit policy in $EDITOR", "e"),
-		Delete:      bind("d", "delete policy", "d"),
-		BlockPublic: bind("b", "block public policy on/off", "b"),
-		ScrollUp:    bind("[", "scroll policy up", "["),
-		ScrollDown:  bind("]", "scroll policy down", "]"),
-		Refresh:     bind("ctrl+r", "refresh", "ctrl+r"),
-	}
-}
-
 // accessAction is one column of the who-can table: what an operator means
 // and the action that decides it.
 type accessAction struct {

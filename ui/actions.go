@@ -17,10 +17,6 @@ const (
 	defaultRecoveryDays = 30
 )
 
-// goneMsg says a secret no longer exists (force-deleted): pages showing it
-// close.
-type goneMsg struct{ name string }
-
 // deleteSecret asks for a recovery window and schedules the deletion.
 func deleteSecret(c *common, name string, deleted bool) tea.Cmd {
 	if cmd, ok := c.mutation("deleting"); !ok {

@@ -16,25 +16,6 @@ import (
 	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
-// auditKeys drive the audit view.
-type auditKeys struct {
-	navKeys
-	Refresh    key.Binding
-	Filter     key.Binding
-	WritesOnly key.Binding
-	Accept     key.Binding
-	Clear      key.Binding
-}
-
-func defaultAuditKeys() auditKeys {
-	return auditKeys{navKeys: defaultNav(), Refresh: bind("ctrl+r", "refresh", "ctrl+r"),
-		Filter:     bind("/", "filter (op: actor: secret:)", "/"),
-		WritesOnly: bind("w", "writes only", "w"),
-		Accept:     bind("enter", "apply filter", "enter"),
-		Clear:      bind("esc", "clear filter", "esc"),
-	}
-}
-
 // auditPager reads the audit history one page at a time: the AWS backend
 // pages through CloudTrail, where every lookup counts against a rate of two
 // a second, so the view asks for the next page only when the operator
@@ -473,6 +454,14 @@ func (a *auditPage) selectedText() escaped.Text {
 	return escaped.Join(parts, " · ")
 }
 
+// helpNotes spell out the audit filter's terms.
+func (a *auditPage) helpNotes() []helpSection {
+	return []helpSection{{title: "Filter", lines: []string{
+		"op:Put  actor:alice  secret:prod/  match the operation, actor and secret (substring, any case)",
+		"a plain word matches any of them; !term negates; w shows writes only; esc clears",
+	}}}
+}
+
 func (a *auditPage) help() keyHelp {
 	k := a.keys
 	if a.filtering {
@@ -617,4 +606,19 @@ func (a *auditPage) filterText() string {
 		parts = append(parts, "writes only")
 	}
 	return strings.Join(parts, " · ")
+}
+
+// click selects the record drawn at line y: after the title, the chain
+// line, the filter line when it is open, and the column header.
+func (a *auditPage) click(y int) bool {
+	top := 3
+	if a.filtering {
+		top++
+	}
+	i := a.offset + y - top
+	if y < top || i >= len(a.shown) {
+		return false
+	}
+	a.cursor = i
+	return true
 }

@@ -12,20 +12,6 @@ import (
 	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
-// ContextInfo is one named context of the configuration file, as the
-// switcher lists it.
-type ContextInfo struct {
-	Name string
-	// Summary says what the context points at ("aws profile prod in
-	// eu-west-1", "local ~/lab/store.db").
-	Summary string
-}
-
-// SwitchContextFunc opens the backend a named context describes. It never
-// prompts: the console owns the terminal. The caller owns and closes every
-// backend it returns.
-type SwitchContextFunc func(ctx context.Context, name string) (backend.Backend, error)
-
 // contextPage lists the configuration file's contexts and switches the
 // console to the one chosen; on AWS a last row leads to the profile and
 // region switcher for what no context names.

@@ -12,38 +12,6 @@ import (
 	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
-// copyMenuKeys pick what the detail page's copy menu copies: what an
-// operator pastes next, into a ticket, a shell or a browser.
-type copyMenuKeys struct {
-	Value  key.Binding
-	Name   key.Binding
-	ARN    key.Binding
-	Get    key.Binding
-	AWS    key.Binding
-	URL    key.Binding
-	Cancel key.Binding
-}
-
-func defaultCopyMenuKeys() copyMenuKeys {
-	return copyMenuKeys{
-		Value:  bind("c", "value", "c", "v"),
-		Name:   bind("n", "name", "n"),
-		ARN:    bind("a", "ARN", "a"),
-		Get:    bind("g", "get command", "g"),
-		AWS:    bind("w", "aws command", "w"),
-		URL:    bind("u", "AWS console URL", "u"),
-		Cancel: bind("esc", "cancel", "esc"),
-	}
-}
-
-func (k copyMenuKeys) bindings(aws bool) []key.Binding {
-	bs := []key.Binding{k.Name, k.ARN, k.Get, k.AWS}
-	if aws {
-		bs = append(bs, k.URL)
-	}
-	return append(bs, k.Value, k.Cancel)
-}
-
 // copyMenu handles the key that follows the menu key: it copies what the
 // key names, or closes the menu.
 func (d *detailPage) copyMenu(msg tea.KeyMsg) tea.Cmd {

@@ -14,14 +14,6 @@ import (
 	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
-// OpenStoreFunc opens an existing local store at path with a key file,
-// as a target to copy secrets to. It never prompts: the console owns the
-// terminal. The caller owns and closes every backend it returns.
-type OpenStoreFunc func(ctx context.Context, path, keyFile string) (backend.Backend, error)
-
-// openCopyMsg asks the root for the copy screen of names.
-type openCopyMsg struct{ names []string }
-
 // copyTarget is a place secrets can be copied to: a context of the
 // configuration file, or (path) a local store typed in.
 type copyTarget struct {

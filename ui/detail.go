@@ -326,6 +326,14 @@ func (d *detailPage) back() bool {
 	return true
 }
 
+// helpNotes explain the field list and what the copy menu copies.
+func (d *detailPage) helpNotes() []helpSection {
+	return []helpSection{{title: "Fields and copy", lines: []string{
+		"y on a masked JSON value lists its fields at every depth, still masked; the status bar names the path (db.password, hosts[0])",
+		"C then n name · a ARN · g secretary get command (--field for the selected path) · w aws command · u AWS console URL · c value",
+	}}}
+}
+
 func (d *detailPage) help() keyHelp {
 	k := d.keys
 	if d.copying {
@@ -604,3 +612,13 @@ func (d *detailPage) edit() tea.Cmd { return openEditor(d.c, d.name, d.value) }
 
 // editExternal opens the value in $EDITOR.
 func (d *detailPage) editExternal() tea.Cmd { return editExternal(d.c, d.name, d.value) }
+
+// click selects the field drawn at line y.
+func (d *detailPage) click(y int) bool {
+	i := d.offset + y - d.fieldLine
+	if !d.table() || d.fieldLine < 0 || i < 0 || i >= len(d.fields) {
+		return false
+	}
+	d.cursor = i
+	return true
+}

@@ -13,25 +13,6 @@ import (
 	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
-// dialog is a modal child of the root: while one is open it gets every key.
-type dialog interface {
-	Update(msg tea.Msg) tea.Cmd
-	View(width int) string
-	help() keyHelp
-}
-
-type (
-	openDialogMsg  struct{ d dialog }
-	closeDialogMsg struct{}
-)
-
-func openDialog(d dialog) tea.Cmd { return navigate(openDialogMsg{d: d}) }
-
-func closeDialog() tea.Msg { return closeDialogMsg{} }
-
-// then closes the dialog and runs cmd.
-func then(cmd tea.Cmd) tea.Cmd { return tea.Sequence(closeDialog, cmd) }
-
 // confirmDialog asks yes or no and defaults to No: enter on the default
 // choice cancels, so a tired operator hammering enter loses nothing. With
 // a days field it also asks for a recovery window.

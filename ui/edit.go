@@ -58,9 +58,6 @@ func openEditor(c *common, name string, v *backend.SecretValue) tea.Cmd {
 	return navigate(pushPageMsg{p})
 }
 
-// pushPageMsg asks the root to show a page on top of the current one.
-type pushPageMsg struct{ p page }
-
 func (p *editPage) Init() tea.Cmd { return nil }
 
 func (p *editPage) SetSize(w, h int) {
@@ -209,8 +206,6 @@ type externalEdit struct {
 	// JSON is hard to edit; the edit is written back compact, as it was.
 	pretty bool
 }
-
-type startExternalMsg struct{ e externalEdit }
 
 // editExternal edits the value in $EDITOR (binary values as base64, one
 // line of JSON indented).

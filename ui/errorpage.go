@@ -27,6 +27,9 @@ func (p *errorPage) inputFocused() bool { return false }
 func (p *errorPage) close()             {}
 func (p *errorPage) status() string     { return "" }
 
+// showsError makes the page an errorShower.
+func (p *errorPage) showsError() {}
+
 func (p *errorPage) help() keyHelp {
 	k := p.c.keys.list.navKeys
 	return keyHelp{short: []key.Binding{k.Down, k.Up, p.c.keys.global.Back}, full: [][]key.Binding{{k.Down, k.Up, k.PageDown, k.PageUp}}}

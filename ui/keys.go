@@ -320,3 +320,118 @@ type keyHelp struct {
 
 func (k keyHelp) ShortHelp() []key.Binding  { return k.short }
 func (k keyHelp) FullHelp() [][]key.Binding { return k.full }
+
+// accessKeys drive the Access page of a secret.
+type accessKeys struct {
+	navKeys
+	Edit        key.Binding
+	Delete      key.Binding
+	BlockPublic key.Binding
+	ScrollUp    key.Binding
+	ScrollDown  key.Binding
+	Refresh     key.Binding
+}
+
+func defaultAccessKeys() accessKeys {
+	return accessKeys{
+		navKeys:     defaultNav(),
+		Edit:        bind("e", "edit policy in $EDITOR", "e"),
+		Delete:      bind("d", "delete policy", "d"),
+		BlockPublic: bind("b", "block public policy on/off", "b"),
+		ScrollUp:    bind("[", "scroll policy up", "["),
+		ScrollDown:  bind("]", "scroll policy down", "]"),
+		Refresh:     bind("ctrl+r", "refresh", "ctrl+r"),
+	}
+}
+
+// auditKeys drive the audit view.
+type auditKeys struct {
+	navKeys
+	Refresh    key.Binding
+	Filter     key.Binding
+	WritesOnly key.Binding
+	Accept     key.Binding
+	Clear      key.Binding
+}
+
+func defaultAuditKeys() auditKeys {
+	return auditKeys{navKeys: defaultNav(), Refresh: bind("ctrl+r", "refresh", "ctrl+r"),
+		Filter:     bind("/", "filter (op: actor: secret:)", "/"),
+		WritesOnly: bind("w", "writes only", "w"),
+		Accept:     bind("enter", "apply filter", "enter"),
+		Clear:      bind("esc", "clear filter", "esc"),
+	}
+}
+
+// copyMenuKeys pick what the detail page's copy menu copies: what an
+// operator pastes next, into a ticket, a shell or a browser.
+type copyMenuKeys struct {
+	Value  key.Binding
+	Name   key.Binding
+	ARN    key.Binding
+	Get    key.Binding
+	AWS    key.Binding
+	URL    key.Binding
+	Cancel key.Binding
+}
+
+func defaultCopyMenuKeys() copyMenuKeys {
+	return copyMenuKeys{
+		Value:  bind("c", "value", "c", "v"),
+		Name:   bind("n", "name", "n"),
+		ARN:    bind("a", "ARN", "a"),
+		Get:    bind("g", "get command", "g"),
+		AWS:    bind("w", "aws command", "w"),
+		URL:    bind("u", "AWS console URL", "u"),
+		Cancel: bind("esc", "cancel", "esc"),
+	}
+}
+
+// profileKeys drive the profile/region switcher.
+type profileKeys struct {
+	navKeys
+	Choose key.Binding
+	Back   key.Binding
+}
+
+func defaultProfileKeys() profileKeys {
+	return profileKeys{
+		navKeys: defaultNav(),
+		Choose:  bind("enter", "choose", "enter"),
+		Back:    bind("esc", "back", "esc"),
+	}
+}
+
+// tagKeys drive the tags editor: its fields always have the keys, so its
+// own actions take control keys.
+type tagKeys struct {
+	Next   key.Binding
+	Prev   key.Binding
+	Up     key.Binding
+	Down   key.Binding
+	Add    key.Binding
+	Remove key.Binding
+	Save   key.Binding
+	Cancel key.Binding
+}
+
+func defaultTagKeys() tagKeys {
+	return tagKeys{
+		Next:   bind("tab", "next field", "tab"),
+		Prev:   bind("shift+tab", "previous field", "shift+tab"),
+		Up:     bind("↑", "tag above", "up"),
+		Down:   bind("↓", "tag below", "down"),
+		Add:    bind("ctrl+n", "add tag", "ctrl+n"),
+		Remove: bind("ctrl+d", "remove tag", "ctrl+d"),
+		Save:   bind("ctrl+s", "review & save", "ctrl+s"),
+		Cancel: bind("esc", "discard", "esc"),
+	}
+}
+
+func (k copyMenuKeys) bindings(aws bool) []key.Binding {
+	bs := []key.Binding{k.Name, k.ARN, k.Get, k.AWS}
+	if aws {
+		bs = append(bs, k.URL)
+	}
+	return append(bs, k.Value, k.Cancel)
+}

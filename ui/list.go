@@ -69,18 +69,6 @@ type listViewMsg struct {
 	gen   uint64
 }
 
-// Navigation messages: pages ask the root to change what is shown.
-type (
-	openDetailMsg   struct{ name string }
-	openVersionsMsg struct{ name string }
-	backMsg         struct{}
-	// reloadMsg asks every page showing secret (or all when empty) to
-	// fetch it again, after a mutation.
-	reloadMsg struct{ name string }
-)
-
-func navigate(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
-
 // listPage is the secrets list: a virtualised table that draws only the
 // visible rows, an incremental filter and page-by-page loading.
 type listPage struct {
@@ -865,6 +853,21 @@ func (l *listPage) create() tea.Cmd {
 		return cmd
 	}
 	return createSecret(l.c)
+}
+
+// helpNotes spell out the filter's grammar and the marks, which the key
+// list only names.
+func (l *listPage) helpNotes() []helpSection {
+	return []helpSection{{title: "Filter", lines: []string{
+		"every term must match; the line under the title shows what the filter was understood as",
+		"words and \"quoted phrases\" match name, description and tags (substring, any case)",
+		"name:prod/  tag-key:team  tag-value:payments  (prefix, as AWS)   description:db  all:db  (words)",
+		"tag:env=prod or env=prod  a tag with that key and value (any case)",
+		"rotation:on|off|failing|pending  (failing: its next rotation date has passed)   deleted",
+		"! before a term excludes: !test !name:test/ !env=dev; name:a,b matches either",
+		"↑/↓ in the filter recall earlier filters; : jumps to a name (tab completes)",
+		"space marks rows; with marks, d deletes, u restores, t tags them after you type their count",
+	}}}
 }
 
 func (l *listPage) help() keyHelp {

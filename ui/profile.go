@@ -12,40 +12,6 @@ import (
 	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
-// ReopenFunc opens the AWS backend again with another profile and region
-// (either may be empty for the SDK's default). The caller owns and closes
-// every backend it returns.
-type ReopenFunc func(ctx context.Context, profile, region string) (backend.Backend, error)
-
-// profileKeys drive the profile/region switcher.
-type profileKeys struct {
-	navKeys
-	Choose key.Binding
-	Back   key.Binding
-}
-
-func defaultProfileKeys() profileKeys {
-	return profileKeys{
-		navKeys: defaultNav(),
-		Choose:  bind("enter", "choose", "enter"),
-		Back:    bind("esc", "back", "esc"),
-	}
-}
-
-// openProfilesMsg asks the root for the profile switcher.
-type openProfilesMsg struct{}
-
-// backendSwitchedMsg hands the root the backend reopened with another
-// profile or region, or another context (then named).
-type backendSwitchedMsg struct {
-	backend backend.Backend
-	context string
-}
-
-// openAWSProfilesMsg asks for the AWS profile switcher itself, from the
-// context switcher's last row.
-type openAWSProfilesMsg struct{}
-
 // profilesMsg delivers the profiles read from the shared files.
 type profilesMsg struct {
 	id       uint64
@@ -353,43 +319,4 @@ func (p *profilePage) status() string {
 		return "0/0"
 	}
 	return fmt.Sprintf("%d/%d", p.cursor+1, len(p.profiles))
-}
-
-// openProfiles pushes the switcher: the configuration file's contexts when
-// it has any, else the AWS profiles, which only an AWS backend given a way
-// to reopen itself has.
-func (m *model) openProfiles() tea.Cmd {
-	if len(m.contexts) > 0 && m.switchContext != nil {
-		return m.push(newContextPage(m.c, m.contexts, m.context, m.switchContext, m.reopen != nil && m.c.info.Kind == "aws"))
-	}
-	return m.openAWSProfiles()
-}
-
-// openAWSProfiles pushes the AWS profile and region switcher.
-func (m *model) openAWSProfiles() tea.Cmd {
-	if m.reopen == nil || m.c.info.Kind != "aws" {
-		return flash("switching profiles works on the AWS backend (secretary --backend aws)", true)
-	}
-	return m.push(newProfilePage(m.c, m.reopen, m.getenv, m.status.ident.arn))
-}
-
-// switchBackend puts the reopened backend in place of the old one: every
-// page is closed (they hold the old backend's answers) and the list loads
-// anew, with the account fetched again in the background.
-func (m *model) switchBackend(b backend.Backend, context string) tea.Cmd {
-	if context != "" {
-		m.context = context
-	}
-	for _, p := range m.pages {
-		p.close()
-	}
-	m.pages = nil
-	m.dialog = nil
-	m.c.backend = b
-	m.c.info = b.Info()
-	if m.c.info.Kind == "local" {
-		m.c.location = m.c.info.Location
-	}
-	m.c.readOnly = m.c.readOnly || m.c.info.ReadOnly
-	return tea.Batch(m.push(newListPage(m.c)), m.status.fetchIdentity())
 }

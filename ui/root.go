@@ -25,25 +25,6 @@ const (
 	minHeight = 20
 )
 
-// page is a full-screen child of the root.
-type page interface {
-	Init() tea.Cmd
-	Update(msg tea.Msg) tea.Cmd
-	View() string
-	SetSize(w, h int)
-	help() keyHelp
-	// status is the right-hand side of the status bar.
-	status() string
-	// inputFocused says a text field has the keys, so global single-letter
-	// keys (q, ?) must not be taken from it.
-	inputFocused() bool
-	// close drops whatever the page holds that must not linger (values).
-	close()
-}
-
-// unlockedMsg says the store is open.
-type unlockedMsg struct{ backend backend.Backend }
-
 // model is the root: it routes keys and messages, owns sizes, the page
 // stack, the open dialog, the help screen and the status bar, and does no
 // work of its own.
@@ -160,10 +141,6 @@ func (m *model) resize() {
 	m.help.Width = w
 }
 
-// clearNoteMsg asks the root to drop the status note: a page whose view
-// changed enough that the note no longer applies sends it.
-type clearNoteMsg struct{}
-
 // clearNote drops a note about the screen being left ("sorted by name"):
 // it does not belong on the next one the operator opens. An error stays
 // until it expires, since it may explain why the operator moved on.
@@ -205,12 +182,6 @@ func (m *model) quit() tea.Cmd {
 	// the timer ends with the program.
 	return tea.Sequence(m.clip.ClearPending(), tea.Quit)
 }
-
-// unsaver is a page holding changes the operator has not saved.
-type unsaver interface{ unsaved() bool }
-
-// quitMsg asks the root to quit.
-type quitMsg struct{}
 
 // forceQuit quits, unless an edit form holds unsaved changes: then it
 // asks first (No by default), and a second ctrl+c quits.
@@ -425,14 +396,14 @@ func (m *model) updateKey(msg tea.KeyMsg) tea.Cmd {
 		if m.status.lastErr == "" {
 			return flash("no error to show", false)
 		}
-		if _, ok := p.(*errorPage); ok {
+		if _, ok := p.(errorShower); ok {
 			return nil
 		}
 		return m.push(newErrorPage(m.c, m.status.lastErr))
 	case key.Matches(msg, g.Back):
 		// A page with a mode of its own (a value view, a menu) leaves
 		// that first.
-		if b, ok := p.(interface{ back() bool }); ok && b.back() {
+		if b, ok := p.(backer); ok && b.back() {
 			return nil
 		}
 		if len(m.pages) > 1 {
@@ -470,7 +441,7 @@ func (m *model) typing() bool {
 		return false
 	}
 	if m.dialog != nil {
-		d, ok := m.dialog.(interface{ inputFocused() bool })
+		d, ok := m.dialog.(inputFocuser)
 		return ok && d.inputFocused()
 	}
 	return m.top().inputFocused()
@@ -533,34 +504,16 @@ func (m *model) helpView(w, h int) string {
 	if m.c.version != "" {
 		title += st.Muted.Render(" · " + line(m.c.version).String())
 	}
+	var sections []helpSection
+	if n, ok := m.top().(helpNoter); ok {
+		sections = n.helpNotes()
+	}
+	sections = append(sections, clipboardHelp())
 	var notes []string
-	if _, ok := m.top().(*listPage); ok {
-		notes = append(notes, "", "", st.Header.Render("Filter"),
-			"every term must match; the line under the title shows what the filter was understood as",
-			"words and \"quoted phrases\" match name, description and tags (substring, any case)",
-			"name:prod/  tag-key:team  tag-value:payments  (prefix, as AWS)   description:db  all:db  (words)",
-			"tag:env=prod or env=prod  a tag with that key and value (any case)",
-			"rotation:on|off|failing|pending  (failing: its next rotation date has passed)   deleted",
-			"! before a term excludes: !test !name:test/ !env=dev; name:a,b matches either",
-			"↑/↓ in the filter recall earlier filters; : jumps to a name (tab completes)",
-			"space marks rows; with marks, d deletes, u restores, t tags them after you type their count")
+	for _, s := range sections {
+		notes = append(notes, "", "", st.Header.Render(s.title))
+		notes = append(notes, s.lines...)
 	}
-	if _, ok := m.top().(*auditPage); ok {
-		notes = append(notes, "", "", st.Header.Render("Filter"),
-			"op:Put  actor:alice  secret:prod/  match the operation, actor and secret (substring, any case)",
-			"a plain word matches any of them; !term negates; w shows writes only; esc clears")
-	}
-	if _, ok := m.top().(*detailPage); ok {
-		notes = append(notes, "", "", st.Header.Render("Fields and copy"),
-			"y on a masked JSON value lists its fields at every depth, still masked; the status bar names the path (db.password, hosts[0])",
-			"C then n name · a ARN · g secretary get command (--field for the selected path) · w aws command · u AWS console URL · c value")
-	}
-	notes = append(notes, "", "", st.Header.Render("Clipboard"),
-		"on a workstation: the system clipboard, cleared after the timeout if it still holds the value",
-		"over SSH: OSC 52 to your terminal, which does not confirm; the clear sends an empty selection",
-		"inside tmux: tmux buffer \"secretary\", sent on to your terminal by tmux 3.2+ unless set-clipboard is off;",
-		"with it off the value stays in tmux (fix: "+clipboard.TmuxFix+"); the clear deletes every tmux buffer holding it",
-		"the status bar says which of these happened")
 	if m.c.readOnly {
 		notes = append(notes, "", st.Warning.Render("Read-only: every change is disabled."))
 	}
@@ -600,6 +553,102 @@ func (m *model) helpView(w, h int) string {
 		out[h-1] = "  " + st.Muted.Render("↓ more: j/↓ scrolls")
 	}
 	return strings.Join(out, "\n")
+}
+
+// wheelRows is how many rows one notch of the wheel moves.
+const wheelRows = 3
+
+// mouse turns the wheel into up and down moves of the page (or of the
+// help) and a left click into selecting the row under it. It leaves
+// dialogs and text fields alone: a wheel notch must not edit or answer.
+func (m *model) mouse(msg tea.MouseMsg) tea.Cmd {
+	if m.dialog != nil {
+		return nil
+	}
+	p := m.top()
+	switch {
+	case msg.Action == tea.MouseActionPress && (msg.Button == tea.MouseButtonWheelUp || msg.Button == tea.MouseButtonWheelDown):
+		up := msg.Button == tea.MouseButtonWheelUp
+		if m.showing {
+			if up {
+				m.helpOffset = max(0, m.helpOffset-wheelRows)
+			} else {
+				m.helpOffset += wheelRows
+			}
+			return nil
+		}
+		if p.inputFocused() {
+			return nil
+		}
+		k := tea.KeyMsg{Type: tea.KeyDown}
+		if up {
+			k = tea.KeyMsg{Type: tea.KeyUp}
+		}
+		var cmds []tea.Cmd
+		for range wheelRows {
+			cmds = append(cmds, p.Update(k))
+		}
+		return tea.Batch(cmds...)
+	case msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonLeft:
+		if m.showing || msg.Y >= m.height-2 {
+			return nil
+		}
+		if c, ok := p.(clicker); ok {
+			c.click(msg.Y)
+		}
+	}
+	return nil
+}
+
+// openProfiles pushes the switcher: the configuration file's contexts when
+// it has any, else the AWS profiles, which only an AWS backend given a way
+// to reopen itself has.
+func (m *model) openProfiles() tea.Cmd {
+	if len(m.contexts) > 0 && m.switchContext != nil {
+		return m.push(newContextPage(m.c, m.contexts, m.context, m.switchContext, m.reopen != nil && m.c.info.Kind == "aws"))
+	}
+	return m.openAWSProfiles()
+}
+
+// openAWSProfiles pushes the AWS profile and region switcher.
+func (m *model) openAWSProfiles() tea.Cmd {
+	if m.reopen == nil || m.c.info.Kind != "aws" {
+		return flash("switching profiles works on the AWS backend (secretary --backend aws)", true)
+	}
+	return m.push(newProfilePage(m.c, m.reopen, m.getenv, m.status.ident.arn))
+}
+
+// switchBackend puts the reopened backend in place of the old one: every
+// page is closed (they hold the old backend's answers) and the list loads
+// anew, with the account fetched again in the background.
+func (m *model) switchBackend(b backend.Backend, context string) tea.Cmd {
+	if context != "" {
+		m.context = context
+	}
+	for _, p := range m.pages {
+		p.close()
+	}
+	m.pages = nil
+	m.dialog = nil
+	m.c.backend = b
+	m.c.info = b.Info()
+	if m.c.info.Kind == "local" {
+		m.c.location = m.c.info.Location
+	}
+	m.c.readOnly = m.c.readOnly || m.c.info.ReadOnly
+	return tea.Batch(m.push(newListPage(m.c)), m.status.fetchIdentity())
+}
+
+// clipboardHelp explains on every page's help where a copied value goes
+// and how it is cleared, which differs by where the console runs.
+func clipboardHelp() helpSection {
+	return helpSection{title: "Clipboard", lines: []string{
+		"on a workstation: the system clipboard, cleared after the timeout if it still holds the value",
+		"over SSH: OSC 52 to your terminal, which does not confirm; the clear sends an empty selection",
+		"inside tmux: tmux buffer \"secretary\", sent on to your terminal by tmux 3.2+ unless set-clipboard is off;",
+		"with it off the value stays in tmux (fix: " + clipboard.TmuxFix + "); the clear deletes every tmux buffer holding it",
+		"the status bar says which of these happened",
+	}}
 }
 
 // clipLines makes s exactly h lines of at most w cells, so a page that

@@ -1,5 +1,3 @@
-// Package ui is the terminal console: a Bubble Tea root model that routes
-// messages to pages and dialogs, each with its own key map.
 package ui
 
 import (
@@ -9,56 +7,13 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
-	"github.com/secretary-sh/secretary/backend"
 	"github.com/secretary-sh/secretary/theme"
 	"github.com/secretary-sh/secretary/ui/clipboard"
 )
-
-// Config is everything main hands the console. The console never opens a
-// store itself: main decides how, and passes functions for the screens that
-// create or unlock one.
-type Config struct {
-	// Backend is an open backend, or nil when the console must first create
-	// (NeedsInit) or unlock the store.
-	Backend backend.Backend
-	// Location names the store for the status bar and the unlock screen.
-	Location string
-	// NeedsInit says there is no store yet: show the first-run screen.
-	NeedsInit bool
-	// Init creates the store with a passphrase (typed twice) or, when
-	// keyFile is non-empty, a newly generated key file at that path.
-	Init func(ctx context.Context, passphrase []byte, keyFile string) (backend.Backend, error)
-	// Unlock opens the existing store with a passphrase.
-	Unlock func(ctx context.Context, passphrase []byte) (backend.Backend, error)
-	// ReopenAWS, when set, opens the AWS backend again with another
-	// profile and region: the console then offers the profile switcher.
-	ReopenAWS ReopenFunc
-	// Contexts are the configuration file's named contexts; with
-	// SwitchContext set, the profile switcher (P) lists them and switches
-	// the console to the one chosen. Context is the one in use.
-	Contexts      []ContextInfo
-	Context       string
-	SwitchContext SwitchContextFunc
-	// OpenStore, when set, opens a local store by path and key file: the
-	// list can then copy secrets to a store typed in (C).
-	OpenStore OpenStoreFunc
-	// ReadOnly disables every mutation.
-	ReadOnly bool
-	// Theme is "auto", "dark", "light" or "mono".
-	Theme string
-	// ClipboardClear is how long a copied value stays on the clipboard.
-	ClipboardClear time.Duration
-	// Version is shown in the help screen.
-	Version string
-	// NoMouse leaves the mouse to the terminal (its own selection and
-	// paste) instead of wheel scrolling and click-to-select.
-	NoMouse bool
-}
 
 // darkBackground reads COLORFGBG ("fg;bg" or "fg;x;bg", ANSI colour
 // numbers): backgrounds 7 and 9–15 are light.

@@ -40,35 +40,6 @@ func (l *taskList) remove(id uint64) {
 	}
 }
 
-// taskDoneMsg ends a task. result is forwarded to the pages when the task
-// succeeded, so the page that started it can update itself.
-type taskDoneMsg struct {
-	id     uint64
-	done   escaped.Text
-	err    error
-	result tea.Msg
-}
-
-// flashMsg puts a message on the status bar for a while.
-type flashMsg struct {
-	text  escaped.Text
-	isErr bool
-}
-
-// flashExpiredMsg clears the status message it names, unless a newer one
-// replaced it.
-type flashExpiredMsg struct{ seq uint64 }
-
-// flash takes escaped text only: a status line quotes names and errors, and
-// a raw one would reach the terminal as it is.
-func flash(text escaped.Text, isErr bool) tea.Cmd {
-	return func() tea.Msg { return flashMsg{text: text, isErr: isErr} }
-}
-
-func flashErr(err error) tea.Cmd {
-	return flash(errorText(err), true)
-}
-
 // task starts a long action: start is shown while it runs, done (or the
 // error) when it ends. fn runs off the Update goroutine with the console's
 // context.

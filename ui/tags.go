@@ -13,32 +13,6 @@ import (
 	"github.com/secretary-sh/secretary/ui/escaped"
 )
 
-// tagKeys drive the tags editor: its fields always have the keys, so its
-// own actions take control keys.
-type tagKeys struct {
-	Next   key.Binding
-	Prev   key.Binding
-	Up     key.Binding
-	Down   key.Binding
-	Add    key.Binding
-	Remove key.Binding
-	Save   key.Binding
-	Cancel key.Binding
-}
-
-func defaultTagKeys() tagKeys {
-	return tagKeys{
-		Next:   bind("tab", "next field", "tab"),
-		Prev:   bind("shift+tab", "previous field", "shift+tab"),
-		Up:     bind("↑", "tag above", "up"),
-		Down:   bind("↓", "tag below", "down"),
-		Add:    bind("ctrl+n", "add tag", "ctrl+n"),
-		Remove: bind("ctrl+d", "remove tag", "ctrl+d"),
-		Save:   bind("ctrl+s", "review & save", "ctrl+s"),
-		Cancel: bind("esc", "discard", "esc"),
-	}
-}
-
 // tagField is one text field of the form, filled with a store string.
 // The field shows the string escaped (a field draws what it holds, and a
 // control character would be dropped or obeyed); while it still shows

@@ -10,7 +10,6 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/secretary-sh/secretary/backend"
-	"github.com/secretary-sh/secretary/ui/escaped"
 	"github.com/secretary-sh/secretary/ui/fieldpath"
 )
 
@@ -118,13 +117,6 @@ func valueText(v *backend.SecretValue) string {
 		return *v.SecretString
 	}
 	return ""
-}
-
-// copyTextMsg asks the root to put text on the clipboard; the clipboard
-// must be driven from Update.
-type copyTextMsg struct {
-	text string
-	what escaped.Text
 }
 
 // copyValue fetches a secret's current value (or one JSON field of it) and

@@ -700,3 +700,14 @@ func stageRank(stages []string) int {
 	}
 	return r
 }
+
+// click selects the version drawn at line y, below the title, a blank
+// line and the column header.
+func (v *versionsPage) click(y int) bool {
+	i := v.offset + y - 3
+	if v.mode != modeTable || y < 3 || i >= len(v.versions) {
+		return false
+	}
+	v.cursor = i
+	return true
+}

@@ -1,5 +1,6 @@
 // Package diff compares two secret values: key by key when both are JSON
-// objects (the usual shape of credentials), line by line otherwise.
+// objects (the usual shape of credentials), line by line otherwise. It
+// only compares: the console's versions page draws the result.
 package diff
 
 import (
@@ -9,6 +10,10 @@ import (
 	"io"
 	"strings"
 )
+
+// Mask stands in for a value that is not revealed. It has a fixed width so
+// it gives away nothing about the value's length.
+const Mask = "••••••"
 
 // Op says how a line differs between the old and the new value.
 type Op int
