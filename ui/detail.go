@@ -424,7 +424,7 @@ func (d *detailPage) lines() []string {
 	add("Changed", stamp(now, m.LastChangedDate))
 	add("Accessed", dayStamp(now, m.LastAccessedDate))
 	add("Rotated", stamp(now, m.LastRotatedDate))
-	for _, r := range rotationRows(m) {
+	for _, r := range rotationRows(now, m) {
 		add(r[0], r[1])
 	}
 	if m.Deleted() {

@@ -203,7 +203,7 @@ func scheduleText(r *backend.RotationRules) string {
 // rotationRows are the detail page's rotation rows: state, function,
 // schedule and next rotation. A secret that never had rotation gets one
 // row, "off".
-func rotationRows(m *backend.SecretMetadata) [][2]string {
+func rotationRows(now time.Time, m *backend.SecretMetadata) [][2]string {
 	state := "off"
 	if m.RotationEnabled {
 		state = "on"
@@ -219,7 +219,7 @@ func rotationRows(m *backend.SecretMetadata) [][2]string {
 		rows = append(rows, [2]string{"Schedule", s})
 	}
 	if m.RotationEnabled && !m.NextRotationDate.IsZero() {
-		rows = append(rows, [2]string{"Next", m.NextRotationDate.UTC().Format("2006-01-02 15:04 UTC")})
+		rows = append(rows, [2]string{"Next", inYear(now, m.NextRotationDate, "2006-01-02 15:04 UTC")})
 	}
 	return rows
 }
