@@ -2,10 +2,12 @@ package clipboard
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os/exec"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Inside tmux an OSC 52 from a program is only as good as tmux's
@@ -30,12 +32,28 @@ const TmuxFix = "tmux set -g set-clipboard on"
 // default runs the tmux on PATH, which finds the server through $TMUX.
 type TmuxRunner func(stdin string, args ...string) (string, error)
 
+// tmuxWait bounds one tmux command. A tmux server that does not answer
+// (stopped, or wedged on a dead client) must not hold a copy, its clear or
+// `secretary doctor` for ever; its commands answer in milliseconds.
+const tmuxWait = 3 * time.Second
+
 func runTmux(stdin string, args ...string) (string, error) {
-	cmd := exec.Command("tmux", args...)
+	return runTmuxWithin(tmuxWait, stdin, args...)
+}
+
+func runTmuxWithin(wait time.Duration, stdin string, args ...string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "tmux", args...)
 	cmd.Stdin = strings.NewReader(stdin)
+	// A child left holding tmux's output would keep Wait waiting.
+	cmd.WaitDelay = time.Second
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return "", fmt.Errorf("tmux %s: no answer within %s", args[0], wait)
+		}
 		return "", fmt.Errorf("tmux %s: %w: %s", args[0], err, strings.TrimSpace(errb.String()))
 	}
 	return out.String(), nil

@@ -2,8 +2,12 @@ package clipboard
 
 import (
 	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/secretary-sh/secretary/ui/internal/tmuxtest"
 )
@@ -95,5 +99,28 @@ func TestTmuxVersion(t *testing.T) {
 		if got := tmuxVersion(in); got != want {
 			t.Errorf("%q: %d, want %d", in, got, want)
 		}
+	}
+}
+
+// TestTmuxThatNeverAnswersGivesUp: a tmux that never answers (here a
+// script named tmux that sleeps) is given up on with an error saying so,
+// rather than holding the copy for ever.
+func TestTmuxThatNeverAnswersGivesUp(t *testing.T) {
+	sleep, err := exec.LookPath("sleep")
+	if err != nil {
+		t.Fatalf("this test needs sleep(1): %v", err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "tmux"), []byte("#!/bin/sh\n"+sleep+" 30\n"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir)
+	start := time.Now()
+	_, err = runTmuxWithin(200*time.Millisecond, "", "-V")
+	if err == nil || !strings.Contains(err.Error(), "no answer within") {
+		t.Fatalf("err = %v, want no answer within the wait", err)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Fatalf("gave up after %s", d)
 	}
 }
